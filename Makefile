@@ -1,0 +1,80 @@
+# mmrepro: make builds everything, make check runs the tests, make bench
+# the benchmarks, make demo the main job.  See README.md.
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARN := -std=gnu11 -Wall -Wextra -Werror
+VERSION := 0.1.0
+GIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+DEFS := -DMMREPRO_VERSION='"$(VERSION)"' -DMMREPRO_GIT='"$(GIT)"'
+PREFIX ?= /usr/local
+B := build
+
+# Static where the libraries allow it, so a guest can run the binaries
+# from any root filesystem.
+STATIC ?= -static
+LIBS := -ljansson -lgsl -lgslcblas -lm
+
+HARNESS_SRC := $(wildcard harness/*.c harness/sources/*.c)
+HARNESS_OBJ := $(HARNESS_SRC:%.c=$(B)/%.o)
+LIB_OBJ := $(filter-out $(B)/harness/mmrepro.o,$(HARNESS_OBJ))
+REPRO_SRC := $(wildcard repro/*.c)
+REPRO_BIN := $(REPRO_SRC:repro/%.c=$(B)/repro/%)
+TEST_SRC := $(wildcard harness/tests/test-*.c)
+TEST_BIN := $(TEST_SRC:harness/tests/%.c=$(B)/tests/%)
+BENCH_SRC := $(wildcard harness/bench/*.c)
+BENCH_BIN := $(BENCH_SRC:harness/bench/%.c=$(B)/bench/%)
+
+all: $(B)/mmrepro $(REPRO_BIN)
+
+$(B)/harness/%.o: harness/%.c $(wildcard harness/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) $(DEFS) -MMD -c -o $@ $<
+
+$(B)/mmrepro: $(HARNESS_OBJ)
+	$(CC) $(CFLAGS) $(STATIC) -o $@ $^ $(LIBS)
+
+# A reproducer names its own libraries in a "mmrepro-libs:" comment, so
+# that it stays one file that builds alone.
+$(B)/repro/%: repro/%.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) $(STATIC) -o $@ $< \
+		$(shell sed -n 's/.*mmrepro-libs: *//p' $<)
+
+$(B)/tests/%: harness/tests/%.c $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) -Iharness -o $@ $< $(LIB_OBJ) -lcmocka $(LIBS)
+
+$(B)/bench/%: harness/bench/%.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) -o $@ $<
+
+deps:
+	./ci/deps.sh
+
+check: deps
+	$(MAKE) all $(TEST_BIN)
+	harness/tests/run.sh
+
+bench: deps
+	$(MAKE) all $(BENCH_BIN)
+	harness/bench/run.sh
+
+demo: deps
+	$(MAKE) all
+	$(B)/mmrepro sample --interval 1s --duration 10s
+
+lint:
+	harness/tests/lint.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/mmrepro
+	install -m 755 $(B)/mmrepro $(DESTDIR)$(PREFIX)/bin/mmrepro
+	$(if $(REPRO_BIN),install -m 755 $(REPRO_BIN) $(DESTDIR)$(PREFIX)/libexec/mmrepro/)
+
+clean:
+	rm -rf $(B)
+
+-include $(HARNESS_OBJ:.o=.d)
+
+.PHONY: all deps check bench demo lint install clean

@@ -1,0 +1,26 @@
+#!/bin/sh
+# Install the Debian packages mmrepro needs to build, test and run guests.
+# Idempotent: apt-get update runs once per invocation, and only when
+# something is missing.
+set -eu
+
+PKGS="build-essential pkg-config clang-format
+libinih-dev libjansson-dev libtracefs-dev libtraceevent-dev libgsl-dev
+libcmocka-dev liburing-dev
+stress-ng fio util-linux iproute2 kmod cpio e2fsprogs xz-utils zstd
+busybox-static qemu-system-x86 gnuplot-nox
+linux-source-6.12"
+
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing="$missing $p"
+done
+
+if [ -n "$missing" ]; then
+	echo "deps: installing:$missing"
+	apt-get update -qq
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing
+fi
+echo "deps: all present"

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mmrepro: reproduce and measure Linux memory-management pathologies.
+ * main() handles only the global options and dispatches the subcommand
+ * from the table below.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "mmrepro.h"
+#include "util.h"
+
+#ifndef MMREPRO_VERSION
+#define MMREPRO_VERSION "0.0.0"
+#endif
+#ifndef MMREPRO_GIT
+#define MMREPRO_GIT "unknown"
+#endif
+
+struct cmd_struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+};
+
+static const struct cmd_struct commands[] = {
+	{ "sample", cmd_sample,
+	  "sample buddyinfo, vmstat, PSI, kswapd CPU... into CSV, with a live view" },
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: %s [--version] [--help] COMMAND [ARGS]\n\n"
+		   "Reproduce and measure Linux memory-management pathologies.\n\n"
+		   "Commands:\n",
+		progname);
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
+	fprintf(f, "\nSee '%s COMMAND --help' for the options of one command.\n",
+		progname);
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd;
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	cmd = argv[1];
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") ||
+	    !strcmp(cmd, "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+		printf("mmrepro %s (git %s)\n", MMREPRO_VERSION, MMREPRO_GIT);
+		return 0;
+	}
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(cmd, commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	die("'%s' is not a command (see '%s --help')", cmd, progname);
+}

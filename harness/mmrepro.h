@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef MMREPRO_H
+#define MMREPRO_H
+
+/*
+ * Subcommands, git/perf style: each lives in cmd-NAME.c with an entry
+ * point shaped like main(), and mmrepro.c maps names to them.
+ */
+int cmd_sample(int argc, char **argv);
+
+#endif

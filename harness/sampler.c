@@ -1,0 +1,543 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The sampler: every present source at a fixed interval on
+ * CLOCK_MONOTONIC, one wide CSV per source, a live line per sample, and
+ * summary.json at the end.  A sample that comes later than the next
+ * slot skips the slots it missed instead of bursting to catch up; the
+ * skips are counted in meta.json, since a late sample is itself a stall
+ * signal.
+ */
+#include <errno.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "results.h"
+#include "sampler.h"
+#include "util.h"
+
+/* CSV data is flushed at most this often, and always at the end */
+#define FLUSH_NS NSEC_PER_SEC
+#define LIVE_HEADER_EVERY 25
+
+struct series {
+	double *v;
+	size_t n;
+	size_t cap;
+};
+
+struct srun {
+	struct mm_src src;
+	FILE *csv;
+	int64_t *prev;
+	int64_t *first;
+	bool have_prev;
+	double last_t;
+	double *drv; /* current derived values */
+	struct series *ser; /* one per derived metric */
+};
+
+static void *xcalloc(size_t n, size_t sz)
+{
+	void *p = calloc(n ? n : 1, sz);
+
+	if (!p)
+		die("out of memory");
+	return p;
+}
+
+static void series_push(struct series *s, double v)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 256;
+		s->v = realloc(s->v, s->cap * sizeof(*s->v));
+		if (!s->v)
+			die("out of memory");
+	}
+	s->v[s->n++] = v;
+}
+
+/* Integers without printf: this runs for every cell of every sample */
+static char *put_i64(char *p, int64_t v, unsigned char decimals)
+{
+	char tmp[24];
+	uint64_t u;
+	int n = 0, d;
+
+	if (v == MM_MISSING)
+		return p;
+	if (v < 0) {
+		*p++ = '-';
+		u = (uint64_t)(-(v + 1)) + 1;
+	} else {
+		u = (uint64_t)v;
+	}
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u || n <= decimals);
+	for (d = n - 1; d >= 0; d--) {
+		*p++ = tmp[d];
+		if (d == decimals && decimals)
+			*p++ = '.';
+	}
+	return p;
+}
+
+static void csv_header(struct srun *r)
+{
+	int c;
+
+	fputs("t", r->csv);
+	for (c = 0; c < r->src.ncols; c++)
+		fprintf(r->csv, ",%s", r->src.cols[c].name);
+	fputc('\n', r->csv);
+}
+
+static void csv_row(struct srun *r, double t, char *buf)
+{
+	char *p = buf + sprintf(buf, "%.6f", t);
+	int c;
+
+	for (c = 0; c < r->src.ncols; c++) {
+		*p++ = ',';
+		p = put_i64(p, r->src.vals[c], r->src.cols[c].decimals);
+	}
+	*p++ = '\n';
+	fwrite(buf, 1, (size_t)(p - buf), r->csv);
+}
+
+/* ---- live view ---- */
+
+static const struct {
+	const char *src, *drv, *head, *fmt;
+	int width;
+} live_cols[] = {
+	{ "buddyinfo", "free_o0_pages", "o0_free", "%*.0f", 9 },
+	{ "buddyinfo", "free_o3plus_blocks", "o3+_blk", "%*.0f", 8 },
+	{ "meminfo", "MemFree_MiB", "free_MiB", "%*.0f", 9 },
+	{ "meminfo", "MemAvailable_MiB", "avail_MiB", "%*.0f", 10 },
+	{ "kthreads", "kswapd_cpu_pct", "kswapd%", "%*.1f", 8 },
+	{ "vmstat", "pgscan_kswapd_per_s", "scan_kswapd/s", "%*.0f", 14 },
+	{ "vmstat", "pgscan_direct_per_s", "scan_direct/s", "%*.0f", 14 },
+	{ "vmstat", "allocstall_per_s", "allocstall/s", "%*.0f", 13 },
+	{ "psi", "some_avg10", "some10", "%*.2f", 7 },
+	{ "psi", "full_avg10", "full10", "%*.2f", 7 },
+};
+
+#define NLIVE (sizeof(live_cols) / sizeof(live_cols[0]))
+
+struct live_view {
+	int src[NLIVE];
+	int drv[NLIVE];
+};
+
+struct live_view *live_new(const struct mm_src *const *srcs, size_t n)
+{
+	struct live_view *lv = xcalloc(1, sizeof(*lv));
+	size_t i, s;
+	int d;
+
+	for (i = 0; i < NLIVE; i++) {
+		lv->src[i] = lv->drv[i] = -1;
+		for (s = 0; s < n; s++) {
+			if (!srcs[s]->present ||
+			    strcmp(srcs[s]->ops->name, live_cols[i].src))
+				continue;
+			for (d = 0; d < srcs[s]->ndrv; d++)
+				if (!strcmp(srcs[s]->drv[d].name,
+					    live_cols[i].drv)) {
+					lv->src[i] = (int)s;
+					lv->drv[i] = d;
+				}
+		}
+	}
+	return lv;
+}
+
+int live_header(char *buf, size_t len)
+{
+	size_t i;
+	int n = snprintf(buf, len, "%8s", "t(s)");
+
+	for (i = 0; i < NLIVE && n < (int)len; i++)
+		n += snprintf(buf + n, len - (size_t)n, " %*s",
+			      live_cols[i].width, live_cols[i].head);
+	return n;
+}
+
+int live_line(const struct live_view *lv, double t, const double *const *drv,
+	      char *buf, size_t len)
+{
+	size_t i;
+	int n = snprintf(buf, len, "%8.2f", t);
+
+	for (i = 0; i < NLIVE && n < (int)len; i++) {
+		double v = lv->src[i] < 0 ? NAN : drv[lv->src[i]][lv->drv[i]];
+
+		n += snprintf(buf + n, len - (size_t)n, " ");
+		if (isnan(v))
+			n += snprintf(buf + n, len - (size_t)n, "%*s",
+				      live_cols[i].width, "-");
+		else
+			n += snprintf(buf + n, len - (size_t)n,
+				      live_cols[i].fmt, live_cols[i].width, v);
+	}
+	return n;
+}
+
+void live_free(struct live_view *lv)
+{
+	free(lv);
+}
+
+/* ---- summary ---- */
+
+static json_t *series_json(struct series *s, const struct mm_drv *d)
+{
+	json_t *o = json_object();
+	double *v = xcalloc(s->n, sizeof(double));
+	size_t i, n = 0;
+
+	for (i = 0; i < s->n; i++)
+		if (!isnan(s->v[i]))
+			v[n++] = s->v[i];
+	json_object_set_new(o, "unit", json_string(d->unit));
+	json_object_set_new(o, "kind", json_string(d->kind == MM_DRV_RATE ?
+							   "rate" :
+							   "gauge"));
+	json_object_set_new(o, "n", json_integer((json_int_t)n));
+	if (n) {
+		gsl_sort(v, 1, n);
+		json_object_set_new(o, "min", json_real(v[0]));
+		json_object_set_new(o, "p10",
+				    json_real(gsl_stats_quantile_from_sorted_data(
+					    v, 1, n, 0.10)));
+		json_object_set_new(o, "median",
+				    json_real(gsl_stats_median_from_sorted_data(
+					    v, 1, n)));
+		json_object_set_new(o, "p90",
+				    json_real(gsl_stats_quantile_from_sorted_data(
+					    v, 1, n, 0.90)));
+		json_object_set_new(o, "max", json_real(v[n - 1]));
+		json_object_set_new(o, "mean",
+				    json_real(gsl_stats_mean(v, 1, n)));
+	}
+	free(v);
+	return o;
+}
+
+static json_t *summary_json(struct srun *runs, size_t n, size_t samples,
+			    double elapsed)
+{
+	json_t *top = json_object(), *srcs = json_object();
+	size_t s;
+	int d;
+
+	json_object_set_new(top, "samples", json_integer((json_int_t)samples));
+	json_object_set_new(top, "elapsed_s", json_real(elapsed));
+	for (s = 0; s < n; s++) {
+		struct srun *r = &runs[s];
+		json_t *o;
+
+		if (!r->src.present)
+			continue;
+		o = json_object();
+		for (d = 0; d < r->src.ndrv; d++) {
+			json_t *m = series_json(&r->ser[d], &r->src.drv[d]);
+
+			/* a counter's total over the run: last minus first */
+			if (r->src.drv[d].kind == MM_DRV_RATE && r->have_prev) {
+				double tot = src_derive(&r->src, d, r->first,
+							r->src.vals, 1.0);
+
+				if (!isnan(tot))
+					json_object_set_new(m, "total",
+							    json_real(tot));
+			}
+			json_object_set_new(o, r->src.drv[d].name, m);
+		}
+		json_object_set_new(srcs, r->src.ops->name, o);
+	}
+	json_object_set_new(top, "sources", srcs);
+	return top;
+}
+
+/* ---- the run ---- */
+
+static json_t *sources_json(struct srun *runs, size_t n)
+{
+	json_t *o = json_object();
+	size_t s;
+	int f;
+
+	for (s = 0; s < n; s++) {
+		struct mm_src *src = &runs[s].src;
+		json_t *j = json_object(), *files = json_array();
+
+		json_object_set_new(j, "present", json_boolean(src->present));
+		if (!src->present) {
+			json_object_set_new(j, "reason",
+					    json_string(src->reason));
+		} else {
+			for (f = 0; f < src->nfiles; f++)
+				json_array_append_new(
+					files, json_string(src->files[f].path));
+			json_object_set_new(j, "columns",
+					    json_integer(src->ncols));
+			json_object_set_new(j, "bad_lines",
+					    json_integer((json_int_t)src->bad_lines));
+			json_object_set_new(j, "unknown_keys",
+					    json_integer((json_int_t)src->unknown));
+			json_object_set_new(j, "read_errors",
+					    json_integer((json_int_t)src->read_errors));
+		}
+		json_object_set_new(j, "files", files);
+		json_object_set_new(o, src->ops->name, j);
+	}
+	return o;
+}
+
+static int protect_self(json_t *meta)
+{
+	int lock = mlockall(MCL_CURRENT | MCL_FUTURE) ? -errno : 0;
+	int adj = write_file("/proc/self/oom_score_adj", "-1000", 5);
+	json_t *o = json_object();
+
+	/* a sandbox may refuse both; the run goes on, and says so */
+	json_object_set_new(o, "mlockall",
+			    json_string(lock ? strerror(-lock) : "ok"));
+	json_object_set_new(o, "oom_score_adj_-1000",
+			    json_string(adj ? strerror(-adj) : "ok"));
+	json_object_set_new(meta, "self_protection", o);
+	return 0;
+}
+
+static void sample_all(struct srun *runs, size_t n, double t, char *rowbuf)
+{
+	size_t s;
+	int d;
+
+	for (s = 0; s < n; s++) {
+		struct srun *r = &runs[s];
+		double dt;
+
+		if (!r->src.present)
+			continue;
+		src_sample(&r->src);
+		csv_row(r, t, rowbuf);
+		dt = t - r->last_t;
+		for (d = 0; d < r->src.ndrv; d++) {
+			r->drv[d] = src_derive(&r->src, d,
+					       r->have_prev ? r->prev : NULL,
+					       r->src.vals, dt);
+			series_push(&r->ser[d], r->drv[d]);
+		}
+		if (!r->have_prev)
+			memcpy(r->first, r->src.vals,
+			       (size_t)r->src.ncols * sizeof(int64_t));
+		memcpy(r->prev, r->src.vals,
+		       (size_t)r->src.ncols * sizeof(int64_t));
+		r->have_prev = true;
+		r->last_t = t;
+	}
+}
+
+static int open_outputs(const struct sampler_cfg *cfg, struct srun *runs,
+			size_t n)
+{
+	char path[4096];
+	size_t s;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/samples", cfg->out_dir);
+	ret = mkdir_p(path, 0755);
+	if (ret) {
+		warnx_("sample: %s: %s", path, strerror(-ret));
+		return EXIT_USAGE;
+	}
+	for (s = 0; s < n; s++) {
+		struct srun *r = &runs[s];
+
+		if (!r->src.present)
+			continue;
+		snprintf(path, sizeof(path), "%s/samples/%s.csv", cfg->out_dir,
+			 r->src.ops->name);
+		r->csv = fopen(path, "we");
+		if (!r->csv) {
+			warnx_("sample: %s: %s", path, strerror(errno));
+			return EXIT_USAGE;
+		}
+		setvbuf(r->csv, NULL, _IOFBF, 1 << 16);
+		csv_header(r);
+		r->prev = xcalloc((size_t)r->src.ncols, sizeof(int64_t));
+		r->first = xcalloc((size_t)r->src.ncols, sizeof(int64_t));
+		r->drv = xcalloc((size_t)r->src.ndrv, sizeof(double));
+		r->ser = xcalloc((size_t)r->src.ndrv, sizeof(struct series));
+	}
+	return 0;
+}
+
+static void close_all(struct srun *runs, size_t n)
+{
+	size_t s;
+	int d;
+
+	for (s = 0; s < n; s++) {
+		struct srun *r = &runs[s];
+
+		if (r->csv)
+			fclose(r->csv);
+		for (d = 0; r->ser && d < r->src.ndrv; d++)
+			free(r->ser[d].v);
+		free(r->ser);
+		free(r->drv);
+		free(r->prev);
+		free(r->first);
+		src_free(&r->src);
+	}
+	free(runs);
+}
+
+static void emit_live(const struct sampler_cfg *cfg, struct live_view *lv,
+		      struct srun *runs, size_t n, double t, size_t k)
+{
+	const double *drv[64];
+	char line[256];
+	size_t s;
+
+	if (cfg->quiet)
+		return;
+	for (s = 0; s < n && s < 64; s++)
+		drv[s] = runs[s].drv;
+	if (k % LIVE_HEADER_EVERY == 0) {
+		live_header(line, sizeof(line));
+		fprintf(cfg->live, "%s\n", line);
+	}
+	live_line(lv, t, drv, line, sizeof(line));
+	fprintf(cfg->live, "%s\n", line);
+	fflush(cfg->live);
+}
+
+int sampler_run(const struct sampler_cfg *cfg, volatile sig_atomic_t *stop)
+{
+	size_t n = mm_nsources, s, k = 0, skipped = 0;
+	struct srun *runs = xcalloc(n, sizeof(*runs));
+	int64_t start, slot, now, last_flush, late_max = 0;
+	const struct mm_src *srcp[64];
+	struct live_view *lv;
+	char path[4096], *rowbuf;
+	json_t *meta;
+	int ret, maxcols = 0;
+	uint64_t i;
+
+	for (s = 0; s < n; s++) {
+		src_open(&runs[s].src, mm_sources[s], &cfg->env);
+		if (runs[s].src.ncols > maxcols)
+			maxcols = runs[s].src.ncols;
+	}
+	ret = open_outputs(cfg, runs, n);
+	if (ret) {
+		close_all(runs, n);
+		return ret;
+	}
+	meta = meta_system(&cfg->env);
+	json_object_set_new(meta, "command", meta_argv(cfg->argc, cfg->argv));
+	json_object_set_new(meta, "interval_s",
+			    json_real((double)cfg->interval_ns / NSEC_PER_SEC));
+	json_object_set_new(meta, "duration_s",
+			    cfg->duration_ns ?
+				    json_real((double)cfg->duration_ns /
+					      NSEC_PER_SEC) :
+				    json_null());
+	utc_stamp(path, sizeof(path));
+	json_object_set_new(meta, "start_utc", json_string(path));
+	json_object_set_new(meta, "clock", json_string("CLOCK_MONOTONIC"));
+	json_object_set_new(meta, "sources", sources_json(runs, n));
+	protect_self(meta);
+	snprintf(path, sizeof(path), "%s/snapshots/start", cfg->out_dir);
+	snapshot_files(&cfg->env, path);
+	if (json_save(meta, cfg->out_dir, "meta.json")) {
+		warnx_("sample: %s/meta.json: cannot write", cfg->out_dir);
+		json_decref(meta);
+		close_all(runs, n);
+		return EXIT_USAGE;
+	}
+
+	rowbuf = xcalloc((size_t)maxcols + 1, 32);
+	for (s = 0; s < n && s < 64; s++)
+		srcp[s] = &runs[s].src;
+	lv = live_new(srcp, n);
+	start = now_ns();
+	last_flush = start;
+	for (i = 0;; i++) {
+		struct timespec ts;
+		double t;
+
+		slot = start + (int64_t)i * cfg->interval_ns;
+		if (cfg->duration_ns && slot - start > cfg->duration_ns)
+			break;
+		ts.tv_sec = slot / NSEC_PER_SEC;
+		ts.tv_nsec = slot % NSEC_PER_SEC;
+		while (!*stop &&
+		       clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts,
+				       NULL) == EINTR)
+			;
+		if (*stop)
+			break;
+		now = now_ns();
+		if (now - slot > late_max)
+			late_max = now - slot;
+		t = (double)(now - start) / NSEC_PER_SEC;
+		sample_all(runs, n, t, rowbuf);
+		emit_live(cfg, lv, runs, n, t, k++);
+		if (now - last_flush >= FLUSH_NS) {
+			for (s = 0; s < n; s++)
+				if (runs[s].csv)
+					fflush(runs[s].csv);
+			last_flush = now;
+		}
+		/* skip the slots this sample already overran */
+		now = now_ns();
+		if (now - slot >= cfg->interval_ns) {
+			uint64_t missed = (uint64_t)((now - slot) /
+						     cfg->interval_ns);
+
+			skipped += missed;
+			i += missed;
+		}
+	}
+	now = now_ns();
+
+	snprintf(path, sizeof(path), "%s/snapshots/end", cfg->out_dir);
+	snapshot_files(&cfg->env, path);
+	json_object_set_new(meta, "samples", json_integer((json_int_t)k));
+	json_object_set_new(meta, "samples_skipped",
+			    json_integer((json_int_t)skipped));
+	json_object_set_new(meta, "late_max_ms",
+			    json_real((double)late_max / NSEC_PER_MSEC));
+	json_object_set_new(meta, "elapsed_s",
+			    json_real((double)(now - start) / NSEC_PER_SEC));
+	json_object_set_new(meta, "stopped_by",
+			    json_string(*stop ? "signal" : "duration"));
+	json_object_set_new(meta, "sources", sources_json(runs, n));
+	ret = json_save(meta, cfg->out_dir, "meta.json");
+	json_decref(meta);
+	meta = summary_json(runs, n, k, (double)(now - start) / NSEC_PER_SEC);
+	ret = ret ? ret : json_save(meta, cfg->out_dir, "summary.json");
+	json_decref(meta);
+	free(rowbuf);
+	live_free(lv);
+	close_all(runs, n);
+	if (ret) {
+		warnx_("sample: %s: cannot write results", cfg->out_dir);
+		return EXIT_USAGE;
+	}
+	return 0;
+}

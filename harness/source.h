@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef MMREPRO_SOURCE_H
+#define MMREPRO_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * A sampled source, in the manner of fio's ioengine_ops: one file in
+ * sources/ per source, each ending with one ops struct.  The sampler
+ * never names a specific source.
+ *
+ * open() reads the file(s) once to discover the columns this kernel has
+ * (vmstat keys, zones, migratetypes and orders differ between kernels)
+ * and declares the derived metrics.  sample() re-reads with pread() on
+ * the kept-open descriptors and parses into vals[] without allocating.
+ */
+
+#define MM_MISSING INT64_MIN
+
+struct mm_col {
+	char name[64];
+	unsigned char decimals; /* raw value is fixed point, e.g. PSI avg10 */
+};
+
+enum mm_drv_kind {
+	MM_DRV_GAUGE, /* scale * sum(terms) */
+	MM_DRV_RATE, /* scale * sum(delta terms) / seconds */
+};
+
+struct mm_drv {
+	char name[64];
+	const char *unit;
+	enum mm_drv_kind kind;
+	double scale;
+	int nterms;
+	int *terms; /* column indices */
+};
+
+struct mm_env {
+	const char *proc_root; /* "/proc" or a captured copy */
+	const char *sys_root; /* "/sys" or a captured copy */
+};
+
+struct pfile {
+	int fd;
+	char path[256];
+	char *buf;
+	size_t cap;
+	size_t len;
+};
+
+struct mm_src {
+	const struct mm_source_ops *ops;
+	const struct mm_env *env;
+	bool present;
+	char reason[512];
+
+	int ncols;
+	struct mm_col *cols;
+	int64_t *vals;
+
+	int ndrv;
+	struct mm_drv *drv;
+
+	int nfiles;
+	struct pfile *files;
+
+	unsigned long bad_lines; /* lines that did not parse */
+	unsigned long unknown; /* keys not seen at open */
+	unsigned long read_errors;
+	void *priv;
+};
+
+struct mm_source_ops {
+	const char *name;
+	const char *desc;
+	/* 0, or -errno with src->reason set; a missing source is not fatal */
+	int (*open)(struct mm_src *src);
+	/* refill src->vals; columns not found are MM_MISSING */
+	int (*sample)(struct mm_src *src);
+	void (*close)(struct mm_src *src);
+};
+
+extern const struct mm_source_ops *const mm_sources[];
+extern const size_t mm_nsources;
+
+/* Helpers shared by the sources */
+int src_add_col(struct mm_src *src, unsigned char decimals, const char *fmt,
+		...) __attribute__((format(printf, 3, 4)));
+int src_find_col(const struct mm_src *src, const char *name);
+int src_add_drv(struct mm_src *src, enum mm_drv_kind kind, double scale,
+		const char *unit, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+void src_drv_term(struct mm_src *src, int drv, int col);
+int src_add_file(struct mm_src *src, const char *root, const char *rel);
+int src_read(struct mm_src *src, int i);
+void src_reset_vals(struct mm_src *src);
+void src_close_files(struct mm_src *src);
+void src_free(struct mm_src *src);
+int src_open(struct mm_src *src, const struct mm_source_ops *ops,
+	     const struct mm_env *env);
+int src_sample(struct mm_src *src);
+double src_derive(const struct mm_src *src, int d, const int64_t *prev,
+		  const int64_t *cur, double dt);
+
+/* Allocation-free scanning of kernel text files */
+struct scan {
+	const char *p;
+	const char *end;
+};
+
+bool scan_line(struct scan *s, struct scan *line);
+bool scan_word(struct scan *s, const char **w, size_t *len);
+int scan_int(const char *w, size_t len, unsigned char decimals, int64_t *v);
+bool word_eq(const char *w, size_t len, const char *s);
+
+#endif
+
+/*
+ * "key value" files (vmstat) and "Key:  value kB" files (meminfo).  The
+ * key order is stable within one boot, so a line is first matched to the
+ * column at its own position; only a mismatch costs a search.
+ */
+int kv_discover(struct mm_src *src, int file, char key_end);
+int kv_parse(struct mm_src *src, int file, char key_end);

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Small helpers shared by every subcommand: error reporting in the
+ * util-linux manner ("prog: what: why", no trailing period), suffixed
+ * number parsing and file helpers.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+const char *progname = "mmrepro";
+
+void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(EXIT_USAGE);
+}
+
+void warnx_(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static const struct {
+	const char *suffix;
+	int64_t mult;
+} duration_units[] = {
+	{ "ns", 1 },
+	{ "us", 1000 },
+	{ "ms", NSEC_PER_MSEC },
+	{ "s", NSEC_PER_SEC },
+	{ "", NSEC_PER_SEC },
+	{ "m", 60 * NSEC_PER_SEC },
+	{ "h", 3600 * NSEC_PER_SEC },
+};
+
+/* "250ms", "1.5s", "2m"; a bare number is seconds. */
+int parse_duration_ns(const char *s, int64_t *out)
+{
+	char *end;
+	double v;
+	size_t i;
+
+	if (!s || !*s)
+		return -EINVAL;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || v < 0 || v != v)
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(duration_units); i++) {
+		if (strcmp(end, duration_units[i].suffix))
+			continue;
+		if (v * duration_units[i].mult > 9.2e18)
+			return -ERANGE;
+		*out = (int64_t)(v * duration_units[i].mult + 0.5);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* "64M", "2G", "4096", "1.5G"; binary multiples. */
+int parse_size(const char *s, uint64_t *out)
+{
+	static const char units[] = "BKMGTP";
+	const char *u;
+	char *end;
+	double v;
+	int shift;
+
+	if (!s || !*s)
+		return -EINVAL;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || v < 0 || v != v)
+		return -EINVAL;
+	if (!*end) {
+		*out = (uint64_t)v;
+		return 0;
+	}
+	u = strchr(units, end[0] & ~0x20);
+	if (!u || !*u)
+		return -EINVAL;
+	if (end[1] && strcmp(end + 1, "iB") && strcmp(end + 1, "B"))
+		return -EINVAL;
+	shift = (int)(u - units) * 10;
+	if (v * (double)(1ULL << shift) > 1.8e19)
+		return -ERANGE;
+	*out = (uint64_t)(v * (double)(1ULL << shift));
+	return 0;
+}
+
+int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+}
+
+int mkdir_p(const char *path, int mode)
+{
+	char buf[4096];
+	size_t len = strlen(path);
+	char *p;
+
+	if (len == 0 || len >= sizeof(buf))
+		return -ENAMETOOLONG;
+	memcpy(buf, path, len + 1);
+	for (p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, mode) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(buf, mode) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+int write_file(const char *path, const char *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	ssize_t n;
+	int ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	while (len) {
+		n = write(fd, data, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			ret = -errno;
+			break;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	if (close(fd) && !ret)
+		ret = -errno;
+	return ret;
+}
+
+/* Whole (small) file as a NUL-terminated string, or NULL with errno set. */
+char *read_file_str(const char *path, size_t max, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t used = 0;
+	char *buf;
+	ssize_t n;
+
+	if (fd < 0)
+		return NULL;
+	buf = malloc(max + 1);
+	if (!buf) {
+		close(fd);
+		errno = ENOMEM;
+		return NULL;
+	}
+	while (used < max) {
+		n = read(fd, buf + used, max - used);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+
+			free(buf);
+			close(fd);
+			errno = e;
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		used += (size_t)n;
+	}
+	close(fd);
+	buf[used] = '\0';
+	if (len)
+		*len = used;
+	return buf;
+}
+
+void utc_stamp(char *buf, size_t len)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y%m%dT%H%M%SZ", &tm);
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef MMREPRO_UTIL_H
+#define MMREPRO_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define NSEC_PER_SEC 1000000000LL
+#define NSEC_PER_MSEC 1000000LL
+
+/* Exit codes, as in DESIGN.md */
+#define EXIT_REPRODUCED 1
+#define EXIT_USAGE 2
+#define EXIT_INFRA 3
+
+extern const char *progname;
+
+void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+int parse_duration_ns(const char *s, int64_t *out);
+int parse_size(const char *s, uint64_t *out);
+int64_t now_ns(void);
+int mkdir_p(const char *path, int mode);
+int write_file(const char *path, const char *data, size_t len);
+char *read_file_str(const char *path, size_t max, size_t *len);
+void utc_stamp(char *buf, size_t len);
+
+#endif
