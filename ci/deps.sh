@@ -7,7 +7,7 @@ set -eu
 PKGS="build-essential pkg-config clang-format
 libinih-dev libjansson-dev libtracefs-dev libtraceevent-dev libgsl-dev
 libcmocka-dev liburing-dev
-stress-ng fio util-linux iproute2 kmod cpio e2fsprogs xz-utils zstd
+stress-ng fio util-linux iproute2 kmod cpio e2fsprogs xz-utils zstd jq
 busybox-static qemu-system-x86 gnuplot-nox
 linux-source-6.12"
 

@@ -28,17 +28,19 @@ static const struct cmd_struct commands[] = {
 	  "sample buddyinfo, vmstat, PSI, kswapd CPU... into CSV, with a live view" },
 };
 
-static void usage(FILE *f)
+static void print_usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: %s [--version] [--help] COMMAND [ARGS]\n\n"
-		   "Reproduce and measure Linux memory-management pathologies.\n\n"
-		   "Commands:\n",
+	fprintf(f,
+		"usage: %s [--version] [--help] COMMAND [ARGS]\n\n"
+		"Reproduce and measure Linux memory-management pathologies.\n\n"
+		"Commands:\n",
 		progname);
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
-	fprintf(f, "\nSee '%s COMMAND --help' for the options of one command.\n",
+	fprintf(f,
+		"\nSee '%s COMMAND --help' for the options of one command.\n",
 		progname);
 }
 
@@ -48,13 +50,13 @@ int main(int argc, char **argv)
 	size_t i;
 
 	if (argc < 2) {
-		usage(stderr);
+		print_usage(stderr);
 		return EXIT_USAGE;
 	}
 	cmd = argv[1];
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") ||
 	    !strcmp(cmd, "help")) {
-		usage(stdout);
+		print_usage(stdout);
 		return 0;
 	}
 	if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {

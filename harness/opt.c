@@ -68,8 +68,8 @@ static void opt_store(const char *cmd, const struct opt *o, const char *arg)
 	}
 }
 
-int opt_parse(int argc, char **argv, const char *cmd,
-	      const struct cmd_usage *u, const struct opt *opts)
+int opt_parse(int argc, char **argv, const char *cmd, const struct cmd_usage *u,
+	      const struct opt *opts)
 {
 	struct option lo[MAX_OPTS + 2];
 	char so[MAX_OPTS * 2 + 4] = "+:h";

@@ -28,12 +28,30 @@ struct opt {
 	const char *help;
 };
 
-#define OPT_BOOLEAN(s, l, v, h) { OPT_BOOL, (s), (l), (v), NULL, (h) }
-#define OPT_STR(s, l, v, a, h) { OPT_STRING, (s), (l), (v), (a), (h) }
-#define OPT_DUR(s, l, v, h) { OPT_DURATION, (s), (l), (v), "TIME", (h) }
-#define OPT_SZ(s, l, v, h) { OPT_SIZE, (s), (l), (v), "SIZE", (h) }
-#define OPT_INTEGER(s, l, v, a, h) { OPT_INT, (s), (l), (v), (a), (h) }
-#define OPT_TABLE_END { OPT_END, 0, NULL, NULL, NULL, NULL }
+#define OPT_BOOLEAN(s, l, v, h)                    \
+	{                                          \
+		OPT_BOOL, (s), (l), (v), NULL, (h) \
+	}
+#define OPT_STR(s, l, v, a, h)                      \
+	{                                           \
+		OPT_STRING, (s), (l), (v), (a), (h) \
+	}
+#define OPT_DUR(s, l, v, h)                              \
+	{                                                \
+		OPT_DURATION, (s), (l), (v), "TIME", (h) \
+	}
+#define OPT_SZ(s, l, v, h)                           \
+	{                                            \
+		OPT_SIZE, (s), (l), (v), "SIZE", (h) \
+	}
+#define OPT_INTEGER(s, l, v, a, h)               \
+	{                                        \
+		OPT_INT, (s), (l), (v), (a), (h) \
+	}
+#define OPT_TABLE_END                              \
+	{                                          \
+		OPT_END, 0, NULL, NULL, NULL, NULL \
+	}
 
 struct cmd_usage {
 	const char *synopsis; /* after "mmrepro CMD " */
@@ -45,8 +63,8 @@ struct cmd_usage {
  * exits 2 with a one-line message on a bad option.  Returns the index of
  * the first non-option argument; "--" ends option parsing.
  */
-int opt_parse(int argc, char **argv, const char *cmd,
-	      const struct cmd_usage *u, const struct opt *opts);
+int opt_parse(int argc, char **argv, const char *cmd, const struct cmd_usage *u,
+	      const struct opt *opts);
 void opt_usage(const char *cmd, const struct cmd_usage *u,
 	       const struct opt *opts);
 

@@ -113,8 +113,9 @@ json_t *meta_system(const struct mm_env *env)
 	json_object_set_new(m, "harness", h);
 	json_object_set_new(m, "cpus",
 			    json_integer(sysconf(_SC_NPROCESSORS_ONLN)));
-	json_object_set_new(m, "mem_total_kB",
-			    json_integer(meminfo_kb(env->proc_root, "MemTotal")));
+	json_object_set_new(
+		m, "mem_total_kB",
+		json_integer(meminfo_kb(env->proc_root, "MemTotal")));
 	json_object_set_new(m, "sysctl_vm", sysctl_vm(env->proc_root));
 	json_object_set_new(m, "proc_root", json_string(env->proc_root));
 	json_object_set_new(m, "sys_root", json_string(env->sys_root));
@@ -156,7 +157,7 @@ int snapshot_files(const struct mm_env *env, const char *dir)
 	ret = mkdir_p(dir, 0755);
 	if (ret)
 		return ret;
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
 		snprintf(src, sizeof(src), "%s/%s", env->proc_root, files[i]);
 		s = read_file_str(src, 1 << 20, &len);
 		if (!s)

@@ -131,7 +131,7 @@ static const struct {
 	{ "psi", "full_avg10", "full10", "%*.2f", 7 },
 };
 
-#define NLIVE (sizeof(live_cols) / sizeof(live_cols[0]))
+#define NLIVE ARRAY_SIZE(live_cols)
 
 struct live_view {
 	int src[NLIVE];
@@ -209,22 +209,24 @@ static json_t *series_json(struct series *s, const struct mm_drv *d)
 		if (!isnan(s->v[i]))
 			v[n++] = s->v[i];
 	json_object_set_new(o, "unit", json_string(d->unit));
-	json_object_set_new(o, "kind", json_string(d->kind == MM_DRV_RATE ?
-							   "rate" :
-							   "gauge"));
+	json_object_set_new(o, "kind",
+			    json_string(d->kind == MM_DRV_RATE ? "rate" :
+								 "gauge"));
 	json_object_set_new(o, "n", json_integer((json_int_t)n));
 	if (n) {
 		gsl_sort(v, 1, n);
 		json_object_set_new(o, "min", json_real(v[0]));
-		json_object_set_new(o, "p10",
-				    json_real(gsl_stats_quantile_from_sorted_data(
-					    v, 1, n, 0.10)));
-		json_object_set_new(o, "median",
-				    json_real(gsl_stats_median_from_sorted_data(
-					    v, 1, n)));
-		json_object_set_new(o, "p90",
-				    json_real(gsl_stats_quantile_from_sorted_data(
-					    v, 1, n, 0.90)));
+		json_object_set_new(
+			o, "p10",
+			json_real(gsl_stats_quantile_from_sorted_data(v, 1, n,
+								      0.10)));
+		json_object_set_new(
+			o, "median",
+			json_real(gsl_stats_median_from_sorted_data(v, 1, n)));
+		json_object_set_new(
+			o, "p90",
+			json_real(gsl_stats_quantile_from_sorted_data(v, 1, n,
+								      0.90)));
 		json_object_set_new(o, "max", json_real(v[n - 1]));
 		json_object_set_new(o, "mean",
 				    json_real(gsl_stats_mean(v, 1, n)));
@@ -291,12 +293,15 @@ static json_t *sources_json(struct srun *runs, size_t n)
 					files, json_string(src->files[f].path));
 			json_object_set_new(j, "columns",
 					    json_integer(src->ncols));
-			json_object_set_new(j, "bad_lines",
-					    json_integer((json_int_t)src->bad_lines));
-			json_object_set_new(j, "unknown_keys",
-					    json_integer((json_int_t)src->unknown));
-			json_object_set_new(j, "read_errors",
-					    json_integer((json_int_t)src->read_errors));
+			json_object_set_new(
+				j, "bad_lines",
+				json_integer((json_int_t)src->bad_lines));
+			json_object_set_new(
+				j, "unknown_keys",
+				json_integer((json_int_t)src->unknown));
+			json_object_set_new(
+				j, "read_errors",
+				json_integer((json_int_t)src->read_errors));
 		}
 		json_object_set_new(j, "files", files);
 		json_object_set_new(o, src->ops->name, j);
@@ -451,11 +456,11 @@ int sampler_run(const struct sampler_cfg *cfg, volatile sig_atomic_t *stop)
 	json_object_set_new(meta, "command", meta_argv(cfg->argc, cfg->argv));
 	json_object_set_new(meta, "interval_s",
 			    json_real((double)cfg->interval_ns / NSEC_PER_SEC));
-	json_object_set_new(meta, "duration_s",
-			    cfg->duration_ns ?
-				    json_real((double)cfg->duration_ns /
-					      NSEC_PER_SEC) :
-				    json_null());
+	json_object_set_new(
+		meta, "duration_s",
+		cfg->duration_ns ?
+			json_real((double)cfg->duration_ns / NSEC_PER_SEC) :
+			json_null());
 	utc_stamp(path, sizeof(path));
 	json_object_set_new(meta, "start_utc", json_string(path));
 	json_object_set_new(meta, "clock", json_string("CLOCK_MONOTONIC"));
@@ -485,9 +490,8 @@ int sampler_run(const struct sampler_cfg *cfg, volatile sig_atomic_t *stop)
 			break;
 		ts.tv_sec = slot / NSEC_PER_SEC;
 		ts.tv_nsec = slot % NSEC_PER_SEC;
-		while (!*stop &&
-		       clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts,
-				       NULL) == EINTR)
+		while (!*stop && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME,
+						 &ts, NULL) == EINTR)
 			;
 		if (*stop)
 			break;
@@ -506,8 +510,8 @@ int sampler_run(const struct sampler_cfg *cfg, volatile sig_atomic_t *stop)
 		/* skip the slots this sample already overran */
 		now = now_ns();
 		if (now - slot >= cfg->interval_ns) {
-			uint64_t missed = (uint64_t)((now - slot) /
-						     cfg->interval_ns);
+			uint64_t missed =
+				(uint64_t)((now - slot) / cfg->interval_ns);
 
 			skipped += missed;
 			i += missed;

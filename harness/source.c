@@ -223,8 +223,7 @@ int src_open(struct mm_src *src, const struct mm_source_ops *ops,
 	src->env = env;
 	ret = ops->open(src);
 	if (!ret && src->ncols == 0) {
-		snprintf(src->reason, sizeof(src->reason),
-			 "no columns found");
+		snprintf(src->reason, sizeof(src->reason), "no columns found");
 		ret = -ENODATA;
 	}
 	if (ret) {

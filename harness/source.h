@@ -84,6 +84,8 @@ struct mm_source_ops {
 };
 
 extern const struct mm_source_ops *const mm_sources[];
+extern const struct mm_source_ops src_buddyinfo, src_pagetypeinfo, src_vmstat,
+	src_meminfo, src_psi, src_kthreads, src_zram, src_snmp;
 extern const size_t mm_nsources;
 
 /* Helpers shared by the sources */

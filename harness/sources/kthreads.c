@@ -70,7 +70,8 @@ static int kth_find(struct mm_src *src, struct kth *k)
 			    (!strncmp(comm, "kcompactd", 9) &&
 			     isdigit((unsigned char)comm[9]))) {
 				snprintf(k->t[k->n].comm, 16, "%.15s", comm);
-				snprintf(k->t[k->n].pid, 16, "%.15s", de->d_name);
+				snprintf(k->t[k->n].pid, 16, "%.15s",
+					 de->d_name);
 				k->n++;
 			}
 		}

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* /proc/meminfo: values as the kernel prints them (kB, or pages counts) */
 #include "../source.h"
+#include "../util.h"
 
 static const char *const gauges[] = {
-	"MemFree", "MemAvailable", "Cached", "AnonPages", "SwapFree",
-	"Slab", "PageTables", "KernelStack", "Mlocked",
+	"MemFree", "MemAvailable", "Cached",	  "AnonPages", "SwapFree",
+	"Slab",	   "PageTables",   "KernelStack", "Mlocked",
 };
 
 static int meminfo_open(struct mm_src *src)
@@ -16,7 +17,7 @@ static int meminfo_open(struct mm_src *src)
 	if (ret)
 		return ret;
 	kv_discover(src, 0, ':');
-	for (i = 0; i < sizeof(gauges) / sizeof(gauges[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(gauges); i++) {
 		int c = src_find_col(src, gauges[i]);
 
 		if (c < 0)

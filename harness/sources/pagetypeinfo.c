@@ -33,8 +33,8 @@ struct pti {
 };
 
 /* "Node    0, zone      DMA, type    Unmovable  ..." or the block row */
-static int parse_row(struct scan *s, int *node, const char **zone,
-		     size_t *zl, const char **type, size_t *tl)
+static int parse_row(struct scan *s, int *node, const char **zone, size_t *zl,
+		     const char **type, size_t *tl)
 {
 	const char *w;
 	size_t n;
@@ -81,7 +81,7 @@ static int header_types(struct pti *p, struct scan *line)
 {
 	const char *w;
 	size_t n;
-	int skip = 4; /* "Number of blocks type" */
+	int skip = 3; /* "of blocks type"; "Number" is already read */
 
 	p->ntypes = 0;
 	while (scan_word(line, &w, &n)) {
@@ -122,7 +122,8 @@ static int pti_open(struct mm_src *src)
 		if (scan_word(&h, &w, &n) && word_eq(w, n, "Page") &&
 		    scan_word(&h, &w, &n) && word_eq(w, n, "block") &&
 		    scan_word(&h, &w, &n) && word_eq(w, n, "order:")) {
-			p->pb_order_col = src_add_col(src, 0, "pageblock_order");
+			p->pb_order_col =
+				src_add_col(src, 0, "pageblock_order");
 			continue;
 		}
 		h = line;
@@ -150,7 +151,8 @@ static int pti_open(struct mm_src *src)
 		memcpy(r->type, type, tl);
 		r->type[tl] = '\0';
 		r->first = src->ncols;
-		for (r->n = 0; scan_word(&line, &w, &n) && !scan_int(w, n, 0, &v);
+		for (r->n = 0;
+		     scan_word(&line, &w, &n) && !scan_int(w, n, 0, &v);
 		     r->n++) {
 			if (tl)
 				src_add_col(src, 0, "node%d_%s_%s_o%d", node,
@@ -171,7 +173,8 @@ static int pti_open(struct mm_src *src)
 
 			if (!r->type[0]) {
 				if (k < r->n)
-					src_drv_term(src, nblk[k], r->first + k);
+					src_drv_term(src, nblk[k],
+						     r->first + k);
 				continue;
 			}
 			if (strcmp(r->type, p->types[k]))

@@ -68,7 +68,8 @@ static int psi_open(struct mm_src *src)
 				lines[l]);
 		src_drv_term(src, d, (int)l * 4);
 		/* total is in microseconds: stalled share of wall time */
-		d = src_add_drv(src, MM_DRV_RATE, 1e-4, "%", "%s_pct", lines[l]);
+		d = src_add_drv(src, MM_DRV_RATE, 1e-4, "%", "%s_pct",
+				lines[l]);
 		src_drv_term(src, d, (int)l * 4 + 3);
 	}
 	return 0;

@@ -9,9 +9,9 @@
 #include <string.h>
 
 #include "../source.h"
+#include "../util.h"
 
-static int udp_lines(struct mm_src *src, struct scan *names,
-		     struct scan *vals)
+static int udp_lines(struct mm_src *src, struct scan *names, struct scan *vals)
 {
 	struct pfile *pf = &src->files[0];
 	struct scan s = { pf->buf, pf->buf + pf->len }, line;
@@ -30,9 +30,9 @@ static int udp_lines(struct mm_src *src, struct scan *names,
 
 static int snmp_open(struct mm_src *src)
 {
-	static const char *const rates[] = { "InDatagrams", "OutDatagrams",
+	static const char *const rates[] = { "InDatagrams",  "OutDatagrams",
 					     "RcvbufErrors", "SndbufErrors",
-					     "InErrors", "MemErrors" };
+					     "InErrors",     "MemErrors" };
 	struct scan names, vals;
 	const char *w;
 	size_t n, i;
@@ -48,7 +48,7 @@ static int snmp_open(struct mm_src *src)
 	}
 	while (scan_word(&names, &w, &n))
 		src_add_col(src, 0, "Udp_%.*s", (int)n, w);
-	for (i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(rates); i++) {
 		char col[64];
 
 		snprintf(col, sizeof(col), "Udp_%s", rates[i]);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "../source.h"
+#include "../util.h"
 
 /*
  * Counters that were split or renamed across kernels are summed over
@@ -40,7 +41,7 @@ static int vmstat_open(struct mm_src *src)
 	if (ret)
 		return ret;
 	kv_discover(src, 0, 0);
-	for (r = 0; r < sizeof(rates) / sizeof(rates[0]); r++) {
+	for (r = 0; r < ARRAY_SIZE(rates); r++) {
 		size_t pl = strlen(rates[r].prefix);
 
 		d = -1;

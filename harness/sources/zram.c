@@ -137,7 +137,8 @@ static int zram_sample(struct mm_src *src)
 			s.p = src->files[z->file[w]].buf;
 			s.end = s.p + src->files[z->file[w]].len;
 			for (k = 0; k < z->n[w] && scan_word(&s, &t, &n); k++)
-				if (scan_int(t, n, 0, &src->vals[z->col[w] + k]))
+				if (scan_int(t, n, 0,
+					     &src->vals[z->col[w] + k]))
 					src->bad_lines++;
 		}
 	}

@@ -1,0 +1,109 @@
+#!/bin/bash
+# End-to-end tests of `mmrepro sample` on this host, and its errors.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. harness/tests/tap.sh
+M=build/mmrepro
+T=$(mktemp -d /tmp/mmrepro-cli.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+
+# one-line error with exit 2: expect_usage NAME ARGS...
+expect_usage() {
+	local name=$1 rc lines
+	shift
+	"$M" "$@" >"$T/out" 2>"$T/err"
+	rc=$?
+	lines=$(wc -l <"$T/err")
+	if [ "$rc" -eq 2 ] && [ "$lines" -eq 1 ] && grep -q '^mmrepro: ' "$T/err" &&
+		[ ! -s "$T/out" ]; then
+		ok "$name"
+	else
+		not_ok "$name" "rc=$rc lines=$lines: $(head -c 200 "$T/err")"
+	fi
+}
+
+# --- the 2-second run at 50 ms ---
+E="$T/e2e"
+"$M" sample --interval 50ms --duration 2s --out "$E" >"$T/live" 2>"$T/err"
+check "sample exits 0" [ $? -eq 0 ]
+samples=$(jq .samples "$E/meta.json")
+skipped=$(jq .samples_skipped "$E/meta.json")
+# slots at 0, 50 ms, ..., 2 s: 41, less any skipped for lateness
+check "41 sample slots taken or counted as skipped" [ $((samples + skipped)) -eq 41 ]
+check "few slots skipped on an idle host" [ "$skipped" -le 2 ]
+for f in "$E"/samples/*.csv; do
+	rows=$(($(wc -l <"$f") - 1))
+	check "$(basename "$f"): one row per sample" [ "$rows" -eq "$samples" ]
+	check "$(basename "$f"): t strictly increasing from 0 to 2 s" \
+		awk -F, 'NR==1 { if ($1 != "t") exit 1; next }
+			NR==2 { if ($1 < 0 || $1 > 0.05) exit 1 }
+			NR>2 { if ($1 <= p) exit 1 }
+			{ p = $1 } END { if (p < 1.9 || p > 2.3) exit 1 }' "$f"
+	check "$(basename "$f"): every row has the header's width" \
+		awk -F, 'NR==1 { w = NF } NF != w { exit 1 }' "$f"
+done
+for src in buddyinfo pagetypeinfo vmstat meminfo kthreads snmp; do
+	check "$src sampled on this host" [ -f "$E/samples/$src.csv" ]
+done
+check "buddyinfo has every zone's order 0" \
+	bash -c "head -1 '$E/samples/buddyinfo.csv' | grep -q 'node0_DMA_o0' &&
+		 head -1 '$E/samples/buddyinfo.csv' | grep -q 'node0_DMA32_o0'"
+check "vmstat columns are the kernel's keys" \
+	bash -c "head -1 '$E/samples/vmstat.csv' | tr , '\n' | grep -qx pgscan_kswapd"
+check "kswapd0 CPU columns present" \
+	bash -c "head -1 '$E/samples/kthreads.csv' | grep -q kswapd0_run_ns"
+check "meta.json kernel release is this kernel's" \
+	[ "$(jq -r .kernel.release "$E/meta.json")" = "$(uname -r)" ]
+check "meta.json snapshots /proc/sys/vm" \
+	[ "$(jq -r '.sysctl_vm.max_map_count' "$E/meta.json")" = "$(cat /proc/sys/vm/max_map_count)" ]
+check "meta.json says every source present or why not" \
+	jq -e '.sources | to_entries | all(.value.present or (.value.reason | length > 0))' "$E/meta.json" >/dev/null
+check "summary.json has pgscan_kswapd rate quantiles" \
+	jq -e '.sources.vmstat.pgscan_kswapd_per_s | has("median") and has("min") and has("max")' "$E/summary.json" >/dev/null
+check "start and end snapshots" test -s "$E/snapshots/start/vmstat" -a -s "$E/snapshots/end/zoneinfo"
+check "live view: a line per sample plus headers, <= 120 columns" \
+	awk -v n="$samples" 'length > 120 { exit 1 } /^ +[0-9]/ { r++ } END { exit r != n }' "$T/live"
+
+# --- SIGINT ends the run cleanly ---
+"$M" sample -q --interval 20ms --out "$T/int" &
+pid=$!
+sleep 1
+kill -INT $pid
+wait $pid
+check "SIGINT: exit 0" [ $? -eq 0 ]
+check "SIGINT: recorded as the reason to stop" [ "$(jq -r .stopped_by "$T/int/meta.json")" = signal ]
+check "SIGINT: rows written" [ "$(wc -l <"$T/int/samples/vmstat.csv")" -gt 10 ]
+
+# --- a captured root ---
+fx=$(ls -d harness/tests/fixtures/6.12*/ 2>/dev/null | head -1)
+check "a captured 6.12 root exists" test -n "$fx" -a -f "$fx/proc/vmstat"
+fx=${fx:-/nonexistent}
+"$M" sample -q --interval 10ms --duration 30ms --proc-root "$fx/proc" --sys-root "$fx/sys" --out "$T/fx"
+check "--proc-root: exit 0" [ $? -eq 0 ]
+check "--proc-root: kernel release from the captured root" \
+	[ "$(jq -r .kernel.release "$T/fx/meta.json")" = "$(cat "$fx/proc/sys/kernel/osrelease")" ]
+check "--proc-root: values are the captured ones" \
+	[ "$(awk -F, 'NR==1 { for (i = 1; i <= NF; i++) if ($i == "nr_free_pages") c = i }
+		NR==2 { print $c }' "$T/fx/samples/vmstat.csv")" = \
+	  "$(awk '$1 == "nr_free_pages" { print $2 }' "$fx/proc/vmstat")" ]
+mkdir -p "$T/bare/proc"
+cp "$fx/proc/vmstat" "$T/bare/proc/"
+"$M" sample -q --interval 10ms --duration 20ms --proc-root "$T/bare/proc" --sys-root "$T/bare/sys" --out "$T/bare/out"
+check "absent sources are not a crash" [ $? -eq 0 ]
+check "absent buddyinfo recorded with its reason" \
+	jq -e '.sources.buddyinfo.present == false and (.sources.buddyinfo.reason | test("buddyinfo"))' "$T/bare/out/meta.json" >/dev/null
+
+# --- usage errors: one line, exit 2 ---
+expect_usage "unknown option" sample --frobnicate
+expect_usage "interval 0" sample --interval 0 --out "$T/x1"
+expect_usage "interval garbage" sample --interval fast --out "$T/x2"
+expect_usage "interval without a value" sample --interval
+touch "$T/file"
+expect_usage "output below a regular file" sample --out "$T/file/sub"
+expect_usage "output in an unwritable place" sample --out /proc/mmrepro-out
+expect_usage "output already holds a run" sample --out "$E"
+expect_usage "unknown command" frobnicate
+expect_usage "stray argument" sample extra
+"$M" sample --help >"$T/help"
+check "--help exits 0 and lists the options" grep -q -- '--interval' "$T/help"
+tap_end

@@ -1,0 +1,30 @@
+#!/bin/bash
+# Runs every test program and script, each printing TAP ("ok N name" /
+# "not ok N name"), and ends with one line: "N passed, N failed".
+cd "$(dirname "$0")/../.." || exit 1
+log=$(mktemp /tmp/mmrepro-tests.XXXXXX)
+trap 'rm -f "$log"' EXIT
+status=0
+
+run() {
+	local name=$1
+	shift
+	echo "# === $name"
+	"$@" 2>&1 | tee -a "$log"
+	[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+}
+
+for t in build/tests/test-*; do
+	CMOCKA_MESSAGE_OUTPUT=TAP run "$(basename "$t")" "$t"
+done
+for t in harness/tests/*.sh; do
+	case $t in */run.sh | */tap.sh) continue ;; esac
+	run "$(basename "$t")" "$t"
+done
+
+passed=$(grep -c '^ok ' "$log")
+failed=$(grep -c '^not ok ' "$log")
+echo
+grep '^not ok ' "$log" | sed 's/^/FAILED: /'
+echo "$passed passed, $failed failed"
+[ "$passed" -gt 0 ] && [ "$failed" -eq 0 ] && [ "$status" -eq 0 ]
