@@ -52,6 +52,7 @@ int cmd_sample(int argc, char **argv)
 	};
 	struct sampler_cfg cfg = {
 		.interval_ns = NSEC_PER_SEC,
+		.slow_interval_ns = NSEC_PER_SEC,
 		.env = { "/proc", "/sys" },
 		.live = stdout,
 	};
@@ -62,6 +63,8 @@ int cmd_sample(int argc, char **argv)
 	const struct opt opts[] = {
 		OPT_DUR('i', "interval", &cfg.interval_ns,
 			"time between samples (default 1s, at least 1ms)"),
+		OPT_DUR(0, "slow-interval", &cfg.slow_interval_ns,
+			"at most this often for costly sources (pagetypeinfo; default 1s)"),
 		OPT_DUR('d', "duration", &cfg.duration_ns,
 			"stop after this long (default: until SIGINT)"),
 		OPT_STR('o', "out", &out, "DIR",

@@ -37,6 +37,7 @@ struct srun {
 	FILE *csv;
 	int64_t *prev;
 	int64_t *first;
+	uint64_t every; /* sampled on every Nth slot */
 	bool have_prev;
 	double last_t;
 	double *drv; /* current derived values */
@@ -273,7 +274,7 @@ static json_t *summary_json(struct srun *runs, size_t n, size_t samples,
 
 /* ---- the run ---- */
 
-static json_t *sources_json(struct srun *runs, size_t n)
+static json_t *sources_json(struct srun *runs, size_t n, int64_t interval)
 {
 	json_t *o = json_object();
 	size_t s;
@@ -293,6 +294,10 @@ static json_t *sources_json(struct srun *runs, size_t n)
 					files, json_string(src->files[f].path));
 			json_object_set_new(j, "columns",
 					    json_integer(src->ncols));
+			json_object_set_new(j, "interval_s",
+					    json_real((double)interval *
+						      runs[s].every /
+						      NSEC_PER_SEC));
 			json_object_set_new(
 				j, "bad_lines",
 				json_integer((json_int_t)src->bad_lines));
@@ -324,7 +329,8 @@ static int protect_self(json_t *meta)
 	return 0;
 }
 
-static void sample_all(struct srun *runs, size_t n, double t, char *rowbuf)
+static void sample_all(struct srun *runs, size_t n, uint64_t slot, double t,
+		       char *rowbuf)
 {
 	size_t s;
 	int d;
@@ -333,7 +339,7 @@ static void sample_all(struct srun *runs, size_t n, double t, char *rowbuf)
 		struct srun *r = &runs[s];
 		double dt;
 
-		if (!r->src.present)
+		if (!r->src.present || slot % r->every)
 			continue;
 		src_sample(&r->src);
 		csv_row(r, t, rowbuf);
@@ -380,6 +386,12 @@ static int open_outputs(const struct sampler_cfg *cfg, struct srun *runs,
 			return EXIT_USAGE;
 		}
 		setvbuf(r->csv, NULL, _IOFBF, 1 << 16);
+		r->every = 1;
+		if (r->src.ops->slow &&
+		    cfg->slow_interval_ns > cfg->interval_ns)
+			r->every = (uint64_t)((cfg->slow_interval_ns +
+					       cfg->interval_ns / 2) /
+					      cfg->interval_ns);
 		csv_header(r);
 		r->prev = xcalloc((size_t)r->src.ncols, sizeof(int64_t));
 		r->first = xcalloc((size_t)r->src.ncols, sizeof(int64_t));
@@ -464,7 +476,8 @@ int sampler_run(const struct sampler_cfg *cfg, volatile sig_atomic_t *stop)
 	utc_stamp(path, sizeof(path));
 	json_object_set_new(meta, "start_utc", json_string(path));
 	json_object_set_new(meta, "clock", json_string("CLOCK_MONOTONIC"));
-	json_object_set_new(meta, "sources", sources_json(runs, n));
+	json_object_set_new(meta, "sources",
+			    sources_json(runs, n, cfg->interval_ns));
 	protect_self(meta);
 	snprintf(path, sizeof(path), "%s/snapshots/start", cfg->out_dir);
 	snapshot_files(&cfg->env, path);
@@ -499,7 +512,7 @@ int sampler_run(const struct sampler_cfg *cfg, volatile sig_atomic_t *stop)
 		if (now - slot > late_max)
 			late_max = now - slot;
 		t = (double)(now - start) / NSEC_PER_SEC;
-		sample_all(runs, n, t, rowbuf);
+		sample_all(runs, n, i, t, rowbuf);
 		emit_live(cfg, lv, runs, n, t, k++);
 		if (now - last_flush >= FLUSH_NS) {
 			for (s = 0; s < n; s++)
@@ -530,7 +543,8 @@ int sampler_run(const struct sampler_cfg *cfg, volatile sig_atomic_t *stop)
 			    json_real((double)(now - start) / NSEC_PER_SEC));
 	json_object_set_new(meta, "stopped_by",
 			    json_string(*stop ? "signal" : "duration"));
-	json_object_set_new(meta, "sources", sources_json(runs, n));
+	json_object_set_new(meta, "sources",
+			    sources_json(runs, n, cfg->interval_ns));
 	ret = json_save(meta, cfg->out_dir, "meta.json");
 	json_decref(meta);
 	meta = summary_json(runs, n, k, (double)(now - start) / NSEC_PER_SEC);

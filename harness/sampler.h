@@ -12,6 +12,7 @@
 struct sampler_cfg {
 	int64_t interval_ns;
 	int64_t duration_ns; /* 0: until *stop */
+	int64_t slow_interval_ns; /* for sources marked slow */
 	const char *out_dir;
 	bool quiet;
 	struct mm_env env;

@@ -76,6 +76,11 @@ struct mm_src {
 struct mm_source_ops {
 	const char *name;
 	const char *desc;
+	/*
+	 * Costly to read, so sampled at most every --slow-interval: the
+	 * reader itself would otherwise perturb what it measures.
+	 */
+	bool slow;
 	/* 0, or -errno with src->reason set; a missing source is not fatal */
 	int (*open)(struct mm_src *src);
 	/* refill src->vals; columns not found are MM_MISSING */

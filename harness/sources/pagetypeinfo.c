@@ -234,6 +234,12 @@ static int pti_sample(struct mm_src *src)
 const struct mm_source_ops src_pagetypeinfo = {
 	.name = "pagetypeinfo",
 	.desc = "/proc/pagetypeinfo free blocks and pageblocks per migratetype",
+	/*
+	 * Each read walks every free list (up to 100000 entries per order
+	 * and type) and every pageblock under zone->lock with interrupts
+	 * off: about 1.4 ms cold on a 24 GiB host, 20x buddyinfo.
+	 */
+	.slow = true,
 	.open = pti_open,
 	.sample = pti_sample,
 };
