@@ -6,7 +6,7 @@ CFLAGS ?= -O2 -g
 WARN := -std=gnu11 -Wall -Wextra -Werror
 VERSION := 0.1.0
 GIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
-DEFS := -DMMREPRO_VERSION='"$(VERSION)"' -DMMREPRO_GIT='"$(GIT)"'
+DEFS := -D_GNU_SOURCE -DMMREPRO_VERSION='"$(VERSION)"' -DMMREPRO_GIT='"$(GIT)"'
 PREFIX ?= /usr/local
 B := build
 
@@ -16,7 +16,7 @@ STATIC ?= -static
 LIBS := -ljansson -lgsl -lgslcblas -lm
 
 HARNESS_SRC := $(wildcard harness/*.c harness/sources/*.c)
-HARNESS_OBJ := $(HARNESS_SRC:%.c=$(B)/%.o)
+HARNESS_OBJ := $(HARNESS_SRC:%.c=$(B)/%.o) $(B)/harness/vm-init.o
 LIB_OBJ := $(filter-out $(B)/harness/mmrepro.o,$(HARNESS_OBJ))
 REPRO_SRC := $(wildcard repro/*.c)
 REPRO_BIN := $(REPRO_SRC:repro/%.c=$(B)/repro/%)
@@ -30,6 +30,17 @@ all: $(B)/mmrepro $(REPRO_BIN)
 $(B)/harness/%.o: harness/%.c $(wildcard harness/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS) $(DEFS) -MMD -c -o $@ $<
+
+# The guest init is a shell script kept as a file; it is compiled in as a
+# C string so that the static binary carries it into any root.
+$(B)/harness/vm-init.c: harness/vm-init.sh
+	@mkdir -p $(@D)
+	{ echo 'const char vm_init_sh[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/\t"/' -e 's/$$/\\n"/' $<; \
+	  echo ';'; } >$@
+
+$(B)/harness/vm-init.o: $(B)/harness/vm-init.c
+	$(CC) $(WARN) $(CFLAGS) -c -o $@ $<
 
 $(B)/mmrepro: $(HARNESS_OBJ)
 	$(CC) $(CFLAGS) $(STATIC) -o $@ $^ $(LIBS)

@@ -26,6 +26,7 @@ struct cmd_struct {
 static const struct cmd_struct commands[] = {
 	{ "sample", cmd_sample,
 	  "sample buddyinfo, vmstat, PSI, kswapd CPU... into CSV, with a live view" },
+	{ "vm", cmd_vm, "boot a kernel in QEMU and run a command inside it" },
 };
 
 static void print_usage(FILE *f)

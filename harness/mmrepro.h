@@ -7,5 +7,6 @@
  * point shaped like main(), and mmrepro.c maps names to them.
  */
 int cmd_sample(int argc, char **argv);
+int cmd_vm(int argc, char **argv);
 
 #endif

@@ -122,7 +122,7 @@ json_t *meta_system(const struct mm_env *env)
 	return m;
 }
 
-json_t *meta_argv(int argc, char **argv)
+json_t *meta_argv(int argc, char *const *argv)
 {
 	json_t *a = json_array();
 	int i;

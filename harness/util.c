@@ -209,3 +209,14 @@ void utc_stamp(char *buf, size_t len)
 	gmtime_r(&t, &tm);
 	strftime(buf, len, "%Y%m%dT%H%M%SZ", &tm);
 }
+
+int pathf(char *out, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(out, len, fmt, ap);
+	va_end(ap);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}

@@ -1,0 +1,68 @@
+#!/bin/busybox sh
+# mmrepro guest init: PID 1 of the initramfs that `mmrepro vm` builds.
+# It loads the kernel's own modules, mounts the host's root read-only
+# over 9p under a tmpfs overlay, the results share read-write at its host
+# path, and the scratch disk, then runs the command in that root.
+#
+# Serial ports: ttyS0 is the console (console.log), ttyS1 carries the
+# command's output, ttyS2 a heartbeat the host uses to tell a hang.
+# The host reads these markers from the console:
+#   mmrepro-init: modules loaded / command starting
+#   mmrepro-exit=N
+/bin/busybox mkdir -p /proc /sys /dev /tmp /mnt /usr/bin /usr/sbin /sbin
+/bin/busybox --install -s
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+
+fail() {
+	echo "mmrepro-init: error: $*"
+	echo "mmrepro-exit=255"
+	poweroff -f
+}
+
+. /run.conf
+
+while read -r m; do
+	insmod "/modules/$m" || echo "mmrepro-init: insmod $m failed"
+done </modules.order
+echo "mmrepro-init: modules loaded"
+
+R=/mnt/root
+mkdir -p /mnt/lower /mnt/rw $R
+mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=131072 hostroot \
+	/mnt/lower || fail "cannot mount the host root over 9p"
+mount -t tmpfs -o mode=0755 tmpfs /mnt/rw
+mkdir -p /mnt/rw/upper /mnt/rw/work
+mount -t overlay -o lowerdir=/mnt/lower,upperdir=/mnt/rw/upper,workdir=/mnt/rw/work \
+	overlay $R || fail "cannot mount the overlay"
+mount -t tmpfs -o mode=1777 tmpfs $R/tmp
+mount -t tmpfs -o mode=0755 tmpfs $R/run
+if [ -n "$OUT" ]; then
+	mkdir -p "$R$OUT"
+	mount -t 9p -o trans=virtio,version=9p2000.L,msize=131072 out "$R$OUT" ||
+		fail "cannot mount the results share"
+fi
+if [ -n "$SCRATCH" ]; then
+	mkdir -p "$R$SCRATCH"
+	mount -t ext4 /dev/vda "$R$SCRATCH" || fail "cannot mount the scratch disk"
+fi
+mount --move /proc $R/proc
+mount --move /sys $R/sys
+mount --move /dev $R/dev
+mount -t tracefs nodev $R/sys/kernel/tracing 2>/dev/null
+mount -t debugfs nodev $R/sys/kernel/debug 2>/dev/null
+cp /cmd.sh $R/run/mmrepro-cmd.sh
+
+(while :; do echo . >$R/dev/ttyS2; sleep 1; done) &
+hb=$!
+
+echo "mmrepro-init: command starting"
+chroot $R /bin/sh /run/mmrepro-cmd.sh <$R/dev/null >$R/dev/ttyS1 2>&1
+rc=$?
+kill $hb
+[ -n "$OUT" ] && chroot $R /bin/sh -c 'dmesg >"$0/dmesg.txt"' "$OUT"
+sync
+echo "mmrepro-exit=$rc"
+poweroff -f

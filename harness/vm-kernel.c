@@ -1,0 +1,509 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kernel side of `mmrepro vm`: check the image, find its modules
+ * (from --modules or from Debian packages), order them with depmod and
+ * build the initramfs, cached by a hash of its content.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util.h"
+#include "vm.h"
+
+/* the init script, generated from vm-init.sh by the Makefile */
+extern const char vm_init_sh[];
+
+#define BUSYBOX "/bin/busybox"
+
+/*
+ * Modules the guest needs, by name or alias; whichever the kernel has
+ * built in or lacks is skipped.  Compressors are preloaded because
+ * writing zram's comp_algorithm would autoload crypto-* modules, and
+ * there is no modprobe in the guest.
+ */
+static const char *const wanted[] = {
+	"virtio_pci", "virtio_blk",	"9pnet_virtio",	  "9p",
+	"overlay",    "ext4",		"zram",		  "veth",
+	"crypto-lz4", "crypto-lzo-rle", "crypto-zstd",	  "crypto-lzo",
+	"crypto-842", "crypto-lz4hc",	"crypto-deflate",
+};
+
+char *vm_cache_dir(const char *sub)
+{
+	const char *base = getenv("MMREPRO_CACHE");
+	const char *home = getenv("HOME");
+	char path[4096];
+
+	if (base && *base)
+		snprintf(path, sizeof(path), "%s/%s", base, sub);
+	else
+		snprintf(path, sizeof(path), "%s/.cache/mmrepro/%s",
+			 home ? home : "/tmp", sub);
+	if (mkdir_p(path, 0755))
+		return NULL;
+	return strdup(path);
+}
+
+/*
+ * Run argv; its stdout goes to `out' (NUL-terminated, may be NULL).
+ * Returns the exit status, or -1 if it could not run.
+ */
+static int run_capture(char *const argv[], char *out, size_t len)
+{
+	int pfd[2], status;
+	size_t used = 0;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(pfd))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(pfd[1], 1);
+		dup2(null, 2);
+		close(pfd[0]);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(pfd[1]);
+	for (;;) {
+		char junk[4096];
+
+		if (out && used + 1 < len)
+			n = read(pfd[0], out + used, len - used - 1);
+		else
+			n = read(pfd[0], junk, sizeof(junk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (out && used + 1 < len)
+			used += (size_t)n;
+	}
+	close(pfd[0]);
+	if (out)
+		out[used] = '\0';
+	if (waitpid(pid, &status, 0) < 0)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/*
+ * The release string of a bzImage, from its setup header: "HdrS" at
+ * 0x202, and at 0x20e the offset (minus 0x200) of the version string.
+ */
+int vm_kernel_release(const char *image, char *rel, size_t len, char *why,
+		      size_t wlen)
+{
+	unsigned char hdr[0x210];
+	char ver[256];
+	uint16_t off;
+	ssize_t n;
+	int fd = open(image, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		snprintf(why, wlen, "%s: %s", image, strerror(errno));
+		return -1;
+	}
+	n = pread(fd, hdr, sizeof(hdr), 0);
+	if (n != (ssize_t)sizeof(hdr) || memcmp(hdr + 0x202, "HdrS", 4)) {
+		close(fd);
+		snprintf(why, wlen, "%s: not an x86 kernel image (no bzImage header)",
+			 image);
+		return -1;
+	}
+	off = (uint16_t)(hdr[0x20e] | hdr[0x20f] << 8);
+	n = pread(fd, ver, sizeof(ver) - 1, (off_t)off + 0x200);
+	close(fd);
+	if (n <= 0) {
+		snprintf(why, wlen, "%s: truncated kernel image", image);
+		return -1;
+	}
+	ver[n] = '\0';
+	ver[strcspn(ver, " ")] = '\0';
+	snprintf(rel, len, "%s", ver);
+	return 0;
+}
+
+static bool is_dir(const char *p)
+{
+	struct stat st;
+
+	return !stat(p, &st) && S_ISDIR(st.st_mode);
+}
+
+static bool is_file(const char *p)
+{
+	struct stat st;
+
+	return !stat(p, &st) && S_ISREG(st.st_mode);
+}
+
+/* Unpack a linux-image/-modules/-binary package once into the cache */
+static int unpack_deb(const char *deb, char *dir, size_t len, char *why,
+		      size_t wlen)
+{
+	char pkg[256], ver[128], tmp[4200], *cache;
+	char *fpkg[] = { "dpkg-deb", "-f", (char *)deb, "Package", NULL };
+	char *fver[] = { "dpkg-deb", "-f", (char *)deb, "Version", NULL };
+
+	if (!is_file(deb)) {
+		snprintf(why, wlen, "--deb %s: no such file", deb);
+		return -1;
+	}
+	if (run_capture(fpkg, pkg, sizeof(pkg)) ||
+	    run_capture(fver, ver, sizeof(ver))) {
+		snprintf(why, wlen, "--deb %s: not a Debian package", deb);
+		return -1;
+	}
+	pkg[strcspn(pkg, "\n")] = '\0';
+	ver[strcspn(ver, "\n")] = '\0';
+	if (strncmp(pkg, "linux-image-", 12) &&
+	    strncmp(pkg, "linux-modules-", 14) &&
+	    strncmp(pkg, "linux-binary-", 13)) {
+		snprintf(why, wlen,
+			 "--deb %s: package %s is not a linux-image, linux-modules or linux-binary package",
+			 deb, pkg);
+		return -1;
+	}
+	cache = vm_cache_dir("debs");
+	if (!cache) {
+		snprintf(why, wlen, "cannot create the cache directory");
+		return -1;
+	}
+	snprintf(dir, len, "%s/%s_%s", cache, pkg, ver);
+	free(cache);
+	if (is_dir(dir))
+		return 0;
+	snprintf(tmp, sizeof(tmp), "%s.tmp%d", dir, (int)getpid());
+	{
+		char *x[] = { "dpkg-deb", "-x", (char *)deb, tmp, NULL };
+
+		if (run_capture(x, NULL, 0) || rename(tmp, dir)) {
+			snprintf(why, wlen, "--deb %s: cannot unpack", deb);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* ROOT/{usr/,}lib/modules/REL, if it exists */
+static bool find_moddir(const char *root, const char *rel, char *out,
+			size_t len)
+{
+	static const char *const sub[] = { "", "lib/modules/",
+					   "usr/lib/modules/" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(sub); i++) {
+		char p[4200];
+
+		if (i == 0) {
+			/* DIR itself is lib/modules/REL */
+			const char *b = strrchr(root, '/');
+
+			if (strcmp(b ? b + 1 : root, rel))
+				continue;
+			snprintf(p, sizeof(p), "%s", root);
+		} else {
+			snprintf(p, sizeof(p), "%s/%s%s", root, sub[i], rel);
+		}
+		if (is_dir(p)) {
+			pathf(out, len, "%s", p);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* vmlinuz in an unpacked package: /boot/vmlinuz-* or modules/REL/vmlinuz* */
+static bool find_image(const char *root, char *out, size_t len)
+{
+	static const char *const dirs[] = { "boot", "usr/lib/modules",
+					    "lib/modules" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+		char d[4200], p[4400];
+		struct dirent *de, *de2;
+		DIR *dd, *d2;
+
+		snprintf(d, sizeof(d), "%s/%s", root, dirs[i]);
+		dd = opendir(d);
+		while (dd && (de = readdir(dd))) {
+			if (!strncmp(de->d_name, "vmlinuz", 7)) {
+				pathf(out, len, "%s/%s", d, de->d_name);
+				closedir(dd);
+				return true;
+			}
+			if (i == 0 || de->d_name[0] == '.')
+				continue;
+			pathf(p, sizeof(p), "%s/%s", d, de->d_name);
+			d2 = opendir(p);
+			while (d2 && (de2 = readdir(d2))) {
+				if (strncmp(de2->d_name, "vmlinuz", 7))
+					continue;
+				pathf(out, len, "%s/%s", p, de2->d_name);
+				closedir(d2);
+				closedir(dd);
+				return true;
+			}
+			if (d2)
+				closedir(d2);
+		}
+		if (dd)
+			closedir(dd);
+	}
+	return false;
+}
+
+int vm_prepare_kernel(const struct vm_cfg *cfg, struct vm_kernel *k,
+		      char *why, size_t wlen)
+{
+	char roots[VM_MAX_DEBS][4096];
+	int i;
+
+	memset(k, 0, sizeof(*k));
+	for (i = 0; i < cfg->ndebs; i++)
+		if (unpack_deb(cfg->debs[i], roots[i], sizeof(roots[i]), why,
+			       wlen))
+			return -1;
+	if (cfg->kernel) {
+		snprintf(k->image, sizeof(k->image), "%s", cfg->kernel);
+	} else {
+		for (i = 0; i < cfg->ndebs; i++)
+			if (find_image(roots[i], k->image, sizeof(k->image)))
+				break;
+		if (!k->image[0]) {
+			snprintf(why, wlen,
+				 "no kernel image: give --kernel, or a --deb that holds one");
+			return -1;
+		}
+	}
+	if (vm_kernel_release(k->image, k->release, sizeof(k->release), why,
+			      wlen))
+		return -1;
+	if (cfg->modules &&
+	    !find_moddir(cfg->modules, k->release, k->modroot,
+			 sizeof(k->modroot))) {
+		snprintf(why, wlen,
+			 "--modules %s: no modules for %s (looked for DIR, DIR/lib/modules/%s)",
+			 cfg->modules, k->release, k->release);
+		return -1;
+	}
+	for (i = 0; i < cfg->ndebs && !k->modroot[0]; i++) {
+		char kdir[4200];
+
+		if (!find_moddir(roots[i], k->release, k->modroot,
+				 sizeof(k->modroot)))
+			continue;
+		snprintf(kdir, sizeof(kdir), "%s/kernel", k->modroot);
+		if (!is_dir(kdir))
+			k->modroot[0] = '\0';
+	}
+	if (cfg->ndebs && !k->modroot[0]) {
+		snprintf(why, wlen,
+			 "no modules for %s in the --deb packages (in sid they are in linux-modules-%s)",
+			 k->release, k->release);
+		return -1;
+	}
+	return 0;
+}
+
+/* FNV-1a: a cache key, not a security boundary */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	while (n--)
+		h = (h ^ *c++) * 0x100000001b3ULL;
+	return h;
+}
+
+static uint64_t fnv_file(uint64_t h, const char *path)
+{
+	char buf[65536];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return fnv(h, path, strlen(path));
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		h = fnv(h, buf, (size_t)n);
+	close(fd);
+	return h;
+}
+
+/*
+ * depmod's order for the wanted modules: modprobe --show-depends prints
+ * "insmod PATH" lines, dependencies first, and "builtin NAME" for what
+ * the kernel has built in.  modules.dep is made with depmod if the
+ * package did not ship it.
+ */
+static int module_list(const struct vm_kernel *k, char **list, char *why,
+		       size_t wlen)
+{
+	char base[4200], dep[4200], out[16384], *p, *line, *save;
+	size_t i, used = 0, cap = 65536;
+	char *l = calloc(1, cap);
+
+	*list = l;
+	if (!l)
+		return -1;
+	if (!k->modroot[0])
+		return 0;
+	/* modprobe -d BASE looks in BASE/lib/modules/REL */
+	snprintf(base, sizeof(base), "%s", k->modroot);
+	p = strstr(base, "/lib/modules/");
+	if (!p) {
+		snprintf(why, wlen, "%s: expected .../lib/modules/%s",
+			 k->modroot, k->release);
+		return -1;
+	}
+	*p = '\0';
+	snprintf(dep, sizeof(dep), "%s/modules.dep", k->modroot);
+	if (!is_file(dep)) {
+		char *d[] = { "depmod", "-b", base, (char *)k->release, NULL };
+
+		if (run_capture(d, NULL, 0)) {
+			snprintf(why, wlen, "depmod -b %s %s failed", base,
+				 k->release);
+			return -1;
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(wanted); i++) {
+		char *m[] = { "modprobe", "-C",		     "/dev/null",
+			      "-d",	  base,		     "-S",
+			      (char *)k->release, "--show-depends",
+			      (char *)wanted[i],  NULL };
+
+		if (run_capture(m, out, sizeof(out)))
+			continue; /* neither module nor built in */
+		for (line = strtok_r(out, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save)) {
+			if (strncmp(line, "insmod ", 7))
+				continue;
+			line += 7;
+			line[strcspn(line, " ")] = '\0';
+			if (strstr(l, line))
+				continue;
+			if (used + strlen(line) + 2 > cap)
+				break;
+			used += (size_t)sprintf(l + used, "%s\n", line);
+		}
+	}
+	return 0;
+}
+
+/* cp, or decompress a .ko.xz/.ko.zst/.ko.gz into a plain .ko */
+static int stage_module(const char *src, const char *dstdir, char *name,
+			size_t nlen)
+{
+	const char *b = strrchr(src, '/') ? strrchr(src, '/') + 1 : src;
+	char cmd[200], dst[4400];
+	size_t n = strcspn(b, ".");
+	char *argv[] = { "sh", "-c", cmd, "stage", (char *)src, dst, NULL };
+
+	snprintf(name, nlen, "%.*s.ko", (int)n, b);
+	pathf(dst, sizeof(dst), "%s/%s", dstdir, name);
+	if (strstr(b, ".ko.xz"))
+		snprintf(cmd, sizeof(cmd), "xz -dc \"$1\" >\"$2\"");
+	else if (strstr(b, ".ko.zst"))
+		snprintf(cmd, sizeof(cmd), "zstd -qdc \"$1\" >\"$2\"");
+	else if (strstr(b, ".ko.gz"))
+		snprintf(cmd, sizeof(cmd), "gzip -dc \"$1\" >\"$2\"");
+	else
+		snprintf(cmd, sizeof(cmd), "cp \"$1\" \"$2\"");
+	return run_capture(argv, NULL, 0) ? -1 : 0;
+}
+
+int vm_initramfs(const struct vm_kernel *k, const char *cache, char *path,
+		 size_t len, char **mods, char *why, size_t wlen)
+{
+	char tmp[4200], p[4400], order[65536], name[256], *list, *line,
+		*save;
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t olen = 0;
+	int ret;
+
+	*mods = NULL;
+	if (!is_file(BUSYBOX)) {
+		snprintf(why, wlen, "%s: missing (install busybox-static)",
+			 BUSYBOX);
+		return -1;
+	}
+	if (module_list(k, &list, why, wlen)) {
+		free(list);
+		return -1;
+	}
+	*mods = list;
+	h = fnv(h, vm_init_sh, strlen(vm_init_sh));
+	h = fnv_file(h, BUSYBOX);
+	h = fnv(h, k->release, strlen(k->release));
+	h = fnv(h, list, strlen(list));
+	snprintf(path, len, "%s/initramfs-%016llx.cpio.gz", cache,
+		 (unsigned long long)h);
+	if (is_file(path))
+		return 0;
+
+	snprintf(tmp, sizeof(tmp), "%s/build.%d", cache, (int)getpid());
+	snprintf(p, sizeof(p), "%s/modules", tmp);
+	if (mkdir_p(p, 0755) || mkdir_p(strcat(strcpy(p, tmp), "/bin"), 0755))
+		goto fail;
+	list = strdup(*mods);
+	for (line = strtok_r(list, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		snprintf(p, sizeof(p), "%s/modules", tmp);
+		if (stage_module(line, p, name, sizeof(name))) {
+			free(list);
+			goto fail;
+		}
+		olen += (size_t)snprintf(order + olen, sizeof(order) - olen,
+					 "%s\n", name);
+	}
+	free(list);
+	snprintf(p, sizeof(p), "%s/modules.order", tmp);
+	if (write_file(p, order, olen))
+		goto fail;
+	snprintf(p, sizeof(p), "%s/init", tmp);
+	if (write_file(p, vm_init_sh, strlen(vm_init_sh)) || chmod(p, 0755))
+		goto fail;
+	{
+		char cmd[] = "cp " BUSYBOX " \"$1/bin/busybox\" && cd \"$1\" && "
+			     "find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 "
+			     "--reproducible --quiet | gzip -9n >\"$2.tmp\" && "
+			     "mv \"$2.tmp\" \"$2\"";
+		char *argv[] = { "sh", "-c", cmd, "cpio", tmp, path, NULL };
+
+		ret = run_capture(argv, NULL, 0);
+	}
+	{
+		char *rm[] = { "rm", "-rf", tmp, NULL };
+
+		run_capture(rm, NULL, 0);
+	}
+	if (ret) {
+		snprintf(why, wlen, "cannot build the initramfs (cpio, gzip)");
+		return -1;
+	}
+	return 0;
+fail:
+	snprintf(why, wlen, "cannot stage the initramfs in %s", tmp);
+	{
+		char *rm[] = { "rm", "-rf", tmp, NULL };
+
+		run_capture(rm, NULL, 0);
+	}
+	return -1;
+}

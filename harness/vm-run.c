@@ -1,0 +1,420 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One boot of a guest: QEMU with the kernel, the cached initramfs plus a
+ * small per-run archive (the command), the host root and the results
+ * directory over 9p; then watch the serial ports until it ends.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+#include "vm.h"
+
+#define POLL_NS (100 * NSEC_PER_MSEC)
+#define EXCERPT_LINES 60
+#define SCRATCH_MNT "/mnt/scratch"
+
+/* Quote for sh: 'it'\''s' */
+static size_t sh_quote(char *out, size_t len, const char *s)
+{
+	size_t n = 0;
+
+	if (n < len)
+		out[n++] = '\'';
+	for (; *s && n + 5 < len; s++) {
+		if (*s == '\'') {
+			memcpy(out + n, "'\\''", 4);
+			n += 4;
+		} else {
+			out[n++] = *s;
+		}
+	}
+	if (n < len)
+		out[n++] = '\'';
+	out[n < len ? n : len - 1] = '\0';
+	return n;
+}
+
+static int sh(const char *script, const char *a1, const char *a2)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, 1);
+		dup2(null, 2);
+		execlp("sh", "sh", "-c", script, "sh", a1, a2, (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/*
+ * The per-run archive: run.conf (mounts) and cmd.sh (the command, its
+ * working directory and environment), appended to the cached base.  The
+ * kernel needs the gzip base padded to 4 bytes before the next cpio.
+ */
+static int run_initrd(const struct vm_cfg *cfg, const char *base,
+		      const char *dir, char *initrd, size_t len)
+{
+	char p[4200], q[8192], cwd[4096];
+	size_t n = 0;
+	int i;
+
+	snprintf(p, sizeof(p), "%s/stage", dir);
+	if (mkdir_p(p, 0755))
+		return -1;
+	n += (size_t)snprintf(q + n, sizeof(q) - n, "OUT=");
+	n += sh_quote(q + n, sizeof(q) - n, cfg->out ? cfg->out : "");
+	n += (size_t)snprintf(q + n, sizeof(q) - n, "\nSCRATCH=%s\n",
+			      cfg->disk ? SCRATCH_MNT : "");
+	snprintf(p, sizeof(p), "%s/stage/run.conf", dir);
+	if (write_file(p, q, n))
+		return -1;
+
+	if (!getcwd(cwd, sizeof(cwd)))
+		snprintf(cwd, sizeof(cwd), "/");
+	n = (size_t)snprintf(q, sizeof(q), "cd ");
+	n += sh_quote(q + n, sizeof(q) - n, cwd);
+	n += (size_t)snprintf(q + n, sizeof(q) - n,
+			      " 2>/dev/null || cd /\n"
+			      "export HOME=/root TERM=dumb MMREPRO_GUEST=1\n"
+			      "export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n"
+			      "export MMREPRO_OUT=");
+	n += sh_quote(q + n, sizeof(q) - n, cfg->out ? cfg->out : "");
+	n += (size_t)snprintf(q + n, sizeof(q) - n, " MMREPRO_SCRATCH=%s\nexec",
+			      cfg->disk ? SCRATCH_MNT : "");
+	for (i = 0; i < cfg->argc && n + 8 < sizeof(q); i++) {
+		q[n++] = ' ';
+		n += sh_quote(q + n, sizeof(q) - n, cfg->argv[i]);
+	}
+	n += (size_t)snprintf(q + n, sizeof(q) - n, "\n");
+	snprintf(p, sizeof(p), "%s/stage/cmd.sh", dir);
+	if (write_file(p, q, n))
+		return -1;
+
+	snprintf(initrd, len, "%s/initrd", dir);
+	return sh("cp \"$1\" \"$2\" && s=$(stat -c %s \"$2\") && "
+		  "head -c $(( (4 - s % 4) % 4 )) /dev/zero >>\"$2\" && "
+		  "cd \"${2%/*}/stage\" && "
+		  "printf 'run.conf\\ncmd.sh\\n' | "
+		  "cpio -o -H newc -R 0:0 --quiet >>\"$2\"",
+		  base, initrd);
+}
+
+static int make_disk(uint64_t size, const char *dir, char *img, size_t len)
+{
+	char sz[32];
+
+	snprintf(img, len, "%s/scratch.img", dir);
+	snprintf(sz, sizeof(sz), "%llu", (unsigned long long)size);
+	/* mke2fs on a plain file: no loop device, no root tricks */
+	return sh("truncate -s \"$2\" \"$1\" && "
+		  "mke2fs -q -F -t ext4 -E lazy_itable_init=0 \"$1\"",
+		  img, sz);
+}
+
+static off_t fsize(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) ? 0 : st.st_size;
+}
+
+/* Copy what `path' gained since *off to fd 1 */
+static void stream(const char *path, off_t *off, bool quiet)
+{
+	char buf[8192];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	while ((n = pread(fd, buf, sizeof(buf), *off)) > 0) {
+		*off += n;
+		if (!quiet && write(1, buf, (size_t)n) < 0)
+			break;
+	}
+	close(fd);
+}
+
+static bool console_has(const char *path, const char *s)
+{
+	size_t len;
+	char *log = read_file_str(path, 64 << 20, &len);
+	bool r = log && memmem(log, len, s, strlen(s));
+
+	free(log);
+	return r;
+}
+
+static void add(char **argv, int *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void add(char **argv, int *n, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&argv[*n], fmt, ap) < 0)
+		die("out of memory");
+	va_end(ap);
+	(*n)++;
+}
+
+static int qemu_argv(const struct vm_cfg *cfg, const struct vm_kernel *k,
+		     const char *initrd, const char *disk, const char *dir,
+		     const char *accel, char **argv)
+{
+	int n = 0;
+	bool tcg = !strcmp(accel, "tcg");
+
+	add(argv, &n, "qemu-system-x86_64");
+	add(argv, &n, "-nodefaults");
+	add(argv, &n, "-no-user-config");
+	add(argv, &n, "-nographic");
+	add(argv, &n, "-no-reboot");
+	add(argv, &n, "-accel");
+	/* qemu64 is faster than max under TCG for memory-heavy guests */
+	add(argv, &n, tcg ? "tcg,thread=multi" : "kvm");
+	add(argv, &n, "-cpu");
+	add(argv, &n, tcg ? "qemu64" : "host");
+	add(argv, &n, "-smp");
+	add(argv, &n, "%d", cfg->cpus);
+	add(argv, &n, "-m");
+	add(argv, &n, "%lluM", (unsigned long long)(cfg->mem >> 20));
+	add(argv, &n, "-kernel");
+	add(argv, &n, "%s", k->image);
+	add(argv, &n, "-initrd");
+	add(argv, &n, "%s", initrd);
+	add(argv, &n, "-append");
+	/*
+	 * psi=1: Debian disables PSI by default.  Under emulation, relax
+	 * the watchdogs that would otherwise fire falsely (as syzkaller
+	 * does).  oops=panic with panic=-1 and -no-reboot ends a crashed
+	 * guest at once instead of leaving it half alive.
+	 */
+	add(argv, &n,
+	    "console=ttyS0 8250.nr_uarts=4 panic=-1 oops=panic psi=1 rdinit=/init%s%s%s",
+	    tcg ? " watchdog_thresh=60 rcupdate.rcu_cpu_stall_timeout=120"
+		  " sysctl.kernel.hung_task_timeout_secs=600" :
+		  "",
+	    cfg->append ? " " : "", cfg->append ? cfg->append : "");
+	add(argv, &n, "-chardev");
+	add(argv, &n, "file,id=con,path=%s/console.log", cfg->out);
+	add(argv, &n, "-serial");
+	add(argv, &n, "chardev:con");
+	add(argv, &n, "-chardev");
+	add(argv, &n, "file,id=cmd,path=%s/output.log", cfg->out);
+	add(argv, &n, "-serial");
+	add(argv, &n, "chardev:cmd");
+	add(argv, &n, "-chardev");
+	add(argv, &n, "file,id=hb,path=%s/heartbeat", dir);
+	add(argv, &n, "-serial");
+	add(argv, &n, "chardev:hb");
+	add(argv, &n, "-virtfs");
+	add(argv, &n,
+	    "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap");
+	add(argv, &n, "-virtfs");
+	add(argv, &n,
+	    "local,path=%s,mount_tag=out,security_model=none,multidevs=remap",
+	    cfg->out);
+	if (disk) {
+		add(argv, &n, "-drive");
+		add(argv, &n, "file=%s,format=raw,if=virtio,cache=unsafe",
+		    disk);
+	}
+	argv[n] = NULL;
+	return n;
+}
+
+static void classify(const struct vm_cfg *cfg, struct vm_result *res,
+		     bool hung, int qstatus, const char *qlog)
+{
+	char path[4200], *log, *qerr;
+	struct vm_console c;
+	size_t len = 0;
+
+	snprintf(path, sizeof(path), "%s/console.log", cfg->out);
+	log = read_file_str(path, 64 << 20, &len);
+	vm_console_scan(log ? log : "", len, &c);
+	if (c.crashed) {
+		res->excerpt = vm_console_excerpt(log, len, c.crash_at,
+						  EXCERPT_LINES);
+		if (c.crash_before_start) {
+			res->outcome = VM_INFRA;
+			snprintf(res->reason, sizeof(res->reason),
+				 "kernel crashed before the command started");
+		} else {
+			res->outcome = VM_CRASH;
+			snprintf(res->reason, sizeof(res->reason),
+				 "kernel crashed while the command ran");
+		}
+	} else if (c.exited) {
+		res->status = c.status;
+		res->outcome = c.status ? VM_CMD_FAILED : VM_OK;
+		if (c.status)
+			snprintf(res->reason, sizeof(res->reason),
+				 "command exited with %d", c.status);
+		if (!c.started) {
+			res->outcome = VM_INFRA;
+			snprintf(res->reason, sizeof(res->reason),
+				 "guest init failed before the command");
+		}
+	} else if (hung) {
+		res->outcome = c.started ? VM_HANG : VM_INFRA;
+		snprintf(res->reason, sizeof(res->reason),
+			 "no console output and no heartbeat for %.0f s%s",
+			 (double)cfg->timeout_ns / NSEC_PER_SEC,
+			 c.started ? "" : " before the command started");
+	} else {
+		qerr = read_file_str(qlog, 4096, NULL);
+		if (qerr)
+			qerr[strcspn(qerr, "\n")] = '\0';
+		res->outcome = c.started ? VM_CRASH : VM_INFRA;
+		snprintf(res->reason, sizeof(res->reason),
+			 "qemu ended (status %d) %s the command finished%s%s",
+			 qstatus, c.started ? "before" : "before",
+			 qerr && *qerr ? ": " : "", qerr ? qerr : "");
+		free(qerr);
+	}
+	free(log);
+}
+
+int vm_run(const struct vm_cfg *cfg, const struct vm_kernel *k,
+	   const char *initrd, const char *accel, struct vm_result *res)
+{
+	char dir[] = "/tmp/mmrepro-vm.XXXXXX", rinitrd[4200], disk[4200];
+	char con[4200], outp[4200], hb[4200], qlog[4200], *argv[64];
+	int64_t t0 = now_ns(), last, now;
+	off_t out_off = 0, sizes[3] = { 0, 0, 0 };
+	bool hung = false, started = false;
+	int qstatus = -1, i, null, qfd;
+	pid_t pid;
+
+	memset(res, 0, sizeof(*res));
+	if (!mkdtemp(dir))
+		return -1;
+	if (run_initrd(cfg, initrd, dir, rinitrd, sizeof(rinitrd)))
+		return -1;
+	if (cfg->disk && make_disk(cfg->disk, dir, disk, sizeof(disk)))
+		return -1;
+	snprintf(con, sizeof(con), "%s/console.log", cfg->out);
+	snprintf(outp, sizeof(outp), "%s/output.log", cfg->out);
+	snprintf(hb, sizeof(hb), "%s/heartbeat", dir);
+	snprintf(qlog, sizeof(qlog), "%s/qemu.log", dir);
+	unlink(con);
+	unlink(outp);
+	qemu_argv(cfg, k, rinitrd, cfg->disk ? disk : NULL, dir, accel, argv);
+
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		null = open("/dev/null", O_RDONLY);
+		qfd = open(qlog, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		dup2(null, 0);
+		dup2(qfd, 1);
+		dup2(qfd, 2);
+		setpgid(0, 0);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	last = t0;
+	for (;;) {
+		struct timespec ts = { 0, POLL_NS };
+		off_t s[3] = { fsize(con), fsize(outp), fsize(hb) };
+		pid_t w = waitpid(pid, &qstatus, WNOHANG);
+
+		stream(outp, &out_off, cfg->quiet);
+		now = now_ns();
+		if (memcmp(s, sizes, sizeof(s))) {
+			memcpy(sizes, s, sizeof(s));
+			last = now;
+		}
+		if (!started && console_has(con, "mmrepro-init: command starting")) {
+			started = true;
+			res->boot_s = (double)(now - t0) / NSEC_PER_SEC;
+		}
+		if (w == pid)
+			break;
+		if (now - last > cfg->timeout_ns) {
+			hung = true;
+			kill(-pid, SIGKILL);
+			waitpid(pid, &qstatus, 0);
+			break;
+		}
+		nanosleep(&ts, NULL);
+	}
+	stream(outp, &out_off, cfg->quiet);
+	res->total_s = (double)(now_ns() - t0) / NSEC_PER_SEC;
+	qstatus = WIFEXITED(qstatus) ? WEXITSTATUS(qstatus) : -1;
+	classify(cfg, res, hung, qstatus, qlog);
+	for (i = 0; argv[i]; i++)
+		free(argv[i]);
+	sh("rm -rf \"$1\"", dir, NULL);
+	return 0;
+}
+
+/*
+ * KVM only if a guest really runs under it: on some hosts /dev/kvm
+ * exists but stock kernels fail (a paravirtual KVM).  The answer is
+ * cached per host kernel.
+ */
+const char *vm_pick_accel(const struct vm_cfg *cfg,
+			  const struct vm_kernel *k, const char *initrd)
+{
+	char *cache, path[4200], *old;
+	struct vm_cfg probe = *cfg;
+	char *const argv[] = { "true", NULL };
+	char outdir[] = "/tmp/mmrepro-kvmprobe.XXXXXX";
+	struct vm_result r;
+	struct utsname u;
+	const char *answer = "tcg";
+
+	if (cfg->accel)
+		return cfg->accel;
+	if (access("/dev/kvm", R_OK | W_OK))
+		return "tcg";
+	uname(&u);
+	cache = vm_cache_dir("");
+	snprintf(path, sizeof(path), "%s/kvm-probe-%s", cache ? cache : "/tmp",
+		 u.release);
+	free(cache);
+	old = read_file_str(path, 16, NULL);
+	if (old) {
+		answer = strncmp(old, "kvm", 3) ? "tcg" : "kvm";
+		free(old);
+		return answer;
+	}
+	if (!mkdtemp(outdir))
+		return "tcg";
+	probe.argv = argv;
+	probe.argc = 1;
+	probe.disk = 0;
+	probe.quiet = true;
+	probe.out = outdir;
+	probe.timeout_ns = 20 * NSEC_PER_SEC;
+	if (!vm_run(&probe, k, initrd, "kvm", &r) && r.outcome == VM_OK)
+		answer = "kvm";
+	free(r.excerpt);
+	sh("rm -rf \"$1\"", outdir, NULL);
+	write_file(path, answer, strlen(answer));
+	return answer;
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef MMREPRO_VM_H
+#define MMREPRO_VM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define VM_MAX_DEBS 4
+
+/* What was asked for: see `mmrepro vm --help` */
+struct vm_cfg {
+	const char *kernel;
+	const char *modules; /* lib/modules/<ver>, or a root holding it */
+	const char *debs[VM_MAX_DEBS];
+	int ndebs;
+	uint64_t mem;
+	int cpus;
+	uint64_t disk;
+	int64_t timeout_ns; /* no output and no heartbeat for this long */
+	const char *out; /* absolute */
+	const char *accel; /* NULL: probe */
+	const char *append; /* extra kernel command line */
+	char *const *argv; /* the command */
+	int argc;
+	bool quiet; /* do not stream the command's output */
+};
+
+/* What the kernel and its modules turned out to be */
+struct vm_kernel {
+	char image[4096];
+	char release[128]; /* from the bzImage header */
+	char modroot[4096]; /* directory with modules.dep; "" if none */
+};
+
+enum vm_outcome {
+	VM_OK,
+	VM_CMD_FAILED,
+	VM_CRASH, /* oops, panic or BUG after the command started */
+	VM_HANG, /* no output and no heartbeat for --timeout */
+	VM_INFRA, /* died before the command started */
+};
+
+struct vm_result {
+	enum vm_outcome outcome;
+	int status; /* the command's exit status */
+	double boot_s; /* invocation to "command starting" */
+	double total_s;
+	int attempts;
+	char reason[256];
+	char *excerpt; /* console lines of the crash */
+};
+
+const char *vm_outcome_name(enum vm_outcome o);
+
+/* vm-kernel.c: image and module checks, initramfs build and cache */
+int vm_kernel_release(const char *image, char *rel, size_t len, char *why,
+		      size_t wlen);
+int vm_prepare_kernel(const struct vm_cfg *cfg, struct vm_kernel *k,
+		      char *why, size_t wlen);
+int vm_initramfs(const struct vm_kernel *k, const char *cache, char *path,
+		 size_t len, char **mods, char *why, size_t wlen);
+char *vm_cache_dir(const char *sub);
+
+/* vm-console.c: classify a console log (pure, testable on captures) */
+struct vm_console {
+	bool started; /* "command starting" seen */
+	bool exited; /* "mmrepro-exit=N" seen */
+	int status;
+	bool crashed;
+	bool crash_before_start;
+	size_t crash_at; /* offset of the first crash line */
+};
+
+void vm_console_scan(const char *log, size_t len, struct vm_console *c);
+char *vm_console_excerpt(const char *log, size_t len, size_t at, int lines);
+
+/* vm-run.c */
+int vm_run(const struct vm_cfg *cfg, const struct vm_kernel *k,
+	   const char *initrd, const char *accel, struct vm_result *res);
+const char *vm_pick_accel(const struct vm_cfg *cfg,
+			  const struct vm_kernel *k, const char *initrd);
+
+#endif
