@@ -25,7 +25,7 @@ fail() {
 . /run.conf
 
 while read -r m; do
-	insmod "/modules/$m" || echo "mmrepro-init: insmod $m failed"
+	insmod "/modules/$m" 2>/dev/null || echo "mmrepro-init: $m did not load (skipped)"
 done </modules.order
 echo "mmrepro-init: modules loaded"
 

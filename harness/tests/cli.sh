@@ -57,9 +57,9 @@ check "meta.json kernel release is this kernel's" \
 check "meta.json snapshots /proc/sys/vm" \
 	[ "$(jq -r '.sysctl_vm.max_map_count' "$E/meta.json")" = "$(cat /proc/sys/vm/max_map_count)" ]
 check "meta.json says every source present or why not" \
-	jq -e '.sources | to_entries | all(.value.present or (.value.reason | length > 0))' "$E/meta.json" >/dev/null
+	jq -e '.sources | to_entries | all(.value.present or (.value.reason | length > 0))' "$E/meta.json"
 check "summary.json has pgscan_kswapd rate quantiles" \
-	jq -e '.sources.vmstat.pgscan_kswapd_per_s | has("median") and has("min") and has("max")' "$E/summary.json" >/dev/null
+	jq -e '.sources.vmstat.pgscan_kswapd_per_s | has("median") and has("min") and has("max")' "$E/summary.json"
 check "start and end snapshots" test -s "$E/snapshots/start/vmstat" -a -s "$E/snapshots/end/zoneinfo"
 check "live view: a line per sample plus headers, <= 120 columns" \
 	awk -v n="$samples" 'length > 120 { exit 1 } /^ +[0-9]/ { r++ } END { exit r != n }' "$T/live"
@@ -91,7 +91,7 @@ cp "$fx/proc/vmstat" "$T/bare/proc/"
 "$M" sample -q --interval 10ms --duration 20ms --proc-root "$T/bare/proc" --sys-root "$T/bare/sys" --out "$T/bare/out"
 check "absent sources are not a crash" [ $? -eq 0 ]
 check "absent buddyinfo recorded with its reason" \
-	jq -e '.sources.buddyinfo.present == false and (.sources.buddyinfo.reason | test("buddyinfo"))' "$T/bare/out/meta.json" >/dev/null
+	jq -e '.sources.buddyinfo.present == false and (.sources.buddyinfo.reason | test("buddyinfo"))' "$T/bare/out/meta.json"
 
 # --- usage errors: one line, exit 2 ---
 expect_usage "unknown option" sample --frobnicate

@@ -1,0 +1,96 @@
+#!/bin/bash
+# mmrepro vm on real Debian kernels under QEMU: 6.1 and 6.12 (bookworm)
+# and 7.2 (sid), fetched and cached by ci/kernels.sh.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. harness/tests/tap.sh
+M=build/mmrepro
+T=$(mktemp -d /tmp/mmrepro-vmtest.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+
+declare -A debs
+while read -r name image moddir rest; do
+	debs[$name]=$rest
+done < <(ci/kernels.sh 6.1 6.12 7.2)
+
+# vm_debs NAME: --deb options for one kernel
+vm_debs() {
+	local d
+	for d in ${debs[$1]}; do printf -- '--deb\n%s\n' "$d"; done
+}
+
+for k in 6.1 6.12 7.2; do
+	if [ -z "${debs[$k]:-}" ]; then
+		not_ok "$k: kernel fetched" "ci/kernels.sh gave nothing for $k"
+		continue
+	fi
+	mapfile -t d < <(vm_debs "$k")
+	o=$T/boot-$k
+	"$M" vm -q "${d[@]}" --mem 1G --out "$o" -- \
+		sh -c 'uname -r >"$MMREPRO_OUT/uname" &&
+			exec build/mmrepro sample -q --interval 1s --duration 5s --out "$MMREPRO_OUT/sample"' \
+		2>"$T/err-$k"
+	rc=$?
+	check "$k: boots under QEMU and the sample exits 0" [ "$rc" -eq 0 ]
+	check "$k: meta.json kernel release is the guest's" \
+		[ "$(jq -r .kernel.release "$o/sample/meta.json" 2>/dev/null)" = "$(cat "$o/uname" 2>/dev/null)" ]
+	check "$k: and the one in the image header" \
+		[ "$(jq -r .kernel.release "$o/vm.json" 2>/dev/null)" = "$(cat "$o/uname" 2>/dev/null)" ]
+	slots=$(jq '.samples + .samples_skipped' "$o/sample/meta.json" 2>/dev/null)
+	check "$k: 6 sample slots in 5 s at 1 s" [ "${slots:-0}" -eq 6 ]
+	rows=$(($(wc -l <"$o/sample/samples/vmstat.csv" 2>/dev/null || echo 0) - 1))
+	check "$k: one vmstat row per sample" \
+		[ "$rows" -eq "$(jq .samples "$o/sample/meta.json" 2>/dev/null || echo -1)" ]
+	check "$k: PSI present in the guest (booted with psi=1)" \
+		jq -e '.sources.psi.present' "$o/sample/meta.json"
+	check "$k: console.log and dmesg.txt kept" test -s "$o/console.log" -a -s "$o/dmesg.txt"
+done
+
+mapfile -t d < <(vm_debs 6.12)
+"$M" vm -q "${d[@]}" --mem 512M --out "$T/exit7" -- sh -c 'exit 7' 2>/dev/null
+check "a command's exit 7 is the host's exit 7" [ $? -eq 7 ]
+check "and vm.json says command failed" \
+	[ "$(jq -r .outcome "$T/exit7/vm.json")" = "command failed" ]
+
+"$M" vm -q "${d[@]}" --mem 512M --out "$T/panic" -- \
+	sh -c 'echo c >/proc/sysrq-trigger; sleep 30' 2>/dev/null
+check "a panic on purpose exits 125" [ $? -eq 125 ]
+check "and is classified as a guest crash" \
+	[ "$(jq -r .outcome "$T/panic/vm.json")" = "guest crash" ]
+check "with the excerpt saved" grep -q 'sysrq triggered crash' "$T/panic/crash.txt"
+
+start=$(date +%s)
+"$M" vm -q "${d[@]}" --mem 512M --timeout 10s --out "$T/hang" -- \
+	sh -c 'echo freeze >/sys/power/state; sleep 60' 2>/dev/null
+rc=$?
+boot=$(jq .boot_s "$T/hang/vm.json")
+took=$(($(date +%s) - start))
+check "a hang on purpose exits 124" [ "$rc" -eq 124 ]
+check "and is classified as a hang" [ "$(jq -r .outcome "$T/hang/vm.json")" = hang ]
+check "within timeout + 10 s of the command start (took ${took}s, boot ${boot}s)" \
+	awk -v t="$took" -v b="$boot" 'BEGIN { exit !(t - b <= 20) }'
+
+# --- bad input: one line, exit 2 ---
+bad() {
+	local name=$1 rc lines
+	shift
+	"$M" vm "$@" -- true >"$T/out" 2>"$T/err"
+	rc=$?
+	lines=$(wc -l <"$T/err")
+	if [ "$rc" -eq 2 ] && [ "$lines" -eq 1 ] && grep -q '^mmrepro: vm: ' "$T/err"; then
+		ok "$name"
+	else
+		not_ok "$name" "rc=$rc lines=$lines: $(head -c 200 "$T/err")"
+	fi
+}
+bad "missing kernel file" --kernel "$T/nope"
+bad "a file that is not a kernel" --kernel /bin/true
+dpkg-deb -b "$(mkdir -p "$T/pkg/DEBIAN" && printf 'Package: not-a-kernel\nVersion: 1\nArchitecture: all\nMaintainer: t <t@t>\nDescription: t\n' >"$T/pkg/DEBIAN/control" && echo "$T/pkg")" "$T/other.deb" >/dev/null
+bad "a --deb that is not a linux-image package" --deb "$T/other.deb"
+bad "a --deb that is no package at all" --deb /bin/true
+bad "--mem too small" "${d[@]}" --mem 64M
+bad "more CPUs than the host" "${d[@]}" --cpus 999
+"$M" vm "${d[@]}" >"$T/out" 2>"$T/err"
+check "no command: exit 2 with one line" \
+	bash -c "[ $? -eq 2 ] && [ \$(wc -l <'$T/err') -eq 1 ]"
+tap_end
