@@ -43,11 +43,14 @@ static json_t *result_json(const struct vm_cfg *cfg, const struct vm_kernel *k,
 	free(copy);
 	json_object_set_new(j, "modules_loaded", m);
 	json_object_set_new(j, "command", meta_argv(cfg->argc, cfg->argv));
-	json_object_set_new(j, "mem_MiB", json_integer((json_int_t)(cfg->mem >> 20)));
+	json_object_set_new(j, "mem_MiB",
+			    json_integer((json_int_t)(cfg->mem >> 20)));
 	json_object_set_new(j, "cpus", json_integer(cfg->cpus));
-	json_object_set_new(j, "disk_bytes", json_integer((json_int_t)cfg->disk));
+	json_object_set_new(j, "disk_bytes",
+			    json_integer((json_int_t)cfg->disk));
 	if (r->excerpt)
-		json_object_set_new(j, "crash_excerpt", json_string(r->excerpt));
+		json_object_set_new(j, "crash_excerpt",
+				    json_string(r->excerpt));
 	return j;
 }
 
@@ -84,7 +87,7 @@ int cmd_vm(int argc, char **argv)
 		"Boot IMG in QEMU and run COMMAND in the guest as root, with the host's\n"
 		"root filesystem shared read-only over 9p under a tmpfs overlay, --out\n"
 		"shared read-write at the same path, and with --disk an ext4 scratch\n"
-		"disk at " "/mnt/scratch ($MMREPRO_SCRATCH). Modules for 9p, virtio and\n"
+		"disk at /mnt/scratch ($MMREPRO_SCRATCH). Modules for 9p, virtio and\n"
 		"zram come from --modules or the --deb packages. Writes console.log,\n"
 		"output.log, dmesg.txt and vm.json into --out.\n\n"
 		"Exit: COMMAND's status; 124 hang (no output and no heartbeat for\n"
@@ -185,7 +188,8 @@ int cmd_vm(int argc, char **argv)
 	accel = vm_pick_accel(&cfg, &k, initrd);
 
 	for (attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-		fprintf(stderr, "mmrepro vm: booting %s under %s (attempt %d of %d)\n",
+		fprintf(stderr,
+			"mmrepro vm: booting %s under %s (attempt %d of %d)\n",
 			k.release, accel, attempt, MAX_ATTEMPTS);
 		if (vm_run(&cfg, &k, initrd, accel, &r))
 			die("vm: cannot start qemu: %s", strerror(errno));
@@ -210,7 +214,8 @@ int cmd_vm(int argc, char **argv)
 		snprintf(p, sizeof(p), "%s/crash.txt", cfg.out);
 		write_file(p, r.excerpt, strlen(r.excerpt));
 	}
-	fprintf(stderr, "mmrepro vm: %s%s%s; %s; command started %.1f s after launch; results in %s\n",
+	fprintf(stderr,
+		"mmrepro vm: %s%s%s; %s; command started %.1f s after launch; results in %s\n",
 		vm_outcome_name(r.outcome), r.reason[0] ? ": " : "", r.reason,
 		accel, r.boot_s, cfg.out);
 	free(r.excerpt);

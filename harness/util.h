@@ -28,8 +28,6 @@ int write_file(const char *path, const char *data, size_t len);
 char *read_file_str(const char *path, size_t max, size_t *len);
 void utc_stamp(char *buf, size_t len);
 
-
-
 /*
  * snprintf for paths: -ENAMETOOLONG instead of a silently cut path.
  * (It also keeps gcc's truncation warnings for what they are for.)

@@ -119,7 +119,8 @@ int vm_kernel_release(const char *image, char *rel, size_t len, char *why,
 	n = pread(fd, hdr, sizeof(hdr), 0);
 	if (n != (ssize_t)sizeof(hdr) || memcmp(hdr + 0x202, "HdrS", 4)) {
 		close(fd);
-		snprintf(why, wlen, "%s: not an x86 kernel image (no bzImage header)",
+		snprintf(why, wlen,
+			 "%s: not an x86 kernel image (no bzImage header)",
 			 image);
 		return -1;
 	}
@@ -172,9 +173,10 @@ static int unpack_deb(const char *deb, char *dir, size_t len, char *why,
 	if (strncmp(pkg, "linux-image-", 12) &&
 	    strncmp(pkg, "linux-modules-", 14) &&
 	    strncmp(pkg, "linux-binary-", 13)) {
-		snprintf(why, wlen,
-			 "--deb %s: package %s is not a linux-image, linux-modules or linux-binary package",
-			 deb, pkg);
+		snprintf(
+			why, wlen,
+			"--deb %s: package %s is not a linux-image, linux-modules or linux-binary package",
+			deb, pkg);
 		return -1;
 	}
 	cache = vm_cache_dir("debs");
@@ -268,8 +270,8 @@ static bool find_image(const char *root, char *out, size_t len)
 	return false;
 }
 
-int vm_prepare_kernel(const struct vm_cfg *cfg, struct vm_kernel *k,
-		      char *why, size_t wlen)
+int vm_prepare_kernel(const struct vm_cfg *cfg, struct vm_kernel *k, char *why,
+		      size_t wlen)
 {
 	char roots[VM_MAX_DEBS][4096];
 	int i;
@@ -286,20 +288,21 @@ int vm_prepare_kernel(const struct vm_cfg *cfg, struct vm_kernel *k,
 			if (find_image(roots[i], k->image, sizeof(k->image)))
 				break;
 		if (!k->image[0]) {
-			snprintf(why, wlen,
-				 "no kernel image: give --kernel, or a --deb that holds one");
+			snprintf(
+				why, wlen,
+				"no kernel image: give --kernel, or a --deb that holds one");
 			return -1;
 		}
 	}
 	if (vm_kernel_release(k->image, k->release, sizeof(k->release), why,
 			      wlen))
 		return -1;
-	if (cfg->modules &&
-	    !find_moddir(cfg->modules, k->release, k->modroot,
-			 sizeof(k->modroot))) {
-		snprintf(why, wlen,
-			 "--modules %s: no modules for %s (looked for DIR, DIR/lib/modules/%s)",
-			 cfg->modules, k->release, k->release);
+	if (cfg->modules && !find_moddir(cfg->modules, k->release, k->modroot,
+					 sizeof(k->modroot))) {
+		snprintf(
+			why, wlen,
+			"--modules %s: no modules for %s (looked for DIR, DIR/lib/modules/%s)",
+			cfg->modules, k->release, k->release);
 		return -1;
 	}
 	for (i = 0; i < cfg->ndebs && !k->modroot[0]; i++) {
@@ -313,9 +316,10 @@ int vm_prepare_kernel(const struct vm_cfg *cfg, struct vm_kernel *k,
 			k->modroot[0] = '\0';
 	}
 	if (cfg->ndebs && !k->modroot[0]) {
-		snprintf(why, wlen,
-			 "no modules for %s in the --deb packages (in sid they are in linux-modules-%s)",
-			 k->release, k->release);
+		snprintf(
+			why, wlen,
+			"no modules for %s in the --deb packages (in sid they are in linux-modules-%s)",
+			k->release, k->release);
 		return -1;
 	}
 	return 0;
@@ -383,10 +387,16 @@ static int module_list(const struct vm_kernel *k, char **list, char *why,
 		}
 	}
 	for (i = 0; i < ARRAY_SIZE(wanted); i++) {
-		char *m[] = { "modprobe", "-C",		     "/dev/null",
-			      "-d",	  base,		     "-S",
-			      (char *)k->release, "--show-depends",
-			      (char *)wanted[i],  NULL };
+		char *m[] = { "modprobe",
+			      "-C",
+			      "/dev/null",
+			      "-d",
+			      base,
+			      "-S",
+			      (char *)k->release,
+			      "--show-depends",
+			      (char *)wanted[i],
+			      NULL };
 
 		if (run_capture(m, out, sizeof(out)))
 			continue; /* neither module nor built in */
@@ -431,8 +441,7 @@ static int stage_module(const char *src, const char *dstdir, char *name,
 int vm_initramfs(const struct vm_kernel *k, const char *cache, char *path,
 		 size_t len, char **mods, char *why, size_t wlen)
 {
-	char tmp[4200], p[4400], order[65536], name[256], *list, *line,
-		*save;
+	char tmp[4200], p[4400], order[65536], name[256], *list, *line, *save;
 	uint64_t h = 0xcbf29ce484222325ULL;
 	size_t olen = 0;
 	int ret;
@@ -459,7 +468,10 @@ int vm_initramfs(const struct vm_kernel *k, const char *cache, char *path,
 
 	snprintf(tmp, sizeof(tmp), "%s/build.%d", cache, (int)getpid());
 	snprintf(p, sizeof(p), "%s/modules", tmp);
-	if (mkdir_p(p, 0755) || mkdir_p(strcat(strcpy(p, tmp), "/bin"), 0755))
+	if (mkdir_p(p, 0755))
+		goto fail;
+	snprintf(p, sizeof(p), "%s/bin", tmp);
+	if (mkdir_p(p, 0755))
 		goto fail;
 	list = strdup(*mods);
 	for (line = strtok_r(list, "\n", &save); line;
@@ -480,7 +492,8 @@ int vm_initramfs(const struct vm_kernel *k, const char *cache, char *path,
 	if (write_file(p, vm_init_sh, strlen(vm_init_sh)) || chmod(p, 0755))
 		goto fail;
 	{
-		char cmd[] = "cp " BUSYBOX " \"$1/bin/busybox\" && cd \"$1\" && "
+		char cmd[] = "cp " BUSYBOX
+			     " \"$1/bin/busybox\" && cd \"$1\" && "
 			     "find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 "
 			     "--reproducible --quiet | gzip -9n >\"$2.tmp\" && "
 			     "mv \"$2.tmp\" \"$2\"";

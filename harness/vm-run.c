@@ -92,11 +92,12 @@ static int run_initrd(const struct vm_cfg *cfg, const char *base,
 		snprintf(cwd, sizeof(cwd), "/");
 	n = (size_t)snprintf(q, sizeof(q), "cd ");
 	n += sh_quote(q + n, sizeof(q) - n, cwd);
-	n += (size_t)snprintf(q + n, sizeof(q) - n,
-			      " 2>/dev/null || cd /\n"
-			      "export HOME=/root TERM=dumb NO_COLOR=1 MMREPRO_GUEST=1\n"
-			      "export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n"
-			      "export MMREPRO_OUT=");
+	n += (size_t)snprintf(
+		q + n, sizeof(q) - n,
+		" 2>/dev/null || cd /\n"
+		"export HOME=/root TERM=dumb NO_COLOR=1 MMREPRO_GUEST=1\n"
+		"export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n"
+		"export MMREPRO_OUT=");
 	n += sh_quote(q + n, sizeof(q) - n, cfg->out ? cfg->out : "");
 	n += (size_t)snprintf(q + n, sizeof(q) - n, " MMREPRO_SCRATCH=%s\nexec",
 			      cfg->disk ? SCRATCH_MNT : "");
@@ -244,8 +245,8 @@ static int qemu_argv(const struct vm_cfg *cfg, const struct vm_kernel *k,
 	return n;
 }
 
-static void classify(const struct vm_cfg *cfg, struct vm_result *res,
-		     bool hung, int qstatus, const char *qlog)
+static void classify(const struct vm_cfg *cfg, struct vm_result *res, bool hung,
+		     int qstatus, const char *qlog)
 {
 	char path[4200], *log, *qerr;
 	struct vm_console c;
@@ -255,8 +256,8 @@ static void classify(const struct vm_cfg *cfg, struct vm_result *res,
 	log = read_file_str(path, 64 << 20, &len);
 	vm_console_scan(log ? log : "", len, &c);
 	if (c.crashed) {
-		res->excerpt = vm_console_excerpt(log, len, c.crash_at,
-						  EXCERPT_LINES);
+		res->excerpt =
+			vm_console_excerpt(log, len, c.crash_at, EXCERPT_LINES);
 		if (c.crash_before_start) {
 			res->outcome = VM_INFRA;
 			snprintf(res->reason, sizeof(res->reason),
@@ -348,7 +349,8 @@ int vm_run(const struct vm_cfg *cfg, const struct vm_kernel *k,
 			memcpy(sizes, s, sizeof(s));
 			last = now;
 		}
-		if (!started && console_has(con, "mmrepro-init: command starting")) {
+		if (!started &&
+		    console_has(con, "mmrepro-init: command starting")) {
 			started = true;
 			res->boot_s = (double)(now - t0) / NSEC_PER_SEC;
 		}
@@ -377,8 +379,8 @@ int vm_run(const struct vm_cfg *cfg, const struct vm_kernel *k,
  * exists but stock kernels fail (a paravirtual KVM).  The answer is
  * cached per host kernel.
  */
-const char *vm_pick_accel(const struct vm_cfg *cfg,
-			  const struct vm_kernel *k, const char *initrd)
+const char *vm_pick_accel(const struct vm_cfg *cfg, const struct vm_kernel *k,
+			  const char *initrd)
 {
 	char *cache, path[4200], *old;
 	struct vm_cfg probe = *cfg;

@@ -56,8 +56,8 @@ const char *vm_outcome_name(enum vm_outcome o);
 /* vm-kernel.c: image and module checks, initramfs build and cache */
 int vm_kernel_release(const char *image, char *rel, size_t len, char *why,
 		      size_t wlen);
-int vm_prepare_kernel(const struct vm_cfg *cfg, struct vm_kernel *k,
-		      char *why, size_t wlen);
+int vm_prepare_kernel(const struct vm_cfg *cfg, struct vm_kernel *k, char *why,
+		      size_t wlen);
 int vm_initramfs(const struct vm_kernel *k, const char *cache, char *path,
 		 size_t len, char **mods, char *why, size_t wlen);
 char *vm_cache_dir(const char *sub);
@@ -78,7 +78,7 @@ char *vm_console_excerpt(const char *log, size_t len, size_t at, int lines);
 /* vm-run.c */
 int vm_run(const struct vm_cfg *cfg, const struct vm_kernel *k,
 	   const char *initrd, const char *accel, struct vm_result *res);
-const char *vm_pick_accel(const struct vm_cfg *cfg,
-			  const struct vm_kernel *k, const char *initrd);
+const char *vm_pick_accel(const struct vm_cfg *cfg, const struct vm_kernel *k,
+			  const char *initrd);
 
 #endif
