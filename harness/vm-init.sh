@@ -37,7 +37,8 @@ mount -t tmpfs -o mode=0755 tmpfs /mnt/rw
 mkdir -p /mnt/rw/upper /mnt/rw/work
 mount -t overlay -o lowerdir=/mnt/lower,upperdir=/mnt/rw/upper,workdir=/mnt/rw/work \
 	overlay $R || fail "cannot mount the overlay"
-mount -t tmpfs -o mode=1777 tmpfs $R/tmp
+# /tmp stays the host's, seen through the overlay: the command may live
+# there (a CI checkout), and writes still land in the tmpfs upper layer.
 mount -t tmpfs -o mode=0755 tmpfs $R/run
 if [ -n "$OUT" ]; then
 	mkdir -p "$R$OUT"

@@ -94,7 +94,7 @@ static int run_initrd(const struct vm_cfg *cfg, const char *base,
 	n += sh_quote(q + n, sizeof(q) - n, cwd);
 	n += (size_t)snprintf(
 		q + n, sizeof(q) - n,
-		" 2>/dev/null || cd /\n"
+		" || echo 'mmrepro vm: that directory is not in the guest' >&2\n"
 		"export HOME=/root TERM=dumb NO_COLOR=1 MMREPRO_GUEST=1\n"
 		"export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n"
 		"export MMREPRO_OUT=");

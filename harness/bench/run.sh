@@ -39,3 +39,19 @@ BEGIN {
 	printf "ratio shell/mmrepro: %6.1fx  (target >= 10x)   %s\n", r2, (r2 >= 10 ? "met" : "MISSED")
 	printf "mmrepro at 10 Hz:    %6.3f%% of one CPU (target <= 0.5%%)  %s\n", pct(mc, mw), (pct(mc, mw) <= 0.5 ? "met" : "MISSED")
 }'
+
+# --- mmrepro vm: invocation to the command starting in the guest ---
+echo
+echo "# mmrepro vm: invocation to command start, Debian 6.12, 5 boots"
+read -r _ _ _ deb < <(ci/kernels.sh 6.12)
+accel=$(cat "${MMREPRO_CACHE:-$HOME/.cache/mmrepro}"/kvm-probe-"$(uname -r)" 2>/dev/null || echo probe)
+for i in 1 2 3 4 5; do
+	build/mmrepro vm -q --deb "$deb" --mem 1G --out "$T/vm$i" -- true 2>/dev/null
+	jq -r .boot_s "$T/vm$i/vm.json"
+done | sort -n | awk -v a="$accel" '
+	{ v[NR] = $1 }
+	END {
+		printf "boots (s):"; for (i = 1; i <= NR; i++) printf " %.2f", v[i]; printf "\n"
+		m = v[int((NR + 1) / 2)]
+		printf "median %.2f s under %s (target <= 5 s)  %s\n", m, a, (m <= 5 ? "met" : "MISSED")
+	}'

@@ -33,7 +33,14 @@ check "41 sample slots taken or counted as skipped" [ $((samples + skipped)) -eq
 check "few slots skipped on an idle host" [ "$skipped" -le 2 ]
 for f in "$E"/samples/*.csv; do
 	rows=$(($(wc -l <"$f") - 1))
-	check "$(basename "$f"): one row per sample" [ "$rows" -eq "$samples" ]
+	src=$(basename "$f" .csv)
+	every=$(jq -r ".sources.$src.interval_s" "$E/meta.json")
+	if [ "$every" = 0.05 ]; then
+		check "$src.csv: one row per sample" [ "$rows" -eq "$samples" ]
+	else
+		# slow sources: one row per --slow-interval (1 s): t=0, 1, 2
+		check "$src.csv: one row per ${every}s" [ "$rows" -eq 3 ]
+	fi
 	check "$(basename "$f"): t strictly increasing from 0 to 2 s" \
 		awk -F, 'NR==1 { if ($1 != "t") exit 1; next }
 			NR==2 { if ($1 < 0 || $1 > 0.05) exit 1 }
