@@ -43,12 +43,14 @@ static void check_out_dir(const char *dir)
 int cmd_sample(int argc, char **argv)
 {
 	static const struct cmd_usage u = {
-		"[--interval TIME] [--duration TIME] [--out DIR] [--quiet]",
-		"Sample buddyinfo, pagetypeinfo, vmstat, meminfo, PSI, kswapd and\n"
-		"kcompactd CPU, zram and UDP counters at a fixed interval into\n"
-		"DIR/samples/<source>.csv, with one live line per sample. Runs for\n"
-		"--duration, or until SIGINT. Sources this kernel lacks are\n"
-		"recorded as missing in DIR/meta.json.",
+		.synopsis =
+			"[--interval TIME] [--duration TIME] [--out DIR] [--quiet]",
+		.summary =
+			"Sample buddyinfo, pagetypeinfo, vmstat, meminfo, PSI, kswapd and\n"
+			"kcompactd CPU, zram and UDP counters at a fixed interval into\n"
+			"DIR/samples/<source>.csv, with one live line per sample. Runs for\n"
+			"--duration, or until SIGINT. Sources this kernel lacks are\n"
+			"recorded as missing in DIR/meta.json.",
 	};
 	struct sampler_cfg cfg = {
 		.interval_ns = NSEC_PER_SEC,

@@ -24,6 +24,9 @@ struct cmd_struct {
 };
 
 static const struct cmd_struct commands[] = {
+	{ "list", cmd_list, "list the scenarios, with where each comes from" },
+	{ "run", cmd_run,
+	  "run a scenario in a guest (or --local) and give a verdict" },
 	{ "sample", cmd_sample,
 	  "sample buddyinfo, vmstat, PSI, kswapd CPU... into CSV, with a live view" },
 	{ "vm", cmd_vm, "boot a kernel in QEMU and run a command inside it" },

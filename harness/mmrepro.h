@@ -8,5 +8,7 @@
  */
 int cmd_sample(int argc, char **argv);
 int cmd_vm(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_list(int argc, char **argv);
 
 #endif

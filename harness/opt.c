@@ -63,6 +63,15 @@ static void opt_store(const char *cmd, const struct opt *o, const char *arg)
 			    arg);
 		*(int *)o->value = (int)l;
 		break;
+	case OPT_LIST: {
+		struct opt_list *l = o->value;
+
+		if (l->n == OPT_LIST_MAX)
+			die("%s: --%s: at most %d times", cmd, o->long_name,
+			    OPT_LIST_MAX);
+		l->v[l->n++] = arg;
+		break;
+	}
 	case OPT_END:
 		break;
 	}
@@ -72,10 +81,14 @@ int opt_parse(int argc, char **argv, const char *cmd, const struct cmd_usage *u,
 	      const struct opt *opts)
 {
 	struct option lo[MAX_OPTS + 2];
-	char so[MAX_OPTS * 2 + 4] = "+:h";
-	size_t n = 0, sl = strlen(so);
+	char so[MAX_OPTS * 2 + 4];
+	size_t n = 0, sl;
 	const struct opt *o;
 	int c, idx;
+
+	/* "+": stop at the first argument, so "vm -- CMD -x" keeps -x */
+	snprintf(so, sizeof(so), "%s:h", u->permute ? "" : "+");
+	sl = strlen(so);
 
 	for (o = opts; o->type != OPT_END && n < MAX_OPTS; o++, n++) {
 		lo[n].name = o->long_name;

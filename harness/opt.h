@@ -17,6 +17,14 @@ enum opt_type {
 	OPT_DURATION, /* int64_t, nanoseconds */
 	OPT_SIZE, /* uint64_t, bytes */
 	OPT_INT, /* int */
+	OPT_LIST, /* struct opt_list: the option may repeat */
+};
+
+#define OPT_LIST_MAX 32
+
+struct opt_list {
+	int n;
+	const char *v[OPT_LIST_MAX];
 };
 
 struct opt {
@@ -48,6 +56,10 @@ struct opt {
 	{                                        \
 		OPT_INT, (s), (l), (v), (a), (h) \
 	}
+#define OPT_STRLIST(s, l, v, a, h)                \
+	{                                         \
+		OPT_LIST, (s), (l), (v), (a), (h) \
+	}
 #define OPT_TABLE_END                              \
 	{                                          \
 		OPT_END, 0, NULL, NULL, NULL, NULL \
@@ -56,6 +68,7 @@ struct opt {
 struct cmd_usage {
 	const char *synopsis; /* after "mmrepro CMD " */
 	const char *summary;
+	bool permute; /* options may follow the arguments (no trailing cmd) */
 };
 
 /*

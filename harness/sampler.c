@@ -329,6 +329,45 @@ static int protect_self(json_t *meta)
 	return 0;
 }
 
+/*
+ * derived.csv: every derived metric of every source, one row per slot;
+ * a cell is empty when its source was not read in that slot (slow
+ * sources) or has no value yet (a rate's first sample).
+ */
+static void derived_header(FILE *f, struct srun *runs, size_t n)
+{
+	size_t s;
+	int d;
+
+	fputs("t", f);
+	for (s = 0; s < n; s++)
+		for (d = 0; runs[s].src.present && d < runs[s].src.ndrv; d++)
+			fprintf(f, ",%s.%s", runs[s].src.ops->name,
+				runs[s].src.drv[d].name);
+	fputc('\n', f);
+}
+
+static void derived_row(FILE *f, struct srun *runs, size_t n, uint64_t slot,
+			double t)
+{
+	size_t s;
+	int d;
+
+	fprintf(f, "%.6f", t);
+	for (s = 0; s < n; s++) {
+		struct srun *r = &runs[s];
+		bool fresh = !(slot % r->every);
+
+		for (d = 0; r->src.present && d < r->src.ndrv; d++) {
+			if (fresh && !isnan(r->drv[d]))
+				fprintf(f, ",%.6g", r->drv[d]);
+			else
+				fputc(',', f);
+		}
+	}
+	fputc('\n', f);
+}
+
 static void sample_all(struct srun *runs, size_t n, uint64_t slot, double t,
 		       char *rowbuf)
 {
@@ -447,8 +486,9 @@ int sampler_run(const struct sampler_cfg *cfg, volatile sig_atomic_t *stop)
 	size_t n = mm_nsources, s, k = 0, skipped = 0;
 	struct srun *runs = xcalloc(n, sizeof(*runs));
 	int64_t start, slot, now, last_flush, late_max = 0;
-	const struct mm_src *srcp[64];
+	const struct mm_src *srcp[64] = { NULL };
 	struct live_view *lv;
+	FILE *dcsv;
 	char path[4096], *rowbuf;
 	json_t *meta;
 	int ret, maxcols = 0;
@@ -492,7 +532,17 @@ int sampler_run(const struct sampler_cfg *cfg, volatile sig_atomic_t *stop)
 	for (s = 0; s < n && s < 64; s++)
 		srcp[s] = &runs[s].src;
 	lv = live_new(srcp, n);
-	start = now_ns();
+	snprintf(path, sizeof(path), "%s/derived.csv", cfg->out_dir);
+	dcsv = fopen(path, "we");
+	if (!dcsv) {
+		warnx_("sample: %s: %s", path, strerror(errno));
+		json_decref(meta);
+		close_all(runs, n);
+		return EXIT_USAGE;
+	}
+	setvbuf(dcsv, NULL, _IOFBF, 1 << 16);
+	derived_header(dcsv, runs, n);
+	start = cfg->start_ns ? cfg->start_ns : now_ns();
 	last_flush = start;
 	for (i = 0;; i++) {
 		struct timespec ts;
@@ -513,11 +563,13 @@ int sampler_run(const struct sampler_cfg *cfg, volatile sig_atomic_t *stop)
 			late_max = now - slot;
 		t = (double)(now - start) / NSEC_PER_SEC;
 		sample_all(runs, n, i, t, rowbuf);
+		derived_row(dcsv, runs, n, i, t);
 		emit_live(cfg, lv, runs, n, t, k++);
 		if (now - last_flush >= FLUSH_NS) {
 			for (s = 0; s < n; s++)
 				if (runs[s].csv)
 					fflush(runs[s].csv);
+			fflush(dcsv);
 			last_flush = now;
 		}
 		/* skip the slots this sample already overran */
@@ -531,6 +583,7 @@ int sampler_run(const struct sampler_cfg *cfg, volatile sig_atomic_t *stop)
 		}
 	}
 	now = now_ns();
+	fclose(dcsv);
 
 	snprintf(path, sizeof(path), "%s/snapshots/end", cfg->out_dir);
 	snapshot_files(&cfg->env, path);

@@ -13,6 +13,7 @@ struct sampler_cfg {
 	int64_t interval_ns;
 	int64_t duration_ns; /* 0: until *stop */
 	int64_t slow_interval_ns; /* for sources marked slow */
+	int64_t start_ns; /* t = 0 on CLOCK_MONOTONIC; 0: when it starts */
 	const char *out_dir;
 	bool quiet;
 	struct mm_env env;

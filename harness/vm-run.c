@@ -17,12 +17,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "results.h"
 #include "util.h"
 #include "vm.h"
 
 #define POLL_NS (100 * NSEC_PER_MSEC)
 #define EXCERPT_LINES 60
 #define SCRATCH_MNT "/mnt/scratch"
+#define MAX_ATTEMPTS 4 /* the first boot and up to 3 retries */
+#define EXIT_HANG 124
+#define EXIT_CRASH 125
 
 /* Quote for sh: 'it'\''s' */
 static size_t sh_quote(char *out, size_t len, const char *s)
@@ -419,4 +423,122 @@ const char *vm_pick_accel(const struct vm_cfg *cfg, const struct vm_kernel *k,
 	sh("rm -rf \"$1\"", outdir, NULL);
 	write_file(path, answer, strlen(answer));
 	return answer;
+}
+
+static json_t *result_json(const struct vm_cfg *cfg, const struct vm_kernel *k,
+			   const char *accel, const char *mods,
+			   const struct vm_result *r)
+{
+	json_t *j = json_object(), *kj = json_object(), *m = json_array();
+	char *copy = strdup(mods ? mods : ""), *line, *save;
+
+	json_object_set_new(j, "outcome",
+			    json_string(vm_outcome_name(r->outcome)));
+	json_object_set_new(j, "status", json_integer(r->status));
+	json_object_set_new(j, "reason", json_string(r->reason));
+	json_object_set_new(j, "accel", json_string(accel));
+	json_object_set_new(j, "attempts", json_integer(r->attempts));
+	json_object_set_new(j, "boot_s", json_real(r->boot_s));
+	json_object_set_new(j, "total_s", json_real(r->total_s));
+	json_object_set_new(kj, "image", json_string(k->image));
+	json_object_set_new(kj, "release", json_string(k->release));
+	json_object_set_new(kj, "modules", json_string(k->modroot));
+	json_object_set_new(j, "kernel", kj);
+	for (line = strtok_r(copy, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		json_array_append_new(m, json_string(line));
+	free(copy);
+	json_object_set_new(j, "modules_loaded", m);
+	json_object_set_new(j, "command", meta_argv(cfg->argc, cfg->argv));
+	json_object_set_new(j, "mem_MiB",
+			    json_integer((json_int_t)(cfg->mem >> 20)));
+	json_object_set_new(j, "cpus", json_integer(cfg->cpus));
+	json_object_set_new(j, "disk_bytes",
+			    json_integer((json_int_t)cfg->disk));
+	if (r->excerpt)
+		json_object_set_new(j, "crash_excerpt",
+				    json_string(r->excerpt));
+	return j;
+}
+
+int vm_exit_code(const struct vm_result *r)
+{
+	switch (r->outcome) {
+	case VM_OK:
+	case VM_CMD_FAILED:
+		return r->status;
+	case VM_CRASH:
+		return EXIT_CRASH;
+	case VM_HANG:
+		return EXIT_HANG;
+	case VM_INFRA:
+		break;
+	}
+	return EXIT_INFRA;
+}
+
+static void keep_attempt_log(const char *out, int attempt)
+{
+	char a[4200], b[4200];
+
+	snprintf(a, sizeof(a), "%s/console.log", out);
+	snprintf(b, sizeof(b), "%s/console.attempt%d.log", out, attempt);
+	rename(a, b);
+}
+
+/*
+ * Boot, retrying what died before the command started; write vm.json
+ * (and crash.txt) into cfg->out.  -1 with why on a setup error.
+ */
+int vm_execute(const struct vm_cfg *cfg, struct vm_kernel *k,
+	       struct vm_result *r, char *why, size_t wlen)
+{
+	char initrd[4200], p[4200], *mods = NULL, *cache;
+	const char *accel;
+	int attempt;
+	json_t *j;
+
+	cache = vm_cache_dir("initramfs");
+	if (!cache) {
+		snprintf(why, wlen, "cannot create the cache directory");
+		return -1;
+	}
+	if (vm_initramfs(k, cache, initrd, sizeof(initrd), &mods, why, wlen)) {
+		free(cache);
+		return -1;
+	}
+	free(cache);
+	accel = vm_pick_accel(cfg, k, initrd);
+	for (attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+		fprintf(stderr,
+			"mmrepro vm: booting %s under %s (attempt %d of %d)\n",
+			k->release, accel, attempt, MAX_ATTEMPTS);
+		if (vm_run(cfg, k, initrd, accel, r)) {
+			snprintf(why, wlen, "cannot start qemu: %s",
+				 strerror(errno));
+			free(mods);
+			return -1;
+		}
+		r->attempts = attempt;
+		if (r->outcome != VM_INFRA || attempt == MAX_ATTEMPTS)
+			break;
+		fprintf(stderr, "mmrepro vm: %s: %s; retrying\n",
+			vm_outcome_name(r->outcome), r->reason);
+		keep_attempt_log(cfg->out, attempt);
+		free(r->excerpt);
+		r->excerpt = NULL;
+	}
+	j = result_json(cfg, k, accel, mods, r);
+	json_save(j, cfg->out, "vm.json");
+	json_decref(j);
+	if (r->excerpt) {
+		pathf(p, sizeof(p), "%s/crash.txt", cfg->out);
+		write_file(p, r->excerpt, strlen(r->excerpt));
+	}
+	fprintf(stderr,
+		"mmrepro vm: %s%s%s; %s; command started %.1f s after launch; results in %s\n",
+		vm_outcome_name(r->outcome), r->reason[0] ? ": " : "",
+		r->reason, accel, r->boot_s, cfg->out);
+	free(mods);
+	return 0;
 }

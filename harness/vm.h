@@ -78,6 +78,9 @@ char *vm_console_excerpt(const char *log, size_t len, size_t at, int lines);
 /* vm-run.c */
 int vm_run(const struct vm_cfg *cfg, const struct vm_kernel *k,
 	   const char *initrd, const char *accel, struct vm_result *res);
+int vm_execute(const struct vm_cfg *cfg, struct vm_kernel *k,
+	       struct vm_result *r, char *why, size_t wlen);
+int vm_exit_code(const struct vm_result *r);
 const char *vm_pick_accel(const struct vm_cfg *cfg, const struct vm_kernel *k,
 			  const char *initrd);
 

@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mmrepro run: a scenario in a guest booting the kernel under test, or
+ * with --local on this machine.  In a guest, the same command runs
+ * inside with --inside, and the host only boots, shares and collects.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "journal.h"
+#include "mmrepro.h"
+#include "opt.h"
+#include "runner.h"
+#include "scenario.h"
+#include "util.h"
+#include "vm.h"
+
+#define VM_HANG_TIMEOUT (300 * NSEC_PER_SEC)
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+struct run_opts {
+	const char *kernel, *modules, *out, *accel;
+	struct opt_list debs, sets;
+	bool local, stress_ok, inside, quiet;
+	int runs;
+};
+
+static void load(struct scenario *sc, const char *arg, const struct run_opts *o)
+{
+	char path[4096], abs[4096], err[1024];
+	int i;
+
+	if (scenario_find(arg, path, sizeof(path)))
+		die("run: no scenario '%s' (see 'mmrepro list')", arg);
+	if (!realpath(path, abs))
+		die("run: %s: %s", path, strerror(errno));
+	if (scenario_load(sc, abs, err, sizeof(err)))
+		die("%s", err);
+	for (i = 0; i < o->sets.n; i++)
+		if (scenario_set(sc, o->sets.v[i], err, sizeof(err)))
+			die("run: %s", err);
+	if (scenario_check(sc, err, sizeof(err)))
+		die("%s", err);
+}
+
+/* The command line that reproduces this run, for bug reports */
+static void write_reproduce(const char *dir, int argc, char **argv)
+{
+	char path[4200], buf[8192];
+	size_t n;
+	int i;
+
+	n = (size_t)snprintf(
+		buf, sizeof(buf),
+		"#!/bin/sh\n# the command that made this run\nmmrepro");
+	for (i = 0; i < argc && n + 4 < sizeof(buf); i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--out") && i + 1 < argc) {
+			i++;
+			continue;
+		}
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, " '%s'", a);
+	}
+	n += (size_t)snprintf(buf + n, sizeof(buf) - n, "\n");
+	pathf(path, sizeof(path), "%s/reproduce.sh", dir);
+	write_file(path, buf, n);
+}
+
+static void fresh_dir(const char *dir)
+{
+	char p[4200];
+	int ret = mkdir_p(dir, 0755);
+
+	if (ret)
+		die("run: %s: %s", dir, strerror(-ret));
+	pathf(p, sizeof(p), "%s/meta.json", dir);
+	if (!access(p, F_OK))
+		die("run: %s: already holds results; choose another --out",
+		    dir);
+}
+
+static int one_in_guest(const struct scenario *sc, const struct run_opts *o,
+			const char *dir, struct vm_kernel *k)
+{
+	char self[4096], why[1024], path[4200];
+	char *argv[8 + 2 * OPT_LIST_MAX];
+	struct vm_cfg cfg = { 0 };
+	struct vm_result r;
+	struct run_result rr = { 0 };
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int i, a = 0;
+
+	self[n > 0 ? n : 0] = '\0';
+	argv[a++] = self;
+	argv[a++] = "run";
+	argv[a++] = (char *)sc->path;
+	argv[a++] = "--inside";
+	argv[a++] = "--out";
+	argv[a++] = (char *)dir;
+	if (o->quiet)
+		argv[a++] = "--quiet";
+	for (i = 0; i < o->sets.n; i++) {
+		argv[a++] = "--set";
+		argv[a++] = (char *)o->sets.v[i];
+	}
+	argv[a] = NULL;
+
+	cfg.kernel = o->kernel;
+	cfg.modules = o->modules;
+	for (i = 0; i < o->debs.n && i < VM_MAX_DEBS; i++)
+		cfg.debs[cfg.ndebs++] = o->debs.v[i];
+	cfg.mem = sc->mem;
+	cfg.cpus = sc->cpus > ncpu ? (int)ncpu : sc->cpus;
+	cfg.disk = sc->disk;
+	cfg.timeout_ns = VM_HANG_TIMEOUT;
+	cfg.out = dir;
+	cfg.accel = o->accel;
+	cfg.argv = argv;
+	cfg.argc = a;
+	cfg.quiet = o->quiet;
+	if (vm_execute(&cfg, k, &r, why, sizeof(why)))
+		die("run: %s", why);
+	free(r.excerpt);
+	switch (r.outcome) {
+	case VM_OK:
+	case VM_CMD_FAILED:
+		/* the run inside wrote its verdict; its status is ours */
+		return r.status;
+	case VM_INFRA:
+		return EXIT_INFRA;
+	case VM_CRASH:
+	case VM_HANG:
+		break;
+	}
+	rr.verdict = V_ERROR;
+	snprintf(rr.reason, sizeof(rr.reason), "%s: %s (see %s)",
+		 vm_outcome_name(r.outcome), r.reason,
+		 r.outcome == VM_CRASH ? "crash.txt" : "console.log");
+	write_verdict(dir, &rr);
+	pathf(path, sizeof(path), "%s/verdict", dir);
+	return verdict_exit(rr.verdict);
+}
+
+static void read_verdict(const char *dir, char *buf, size_t len)
+{
+	char path[4200], *s;
+
+	pathf(path, sizeof(path), "%s/verdict", dir);
+	s = read_file_str(path, 1024, NULL);
+	snprintf(buf, len, "%s", s ? s : "error: no verdict written\n");
+	buf[strcspn(buf, "\n")] = '\0';
+	free(s);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static const struct cmd_usage u = {
+		.synopsis =
+			"SCENARIO [--kernel IMG [--modules DIR | --deb PKG...] | --local]\n"
+			"       [--runs N] [--set KEY=VALUE...] [--out DIR] [--quiet]",
+		.summary =
+			"Run a scenario (configs/SCENARIO.ini, or a path): boot the kernel\n"
+			"under test in QEMU and run the scenario inside, or with --local run\n"
+			"it on this machine. Every change to the system goes through a\n"
+			"journal and is undone at the end, on SIGINT/SIGTERM, and after a\n"
+			"crash of the runner at its next start. Results: DIR (default\n"
+			"results/SCENARIO/<kernel>/<UTC>) with meta.json, samples/,\n"
+			"derived.csv, phases/, summary.json and verdict.\n\n"
+			"Exit: 1 reproduced, 0 not reproduced or not applicable, 2 error,\n"
+			"3 the guest did not come up.",
+		.permute = true,
+	};
+	struct run_opts o = { .runs = 1 };
+	const struct opt opts[] = {
+		OPT_STR('k', "kernel", &o.kernel, "IMG",
+			"boot this kernel image in a guest"),
+		OPT_STR(0, "modules", &o.modules, "DIR",
+			"its modules (lib/modules/<release>)"),
+		OPT_STRLIST(0, "deb", &o.debs, "PKG",
+			    "Debian kernel package(s) for image and modules"),
+		OPT_STR(0, "accel", &o.accel, "kvm|tcg", "QEMU accelerator"),
+		OPT_BOOLEAN(0, "local", &o.local,
+			    "run on this machine instead of a guest"),
+		OPT_BOOLEAN(0, "i-understand-this-stresses-the-host",
+			    &o.stress_ok, "required with --local"),
+		OPT_INTEGER('n', "runs", &o.runs, "N",
+			    "repeat N times into DIR/run-1..N"),
+		OPT_STRLIST(
+			's', "set", &o.sets, "KEY=VALUE",
+			"override a scenario key (e.g. sysctl.vm.swappiness=10)"),
+		OPT_STR('o', "out", &o.out, "DIR", "results directory"),
+		OPT_BOOLEAN('q', "quiet", &o.quiet, "no live view"),
+		OPT_BOOLEAN(0, "inside", &o.inside,
+			    "(internal) the run inside a guest"),
+		OPT_TABLE_END,
+	};
+	struct scenario *sc = calloc(1, sizeof(*sc));
+	char base[4096], dir[4200], err[600], line[1100], stamp[32];
+	const char *release;
+	struct vm_kernel k;
+	struct utsname un;
+	struct sigaction sa;
+	int i = opt_parse(argc, argv, "run", &u, opts), ret = 0, rc, nrep = 0;
+	bool guest;
+
+	if (i >= argc)
+		die("run: no scenario (see 'mmrepro list')");
+	if (i + 1 < argc)
+		die("run: unexpected argument '%s'", argv[i + 1]);
+	load(sc, argv[i], &o);
+	if (o.runs < 1 || o.runs > 1000)
+		die("run: --runs %d: must be 1 to 1000", o.runs);
+	guest = o.kernel || o.debs.n;
+	if (o.inside && !getenv("MMREPRO_GUEST"))
+		die("run: --inside is for the guest side of a run");
+	if (o.inside)
+		o.local = true;
+	if (o.local && guest)
+		die("run: --local and --kernel/--deb exclude each other");
+	if (!o.local && !guest)
+		die("run: give --kernel IMG (or --deb) to run in a guest, or --local");
+	if (o.local && !o.inside && !o.stress_ok)
+		die("run: --local stresses this machine's memory; add --i-understand-this-stresses-the-host if it is a dedicated test box");
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	if (o.inside)
+		return run_here(sc, o.out, o.quiet, &stop);
+
+	if (guest) {
+		struct vm_cfg c = { .kernel = o.kernel, .modules = o.modules };
+
+		for (i = 0; i < o.debs.n && i < VM_MAX_DEBS; i++)
+			c.debs[c.ndebs++] = o.debs.v[i];
+		if (vm_prepare_kernel(&c, &k, err, sizeof(err)))
+			die("run: %s", err);
+		release = k.release;
+	} else {
+		uname(&un);
+		release = un.release;
+	}
+	utc_stamp(stamp, sizeof(stamp));
+	if (o.out) {
+		if (mkdir_p(o.out, 0755) || !realpath(o.out, base))
+			die("run: --out %s: %s", o.out, strerror(errno));
+	} else {
+		char rel[600], cwd[2048];
+
+		if (!getcwd(cwd, sizeof(cwd)))
+			die("run: getcwd: %s", strerror(errno));
+		pathf(rel, sizeof(rel), "results/%s/%s/%s", sc->name, release,
+		      stamp);
+		pathf(base, sizeof(base), "%s/%s", cwd, rel);
+	}
+	for (i = 1; i <= o.runs && !stop; i++) {
+		if (o.runs == 1)
+			pathf(dir, sizeof(dir), "%s", base);
+		else
+			pathf(dir, sizeof(dir), "%s/run-%d", base, i);
+		fresh_dir(dir);
+		write_reproduce(dir, argc, argv);
+		if (o.runs > 1)
+			fprintf(stderr, "mmrepro run: %s run %d of %d\n",
+				sc->name, i, o.runs);
+		if (guest)
+			rc = one_in_guest(sc, &o, dir, &k);
+		else
+			rc = run_here(sc, dir, o.quiet, &stop);
+		read_verdict(dir, line, sizeof(line));
+		printf("%s: %s\n", dir, line);
+		fflush(stdout);
+		nrep += rc == EXIT_REPRODUCED;
+		if (rc == EXIT_INFRA || (rc > ret && ret != EXIT_INFRA))
+			ret = rc;
+	}
+	if (o.runs > 1)
+		printf("%s: reproduced %d of %d\n", sc->name, nrep, o.runs);
+	free(sc);
+	return nrep && ret != EXIT_INFRA && ret != EXIT_USAGE ?
+		       EXIT_REPRODUCED :
+		       ret;
+}

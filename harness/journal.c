@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The runner's journal of system changes, and their undoing. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "journal.h"
+#include "util.h"
+
+#define MAX_LINES 4096
+
+const char *journal_path(void)
+{
+	const char *p = getenv("MMREPRO_JOURNAL");
+
+	/* /run is cleared at boot, as every change journaled here is */
+	return p && *p ? p : "/run/mmrepro/journal";
+}
+
+/* Field 22 of /proc/PID/stat: tells a live owner from a reused pid */
+static unsigned long long start_time(long pid)
+{
+	char path[64], *s, *rp;
+	unsigned long long t = 0;
+	int f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	s = read_file_str(path, 4096, NULL);
+	if (!s)
+		return 0;
+	rp = strrchr(s, ')');
+	if (rp) {
+		char *p = rp + 2;
+
+		for (f = 3; f < 22 && p; f++) {
+			p = strchr(p, ' ');
+			if (p)
+				p++;
+		}
+		if (p)
+			t = strtoull(p, NULL, 10);
+	}
+	free(s);
+	return t;
+}
+
+int sys_run(const char *const argv[])
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int sys_sysctl_path(const char *name, char *path, size_t len)
+{
+	size_t i, n = (size_t)snprintf(path, len, "/proc/sys/");
+
+	for (i = 0; name[i] && n + 1 < len; i++)
+		path[n++] = name[i] == '.' ? '/' : name[i];
+	path[n] = '\0';
+	return name[i] ? -ENAMETOOLONG : 0;
+}
+
+int sys_sysctl_read(const char *name, char *val, size_t len)
+{
+	char path[512], *s, *p;
+
+	if (sys_sysctl_path(name, path, sizeof(path)))
+		return -ENAMETOOLONG;
+	s = read_file_str(path, 4096, NULL);
+	if (!s)
+		return -errno;
+	/* one line; tabs (udp_mem) become spaces, which write back fine */
+	for (p = s; *p; p++)
+		if (*p == '\t')
+			*p = ' ';
+	s[strcspn(s, "\n")] = '\0';
+	snprintf(val, len, "%s", s);
+	free(s);
+	return 0;
+}
+
+static int sysctl_write(const char *name, const char *val)
+{
+	char path[512];
+
+	if (sys_sysctl_path(name, path, sizeof(path)))
+		return -ENAMETOOLONG;
+	return write_file(path, val, strlen(val));
+}
+
+static void undo(const char *line, FILE *log, int *failed)
+{
+	char kind[16], arg[4096], path[600];
+	int ret = 0, n = 0;
+
+	if (sscanf(line, "%15s %n", kind, &n) != 1)
+		return;
+	snprintf(arg, sizeof(arg), "%s", line + n);
+	arg[strcspn(arg, "\n")] = '\0';
+	if (!strcmp(kind, "sysctl")) {
+		char *sp = strchr(arg, ' ');
+
+		if (!sp)
+			return;
+		*sp = '\0';
+		ret = sysctl_write(arg, sp + 1);
+		fprintf(log, "teardown: sysctl %s = %s%s\n", arg, sp + 1,
+			ret ? " FAILED" : "");
+	} else if (!strcmp(kind, "netns")) {
+		const char *a[] = { "ip", "netns", "del", arg, NULL };
+
+		ret = sys_run(a);
+		fprintf(log, "teardown: netns %s removed%s\n", arg,
+			ret ? " (was gone)" : "");
+		ret = 0;
+	} else if (!strcmp(kind, "link")) {
+		const char *a[] = { "ip", "link", "del", arg, NULL };
+
+		sys_run(a);
+		fprintf(log, "teardown: link %s removed\n", arg);
+	} else if (!strcmp(kind, "swap")) {
+		const char *a[] = { "swapoff", arg, NULL };
+
+		sys_run(a);
+		fprintf(log, "teardown: swapoff %s\n", arg);
+	} else if (!strcmp(kind, "zram")) {
+		const char *a[] = { "swapoff", path, NULL };
+
+		pathf(path, sizeof(path), "/dev/zram%s", arg);
+		sys_run(a);
+		pathf(path, sizeof(path), "/sys/block/zram%s/reset", arg);
+		write_file(path, "1", 1);
+		ret = write_file("/sys/class/zram-control/hot_remove", arg,
+				 strlen(arg));
+		fprintf(log, "teardown: zram%s reset and removed%s\n", arg,
+			ret ? " FAILED" : "");
+	} else if (!strcmp(kind, "file")) {
+		unlink(arg);
+		fprintf(log, "teardown: removed %s\n", arg);
+	} else if (!strcmp(kind, "tracefs")) {
+		pathf(path, sizeof(path), "/sys/kernel/tracing/instances/%s",
+		      arg);
+		ret = rmdir(path) && errno != ENOENT ? -errno : 0;
+		fprintf(log, "teardown: tracefs instance %s removed%s\n", arg,
+			ret ? " FAILED" : "");
+	} else if (!strcmp(kind, "pgid")) {
+		long pg = strtol(arg, NULL, 10);
+
+		if (pg > 1)
+			kill((pid_t)-pg, SIGKILL);
+	}
+	if (ret)
+		(*failed)++;
+}
+
+int journal_replay_file(const char *path, FILE *log)
+{
+	char *lines[MAX_LINES], buf[4200];
+	int n = 0, failed = 0;
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return errno == ENOENT ? 0 : -1;
+	while (n < MAX_LINES && fgets(buf, sizeof(buf), f))
+		lines[n++] = strdup(buf);
+	fclose(f);
+	while (n-- > 0) {
+		if (strncmp(lines[n], "mmrepro-journal", 15))
+			undo(lines[n], log, &failed);
+		free(lines[n]);
+	}
+	if (!failed)
+		unlink(path);
+	return failed;
+}
+
+int journal_open(struct journal *j, FILE *log, char *err, size_t elen)
+{
+	char dir[512], *s, *slash;
+	long pid;
+	unsigned long long st;
+	int ret;
+
+	memset(j, 0, sizeof(*j));
+	snprintf(j->path, sizeof(j->path), "%s", journal_path());
+	snprintf(dir, sizeof(dir), "%s", j->path);
+	slash = strrchr(dir, '/');
+	if (slash) {
+		*slash = '\0';
+		ret = mkdir_p(dir, 0755);
+		if (ret) {
+			snprintf(err, elen, "%s: %s", dir, strerror(-ret));
+			return -1;
+		}
+	}
+	s = read_file_str(j->path, 4096, NULL);
+	if (s) {
+		if (sscanf(s, "mmrepro-journal pid=%ld start=%llu", &pid,
+			   &st) == 2 &&
+		    start_time(pid) == st && st) {
+			snprintf(
+				err, elen,
+				"another run (pid %ld) holds %s; wait for it or stop it",
+				pid, j->path);
+			free(s);
+			return -1;
+		}
+		free(s);
+		fprintf(log,
+			"mmrepro: %s: restoring what a run that died left changed\n",
+			j->path);
+		if (journal_replay_file(j->path, log)) {
+			snprintf(err, elen,
+				 "%s: could not undo every change; see above",
+				 j->path);
+			return -1;
+		}
+	}
+	j->f = fopen(j->path, "wxe");
+	if (!j->f) {
+		snprintf(err, elen, "%s: %s", j->path, strerror(errno));
+		return -1;
+	}
+	fprintf(j->f, "mmrepro-journal pid=%ld start=%llu\n", (long)getpid(),
+		start_time(getpid()));
+	fflush(j->f);
+	fsync(fileno(j->f));
+	return 0;
+}
+
+int journal_add(struct journal *j, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(j->f, fmt, ap);
+	va_end(ap);
+	fputc('\n', j->f);
+	j->entries++;
+	if (fflush(j->f) || fsync(fileno(j->f)))
+		return -errno;
+	return 0;
+}
+
+int journal_teardown(struct journal *j, FILE *log)
+{
+	int failed;
+
+	if (!j->f)
+		return 0;
+	fclose(j->f);
+	j->f = NULL;
+	failed = journal_replay_file(j->path, log);
+	return failed;
+}
+
+int sys_sysctl_set(struct journal *j, const char *name, const char *val,
+		   char *err, size_t elen)
+{
+	char old[1024];
+	int ret = sys_sysctl_read(name, old, sizeof(old));
+
+	if (ret) {
+		snprintf(err, elen, "sysctl %s: %s", name, strerror(-ret));
+		return ret;
+	}
+	ret = journal_add(j, "sysctl %s %s", name, old);
+	if (!ret)
+		ret = sysctl_write(name, val);
+	if (ret)
+		snprintf(err, elen, "sysctl %s = %s: %s", name, val,
+			 strerror(-ret));
+	return ret;
+}
+
+int sys_netns_add(struct journal *j, const char *name, char *err, size_t elen)
+{
+	const char *add[] = { "ip", "netns", "add", name, NULL };
+	const char *lo[] = { "ip", "-n", name, "link", "set", "lo", "up", NULL };
+	int ret = journal_add(j, "netns %s", name);
+
+	if (!ret && (sys_run(add) || sys_run(lo)))
+		ret = -EIO;
+	if (ret)
+		snprintf(err, elen, "ip netns add %s failed", name);
+	return ret;
+}

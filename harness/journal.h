@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef MMREPRO_JOURNAL_H
+#define MMREPRO_JOURNAL_H
+
+#include <stdio.h>
+
+/*
+ * Every change the runner makes to the system is written here before it
+ * is made, one line each, fsync'ed:
+ *
+ *   sysctl NAME OLD-VALUE     restored by writing OLD-VALUE back
+ *   netns NAME                ip netns del NAME
+ *   link NAME                 ip link del NAME
+ *   swap DEVICE               swapoff DEVICE
+ *   zram N                    swapoff, reset and hot_remove /dev/zramN
+ *   file PATH                 unlink PATH (a swap file)
+ *   tracefs NAME              rmdir the tracefs instance NAME
+ *   pgid PGID                 SIGKILL to a process group still running
+ *
+ * Teardown undoes them in reverse order: at the end of a run, on
+ * SIGINT/SIGTERM, and, after a SIGKILL of the runner, at the next start,
+ * which finds the journal of a process that no longer exists.
+ */
+
+struct journal {
+	char path[512];
+	FILE *f;
+	int entries;
+};
+
+const char *journal_path(void);
+/* Replays a stale journal first; -1 with err if a live run holds it */
+int journal_open(struct journal *j, FILE *log, char *err, size_t elen);
+int journal_add(struct journal *j, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Undo everything in reverse order and remove the journal; failures */
+int journal_teardown(struct journal *j, FILE *log);
+int journal_replay_file(const char *path, FILE *log);
+
+/* Changes made through the journal */
+int sys_sysctl_path(const char *name, char *path, size_t len);
+int sys_sysctl_read(const char *name, char *val, size_t len);
+int sys_sysctl_set(struct journal *j, const char *name, const char *val,
+		   char *err, size_t elen);
+int sys_netns_add(struct journal *j, const char *name, char *err, size_t elen);
+int sys_run(const char *const argv[]);
+
+#endif

@@ -1,0 +1,537 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The scenario runner on the system under test: set up through the
+ * journal, sample in a thread, run the phases in order with their
+ * readiness and end conditions, tear down, and judge.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "journal.h"
+#include "results.h"
+#include "runner.h"
+#include "sampler.h"
+#include "util.h"
+
+#define KILL_GRACE_NS (5 * NSEC_PER_SEC)
+#define POLL_MS 100
+
+struct prun {
+	const struct sc_phase *ph;
+	pid_t pid;
+	int fd; /* its stdout and stderr */
+	FILE *log;
+	char line[4096];
+	size_t llen;
+	int64_t start, ready, end;
+	int status;
+	bool running, ready_ok, saw_line;
+};
+
+struct run {
+	struct scenario *sc;
+	const char *out;
+	struct journal j;
+	int64_t t0;
+	struct prun pr[SC_MAX_PHASES];
+	volatile sig_atomic_t *stop;
+	struct run_result res;
+};
+
+static double secs(struct run *r, int64_t t)
+{
+	return t ? (double)(t - r->t0) / NSEC_PER_SEC : -1;
+}
+
+static void say(struct run *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void say(struct run *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "mmrepro run: [%7.1fs] ", secs(r, now_ns()));
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void set_error(struct run *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void set_error(struct run *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->res.verdict == V_ERROR)
+		return;
+	r->res.verdict = V_ERROR;
+	va_start(ap, fmt);
+	vsnprintf(r->res.reason, sizeof(r->res.reason), fmt, ap);
+	va_end(ap);
+}
+
+/* ---- phases ---- */
+
+static int phase_start(struct run *r, struct prun *p)
+{
+	char cmd[SC_STR * 2], err[256], path[4200];
+	int pfd[2];
+
+	if (scenario_expand(r->sc, p->ph->cmd, cmd, sizeof(cmd), err,
+			    sizeof(err))) {
+		set_error(r, "phase %s: %s", p->ph->name, err);
+		return -1;
+	}
+	pathf(path, sizeof(path), "%s/phases/%s.log", r->out, p->ph->name);
+	p->log = fopen(path, "we");
+	if (!p->log || pipe2(pfd, O_CLOEXEC)) {
+		set_error(r, "phase %s: %s: %s", p->ph->name, path,
+			  strerror(errno));
+		return -1;
+	}
+	fprintf(p->log, "# %s\n", cmd);
+	p->pid = fork();
+	if (p->pid < 0) {
+		set_error(r, "phase %s: fork: %s", p->ph->name,
+			  strerror(errno));
+		return -1;
+	}
+	if (p->pid == 0) {
+		char adj[16];
+		int null = open("/dev/null", O_RDONLY);
+
+		setpgid(0, 0);
+		snprintf(adj, sizeof(adj), "%d", p->ph->oom_score_adj);
+		write_file("/proc/self/oom_score_adj", adj, strlen(adj));
+		munlockall();
+		dup2(null, 0);
+		dup2(pfd[1], 1);
+		dup2(pfd[1], 2);
+		setenv("MMREPRO_PHASE", p->ph->name, 1);
+		setenv("MMREPRO_OUT", r->out, 1);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	close(pfd[1]);
+	p->fd = pfd[0];
+	setpgid(p->pid, p->pid);
+	journal_add(&r->j, "pgid %d", (int)p->pid);
+	p->start = now_ns();
+	p->running = true;
+	say(r, "phase %s started: %s", p->ph->name, cmd);
+	return 0;
+}
+
+static void phase_line(struct run *r, struct prun *p, const char *line)
+{
+	fprintf(p->log, "%.3f %s\n", secs(r, now_ns()), line);
+	if (p->ph->ready == READY_LINE && !p->saw_line &&
+	    strstr(line, p->ph->ready_arg))
+		p->saw_line = true;
+}
+
+static void phase_read(struct run *r, struct prun *p)
+{
+	char buf[4096];
+	ssize_t n = read(p->fd, buf, sizeof(buf));
+	ssize_t i;
+
+	if (n <= 0) {
+		if (n == 0 || errno != EINTR) {
+			close(p->fd);
+			p->fd = -1;
+		}
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (buf[i] == '\n' || p->llen + 1 >= sizeof(p->line)) {
+			p->line[p->llen] = '\0';
+			phase_line(r, p, p->line);
+			p->llen = 0;
+			continue;
+		}
+		p->line[p->llen++] = buf[i];
+	}
+}
+
+static void phase_reap(struct run *r, struct prun *p, int status)
+{
+	p->running = false;
+	p->end = now_ns();
+	p->status = WIFEXITED(status) ? WEXITSTATUS(status) :
+					128 + WTERMSIG(status);
+	while (p->fd >= 0)
+		phase_read(r, p);
+	if (p->llen) {
+		p->line[p->llen] = '\0';
+		phase_line(r, p, p->line);
+		p->llen = 0;
+	}
+	fprintf(p->log, "# exit %d\n", p->status);
+	fflush(p->log);
+	say(r, "phase %s ended (%s %d)", p->ph->name,
+	    WIFEXITED(status) ? "exit" : "signal",
+	    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+}
+
+/* Kill a phase's whole process group: TERM, then KILL after a grace */
+static void phase_kill(struct run *r, struct prun *p)
+{
+	int64_t until = now_ns() + KILL_GRACE_NS;
+	int status;
+
+	if (!p->running)
+		return;
+	kill(-p->pid, SIGTERM);
+	while (now_ns() < until) {
+		if (waitpid(p->pid, &status, WNOHANG) == p->pid) {
+			phase_reap(r, p, status);
+			kill(-p->pid, SIGKILL); /* stragglers in the group */
+			return;
+		}
+		if (p->fd >= 0)
+			phase_read(r, p);
+		else
+			usleep(20000);
+	}
+	kill(-p->pid, SIGKILL);
+	if (waitpid(p->pid, &status, 0) == p->pid)
+		phase_reap(r, p, status);
+}
+
+/* One round: read output, reap exits, enforce durations */
+static void pump(struct run *r)
+{
+	struct pollfd fds[SC_MAX_PHASES];
+	int idx[SC_MAX_PHASES], n = 0, i, status;
+
+	for (i = 0; i < r->sc->nphases; i++) {
+		if (r->pr[i].fd < 0 || !r->pr[i].pid)
+			continue;
+		fds[n].fd = r->pr[i].fd;
+		fds[n].events = POLLIN;
+		idx[n++] = i;
+	}
+	if (n)
+		poll(fds, (nfds_t)n, POLL_MS);
+	else
+		usleep(POLL_MS * 1000);
+	for (i = 0; i < n; i++)
+		if (fds[i].revents)
+			phase_read(r, &r->pr[idx[i]]);
+	for (i = 0; i < r->sc->nphases; i++) {
+		struct prun *p = &r->pr[i];
+
+		if (!p->running)
+			continue;
+		if (waitpid(p->pid, &status, WNOHANG) == p->pid) {
+			phase_reap(r, p, status);
+			continue;
+		}
+		if (p->ph->end == END_DURATION &&
+		    now_ns() - p->start >= p->ph->end_ns) {
+			say(r, "phase %s: its %.0f s are over", p->ph->name,
+			    (double)p->ph->end_ns / NSEC_PER_SEC);
+			phase_kill(r, p);
+			p->status = 0; /* ended as planned */
+		}
+	}
+}
+
+static bool out_of_time(struct run *r)
+{
+	if (*r->stop) {
+		set_error(r, "interrupted");
+		return true;
+	}
+	if (now_ns() - r->t0 > r->sc->timeout_ns) {
+		set_error(r, "the run exceeded its timeout of %.0f s",
+			  (double)r->sc->timeout_ns / NSEC_PER_SEC);
+		return true;
+	}
+	return r->res.verdict == V_ERROR;
+}
+
+static bool failed(struct run *r, struct prun *p)
+{
+	if (p->running || !p->status || p->ph->may_fail ||
+	    p->ph->end == END_DURATION)
+		return false;
+	set_error(r, "phase %s exited with %d (see phases/%s.log)", p->ph->name,
+		  p->status, p->ph->name);
+	return true;
+}
+
+static void wait_ready(struct run *r, struct prun *p)
+{
+	const struct sc_phase *ph = p->ph;
+
+	while (!out_of_time(r)) {
+		bool timed_out = now_ns() - p->start > ph->ready_ns;
+
+		switch (ph->ready) {
+		case READY_START:
+			p->ready_ok = true;
+			break;
+		case READY_EXIT:
+			p->ready_ok = !p->running;
+			break;
+		case READY_LINE:
+			p->ready_ok = p->saw_line;
+			if (!p->ready_ok && !p->running) {
+				set_error(r,
+					  "phase %s ended before printing '%s'",
+					  ph->name, ph->ready_arg);
+				return;
+			}
+			break;
+		case READY_DELAY:
+			p->ready_ok = timed_out;
+			timed_out = false;
+			break;
+		}
+		if (p->ready_ok) {
+			p->ready = now_ns();
+			if (ph->ready != READY_START)
+				say(r, "phase %s ready", ph->name);
+			return;
+		}
+		if (timed_out) {
+			set_error(r, "phase %s not ready after %.0f s",
+				  ph->name,
+				  (double)ph->ready_ns / NSEC_PER_SEC);
+			return;
+		}
+		if (failed(r, p))
+			return;
+		pump(r);
+	}
+}
+
+static void run_phases(struct run *r)
+{
+	int i;
+	bool waiting;
+
+	for (i = 0; i < r->sc->nphases && !out_of_time(r); i++) {
+		struct prun *p = &r->pr[i];
+
+		if (phase_start(r, p))
+			break;
+		wait_ready(r, p);
+		if (failed(r, p))
+			break;
+	}
+	/* the run lasts while a phase that ends by itself is running */
+	do {
+		waiting = false;
+		for (i = 0; i < r->sc->nphases; i++) {
+			struct prun *p = &r->pr[i];
+
+			if (failed(r, p))
+				break;
+			if (p->running && p->ph->end != END_RUN)
+				waiting = true;
+		}
+		if (waiting && !out_of_time(r))
+			pump(r);
+	} while (waiting && !out_of_time(r));
+	for (i = r->sc->nphases - 1; i >= 0; i--)
+		phase_kill(r, &r->pr[i]);
+}
+
+/* ---- set-up ---- */
+
+static bool setup(struct run *r)
+{
+	struct scenario *sc = r->sc;
+	char err[600], path[600];
+	struct stat st;
+	int i;
+
+	/* a knob this kernel lacks makes the scenario not applicable */
+	for (i = 0; i < sc->nsysctl; i++) {
+		sys_sysctl_path(sc->sysctl[i].key, path, sizeof(path));
+		if (stat(path, &st)) {
+			r->res.verdict = V_NOT_APPLICABLE;
+			pathf(r->res.reason, sizeof(r->res.reason),
+			      "this kernel has no %s", sc->sysctl[i].key);
+			return false;
+		}
+	}
+	for (i = 0; i < sc->nsysctl; i++) {
+		if (sys_sysctl_set(&r->j, sc->sysctl[i].key, sc->sysctl[i].val,
+				   err, sizeof(err))) {
+			set_error(r, "%s", err);
+			return false;
+		}
+		say(r, "sysctl %s = %s", sc->sysctl[i].key, sc->sysctl[i].val);
+	}
+	if (sc->netns[0]) {
+		if (sys_netns_add(&r->j, sc->netns, err, sizeof(err))) {
+			set_error(r, "%s", err);
+			return false;
+		}
+		say(r, "netns %s created", sc->netns);
+	}
+	return true;
+}
+
+/* ---- sampler thread ---- */
+
+struct sthread {
+	struct sampler_cfg cfg;
+	volatile sig_atomic_t stop;
+	int ret;
+};
+
+static void *sampler_thread(void *arg)
+{
+	struct sthread *st = arg;
+
+	st->ret = sampler_run(&st->cfg, &st->stop);
+	return NULL;
+}
+
+static json_t *phases_json(struct run *r)
+{
+	json_t *a = json_array();
+	int i;
+
+	for (i = 0; i < r->sc->nphases; i++) {
+		struct prun *p = &r->pr[i];
+		json_t *o = json_object();
+
+		r->res.ph[i].start_s = secs(r, p->start);
+		r->res.ph[i].ready_s = secs(r, p->ready);
+		r->res.ph[i].end_s = secs(r, p->end);
+		r->res.ph[i].status = p->status;
+		json_object_set_new(o, "name", json_string(p->ph->name));
+		json_object_set_new(o, "start_s", json_real(secs(r, p->start)));
+		json_object_set_new(o, "ready_s", json_real(secs(r, p->ready)));
+		json_object_set_new(o, "end_s", json_real(secs(r, p->end)));
+		json_object_set_new(o, "status", json_integer(p->status));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static void add_vars(struct scenario *sc, const char *out)
+{
+	static const char *const names[] = { "out", "repro", "netns" };
+	char repro[4096], self[4096], *slash;
+	const char *vals[3];
+	ssize_t n;
+	size_t i;
+
+	/* the reproducers sit next to mmrepro: build/ or libexec/mmrepro */
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	self[n > 0 ? n : 0] = '\0';
+	slash = strrchr(self, '/');
+	if (slash)
+		*slash = '\0';
+	pathf(repro, sizeof(repro), "%s/repro", self);
+	if (access(repro, X_OK))
+		pathf(repro, sizeof(repro), "%s/../libexec/mmrepro", self);
+	vals[0] = out;
+	vals[1] = repro;
+	vals[2] = sc->netns;
+	for (i = 0; i < ARRAY_SIZE(names) && sc->nvars < SC_MAX_VARS; i++) {
+		struct sc_kv *kv = &sc->vars[sc->nvars++];
+
+		snprintf(kv->key, sizeof(kv->key), "%s", names[i]);
+		snprintf(kv->val, sizeof(kv->val), "%s", vals[i]);
+	}
+}
+
+int run_here(struct scenario *sc, const char *out, bool quiet,
+	     volatile sig_atomic_t *stop)
+{
+	struct run *r = calloc(1, sizeof(*r));
+	struct sthread st = { 0 };
+	pthread_t tid;
+	char err[600], path[4200];
+	bool sampling = false;
+	json_t *meta;
+	int i, ret, failed_undo;
+
+	r->sc = sc;
+	r->out = out;
+	r->stop = stop;
+	r->res.verdict = V_NOT_REPRODUCED;
+	for (i = 0; i < SC_MAX_PHASES; i++) {
+		r->pr[i].ph = &sc->phase[i];
+		r->pr[i].fd = -1;
+	}
+	add_vars(sc, out);
+	pathf(path, sizeof(path), "%s/phases", out);
+	mkdir_p(path, 0755);
+	if (journal_open(&r->j, stderr, err, sizeof(err)))
+		die("run: %s", err);
+	/* the runner must outlive the OOM it provokes */
+	write_file("/proc/self/oom_score_adj", "-1000", 5);
+	mlockall(MCL_CURRENT | MCL_FUTURE);
+	r->t0 = now_ns();
+
+	if (setup(r)) {
+		st.cfg.interval_ns = sc->interval_ns;
+		st.cfg.slow_interval_ns = NSEC_PER_SEC;
+		st.cfg.out_dir = out;
+		st.cfg.quiet = quiet;
+		st.cfg.env.proc_root = "/proc";
+		st.cfg.env.sys_root = "/sys";
+		st.cfg.live = stdout;
+		st.cfg.start_ns = r->t0;
+		sampling = !pthread_create(&tid, NULL, sampler_thread, &st);
+		if (!sampling)
+			set_error(r, "cannot start the sampler");
+		else
+			run_phases(r);
+	}
+	if (sampling) {
+		st.stop = 1;
+		pthread_join(tid, NULL);
+		if (st.ret)
+			set_error(r, "the sampler failed (%d)", st.ret);
+	}
+	failed_undo = journal_teardown(&r->j, stderr);
+	if (failed_undo)
+		set_error(r, "teardown could not undo %d change(s)",
+			  failed_undo);
+
+	meta = json_load_file((pathf(path, sizeof(path), "%s/meta.json", out),
+			       path),
+			      0, NULL);
+	if (!meta)
+		meta = meta_system(&st.cfg.env);
+	json_object_set_new(meta, "scenario", json_string(sc->name));
+	json_object_set_new(meta, "scenario_file", json_string(sc->path));
+	json_object_set_new(meta, "phases", phases_json(r));
+	json_save(meta, out, "meta.json");
+	json_decref(meta);
+
+	if (r->res.verdict == V_NOT_REPRODUCED)
+		evaluate(sc, out, &r->res);
+	write_verdict(out, &r->res);
+	say(r, "verdict: %s%s%s", verdict_name(r->res.verdict),
+	    r->res.reason[0] ? ": " : "", r->res.reason);
+	ret = verdict_exit(r->res.verdict);
+	for (i = 0; i < sc->nphases; i++)
+		if (r->pr[i].log)
+			fclose(r->pr[i].log);
+	free(r);
+	return ret;
+}

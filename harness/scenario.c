@@ -1,0 +1,582 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Scenario files: parsed with inih (the library's handler has no line
+ * number, but ini_parse() reports the line of the first handler that
+ * returns 0, which is where the first error message belongs).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "scenario.h"
+#include "util.h"
+
+struct pstate {
+	struct scenario *sc;
+	char err[512]; /* the first error, without its line */
+	bool override; /* from --set: nothing new but sysctls */
+	int line; /* best effort: lines seen by the reader */
+};
+
+static int fail(struct pstate *ps, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int fail(struct pstate *ps, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!ps->err[0]) {
+		va_start(ap, fmt);
+		vsnprintf(ps->err, sizeof(ps->err), fmt, ap);
+		va_end(ap);
+	}
+	return 0;
+}
+
+static int copy(struct pstate *ps, char *dst, size_t len, const char *v,
+		const char *key)
+{
+	if (strlen(v) >= len)
+		return fail(ps, "%s: value too long (at most %zu characters)",
+			    key, len - 1);
+	memcpy(dst, v, strlen(v) + 1);
+	return 1;
+}
+
+static int dur(struct pstate *ps, int64_t *out, const char *v, const char *k)
+{
+	if (parse_duration_ns(v, out))
+		return fail(
+			ps,
+			"%s: invalid duration '%s' (use e.g. 500ms, 40s, 2m)",
+			k, v);
+	return 1;
+}
+
+static int size(struct pstate *ps, uint64_t *out, const char *v, const char *k)
+{
+	if (!*v) {
+		*out = 0;
+		return 1;
+	}
+	if (parse_size(v, out))
+		return fail(ps, "%s: invalid size '%s' (use e.g. 512M, 5G)", k,
+			    v);
+	return 1;
+}
+
+static int boolean(struct pstate *ps, bool *out, const char *v, const char *k)
+{
+	if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1"))
+		*out = true;
+	else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0"))
+		*out = false;
+	else
+		return fail(ps, "%s: expected yes or no, not '%s'", k, v);
+	return 1;
+}
+
+static bool valid_name(const char *s, const char *extra)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-' &&
+		    !strchr(extra, *s))
+			return false;
+	return true;
+}
+
+static int h_scenario(struct pstate *ps, const char *k, const char *v)
+{
+	struct scenario *sc = ps->sc;
+	char *end;
+	long n;
+
+	if (!strcmp(k, "name"))
+		return copy(ps, sc->name, sizeof(sc->name), v, k);
+	if (!strcmp(k, "description"))
+		return copy(ps, sc->description, sizeof(sc->description), v, k);
+	if (!strcmp(k, "thread"))
+		return copy(ps, sc->thread, sizeof(sc->thread), v, k);
+	if (!strcmp(k, "mem"))
+		return size(ps, &sc->mem, v, k);
+	if (!strcmp(k, "disk"))
+		return size(ps, &sc->disk, v, k);
+	if (!strcmp(k, "interval"))
+		return dur(ps, &sc->interval_ns, v, k);
+	if (!strcmp(k, "timeout"))
+		return dur(ps, &sc->timeout_ns, v, k);
+	if (!strcmp(k, "netns")) {
+		if (*v && !valid_name(v, ""))
+			return fail(ps, "netns: invalid name '%s'", v);
+		return copy(ps, sc->netns, sizeof(sc->netns), v, k);
+	}
+	if (!strcmp(k, "cpus")) {
+		n = strtol(v, &end, 10);
+		if (*end || n < 1 || n > 64)
+			return fail(ps, "cpus: expected 1 to 64, not '%s'", v);
+		sc->cpus = (int)n;
+		return 1;
+	}
+	return fail(ps, "unknown key '%s' in [scenario]", k);
+}
+
+static struct sc_kv *kv_find(struct sc_kv *kv, int n, const char *k)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(kv[i].key, k))
+			return &kv[i];
+	return NULL;
+}
+
+static int h_kv(struct pstate *ps, struct sc_kv *kv, int *n, int max,
+		const char *what, const char *k, const char *v, bool may_add)
+{
+	struct sc_kv *e = kv_find(kv, *n, k);
+
+	if (!e) {
+		if (!may_add)
+			return fail(ps, "unknown key '%s' in [%s]", k, what);
+		if (*n == max)
+			return fail(ps, "too many entries in [%s] (at most %d)",
+				    what, max);
+		e = &kv[(*n)++];
+		if (copy(ps, e->key, sizeof(e->key), k, k) != 1)
+			return 0;
+	}
+	e->line = ps->line;
+	return copy(ps, e->val, sizeof(e->val), v, k);
+}
+
+static int h_sysctl(struct pstate *ps, const char *k, const char *v)
+{
+	struct scenario *sc = ps->sc;
+
+	/* a name under /proc/sys: dotted words, no slashes or spaces */
+	if (!valid_name(k, ".") || k[0] == '.' || strstr(k, "..") ||
+	    !strchr(k, '.'))
+		return fail(
+			ps,
+			"bad sysctl name '%s' (expected e.g. vm.swappiness)",
+			k);
+	return h_kv(ps, sc->sysctl, &sc->nsysctl, SC_MAX_SYSCTLS, "sysctl", k,
+		    v, true);
+}
+
+static int parse_ready(struct pstate *ps, struct sc_phase *p, const char *v)
+{
+	if (!strcmp(v, "start")) {
+		p->ready = READY_START;
+	} else if (!strcmp(v, "exit")) {
+		p->ready = READY_EXIT;
+	} else if (!strncmp(v, "line:", 5) && v[5]) {
+		p->ready = READY_LINE;
+		return copy(ps, p->ready_arg, sizeof(p->ready_arg), v + 5,
+			    "ready");
+	} else if (!strncmp(v, "delay:", 6)) {
+		p->ready = READY_DELAY;
+		return dur(ps, &p->ready_ns, v + 6, "ready");
+	} else {
+		return fail(
+			ps,
+			"ready: expected start, exit, line:TEXT or delay:TIME, not '%s'",
+			v);
+	}
+	return 1;
+}
+
+static int parse_end(struct pstate *ps, struct sc_phase *p, const char *v)
+{
+	if (!strcmp(v, "exit"))
+		p->end = END_EXIT;
+	else if (!strcmp(v, "run"))
+		p->end = END_RUN;
+	else if (!strncmp(v, "duration:", 9))
+		return p->end = END_DURATION, dur(ps, &p->end_ns, v + 9, "end");
+	else
+		return fail(
+			ps,
+			"end: expected exit, run or duration:TIME, not '%s'",
+			v);
+	return 1;
+}
+
+static int h_phase(struct pstate *ps, const char *name, const char *k,
+		   const char *v)
+{
+	struct scenario *sc = ps->sc;
+	struct sc_phase *p = NULL;
+	char *end;
+	int i;
+
+	for (i = 0; i < sc->nphases; i++)
+		if (!strcmp(sc->phase[i].name, name))
+			p = &sc->phase[i];
+	if (!p) {
+		if (ps->override)
+			return fail(ps, "no phase '%s'", name);
+		if (!valid_name(name, "") || strlen(name) >= sizeof(p->name))
+			return fail(ps, "bad phase name '%s'", name);
+		if (sc->nphases == SC_MAX_PHASES)
+			return fail(ps, "too many phases (at most %d)",
+				    SC_MAX_PHASES);
+		p = &sc->phase[sc->nphases++];
+		memset(p, 0, sizeof(*p));
+		strcpy(p->name, name);
+		p->ready = READY_EXIT;
+		p->end = END_EXIT;
+		p->ready_ns = 600 * NSEC_PER_SEC;
+		p->line = ps->line;
+	}
+	if (!strcmp(k, "cmd"))
+		return copy(ps, p->cmd, sizeof(p->cmd), v, k);
+	if (!strcmp(k, "ready"))
+		return parse_ready(ps, p, v);
+	if (!strcmp(k, "ready_timeout"))
+		return dur(ps, &p->ready_ns, v, k);
+	if (!strcmp(k, "end"))
+		return parse_end(ps, p, v);
+	if (!strcmp(k, "may_fail"))
+		return boolean(ps, &p->may_fail, v, k);
+	if (!strcmp(k, "oom_score_adj")) {
+		long n = strtol(v, &end, 10);
+
+		if (*end || n < -1000 || n > 1000)
+			return fail(
+				ps,
+				"oom_score_adj: expected -1000 to 1000, not '%s'",
+				v);
+		p->oom_score_adj = (int)n;
+		return 1;
+	}
+	return fail(ps, "unknown key '%s' in [phase.%s]", k, name);
+}
+
+static const char *const stat_names[] = {
+	[ST_MEDIAN] = "median", [ST_MEAN] = "mean", [ST_MIN] = "min",
+	[ST_MAX] = "max",	[ST_P10] = "p10",   [ST_P90] = "p90",
+	[ST_TOTAL] = "total",
+};
+
+static int h_metric(struct pstate *ps, const char *name, const char *k,
+		    const char *v)
+{
+	struct scenario *sc = ps->sc;
+	struct sc_metric *m = NULL;
+	size_t i;
+	int j;
+
+	for (j = 0; j < sc->nmetrics; j++)
+		if (!strcmp(sc->metric[j].name, name))
+			m = &sc->metric[j];
+	if (!m) {
+		if (ps->override)
+			return fail(ps, "no metric '%s'", name);
+		if (!valid_name(name, "") || strlen(name) >= sizeof(m->name))
+			return fail(ps, "bad metric name '%s'", name);
+		if (sc->nmetrics == SC_MAX_METRICS)
+			return fail(ps, "too many metrics");
+		m = &sc->metric[sc->nmetrics++];
+		memset(m, 0, sizeof(*m));
+		strcpy(m->name, name);
+		m->lower_is_better = true;
+	}
+	if (!strcmp(k, "series")) {
+		if (!strchr(v, '.'))
+			return fail(ps,
+				    "series: expected SOURCE.METRIC, not '%s'",
+				    v);
+		return copy(ps, m->series, sizeof(m->series), v, k);
+	}
+	if (!strcmp(k, "stat")) {
+		for (i = 0; i < ARRAY_SIZE(stat_names); i++)
+			if (!strcmp(v, stat_names[i])) {
+				m->stat = (enum sc_stat)i;
+				return 1;
+			}
+		return fail(
+			ps,
+			"stat: expected median, mean, min, max, p10, p90 or total, not '%s'",
+			v);
+	}
+	if (!strcmp(k, "during"))
+		return copy(ps, m->during, sizeof(m->during), v, k);
+	if (!strcmp(k, "unit"))
+		return copy(ps, m->unit, sizeof(m->unit), v, k);
+	if (!strcmp(k, "gate"))
+		return boolean(ps, &m->gate, v, k);
+	if (!strcmp(k, "better")) {
+		if (strcmp(v, "lower") && strcmp(v, "higher"))
+			return fail(
+				ps,
+				"better: expected lower or higher, not '%s'",
+				v);
+		m->lower_is_better = !strcmp(v, "lower");
+		return 1;
+	}
+	return fail(ps, "unknown key '%s' in [metric.%s]", k, name);
+}
+
+static int parse_when(struct pstate *ps, struct sc_when *w, const char *v)
+{
+	static const char *const ops[] = { "<=", ">=", "<", ">" };
+	static const enum sc_op opv[] = { OP_LE, OP_GE, OP_LT, OP_GT };
+	char lhs[96], op[4], rhs[96];
+	size_t i;
+
+	if (sscanf(v, "%95s %3s %95s", lhs, op, rhs) != 3)
+		return fail(ps, "when: expected 'SERIES OP VALUE', not '%s'",
+			    v);
+	for (i = 0; i < ARRAY_SIZE(ops); i++)
+		if (!strcmp(op, ops[i]))
+			break;
+	if (i == ARRAY_SIZE(ops))
+		return fail(ps,
+			    "when: operator '%s' is not <, <=, > or >=", op);
+	strcpy(w->lhs, lhs);
+	strcpy(w->rhs, rhs);
+	w->op = opv[i];
+	return 1;
+}
+
+static int h_verdict(struct pstate *ps, const char *k, const char *v)
+{
+	struct scenario *sc = ps->sc;
+
+	if (!strcmp(k, "when")) {
+		if (ps->override)
+			sc->nwhen = 0; /* --set verdict.when replaces them */
+		if (sc->nwhen == SC_MAX_WHEN)
+			return fail(ps, "when: at most %d conditions",
+				    SC_MAX_WHEN);
+		return parse_when(ps, &sc->when[sc->nwhen++], v);
+	}
+	if (!strcmp(k, "for"))
+		return dur(ps, &sc->for_ns, v, k);
+	if (!strcmp(k, "during"))
+		return copy(ps, sc->during, sizeof(sc->during), v, k);
+	return fail(ps, "unknown key '%s' in [verdict]", k);
+}
+
+static int handler(void *user, const char *section, const char *k,
+		   const char *v)
+{
+	struct pstate *ps = user;
+
+	if (!strcmp(section, "scenario"))
+		return h_scenario(ps, k, v);
+	if (!strcmp(section, "sysctl"))
+		return h_sysctl(ps, k, v);
+	if (!strcmp(section, "vars")) {
+		if (!valid_name(k, ""))
+			return fail(ps, "bad variable name '%s'", k);
+		return h_kv(ps, ps->sc->vars, &ps->sc->nvars, SC_MAX_VARS,
+			    "vars", k, v, !ps->override);
+	}
+	if (!strncmp(section, "phase.", 6))
+		return h_phase(ps, section + 6, k, v);
+	if (!strncmp(section, "metric.", 7))
+		return h_metric(ps, section + 7, k, v);
+	if (!strcmp(section, "verdict"))
+		return h_verdict(ps, k, v);
+	return fail(ps, "unknown section [%s]", section);
+}
+
+/* A reader that counts lines, so that errors can name them */
+static char *reader(char *buf, int n, void *stream)
+{
+	struct {
+		FILE *f;
+		struct pstate *ps;
+	} *r = stream;
+	char *s = fgets(buf, n, r->f);
+
+	if (s)
+		r->ps->line++;
+	return s;
+}
+
+static void defaults(struct scenario *sc)
+{
+	memset(sc, 0, sizeof(*sc));
+	sc->mem = 2ULL << 30;
+	sc->cpus = 2;
+	sc->interval_ns = NSEC_PER_SEC;
+	sc->timeout_ns = 1800 * NSEC_PER_SEC;
+}
+
+int scenario_load(struct scenario *sc, const char *path, char *err, size_t elen)
+{
+	struct pstate ps = { .sc = sc };
+	struct {
+		FILE *f;
+		struct pstate *ps;
+	} r = { NULL, &ps };
+	int line;
+
+	defaults(sc);
+	snprintf(sc->path, sizeof(sc->path), "%s", path);
+	r.f = fopen(path, "re");
+	if (!r.f) {
+		snprintf(err, elen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	line = ini_parse_stream(reader, &r, handler, &ps);
+	fclose(r.f);
+	if (line) {
+		snprintf(err, elen, "%s:%d: %s", path, line,
+			 ps.err[0] ? ps.err : "syntax error");
+		return -1;
+	}
+	return 0;
+}
+
+int scenario_set(struct scenario *sc, const char *assign, char *err,
+		 size_t elen)
+{
+	struct pstate ps = { .sc = sc, .override = true };
+	char buf[SC_STR + 128], *eq, *dot, *sec, *key;
+	int ok;
+
+	snprintf(buf, sizeof(buf), "%s", assign);
+	eq = strchr(buf, '=');
+	if (!eq) {
+		snprintf(err, elen, "--set %s: expected KEY=VALUE", assign);
+		return -1;
+	}
+	*eq = '\0';
+	dot = strchr(buf, '.');
+	if (!dot) {
+		sec = "vars";
+		key = buf;
+	} else if (!strncmp(buf, "phase.", 6) || !strncmp(buf, "metric.", 7)) {
+		/* phase.NAME.KEY */
+		dot = strchr(dot + 1, '.');
+		if (!dot) {
+			snprintf(err, elen,
+				 "--set %s: expected %.6sNAME.KEY=VALUE",
+				 assign, buf);
+			return -1;
+		}
+		*dot = '\0';
+		sec = buf;
+		key = dot + 1;
+	} else {
+		*dot = '\0';
+		sec = buf;
+		key = dot + 1;
+	}
+	ok = handler(&ps, sec, key, eq + 1);
+	if (!ok) {
+		snprintf(err, elen, "--set %s: %s", assign, ps.err);
+		return -1;
+	}
+	return 0;
+}
+
+int scenario_check(struct scenario *sc, char *err, size_t elen)
+{
+	int i, j;
+
+	if (!sc->name[0]) {
+		snprintf(err, elen, "%s: [scenario] has no name", sc->path);
+		return -1;
+	}
+	if (!sc->nphases) {
+		snprintf(err, elen, "%s: no [phase.NAME] section", sc->path);
+		return -1;
+	}
+	for (i = 0; i < sc->nphases; i++) {
+		if (sc->phase[i].cmd[0])
+			continue;
+		snprintf(err, elen, "%s:%d: [phase.%s] has no cmd", sc->path,
+			 sc->phase[i].line, sc->phase[i].name);
+		return -1;
+	}
+	for (i = 0; i < sc->nmetrics; i++) {
+		const char *d = sc->metric[i].during;
+
+		if (!sc->metric[i].series[0]) {
+			snprintf(err, elen, "%s: [metric.%s] has no series",
+				 sc->path, sc->metric[i].name);
+			return -1;
+		}
+		for (j = 0; *d && j < sc->nphases; j++)
+			if (!strcmp(sc->phase[j].name, d))
+				break;
+		if (*d && j == sc->nphases) {
+			snprintf(err, elen,
+				 "%s: [metric.%s] during: no phase '%s'",
+				 sc->path, sc->metric[i].name, d);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int scenario_expand(const struct scenario *sc, const char *in, char *out,
+		    size_t len, char *err, size_t elen)
+{
+	size_t n = 0;
+
+	while (*in) {
+		const char *close;
+		struct sc_kv *v;
+		char name[96];
+
+		if (*in != '{') {
+			if (n + 1 >= len)
+				goto too_long;
+			out[n++] = *in++;
+			continue;
+		}
+		close = strchr(in, '}');
+		if (!close || (size_t)(close - in - 1) >= sizeof(name)) {
+			snprintf(err, elen, "unclosed '{' in '%s'", in);
+			return -1;
+		}
+		memcpy(name, in + 1, (size_t)(close - in - 1));
+		name[close - in - 1] = '\0';
+		v = kv_find((struct sc_kv *)sc->vars, sc->nvars, name);
+		if (!v) {
+			snprintf(err, elen, "unknown variable {%s}", name);
+			return -1;
+		}
+		if (n + strlen(v->val) >= len)
+			goto too_long;
+		memcpy(out + n, v->val, strlen(v->val));
+		n += strlen(v->val);
+		in = close + 1;
+	}
+	out[n] = '\0';
+	return 0;
+too_long:
+	snprintf(err, elen, "command too long after expansion");
+	return -1;
+}
+
+const char *scenario_dir(void)
+{
+	const char *d = getenv("MMREPRO_CONFIGS");
+
+	return d && *d ? d : "configs";
+}
+
+int scenario_find(const char *arg, char *path, size_t len)
+{
+	struct stat st;
+
+	if (strchr(arg, '/') || strstr(arg, ".ini"))
+		snprintf(path, len, "%s", arg);
+	else
+		snprintf(path, len, "%s/%s.ini", scenario_dir(), arg);
+	return stat(path, &st) || !S_ISREG(st.st_mode) ? -1 : 0;
+}

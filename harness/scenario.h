@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef MMREPRO_SCENARIO_H
+#define MMREPRO_SCENARIO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/*
+ * A scenario file (configs/NAME.ini), parsed with inih.  See
+ * configs/README.md for the format.  Every key can be overridden with
+ * --set SECTION.KEY=VALUE; a bare KEY=VALUE sets a [vars] entry.
+ */
+
+#define SC_MAX_PHASES 16
+#define SC_MAX_SYSCTLS 32
+#define SC_MAX_VARS 32
+#define SC_MAX_METRICS 24
+#define SC_MAX_WHEN 8
+#define SC_STR 512
+
+enum sc_ready { READY_START, READY_EXIT, READY_LINE, READY_DELAY };
+enum sc_end { END_EXIT, END_DURATION, END_RUN };
+
+struct sc_phase {
+	char name[32];
+	char cmd[SC_STR];
+	enum sc_ready ready;
+	char ready_arg[128]; /* the line to wait for */
+	int64_t ready_ns; /* delay, and the wait limit for exit/line */
+	enum sc_end end;
+	int64_t end_ns;
+	int oom_score_adj;
+	bool may_fail; /* a non-zero exit is not an error (OOM victims) */
+	int line; /* where it was declared */
+};
+
+struct sc_kv {
+	char key[96];
+	char val[SC_STR];
+	int line;
+};
+
+enum sc_stat { ST_MEDIAN, ST_MEAN, ST_MIN, ST_MAX, ST_P10, ST_P90, ST_TOTAL };
+
+struct sc_metric {
+	char name[48];
+	char series[96]; /* SOURCE.DERIVED */
+	enum sc_stat stat;
+	char during[32]; /* a phase name, or "" for the whole run */
+	char unit[16];
+	bool lower_is_better;
+	bool gate;
+};
+
+enum sc_op { OP_LT, OP_LE, OP_GT, OP_GE };
+
+struct sc_when {
+	char lhs[96];
+	enum sc_op op;
+	char rhs[96]; /* a number or a series */
+};
+
+struct scenario {
+	char path[256];
+	char name[64];
+	char description[SC_STR];
+	char thread[SC_STR];
+	uint64_t mem;
+	int cpus;
+	uint64_t disk;
+	int64_t interval_ns;
+	int64_t timeout_ns; /* the whole run */
+	char netns[32];
+
+	int nsysctl;
+	struct sc_kv sysctl[SC_MAX_SYSCTLS];
+	int nvars;
+	struct sc_kv vars[SC_MAX_VARS];
+	int nphases;
+	struct sc_phase phase[SC_MAX_PHASES];
+	int nmetrics;
+	struct sc_metric metric[SC_MAX_METRICS];
+
+	int nwhen;
+	struct sc_when when[SC_MAX_WHEN];
+	int64_t for_ns;
+	char during[32];
+};
+
+/* 0, or -1 with "FILE:LINE: why" in err */
+int scenario_load(struct scenario *sc, const char *path, char *err,
+		  size_t elen);
+int scenario_set(struct scenario *sc, const char *assign, char *err,
+		 size_t elen);
+int scenario_check(struct scenario *sc, char *err, size_t elen);
+/* Expand {var} references into out; -1 with err on an unknown one */
+int scenario_expand(const struct scenario *sc, const char *in, char *out,
+		    size_t len, char *err, size_t elen);
+/* configs/NAME.ini or a path; 0 when found */
+int scenario_find(const char *arg, char *path, size_t len);
+const char *scenario_dir(void);
+
+#endif

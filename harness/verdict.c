@@ -1,0 +1,395 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Judging a run after the fact, from the files it left: derived.csv,
+ * the phase times and the start snapshot of zoneinfo.  The same code
+ * can re-judge an old run.
+ */
+#include <errno.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "results.h"
+#include "runner.h"
+#include "util.h"
+
+struct table {
+	int ncols;
+	char **names;
+	size_t nrows;
+	double *v; /* nrows x ncols, NAN for empty */
+};
+
+static void table_free(struct table *t)
+{
+	int i;
+
+	for (i = 0; i < t->ncols; i++)
+		free(t->names[i]);
+	free(t->names);
+	free(t->v);
+}
+
+static int table_load(struct table *t, const char *path)
+{
+	size_t len, cap = 0;
+	char *s = read_file_str(path, 1 << 30, &len), *line, *save, *c, *e;
+	int col;
+
+	memset(t, 0, sizeof(*t));
+	if (!s)
+		return -errno;
+	line = strtok_r(s, "\n", &save);
+	for (c = line; c; c = e ? e + 1 : NULL) {
+		e = strchr(c, ',');
+		if (e)
+			*e = '\0';
+		t->names = realloc(t->names, (t->ncols + 1) * sizeof(char *));
+		t->names[t->ncols++] = strdup(c);
+	}
+	while ((line = strtok_r(NULL, "\n", &save))) {
+		if (t->nrows == cap) {
+			cap = cap ? cap * 2 : 1024;
+			t->v = realloc(t->v, cap * t->ncols * sizeof(double));
+		}
+		for (col = 0, c = line; col < t->ncols; col++) {
+			double *cell = &t->v[t->nrows * t->ncols + col];
+
+			e = c ? strchr(c, ',') : NULL;
+			*cell = c && *c && *c != ',' ? strtod(c, NULL) : NAN;
+			c = e ? e + 1 : NULL;
+		}
+		t->nrows++;
+	}
+	free(s);
+	return t->ncols ? 0 : -EINVAL;
+}
+
+static int table_col(const struct table *t, const char *name)
+{
+	int i;
+
+	for (i = 0; i < t->ncols; i++)
+		if (!strcmp(t->names[i], name))
+			return i;
+	return -1;
+}
+
+/* Sum of a zoneinfo watermark over every zone, in MiB */
+static double wmark_mib(const char *dir, const char *which)
+{
+	char path[4200], *s, *p, key[32];
+	double sum = 0;
+	long v;
+
+	pathf(path, sizeof(path), "%s/snapshots/start/zoneinfo", dir);
+	s = read_file_str(path, 1 << 20, NULL);
+	if (!s)
+		return NAN;
+	snprintf(key, sizeof(key), "\n        %s ", which);
+	for (p = strstr(s, key); p; p = strstr(p + 1, key))
+		if (sscanf(p + strlen(key), "%ld", &v) == 1)
+			sum += (double)v;
+	free(s);
+	return sum * 4096 / (1 << 20);
+}
+
+struct window {
+	double from, to;
+};
+
+static int phase_window(const struct scenario *sc, const struct run_result *r,
+			const char *during, struct window *w)
+{
+	int i;
+
+	w->from = -INFINITY;
+	w->to = INFINITY;
+	if (!during || !*during)
+		return 0;
+	for (i = 0; i < sc->nphases; i++) {
+		if (strcmp(sc->phase[i].name, during))
+			continue;
+		w->from = r->ph[i].start_s;
+		w->to = r->ph[i].end_s >= 0 ? r->ph[i].end_s : INFINITY;
+		return 0;
+	}
+	return -1;
+}
+
+/* A value for a condition: a number, a wmark.*_MiB or a series cell */
+static double operand(const struct table *t, size_t row, const double *held,
+		      const char *s, const char *dir)
+{
+	char *end;
+	double v = strtod(s, &end);
+	int c;
+
+	if (!*end)
+		return v;
+	if (!strncmp(s, "wmark.", 6)) {
+		char which[16];
+
+		if (sscanf(s + 6, "%15[a-z]_MiB", which) == 1)
+			return wmark_mib(dir, which);
+		return NAN;
+	}
+	c = table_col(t, s);
+	if (c < 0)
+		return NAN;
+	v = t->v[row * t->ncols + c];
+	return isnan(v) ? held[c] : v;
+}
+
+static bool holds(enum sc_op op, double a, double b)
+{
+	if (isnan(a) || isnan(b))
+		return false;
+	switch (op) {
+	case OP_LT:
+		return a < b;
+	case OP_LE:
+		return a <= b;
+	case OP_GT:
+		return a > b;
+	case OP_GE:
+		return a >= b;
+	}
+	return false;
+}
+
+static const char *const op_names[] = { "<", "<=", ">", ">=" };
+
+/*
+ * Reproduced when every `when' holds on consecutive samples for at
+ * least `for'.  Slow sources hold their last value between samples.
+ */
+static void judge(const struct scenario *sc, const struct table *t,
+		  const struct window *w, const char *dir, struct run_result *r)
+{
+	double *held = calloc((size_t)t->ncols, sizeof(double));
+	double best = 0, from = NAN, interval = (double)sc->interval_ns / 1e9;
+	size_t row;
+	int c, k, missing = -1;
+
+	for (c = 0; c < t->ncols; c++)
+		held[c] = NAN;
+	for (k = 0; k < sc->nwhen; k++)
+		if (table_col(t, sc->when[k].lhs) < 0)
+			missing = k;
+	if (missing >= 0) {
+		r->verdict = V_ERROR;
+		snprintf(
+			r->reason, sizeof(r->reason),
+			"verdict: no series '%s' in this run (see derived.csv)",
+			sc->when[missing].lhs);
+		free(held);
+		return;
+	}
+	for (row = 0; row < t->nrows; row++) {
+		double ts = t->v[row * t->ncols];
+		bool all = true;
+
+		for (c = 1; c < t->ncols; c++)
+			if (!isnan(t->v[row * t->ncols + c]))
+				held[c] = t->v[row * t->ncols + c];
+		if (ts < w->from || ts > w->to)
+			continue;
+		for (k = 0; k < sc->nwhen && all; k++) {
+			const struct sc_when *x = &sc->when[k];
+
+			all = holds(x->op, operand(t, row, held, x->lhs, dir),
+				    operand(t, row, held, x->rhs, dir));
+		}
+		if (!all) {
+			from = NAN;
+			continue;
+		}
+		if (isnan(from))
+			from = ts;
+		if (ts - from + interval > best)
+			best = ts - from + interval;
+	}
+	free(held);
+	r->verdict = best >= (double)sc->for_ns / 1e9 ? V_REPRODUCED :
+							V_NOT_REPRODUCED;
+	snprintf(r->reason, sizeof(r->reason),
+		 "all conditions held for %.0f s at most (need %.0f s)", best,
+		 (double)sc->for_ns / 1e9);
+	for (k = 0; k < sc->nwhen; k++) {
+		size_t n = strlen(r->reason);
+
+		snprintf(r->reason + n, sizeof(r->reason) - n, "%s%s %s %s",
+			 k ? ", " : ": ", sc->when[k].lhs,
+			 op_names[sc->when[k].op], sc->when[k].rhs);
+	}
+}
+
+static double stat_of(const struct scenario *sc, const struct sc_metric *m,
+		      const struct table *t, const struct window *w,
+		      size_t *n_out)
+{
+	int c = table_col(t, m->series);
+	double *v, out = NAN, prev_t = NAN;
+	size_t row, n = 0;
+
+	(void)sc;
+	*n_out = 0;
+	if (c < 0)
+		return NAN;
+	v = calloc(t->nrows + 1, sizeof(double));
+	for (row = 0; row < t->nrows; row++) {
+		double ts = t->v[row * t->ncols], x = t->v[row * t->ncols + c];
+
+		if (ts < w->from || ts > w->to || isnan(x))
+			continue;
+		/* a rate times its interval is the counter's change */
+		if (m->stat == ST_TOTAL)
+			x *= isnan(prev_t) ? 0 : ts - prev_t;
+		prev_t = ts;
+		v[n++] = x;
+	}
+	*n_out = n;
+	if (n) {
+		gsl_sort(v, 1, n);
+		switch (m->stat) {
+		case ST_MEDIAN:
+			out = gsl_stats_median_from_sorted_data(v, 1, n);
+			break;
+		case ST_MEAN:
+			out = gsl_stats_mean(v, 1, n);
+			break;
+		case ST_MIN:
+			out = v[0];
+			break;
+		case ST_MAX:
+			out = v[n - 1];
+			break;
+		case ST_P10:
+			out = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.1);
+			break;
+		case ST_P90:
+			out = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.9);
+			break;
+		case ST_TOTAL:
+			for (row = 0, out = 0; row < n; row++)
+				out += v[row];
+			break;
+		}
+	}
+	free(v);
+	return out;
+}
+
+static json_t *metrics_json(const struct scenario *sc, const struct table *t,
+			    const struct run_result *r)
+{
+	static const char *const stats[] = { "median", "mean", "min",  "max",
+					     "p10",    "p90",  "total" };
+	json_t *o = json_object();
+	int i;
+
+	for (i = 0; i < sc->nmetrics; i++) {
+		const struct sc_metric *m = &sc->metric[i];
+		json_t *j = json_object();
+		struct window w;
+		double v;
+		size_t n;
+
+		phase_window(sc, r, m->during, &w);
+		v = stat_of(sc, m, t, &w, &n);
+		json_object_set_new(j, "value",
+				    isnan(v) ? json_null() : json_real(v));
+		json_object_set_new(j, "n", json_integer((json_int_t)n));
+		json_object_set_new(j, "series", json_string(m->series));
+		json_object_set_new(j, "stat", json_string(stats[m->stat]));
+		json_object_set_new(j, "during", json_string(m->during));
+		json_object_set_new(j, "unit", json_string(m->unit));
+		json_object_set_new(j, "better",
+				    json_string(m->lower_is_better ? "lower" :
+								     "higher"));
+		json_object_set_new(j, "gate", json_boolean(m->gate));
+		json_object_set_new(o, m->name, j);
+	}
+	return o;
+}
+
+int evaluate(const struct scenario *sc, const char *dir, struct run_result *res)
+{
+	char path[4200];
+	struct table t;
+	struct window w;
+	json_t *sum;
+
+	pathf(path, sizeof(path), "%s/derived.csv", dir);
+	if (table_load(&t, path)) {
+		res->verdict = V_ERROR;
+		pathf(res->reason, sizeof(res->reason),
+		      "%s: no samples to judge", path);
+		return -1;
+	}
+	if (phase_window(sc, res, sc->during, &w)) {
+		res->verdict = V_ERROR;
+		snprintf(res->reason, sizeof(res->reason),
+			 "verdict: during: no phase '%s'", sc->during);
+	} else if (sc->nwhen) {
+		judge(sc, &t, &w, dir, res);
+	}
+	pathf(path, sizeof(path), "%s/summary.json", dir);
+	sum = json_load_file(path, 0, NULL);
+	if (!sum)
+		sum = json_object();
+	json_object_set_new(sum, "metrics", metrics_json(sc, &t, res));
+	json_save(sum, dir, "summary.json");
+	json_decref(sum);
+	table_free(&t);
+	return 0;
+}
+
+const char *verdict_name(enum verdict v)
+{
+	static const char *const names[] = {
+		[V_REPRODUCED] = "reproduced",
+		[V_NOT_REPRODUCED] = "not-reproduced",
+		[V_NOT_APPLICABLE] = "not-applicable",
+		[V_ERROR] = "error",
+	};
+
+	return names[v];
+}
+
+/* DESIGN.md: 1 reproduced, 0 not reproduced, 2 error */
+int verdict_exit(enum verdict v)
+{
+	return v == V_REPRODUCED ? EXIT_REPRODUCED :
+	       v == V_ERROR	 ? EXIT_USAGE :
+				   0;
+}
+
+int write_verdict(const char *dir, const struct run_result *res)
+{
+	char path[4200], line[700];
+	json_t *sum, *v;
+	int n;
+
+	n = snprintf(line, sizeof(line), "%s: %s\n", verdict_name(res->verdict),
+		     res->reason);
+	pathf(path, sizeof(path), "%s/verdict", dir);
+	write_file(path, line, (size_t)n);
+	pathf(path, sizeof(path), "%s/summary.json", dir);
+	sum = json_load_file(path, 0, NULL);
+	if (!sum)
+		sum = json_object();
+	v = json_object();
+	json_object_set_new(v, "verdict",
+			    json_string(verdict_name(res->verdict)));
+	json_object_set_new(v, "reason", json_string(res->reason));
+	json_object_set_new(sum, "verdict", v);
+	n = json_save(sum, dir, "summary.json");
+	json_decref(sum);
+	return n;
+}
