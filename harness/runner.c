@@ -477,6 +477,8 @@ int run_here(struct scenario *sc, const char *out, bool quiet,
 		r->pr[i].fd = -1;
 	}
 	add_vars(sc, out);
+	st.cfg.env.proc_root = "/proc";
+	st.cfg.env.sys_root = "/sys";
 	pathf(path, sizeof(path), "%s/phases", out);
 	mkdir_p(path, 0755);
 	if (journal_open(&r->j, stderr, err, sizeof(err)))

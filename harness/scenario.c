@@ -20,7 +20,9 @@ struct pstate {
 	struct scenario *sc;
 	char err[512]; /* the first error, without its line */
 	bool override; /* from --set: nothing new but sysctls */
-	int line; /* best effort: lines seen by the reader */
+	int line; /* lines seen by the reader */
+	int section_line; /* where the current [section] began */
+	int err_line;
 };
 
 static int fail(struct pstate *ps, const char *fmt, ...)
@@ -31,6 +33,7 @@ static int fail(struct pstate *ps, const char *fmt, ...)
 	va_list ap;
 
 	if (!ps->err[0]) {
+		ps->err_line = ps->line;
 		va_start(ap, fmt);
 		vsnprintf(ps->err, sizeof(ps->err), fmt, ap);
 		va_end(ap);
@@ -58,7 +61,7 @@ static int dur(struct pstate *ps, int64_t *out, const char *v, const char *k)
 	return 1;
 }
 
-static int size(struct pstate *ps, uint64_t *out, const char *v, const char *k)
+static int sz(struct pstate *ps, uint64_t *out, const char *v, const char *k)
 {
 	if (!*v) {
 		*out = 0;
@@ -105,9 +108,9 @@ static int h_scenario(struct pstate *ps, const char *k, const char *v)
 	if (!strcmp(k, "thread"))
 		return copy(ps, sc->thread, sizeof(sc->thread), v, k);
 	if (!strcmp(k, "mem"))
-		return size(ps, &sc->mem, v, k);
+		return sz(ps, &sc->mem, v, k);
 	if (!strcmp(k, "disk"))
-		return size(ps, &sc->disk, v, k);
+		return sz(ps, &sc->disk, v, k);
 	if (!strcmp(k, "interval"))
 		return dur(ps, &sc->interval_ns, v, k);
 	if (!strcmp(k, "timeout"))
@@ -230,11 +233,11 @@ static int h_phase(struct pstate *ps, const char *name, const char *k,
 				    SC_MAX_PHASES);
 		p = &sc->phase[sc->nphases++];
 		memset(p, 0, sizeof(*p));
-		strcpy(p->name, name);
+		snprintf(p->name, sizeof(p->name), "%s", name);
 		p->ready = READY_EXIT;
 		p->end = END_EXIT;
 		p->ready_ns = 600 * NSEC_PER_SEC;
-		p->line = ps->line;
+		p->line = ps->section_line;
 	}
 	if (!strcmp(k, "cmd"))
 		return copy(ps, p->cmd, sizeof(p->cmd), v, k);
@@ -286,7 +289,7 @@ static int h_metric(struct pstate *ps, const char *name, const char *k,
 			return fail(ps, "too many metrics");
 		m = &sc->metric[sc->nmetrics++];
 		memset(m, 0, sizeof(*m));
-		strcpy(m->name, name);
+		snprintf(m->name, sizeof(m->name), "%s", name);
 		m->lower_is_better = true;
 	}
 	if (!strcmp(k, "series")) {
@@ -341,8 +344,8 @@ static int parse_when(struct pstate *ps, struct sc_when *w, const char *v)
 	if (i == ARRAY_SIZE(ops))
 		return fail(ps,
 			    "when: operator '%s' is not <, <=, > or >=", op);
-	strcpy(w->lhs, lhs);
-	strcpy(w->rhs, rhs);
+	snprintf(w->lhs, sizeof(w->lhs), "%s", lhs);
+	snprintf(w->rhs, sizeof(w->rhs), "%s", rhs);
 	w->op = opv[i];
 	return 1;
 }
@@ -387,7 +390,9 @@ static int handler(void *user, const char *section, const char *k,
 		return h_metric(ps, section + 7, k, v);
 	if (!strcmp(section, "verdict"))
 		return h_verdict(ps, k, v);
-	return fail(ps, "unknown section [%s]", section);
+	fail(ps, "unknown section [%s]", section);
+	ps->err_line = ps->section_line;
+	return 0;
 }
 
 /* A reader that counts lines, so that errors can name them */
@@ -399,8 +404,11 @@ static char *reader(char *buf, int n, void *stream)
 	} *r = stream;
 	char *s = fgets(buf, n, r->f);
 
-	if (s)
+	if (s) {
 		r->ps->line++;
+		if (buf[strspn(buf, " \t")] == '[')
+			r->ps->section_line = r->ps->line;
+	}
 	return s;
 }
 
@@ -432,8 +440,15 @@ int scenario_load(struct scenario *sc, const char *path, char *err, size_t elen)
 	line = ini_parse_stream(reader, &r, handler, &ps);
 	fclose(r.f);
 	if (line) {
-		snprintf(err, elen, "%s:%d: %s", path, line,
-			 ps.err[0] ? ps.err : "syntax error");
+		/* inih's own syntax errors leave ps.err empty */
+		bool syntax = !ps.err[0] || line < ps.err_line;
+
+		snprintf(
+			err, elen, "%s:%d: %s", path,
+			syntax ? line : ps.err_line,
+			syntax ?
+				"syntax error (expected [section] or key = value)" :
+				ps.err);
 		return -1;
 	}
 	return 0;
