@@ -155,6 +155,21 @@ static void undo(const char *line, FILE *log, int *failed)
 				 strlen(arg));
 		fprintf(log, "teardown: zram%s reset and removed%s\n", arg,
 			ret ? " FAILED" : "");
+	} else if (!strcmp(kind, "swapon")) {
+		const char *a[] = { "swapon", arg, NULL };
+
+		ret = sys_run(a);
+		fprintf(log, "teardown: swapon %s (it was on before)%s\n", arg,
+			ret ? " FAILED" : "");
+	} else if (!strcmp(kind, "param")) {
+		char *sp = strchr(arg, ' ');
+
+		if (!sp)
+			return;
+		*sp = '\0';
+		ret = write_file(arg, sp + 1, strlen(sp + 1));
+		fprintf(log, "teardown: %s = %s%s\n", arg, sp + 1,
+			ret ? " FAILED" : "");
 	} else if (!strcmp(kind, "file")) {
 		unlink(arg);
 		fprintf(log, "teardown: removed %s\n", arg);

@@ -14,6 +14,8 @@
  *   swap DEVICE               swapoff DEVICE
  *   zram N                    swapoff, reset and hot_remove /dev/zramN
  *   file PATH                 unlink PATH (a swap file)
+ *   swapon DEVICE             swapon DEVICE (swap that was on before)
+ *   param PATH OLD-VALUE      a module parameter (zswap), written back
  *   tracefs NAME              rmdir the tracefs instance NAME
  *   pgid PGID                 SIGKILL to a process group still running
  *

@@ -380,6 +380,14 @@ static bool setup(struct run *r)
 		}
 		say(r, "sysctl %s = %s", sc->sysctl[i].key, sc->sysctl[i].val);
 	}
+	if (swap_setup(&r->j, sc, &r->res, err, sizeof(err))) {
+		if (r->res.verdict != V_NOT_APPLICABLE)
+			set_error(r, "%s", err);
+		return false;
+	}
+	if (sc->swap_type[0] && strcmp(sc->swap_type, "keep"))
+		say(r, "swap: %s %s%s", sc->swap_type, sc->swap_size,
+		    sc->zswap_off ? ", zswap off" : "");
 	if (sc->netns[0]) {
 		if (sys_netns_add(&r->j, sc->netns, err, sizeof(err))) {
 			set_error(r, "%s", err);

@@ -30,6 +30,11 @@ struct run_result {
 int run_here(struct scenario *sc, const char *out, bool quiet,
 	     volatile sig_atomic_t *stop);
 
+/* swap.c: [swap] through the journal; -1 with err or res set */
+struct journal;
+int swap_setup(struct journal *j, const struct scenario *sc,
+	       struct run_result *res, char *err, size_t elen);
+
 /* verdict.c: metrics and verdict from DIR/derived.csv and phases */
 int evaluate(const struct scenario *sc, const char *dir,
 	     struct run_result *res);

@@ -492,6 +492,7 @@ int sampler_run(const struct sampler_cfg *cfg, volatile sig_atomic_t *stop)
 	char path[4096], *rowbuf;
 	json_t *meta;
 	int ret, maxcols = 0;
+	bool last = false;
 	uint64_t i;
 
 	for (s = 0; s < n; s++) {
@@ -556,14 +557,17 @@ int sampler_run(const struct sampler_cfg *cfg, volatile sig_atomic_t *stop)
 		while (!*stop && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME,
 						 &ts, NULL) == EINTR)
 			;
-		if (*stop)
-			break;
+		/*
+		 * Stopped: take one last sample now, so that even a short
+		 * run has a start and an end to take rates from.
+		 */
+		last = *stop;
 		now = now_ns();
 		if (now - slot > late_max)
 			late_max = now - slot;
 		t = (double)(now - start) / NSEC_PER_SEC;
-		sample_all(runs, n, i, t, rowbuf);
-		derived_row(dcsv, runs, n, i, t);
+		sample_all(runs, n, last ? 0 : i, t, rowbuf);
+		derived_row(dcsv, runs, n, last ? 0 : i, t);
 		emit_live(cfg, lv, runs, n, t, k++);
 		if (now - last_flush >= FLUSH_NS) {
 			for (s = 0; s < n; s++)
@@ -572,6 +576,8 @@ int sampler_run(const struct sampler_cfg *cfg, volatile sig_atomic_t *stop)
 			fflush(dcsv);
 			last_flush = now;
 		}
+		if (last)
+			break;
 		/* skip the slots this sample already overran */
 		now = now_ns();
 		if (now - slot >= cfg->interval_ns) {

@@ -159,6 +159,33 @@ static int h_kv(struct pstate *ps, struct sc_kv *kv, int *n, int max,
 	return copy(ps, e->val, sizeof(e->val), v, k);
 }
 
+static int h_swap(struct pstate *ps, const char *k, const char *v)
+{
+	struct scenario *sc = ps->sc;
+
+	if (!strcmp(k, "type")) {
+		if (strcmp(v, "zram") && strcmp(v, "disk") &&
+		    strcmp(v, "none") && strcmp(v, "keep"))
+			return fail(
+				ps,
+				"type: expected zram, disk, none or keep, not '%s'",
+				v);
+		return copy(ps, sc->swap_type, sizeof(sc->swap_type), v, k);
+	}
+	if (!strcmp(k, "size"))
+		return copy(ps, sc->swap_size, sizeof(sc->swap_size), v, k);
+	if (!strcmp(k, "algorithm"))
+		return copy(ps, sc->swap_algo, sizeof(sc->swap_algo), v, k);
+	if (!strcmp(k, "zswap")) {
+		if (strcmp(v, "off") && strcmp(v, "keep"))
+			return fail(ps, "zswap: expected off or keep, not '%s'",
+				    v);
+		sc->zswap_off = !strcmp(v, "off");
+		return 1;
+	}
+	return fail(ps, "unknown key '%s' in [swap]", k);
+}
+
 static int h_sysctl(struct pstate *ps, const char *k, const char *v)
 {
 	struct scenario *sc = ps->sc;
@@ -378,6 +405,8 @@ static int handler(void *user, const char *section, const char *k,
 		return h_scenario(ps, k, v);
 	if (!strcmp(section, "sysctl"))
 		return h_sysctl(ps, k, v);
+	if (!strcmp(section, "swap"))
+		return h_swap(ps, k, v);
 	if (!strcmp(section, "vars")) {
 		if (!valid_name(k, ""))
 			return fail(ps, "bad variable name '%s'", k);

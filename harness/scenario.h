@@ -72,6 +72,11 @@ struct scenario {
 	int64_t timeout_ns; /* the whole run */
 	char netns[32];
 
+	char swap_type[16]; /* zram, disk, none; "" or keep: as it is */
+	char swap_size[32]; /* 2x (of RAM) or 1G */
+	char swap_algo[32];
+	bool zswap_off;
+
 	int nsysctl;
 	struct sc_kv sysctl[SC_MAX_SYSCTLS];
 	int nvars;
