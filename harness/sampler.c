@@ -356,7 +356,7 @@ static void derived_row(FILE *f, struct srun *runs, size_t n, uint64_t slot,
 	fprintf(f, "%.6f", t);
 	for (s = 0; s < n; s++) {
 		struct srun *r = &runs[s];
-		bool fresh = !(slot % r->every);
+		bool fresh = r->src.present && !(slot % r->every);
 
 		for (d = 0; r->src.present && d < r->src.ndrv; d++) {
 			if (fresh && !isnan(r->drv[d]))
