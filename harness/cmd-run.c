@@ -132,6 +132,7 @@ static int one_in_guest(const struct scenario *sc, const struct run_opts *o,
 	cfg.argv = argv;
 	cfg.argc = a;
 	cfg.quiet = o->quiet;
+	cfg.inner_run = true;
 	if (vm_execute(&cfg, k, &r, why, sizeof(why)))
 		die("run: %s", why);
 	free(r.excerpt);

@@ -403,6 +403,7 @@ static bool setup(struct run *r)
 struct sthread {
 	struct sampler_cfg cfg;
 	volatile sig_atomic_t stop;
+	volatile int64_t first;
 	int ret;
 };
 
@@ -504,12 +505,17 @@ int run_here(struct scenario *sc, const char *out, bool quiet,
 		st.cfg.env.proc_root = "/proc";
 		st.cfg.env.sys_root = "/sys";
 		st.cfg.live = stdout;
-		st.cfg.start_ns = r->t0;
+		st.cfg.first_sample_ns = &st.first;
 		sampling = !pthread_create(&tid, NULL, sampler_thread, &st);
 		if (!sampling)
 			set_error(r, "cannot start the sampler");
-		else
+		/* phases start once the first sample is in: t = 0 for both */
+		while (sampling && !st.first && !out_of_time(r))
+			usleep(10000);
+		if (sampling && st.first) {
+			r->t0 = st.first;
 			run_phases(r);
+		}
 	}
 	if (sampling) {
 		st.stop = 1;

@@ -568,6 +568,8 @@ int sampler_run(const struct sampler_cfg *cfg, volatile sig_atomic_t *stop)
 		t = (double)(now - start) / NSEC_PER_SEC;
 		sample_all(runs, n, last ? 0 : i, t, rowbuf);
 		derived_row(dcsv, runs, n, last ? 0 : i, t);
+		if (i == 0 && cfg->first_sample_ns)
+			*cfg->first_sample_ns = start;
 		emit_live(cfg, lv, runs, n, t, k++);
 		if (now - last_flush >= FLUSH_NS) {
 			for (s = 0; s < n; s++)

@@ -14,6 +14,8 @@ struct sampler_cfg {
 	int64_t duration_ns; /* 0: until *stop */
 	int64_t slow_interval_ns; /* for sources marked slow */
 	int64_t start_ns; /* t = 0 on CLOCK_MONOTONIC; 0: when it starts */
+	/* set to the start once the first sample is taken (for the runner) */
+	volatile int64_t *first_sample_ns;
 	const char *out_dir;
 	bool quiet;
 	struct mm_env env;

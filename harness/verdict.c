@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "results.h"
 #include "runner.h"
@@ -37,10 +38,15 @@ static void table_free(struct table *t)
 static int table_load(struct table *t, const char *path)
 {
 	size_t len, cap = 0;
-	char *s = read_file_str(path, 1 << 30, &len), *line, *save, *c, *e;
+	char *s, *line, *save, *c, *e;
+	struct stat st;
 	int col;
 
 	memset(t, 0, sizeof(*t));
+	if (stat(path, &st))
+		return -errno;
+	/* sized to the file: a guest may not have a spare gigabyte */
+	s = read_file_str(path, (size_t)st.st_size, &len);
 	if (!s)
 		return -errno;
 	line = strtok_r(s, "\n", &save);

@@ -535,10 +535,17 @@ int vm_execute(const struct vm_cfg *cfg, struct vm_kernel *k,
 		pathf(p, sizeof(p), "%s/crash.txt", cfg->out);
 		write_file(p, r->excerpt, strlen(r->excerpt));
 	}
-	fprintf(stderr,
-		"mmrepro vm: %s%s%s; %s; command started %.1f s after launch; results in %s\n",
-		vm_outcome_name(r->outcome), r->reason[0] ? ": " : "",
-		r->reason, accel, r->boot_s, cfg->out);
+	/* a run's own exit status is its verdict, said by the run itself */
+	if (cfg->inner_run &&
+	    (r->outcome == VM_OK || r->outcome == VM_CMD_FAILED))
+		fprintf(stderr,
+			"mmrepro vm: the guest came up under %s in %.1f s\n",
+			accel, r->boot_s);
+	else
+		fprintf(stderr,
+			"mmrepro vm: %s%s%s; %s; command started %.1f s after launch; results in %s\n",
+			vm_outcome_name(r->outcome), r->reason[0] ? ": " : "",
+			r->reason, accel, r->boot_s, cfg->out);
 	free(mods);
 	return 0;
 }

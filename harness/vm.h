@@ -24,6 +24,7 @@ struct vm_cfg {
 	char *const *argv; /* the command */
 	int argc;
 	bool quiet; /* do not stream the command's output */
+	bool inner_run; /* the command is `mmrepro run --inside` */
 };
 
 /* What the kernel and its modules turned out to be */

@@ -1,0 +1,35 @@
+#!/bin/bash
+# mmrepro run in a guest booting Debian 6.12: the harmless scenario, and
+# zram swap set up and torn down through the journal.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. harness/tests/tap.sh
+M=build/mmrepro
+S=harness/tests/scenarios
+T=$(mktemp -d /tmp/mmrepro-runvm.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+read -r _ _ _ deb < <(ci/kernels.sh 6.12)
+
+"$M" run "$S/harmless.ini" --deb "$deb" -q --out "$T/h" >"$T/h.out" 2>"$T/h.err"
+check "harmless in a guest: exit 1 (reproduced)" [ $? -eq 1 ]
+check "the verdict comes back to the host" grep -q '^reproduced: ' "$T/h/verdict"
+check "meta.json is the guest kernel's" \
+	[ "$(jq -r .kernel.release "$T/h/meta.json")" = "$(jq -r .kernel.release "$T/h/vm.json")" ]
+check "the guest's teardown restored its sysctls" \
+	grep -q 'teardown: sysctl vm.swappiness = ' "$T/h/output.log"
+check "results directory holds the run and the guest's logs" \
+	test -s "$T/h/console.log" -a -s "$T/h/summary.json" -a -s "$T/h/samples/vmstat.csv"
+check "the host prints the verdict line" grep -q "$T/h: reproduced" "$T/h.out"
+
+"$M" run "$S/swap.ini" --deb "$deb" -q --out "$T/s" >/dev/null 2>&1
+check "zram swap scenario: exit 0" [ $? -eq 0 ]
+check "zram was the only swap during the run" \
+	bash -c "grep -c '/dev/zram' '$T/s/phases/look.log' | grep -qx 2"
+check "zswap was off" grep -q ' N$' "$T/s/phases/look.log"
+check "teardown: swapoff, zram reset and removed, zswap restored" \
+	bash -c "grep -q 'teardown: swapoff /dev/zram' '$T/s/output.log' &&
+		 grep -q 'teardown: zram[0-9]* reset and removed' '$T/s/output.log' &&
+		 grep -q 'teardown: /sys/module/zswap/parameters/enabled = ' '$T/s/output.log'"
+"$M" run "$S/harmless.ini" --deb "$T/nope.deb" -q >/dev/null 2>"$T/err"
+check "a missing --deb: exit 2, one line" bash -c "[ $? -eq 2 ] && [ \$(wc -l <'$T/err') -eq 1 ]"
+tap_end
