@@ -127,14 +127,24 @@ static int phase_window(const struct scenario *sc, const struct run_result *r,
 	return -1;
 }
 
-/* A value for a condition: a number, a wmark.*_MiB or a series cell */
-static double operand(const struct table *t, size_t row, const double *held,
-		      const char *s, const char *dir)
+/*
+ * A value for a condition: a number, a {var}, a wmark.*_MiB or a series
+ * cell (slow series hold their last value)
+ */
+static double operand(const struct scenario *sc, const struct table *t,
+		      size_t row, const double *held, const char *s,
+		      const char *dir)
 {
-	char *end;
-	double v = strtod(s, &end);
+	char *end, buf[SC_STR], err[128];
+	double v;
 	int c;
 
+	if (s[0] == '{') {
+		if (scenario_expand(sc, s, buf, sizeof(buf), err, sizeof(err)))
+			return NAN;
+		s = buf;
+	}
+	v = strtod(s, &end);
 	if (!*end)
 		return v;
 	if (!strncmp(s, "wmark.", 6)) {
@@ -208,8 +218,9 @@ static void judge(const struct scenario *sc, const struct table *t,
 		for (k = 0; k < sc->nwhen && all; k++) {
 			const struct sc_when *x = &sc->when[k];
 
-			all = holds(x->op, operand(t, row, held, x->lhs, dir),
-				    operand(t, row, held, x->rhs, dir));
+			all = holds(x->op,
+				    operand(sc, t, row, held, x->lhs, dir),
+				    operand(sc, t, row, held, x->rhs, dir));
 		}
 		if (!all) {
 			from = NAN;
@@ -228,10 +239,14 @@ static void judge(const struct scenario *sc, const struct table *t,
 		 (double)sc->for_ns / 1e9);
 	for (k = 0; k < sc->nwhen; k++) {
 		size_t n = strlen(r->reason);
+		char rhs[128], err[128];
 
+		if (scenario_expand(sc, sc->when[k].rhs, rhs, sizeof(rhs), err,
+				    sizeof(err)))
+			snprintf(rhs, sizeof(rhs), "%s", sc->when[k].rhs);
 		snprintf(r->reason + n, sizeof(r->reason) - n, "%s%s %s %s",
 			 k ? ", " : ": ", sc->when[k].lhs,
-			 op_names[sc->when[k].op], sc->when[k].rhs);
+			 op_names[sc->when[k].op], rhs);
 	}
 }
 
