@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Scenario parsing, --set, variable expansion and the verdict, on files
+ * made here: the expected answers are computed from the same data the
+ * code under test reads.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "results.h"
+#include "runner.h"
+#include "scenario.h"
+#include "util.h"
+
+static char dir[64];
+static char err[1024];
+
+static const char *put(const char *name, const char *text)
+{
+	static char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_int_equal(write_file(path, text, strlen(text)), 0);
+	return path;
+}
+
+static const char good[] = "[scenario]\n"
+			   "name = t\n"
+			   "description = d\n"
+			   "mem = 1536M\n"
+			   "interval = 500ms\n"
+			   "[sysctl]\n"
+			   "vm.swappiness = 10\n"
+			   "[vars]\n"
+			   "n = 3\n"
+			   "[phase.a]\n"
+			   "cmd = sleep {n}\n"
+			   "ready = line:go\n"
+			   "end = duration:40s\n"
+			   "[phase.b]\n"
+			   "cmd = true\n"
+			   "[metric.m]\n"
+			   "series = x.y\n"
+			   "stat = p90\n"
+			   "better = higher\n"
+			   "[verdict]\n"
+			   "when = x.y > 5\n"
+			   "when = x.z <= {n}\n"
+			   "for = 2s\n";
+
+static void test_load_good(void **state)
+{
+	struct scenario *sc = calloc(1, sizeof(*sc));
+	char out[256];
+
+	(void)state;
+	assert_int_equal(
+		scenario_load(sc, put("g.ini", good), err, sizeof(err)), 0);
+	assert_int_equal(scenario_check(sc, err, sizeof(err)), 0);
+	assert_string_equal(sc->name, "t");
+	assert_int_equal(sc->mem, 1536ULL << 20);
+	assert_int_equal(sc->interval_ns, 500 * NSEC_PER_MSEC);
+	assert_int_equal(sc->nphases, 2);
+	assert_string_equal(sc->phase[0].name, "a");
+	assert_int_equal(sc->phase[0].ready, READY_LINE);
+	assert_string_equal(sc->phase[0].ready_arg, "go");
+	assert_int_equal(sc->phase[0].end, END_DURATION);
+	assert_int_equal(sc->phase[0].end_ns, 40 * NSEC_PER_SEC);
+	/* defaults of a phase that says nothing */
+	assert_int_equal(sc->phase[1].ready, READY_EXIT);
+	assert_int_equal(sc->phase[1].end, END_EXIT);
+	assert_int_equal(sc->nwhen, 2);
+	assert_int_equal(sc->when[1].op, OP_LE);
+	assert_false(sc->metric[0].lower_is_better);
+	assert_int_equal(sc->metric[0].stat, ST_P90);
+	assert_int_equal(scenario_expand(sc, sc->phase[0].cmd, out, sizeof(out),
+					 err, sizeof(err)),
+			 0);
+	assert_string_equal(out, "sleep 3");
+	free(sc);
+}
+
+static void test_set(void **state)
+{
+	struct scenario *sc = calloc(1, sizeof(*sc));
+	char out[256];
+
+	(void)state;
+	assert_int_equal(
+		scenario_load(sc, put("g.ini", good), err, sizeof(err)), 0);
+	assert_int_equal(scenario_set(sc, "n=7", err, sizeof(err)), 0);
+	assert_int_equal(scenario_set(sc, "scenario.mem=5G", err, sizeof(err)),
+			 0);
+	assert_int_equal(
+		scenario_set(sc, "phase.a.cmd=echo {n}", err, sizeof(err)), 0);
+	/* a sysctl may be added, and one in the file replaced */
+	assert_int_equal(scenario_set(sc, "sysctl.vm.defrag_mode=1", err,
+				      sizeof(err)),
+			 0);
+	assert_int_equal(scenario_set(sc, "sysctl.vm.swappiness=60", err,
+				      sizeof(err)),
+			 0);
+	assert_int_equal(sc->nsysctl, 2);
+	assert_string_equal(sc->sysctl[0].val, "60");
+	assert_int_equal(sc->mem, 5ULL << 30);
+	assert_int_equal(scenario_expand(sc, sc->phase[0].cmd, out, sizeof(out),
+					 err, sizeof(err)),
+			 0);
+	assert_string_equal(out, "echo 7");
+	/* --set verdict.when replaces all the file's conditions */
+	assert_int_equal(
+		scenario_set(sc, "verdict.when=x.y < 1", err, sizeof(err)), 0);
+	assert_int_equal(sc->nwhen, 1);
+	/* what the file does not declare cannot be set */
+	assert_int_not_equal(scenario_set(sc, "m=1", err, sizeof(err)), 0);
+	assert_non_null(strstr(err, "unknown key 'm'"));
+	assert_int_not_equal(
+		scenario_set(sc, "phase.zz.cmd=x", err, sizeof(err)), 0);
+	assert_non_null(strstr(err, "no phase 'zz'"));
+	assert_int_not_equal(scenario_set(sc, "scenario.mem", err, sizeof(err)),
+			     0);
+	assert_int_not_equal(scenario_expand(sc, "{nope}", out, sizeof(out),
+					     err, sizeof(err)),
+			     0);
+	assert_non_null(strstr(err, "{nope}"));
+	free(sc);
+}
+
+static void test_errors_name_lines(void **state)
+{
+	static const struct {
+		const char *text, *line, *why;
+	} cases[] = {
+		{ "[scenario]\nname = x\nfoo = 1\n",
+		  ":3: ", "unknown key 'foo'" },
+		{ "[scenario]\nname = x\n[nope]\na = 1\n",
+		  ":3: ", "unknown section [nope]" },
+		{ "[scenario]\nname = x\nmem = lots\n",
+		  ":3: ", "invalid size" },
+		{ "[scenario]\nname = x\n[phase.a]\nready = soon\n",
+		  ":4: ", "ready: expected" },
+		{ "[scenario]\nname = x\n[sysctl]\nvm/x = 1\n",
+		  ":4: ", "bad sysctl name" },
+		{ "[scenario]\nname = x\n\nno equals here\n",
+		  ":4: ", "syntax error" },
+		{ "[scenario]\nname = x\n[verdict]\nwhen = a ~ 3\n",
+		  ":4: ", "operator '~'" },
+	};
+	struct scenario *sc = calloc(1, sizeof(*sc));
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		assert_int_not_equal(scenario_load(sc,
+						   put("b.ini", cases[i].text),
+						   err, sizeof(err)),
+				     0);
+		assert_non_null(strstr(err, cases[i].line));
+		assert_non_null(strstr(err, cases[i].why));
+	}
+	assert_int_equal(scenario_load(sc,
+				       put("c.ini",
+					   "[scenario]\nname = x\n"
+					   "\n[phase.a]\nend = exit\n"),
+				       err, sizeof(err)),
+			 0);
+	assert_int_not_equal(scenario_check(sc, err, sizeof(err)), 0);
+	assert_non_null(strstr(err, "c.ini:4: [phase.a] has no cmd"));
+	free(sc);
+}
+
+/*
+ * The verdict on a derived.csv made here: x.y is above 5 on a known
+ * stretch of rows; the longest stretch, in seconds, is what it must say.
+ */
+static void test_verdict_streak(void **state)
+{
+	struct scenario *sc = calloc(1, sizeof(*sc));
+	struct run_result res = { 0 };
+	double ys[] = { 9, 9, 1, 9, 9, 9, 9, 9, 2, 9 };
+	double zs[] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	char csv[4096], expect[64];
+	size_t i, n = 0, best = 0, run = 0;
+
+	(void)state;
+	n += (size_t)snprintf(csv + n, sizeof(csv) - n, "t,x.y,x.z\n");
+	for (i = 0; i < ARRAY_SIZE(ys); i++) {
+		n += (size_t)snprintf(csv + n, sizeof(csv) - n, "%zu,%g,%g\n",
+				      i, ys[i], zs[i]);
+		run = ys[i] > 5 && zs[i] <= 3 ? run + 1 : 0;
+		if (run > best)
+			best = run;
+	}
+	put("derived.csv", csv);
+	assert_int_equal(
+		scenario_load(sc, put("g.ini", good), err, sizeof(err)), 0);
+	sc->interval_ns = NSEC_PER_SEC; /* rows are 1 s apart */
+	evaluate(sc, dir, &res);
+	snprintf(expect, sizeof(expect), "held for %zu s", best);
+	assert_non_null(strstr(res.reason, expect));
+	assert_int_equal(res.verdict,
+			 best >= 2 ? V_REPRODUCED : V_NOT_REPRODUCED);
+	/* the same with a longer requirement */
+	sc->for_ns = (int64_t)(best + 1) * NSEC_PER_SEC;
+	res.verdict = V_NOT_REPRODUCED;
+	evaluate(sc, dir, &res);
+	assert_int_equal(res.verdict, V_NOT_REPRODUCED);
+	/* a series the run does not have is an error, not a silent no */
+	snprintf(sc->when[0].lhs, sizeof(sc->when[0].lhs), "x.missing");
+	evaluate(sc, dir, &res);
+	assert_int_equal(res.verdict, V_ERROR);
+	assert_non_null(strstr(res.reason, "x.missing"));
+	free(sc);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/mmrepro-trun-XXXXXX");
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_load_good),
+		cmocka_unit_test(test_set),
+		cmocka_unit_test(test_errors_name_lines),
+		cmocka_unit_test(test_verdict_streak),
+	};
+
+	return cmocka_run_group_tests_name("runner", tests, setup, teardown);
+}
