@@ -89,7 +89,7 @@ unpack() {
 	local deb=$1 d=$cache/root/$(basename "$1" .deb)
 	mkdir -p "$cache/root"
 	if [ ! -d "$d" ]; then
-		dpkg-deb -x "$deb" "$d.tmp" && mv "$d.tmp" "$d"
+		dpkg-deb -x "$deb" "$d.tmp.$$" && mv -T "$d.tmp.$$" "$d" 2>/dev/null || rm -rf "$d.tmp.$$"
 	fi
 	echo "$d"
 }

@@ -495,8 +495,8 @@ int vm_initramfs(const struct vm_kernel *k, const char *cache, char *path,
 		char cmd[] = "cp " BUSYBOX
 			     " \"$1/bin/busybox\" && cd \"$1\" && "
 			     "find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 "
-			     "--reproducible --quiet | gzip -9n >\"$2.tmp\" && "
-			     "mv \"$2.tmp\" \"$2\"";
+			     "--reproducible --quiet | gzip -9n >\"$2.tmp.$$\" && "
+			     "mv \"$2.tmp.$$\" \"$2\"";
 		char *argv[] = { "sh", "-c", cmd, "cpio", tmp, path, NULL };
 
 		ret = run_capture(argv, NULL, 0);
