@@ -541,6 +541,11 @@ int vm_execute(const struct vm_cfg *cfg, struct vm_kernel *k,
 		fprintf(stderr,
 			"mmrepro vm: the guest came up under %s in %.1f s\n",
 			accel, r->boot_s);
+	else if (r->outcome == VM_INFRA)
+		fprintf(stderr,
+			"mmrepro vm: %s: %s; %s; %d attempts; results in %s\n",
+			vm_outcome_name(r->outcome), r->reason, accel,
+			r->attempts, cfg->out);
 	else
 		fprintf(stderr,
 			"mmrepro vm: %s%s%s; %s; command started %.1f s after launch; results in %s\n",

@@ -70,6 +70,17 @@ check "and is classified as a hang" [ "$(jq -r .outcome "$T/hang/vm.json")" = ha
 check "within timeout + 10 s of the command start (took ${took}s, boot ${boot}s)" \
 	awk -v t="$took" -v b="$boot" 'BEGIN { exit !(t - b <= 20) }'
 
+# a guest that dies before the command starts is an infrastructure
+# failure (as the int3 oops multi-threaded TCG sometimes hits at boot):
+# retried 3 times, then exit 3. A kernel with no init panics for real.
+"$M" vm -q "${d[@]}" --mem 512M --append rdinit=/no-such-init --out "$T/infra" -- true 2>"$T/infra.err"
+check "death before the command: exit 3" [ $? -eq 3 ]
+check "classified as infrastructure failure after 4 attempts" \
+	jq -e '.outcome == "infrastructure failure" and .attempts == 4' "$T/infra/vm.json"
+check "each failed attempt's console kept" \
+	test -s "$T/infra/console.attempt1.log" -a -s "$T/infra/console.attempt3.log"
+check "and said on stderr" grep -q 'retrying' "$T/infra.err"
+
 # --- bad input: one line, exit 2 ---
 bad() {
 	local name=$1 rc lines
