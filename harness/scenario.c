@@ -391,6 +391,14 @@ static int h_verdict(struct pstate *ps, const char *k, const char *v)
 	}
 	if (!strcmp(k, "for"))
 		return dur(ps, &sc->for_ns, v, k);
+	if (!strcmp(k, "from"))
+		return sc->has_from = true, parse_when(ps, &sc->from, v);
+	if (!strcmp(k, "to"))
+		return sc->has_to = true, parse_when(ps, &sc->to, v);
+	if (!strcmp(k, "mean"))
+		return sc->has_mean = true, parse_when(ps, &sc->mean, v);
+	if (!strcmp(k, "min_delay"))
+		return copy(ps, sc->min_delay, sizeof(sc->min_delay), v, k);
 	if (!strcmp(k, "during"))
 		return copy(ps, sc->during, sizeof(sc->during), v, k);
 	return fail(ps, "unknown key '%s' in [verdict]", k);
@@ -532,6 +540,13 @@ int scenario_check(struct scenario *sc, char *err, size_t elen)
 
 	if (!sc->name[0]) {
 		snprintf(err, elen, "%s: [scenario] has no name", sc->path);
+		return -1;
+	}
+	if (sc->has_from != sc->has_to || (sc->has_from && sc->nwhen)) {
+		snprintf(
+			err, elen,
+			"%s: [verdict] takes either when/for, or from/to (with min_delay, mean)",
+			sc->path);
 		return -1;
 	}
 	if (!sc->nphases) {

@@ -90,6 +90,15 @@ struct scenario {
 	struct sc_when when[SC_MAX_WHEN];
 	int64_t for_ns;
 	char during[32];
+
+	/*
+	 * A delay verdict instead: reproduced when `to' first holds more
+	 * than min_delay after `from' first held, with the mean of a series
+	 * over that interval meeting `mean' (zram-oom: memory full -> OOM).
+	 */
+	bool has_from, has_to, has_mean;
+	struct sc_when from, to, mean;
+	char min_delay[64]; /* a duration, may hold {vars} */
 };
 
 /* 0, or -1 with "FILE:LINE: why" in err */

@@ -250,6 +250,95 @@ static void judge(const struct scenario *sc, const struct table *t,
 	}
 }
 
+/* The first row at or after `start' where a condition holds, or -1 */
+static long first_row(const struct scenario *sc, const struct table *t,
+		      const struct sc_when *x, size_t start, double *held,
+		      const char *dir)
+{
+	size_t row;
+	int c;
+
+	for (row = start; row < t->nrows; row++) {
+		for (c = 1; c < t->ncols; c++)
+			if (!isnan(t->v[row * t->ncols + c]))
+				held[c] = t->v[row * t->ncols + c];
+		if (holds(x->op, operand(sc, t, row, held, x->lhs, dir),
+			  operand(sc, t, row, held, x->rhs, dir)))
+			return (long)row;
+	}
+	return -1;
+}
+
+static void judge_delay(const struct scenario *sc, const struct table *t,
+			const char *dir, struct run_result *r, json_t *detail)
+{
+	double *held = calloc((size_t)t->ncols, sizeof(double));
+	double t_from, t_to, want = 0, mean = NAN, sum = 0;
+	char buf[128], err[128];
+	long from, to;
+	int64_t ns;
+	size_t row, n = 0;
+	int c;
+
+	for (c = 0; c < t->ncols; c++)
+		held[c] = NAN;
+	if (scenario_expand(sc, sc->min_delay, buf, sizeof(buf), err,
+			    sizeof(err)) ||
+	    (sc->min_delay[0] && parse_duration_ns(buf, &ns))) {
+		r->verdict = V_ERROR;
+		snprintf(r->reason, sizeof(r->reason),
+			 "verdict: min_delay: bad duration '%s'",
+			 sc->min_delay);
+		free(held);
+		return;
+	}
+	if (sc->min_delay[0])
+		want = (double)ns / 1e9;
+	from = first_row(sc, t, &sc->from, 0, held, dir);
+	if (from < 0) {
+		r->verdict = V_NOT_REPRODUCED;
+		snprintf(r->reason, sizeof(r->reason), "%s %s %s never held",
+			 sc->from.lhs, op_names[sc->from.op], sc->from.rhs);
+		free(held);
+		return;
+	}
+	to = first_row(sc, t, &sc->to, (size_t)from, held, dir);
+	t_from = t->v[(size_t)from * t->ncols];
+	t_to = to < 0 ? t->v[(t->nrows - 1) * t->ncols] :
+			t->v[(size_t)to * t->ncols];
+	c = sc->has_mean ? table_col(t, sc->mean.lhs) : -1;
+	for (row = (size_t)from; c >= 0 && row < t->nrows; row++) {
+		double x = t->v[row * t->ncols + c];
+
+		if (t->v[row * t->ncols] > t_to || isnan(x))
+			continue;
+		sum += x;
+		n++;
+	}
+	if (n)
+		mean = sum / (double)n;
+	json_object_set_new(detail, "from_s", json_real(t_from));
+	json_object_set_new(detail, "to_s",
+			    to < 0 ? json_null() : json_real(t_to));
+	json_object_set_new(detail, "delay_s", json_real(t_to - t_from));
+	if (c >= 0)
+		json_object_set_new(detail, "mean",
+				    isnan(mean) ? json_null() :
+						  json_real(mean));
+	r->verdict = t_to - t_from > want ? V_REPRODUCED : V_NOT_REPRODUCED;
+	if (sc->has_mean && !holds(sc->mean.op, mean,
+				   operand(sc, t, 0, held, sc->mean.rhs, dir)))
+		r->verdict = V_NOT_REPRODUCED;
+	snprintf(r->reason, sizeof(r->reason),
+		 "%s%.1f s from %s to %s (need > %.0f s)%s%s %s %.1f",
+		 to < 0 ? "no end within the run: at least " : "",
+		 t_to - t_from, sc->from.lhs, sc->to.lhs, want,
+		 sc->has_mean ? "; mean " : "",
+		 sc->has_mean ? sc->mean.lhs : "", sc->has_mean ? "=" : "",
+		 sc->has_mean ? mean : 0.0);
+	free(held);
+}
+
 static double stat_of(const struct scenario *sc, const struct sc_metric *m,
 		      const struct table *t, const struct window *w,
 		      size_t *n_out)
@@ -342,15 +431,16 @@ static json_t *metrics_json(const struct scenario *sc, const struct table *t,
 int evaluate(const struct scenario *sc, const char *dir, struct run_result *res)
 {
 	char path[4200];
+	json_t *sum, *metrics, *detail = json_object();
 	struct table t;
 	struct window w;
-	json_t *sum;
 
 	pathf(path, sizeof(path), "%s/derived.csv", dir);
 	if (table_load(&t, path)) {
 		res->verdict = V_ERROR;
 		pathf(res->reason, sizeof(res->reason),
 		      "%s: no samples to judge", path);
+		json_decref(detail);
 		return -1;
 	}
 	if (phase_window(sc, res, sc->during, &w)) {
@@ -359,12 +449,27 @@ int evaluate(const struct scenario *sc, const char *dir, struct run_result *res)
 			 "verdict: during: no phase '%s'", sc->during);
 	} else if (sc->nwhen) {
 		judge(sc, &t, &w, dir, res);
+	} else if (sc->has_from) {
+		judge_delay(sc, &t, dir, res, detail);
 	}
 	pathf(path, sizeof(path), "%s/summary.json", dir);
 	sum = json_load_file(path, 0, NULL);
 	if (!sum)
 		sum = json_object();
-	json_object_set_new(sum, "metrics", metrics_json(sc, &t, res));
+	metrics = metrics_json(sc, &t, res);
+	/* the delay is a metric too, for compare */
+	if (json_object_get(detail, "delay_s")) {
+		json_t *m = json_object();
+
+		json_object_set(m, "value", json_object_get(detail, "delay_s"));
+		json_object_set_new(m, "unit", json_string("s"));
+		json_object_set_new(m, "better", json_string("lower"));
+		json_object_set_new(m, "gate", json_true());
+		json_object_set_new(m, "stat", json_string("delay"));
+		json_object_set_new(metrics, "delay_s", m);
+	}
+	json_object_set_new(sum, "metrics", metrics);
+	json_object_set_new(sum, "verdict_detail", detail);
 	json_save(sum, dir, "summary.json");
 	json_decref(sum);
 	table_free(&t);

@@ -222,6 +222,63 @@ static void test_verdict_streak(void **state)
 	free(sc);
 }
 
+/*
+ * A delay verdict: "full" first drops to 0 at one row, "oom" first
+ * rises at a later one; the delay and the mean of "psi" between them
+ * are computed here from the same arrays.
+ */
+static void test_verdict_delay(void **state)
+{
+	static const char ini[] = "[scenario]\nname = d\n"
+				  "[vars]\nthr = 3s\n"
+				  "[phase.a]\ncmd = true\n"
+				  "[verdict]\nfrom = m.full <= 0\n"
+				  "to = m.oom > 0\nmin_delay = {thr}\n"
+				  "mean = m.psi > 50\n";
+	double full[] = { 5, 3, 0, 0, 0, 0, 0, 0, 0, 0 };
+	double oom[] = { 0, 0, 0, 0, 0, 0, 0, 1, 0, 0 };
+	double psi[] = { 0, 10, 60, 70, 80, 90, 60, 70, 0, 0 };
+	struct scenario *sc = calloc(1, sizeof(*sc));
+	struct run_result res = { 0 };
+	long from = -1, to = -1;
+	double mean = 0;
+	char csv[2048], expect[64];
+	size_t i, n = 0;
+
+	(void)state;
+	n += (size_t)snprintf(csv + n, sizeof(csv) - n,
+			      "t,m.full,m.oom,m.psi\n");
+	for (i = 0; i < ARRAY_SIZE(full); i++) {
+		n += (size_t)snprintf(csv + n, sizeof(csv) - n,
+				      "%zu,%g,%g,%g\n", i, full[i], oom[i],
+				      psi[i]);
+		if (from < 0 && full[i] <= 0)
+			from = (long)i;
+		if (from >= 0 && to < 0 && oom[i] > 0)
+			to = (long)i;
+	}
+	for (i = (size_t)from; i <= (size_t)to; i++)
+		mean += psi[i] / (double)(to - from + 1);
+	put("derived.csv", csv);
+	assert_int_equal(scenario_load(sc, put("d.ini", ini), err, sizeof(err)),
+			 0);
+	assert_int_equal(scenario_check(sc, err, sizeof(err)), 0);
+	evaluate(sc, dir, &res);
+	snprintf(expect, sizeof(expect), "%.1f s from m.full",
+		 (double)(to - from));
+	assert_non_null(strstr(res.reason, expect));
+	snprintf(expect, sizeof(expect), "mean m.psi = %.1f", mean);
+	assert_non_null(strstr(res.reason, expect));
+	assert_int_equal(res.verdict, (to - from) > 3 && mean > 50 ?
+					      V_REPRODUCED :
+					      V_NOT_REPRODUCED);
+	/* a longer threshold through the variable */
+	assert_int_equal(scenario_set(sc, "thr=10s", err, sizeof(err)), 0);
+	evaluate(sc, dir, &res);
+	assert_int_equal(res.verdict, V_NOT_REPRODUCED);
+	free(sc);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -245,6 +302,7 @@ int main(void)
 		cmocka_unit_test(test_set),
 		cmocka_unit_test(test_errors_name_lines),
 		cmocka_unit_test(test_verdict_streak),
+		cmocka_unit_test(test_verdict_delay),
 	};
 
 	return cmocka_run_group_tests_name("runner", tests, setup, teardown);
