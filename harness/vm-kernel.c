@@ -492,11 +492,11 @@ int vm_initramfs(const struct vm_kernel *k, const char *cache, char *path,
 	if (write_file(p, vm_init_sh, strlen(vm_init_sh)) || chmod(p, 0755))
 		goto fail;
 	{
-		char cmd[] = "cp " BUSYBOX
-			     " \"$1/bin/busybox\" && cd \"$1\" && "
-			     "find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 "
-			     "--reproducible --quiet | gzip -9n >\"$2.tmp.$$\" && "
-			     "mv \"$2.tmp.$$\" \"$2\"";
+		char cmd[] =
+			"cp " BUSYBOX " \"$1/bin/busybox\" && cd \"$1\" && "
+			"find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 "
+			"--reproducible --quiet | gzip -9n >\"$2.tmp.$$\" && "
+			"mv \"$2.tmp.$$\" \"$2\"";
 		char *argv[] = { "sh", "-c", cmd, "cpio", tmp, path, NULL };
 
 		ret = run_capture(argv, NULL, 0);
