@@ -73,7 +73,7 @@ bench: deps
 
 demo: deps
 	$(MAKE) all
-	$(B)/mmrepro sample --interval 1s --duration 10s
+	ci/demo.sh
 
 lint:
 	harness/tests/lint.sh

@@ -266,8 +266,19 @@ static int h_phase(struct pstate *ps, const char *name, const char *k,
 		p->ready_ns = 600 * NSEC_PER_SEC;
 		p->line = ps->section_line;
 	}
-	if (!strcmp(k, "cmd"))
-		return copy(ps, p->cmd, sizeof(p->cmd), v, k);
+	if (!strcmp(k, "cmd")) {
+		size_t n = strlen(p->cmd);
+
+		/* indented continuation lines add lines to the script */
+		if (ps->override || !n)
+			return copy(ps, p->cmd, sizeof(p->cmd), v, k);
+		if (n + 1 + strlen(v) >= sizeof(p->cmd))
+			return fail(ps, "cmd: longer than %zu characters",
+				    sizeof(p->cmd) - 1);
+		p->cmd[n] = '\n';
+		memcpy(p->cmd + n + 1, v, strlen(v) + 1);
+		return 1;
+	}
 	if (!strcmp(k, "ready"))
 		return parse_ready(ps, p, v);
 	if (!strcmp(k, "ready_timeout"))

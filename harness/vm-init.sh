@@ -28,6 +28,8 @@ while read -r m; do
 	insmod "/modules/$m" 2>/dev/null || echo "mmrepro-init: $m did not load (skipped)"
 done </modules.order
 echo "mmrepro-init: modules loaded"
+# loopback is down in a fresh kernel; tests and reproducers need it
+ip link set lo up || echo "mmrepro-init: cannot bring lo up"
 
 R=/mnt/root
 mkdir -p /mnt/lower /mnt/rw $R

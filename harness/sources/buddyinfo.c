@@ -52,7 +52,7 @@ static int buddy_open(struct mm_src *src)
 	struct scan s, line;
 	const char *zone, *w;
 	size_t zl, n;
-	int ret, node, o, d0, d3, dz;
+	int ret, node, o, d0, d3, dz, dnd;
 	int64_t v;
 
 	if (!b)
@@ -65,6 +65,13 @@ static int buddy_open(struct mm_src *src)
 	s.end = s.p + src->files[0].len;
 	d0 = src_add_drv(src, MM_DRV_GAUGE, 1, "pages", "free_o0_pages");
 	d3 = src_add_drv(src, MM_DRV_GAUGE, 1, "blocks", "free_o3plus_blocks");
+	/*
+	 * ZONE_DMA's blocks stay free whatever happens: lowmem_reserve
+	 * keeps ordinary allocations out of it.  "Order-3 is gone" is
+	 * judged on the zones above it.
+	 */
+	dnd = src_add_drv(src, MM_DRV_GAUGE, 1, "blocks",
+			  "free_o3plus_blocks_nodma");
 	while (scan_line(&s, &line) && b->nlines < MAX_ZONES) {
 		struct zline *z = &b->l[b->nlines];
 
@@ -85,6 +92,8 @@ static int buddy_open(struct mm_src *src)
 			if (o >= 3) {
 				src_drv_term(src, d3, c);
 				src_drv_term(src, dz, c);
+				if (strcmp(z->zone, "DMA"))
+					src_drv_term(src, dnd, c);
 			}
 		}
 		z->norders = o;
