@@ -133,6 +133,7 @@ static int one_in_guest(const struct scenario *sc, const struct run_opts *o,
 	cfg.argc = a;
 	cfg.quiet = o->quiet;
 	cfg.inner_run = true;
+	cfg.stop = &stop;
 	if (vm_execute(&cfg, k, &r, why, sizeof(why)))
 		die("run: %s", why);
 	free(r.excerpt);
@@ -145,6 +146,7 @@ static int one_in_guest(const struct scenario *sc, const struct run_opts *o,
 		return EXIT_INFRA;
 	case VM_CRASH:
 	case VM_HANG:
+	case VM_INTERRUPTED:
 		break;
 	}
 	rr.verdict = V_ERROR;

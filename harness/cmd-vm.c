@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* mmrepro vm: boot a kernel in QEMU and run a command inside it. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,14 @@
 #include "vm.h"
 
 #define MIN_MEM (256ULL << 20)
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
 
 int cmd_vm(int argc, char **argv)
 {
@@ -41,6 +50,7 @@ int cmd_vm(int argc, char **argv)
 	char why[1024], defdir[512], absout[4096];
 	struct vm_kernel k;
 	struct vm_result r;
+	struct sigaction sa;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	const struct opt opts[] = {
 		OPT_STR('k', "kernel", &cfg.kernel, "IMG",
@@ -112,6 +122,11 @@ int cmd_vm(int argc, char **argv)
 		die("vm: --out %s: not writable", out);
 	cfg.out = absout;
 
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	cfg.stop = &stop;
 	if (vm_execute(&cfg, &k, &r, why, sizeof(why)))
 		die("vm: %s", why);
 	free(r.excerpt);

@@ -91,6 +91,7 @@ const char *vm_outcome_name(enum vm_outcome o)
 		[VM_CRASH] = "guest crash",
 		[VM_HANG] = "hang",
 		[VM_INFRA] = "infrastructure failure",
+		[VM_INTERRUPTED] = "interrupted",
 	};
 
 	return names[o];

@@ -360,6 +360,18 @@ int vm_run(const struct vm_cfg *cfg, const struct vm_kernel *k,
 		}
 		if (w == pid)
 			break;
+		if (cfg->stop && *cfg->stop) {
+			kill(-pid, SIGKILL);
+			waitpid(pid, &qstatus, 0);
+			res->outcome = VM_INTERRUPTED;
+			snprintf(res->reason, sizeof(res->reason),
+				 "stopped by a signal on the host");
+			stream(outp, &out_off, cfg->quiet);
+			for (i = 0; argv[i]; i++)
+				free(argv[i]);
+			sh("rm -rf \"$1\"", dir, NULL);
+			return 0;
+		}
 		if (now - last > cfg->timeout_ns) {
 			hung = true;
 			kill(-pid, SIGKILL);
@@ -473,6 +485,8 @@ int vm_exit_code(const struct vm_result *r)
 		return EXIT_HANG;
 	case VM_INFRA:
 		break;
+	case VM_INTERRUPTED:
+		return EXIT_USAGE;
 	}
 	return EXIT_INFRA;
 }
@@ -520,7 +534,8 @@ int vm_execute(const struct vm_cfg *cfg, struct vm_kernel *k,
 			return -1;
 		}
 		r->attempts = attempt;
-		if (r->outcome != VM_INFRA || attempt == MAX_ATTEMPTS)
+		if (r->outcome != VM_INFRA || attempt == MAX_ATTEMPTS ||
+		    (cfg->stop && *cfg->stop))
 			break;
 		fprintf(stderr, "mmrepro vm: %s: %s; retrying\n",
 			vm_outcome_name(r->outcome), r->reason);

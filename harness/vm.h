@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 
 #define VM_MAX_DEBS 4
@@ -25,6 +26,7 @@ struct vm_cfg {
 	int argc;
 	bool quiet; /* do not stream the command's output */
 	bool inner_run; /* the command is `mmrepro run --inside` */
+	volatile sig_atomic_t *stop; /* set by a signal handler: stop it */
 };
 
 /* What the kernel and its modules turned out to be */
@@ -40,6 +42,7 @@ enum vm_outcome {
 	VM_CRASH, /* oops, panic or BUG after the command started */
 	VM_HANG, /* no output and no heartbeat for --timeout */
 	VM_INFRA, /* died before the command started */
+	VM_INTERRUPTED, /* SIGINT/SIGTERM on the host: the guest was stopped */
 };
 
 struct vm_result {

@@ -81,6 +81,16 @@ check "each failed attempt's console kept" \
 	test -s "$T/infra/console.attempt1.log" -a -s "$T/infra/console.attempt3.log"
 check "and said on stderr" grep -q 'retrying' "$T/infra.err"
 
+# SIGINT on the host stops the guest too: no QEMU is left behind
+"$M" vm -q "${d[@]}" --mem 512M --out "$T/int" -- sleep 120 2>/dev/null &
+pid=$!
+sleep 8
+kill -INT $pid
+wait $pid
+check "SIGINT: exit 2, outcome interrupted" \
+	bash -c "[ $? -eq 2 ] && jq -e '.outcome == \"interrupted\"' '$T/int/vm.json'"
+check "SIGINT: no QEMU left running" bash -c "! pgrep -f 'path=$T/int/console.log'"
+
 # --- bad input: one line, exit 2 ---
 bad() {
 	local name=$1 rc lines
