@@ -402,6 +402,8 @@ static int h_verdict(struct pstate *ps, const char *k, const char *v)
 	}
 	if (!strcmp(k, "for"))
 		return dur(ps, &sc->for_ns, v, k);
+	if (!strcmp(k, "tolerate"))
+		return dur(ps, &sc->tolerate_ns, v, k);
 	if (!strcmp(k, "from"))
 		return sc->has_from = true, parse_when(ps, &sc->from, v);
 	if (!strcmp(k, "to"))

@@ -89,6 +89,7 @@ struct scenario {
 	int nwhen;
 	struct sc_when when[SC_MAX_WHEN];
 	int64_t for_ns;
+	int64_t tolerate_ns; /* a streak survives failing samples this long */
 	char during[32];
 
 	/*

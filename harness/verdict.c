@@ -189,6 +189,7 @@ static void judge(const struct scenario *sc, const struct table *t,
 {
 	double *held = calloc((size_t)t->ncols, sizeof(double));
 	double best = 0, from = NAN, interval = (double)sc->interval_ns / 1e9;
+	double last_ok = NAN, gap = (double)sc->tolerate_ns / 1e9;
 	size_t row;
 	int c, k, missing = -1;
 
@@ -222,12 +223,20 @@ static void judge(const struct scenario *sc, const struct table *t,
 				    operand(sc, t, row, held, x->lhs, dir),
 				    operand(sc, t, row, held, x->rhs, dir));
 		}
+		/*
+		 * A streak survives failing samples for up to `tolerate':
+		 * under emulation one late 1 s sample is noise, not an end.
+		 */
 		if (!all) {
-			from = NAN;
+			if (!isnan(last_ok) &&
+			    ts - last_ok > gap + interval / 2)
+				from = NAN;
 			continue;
 		}
-		if (isnan(from))
+		if (isnan(from) ||
+		    (!isnan(last_ok) && ts - last_ok > gap + interval * 1.5))
 			from = ts;
+		last_ok = ts;
 		if (ts - from + interval > best)
 			best = ts - from + interval;
 	}

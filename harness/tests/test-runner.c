@@ -214,6 +214,13 @@ static void test_verdict_streak(void **state)
 	res.verdict = V_NOT_REPRODUCED;
 	evaluate(sc, dir, &res);
 	assert_int_equal(res.verdict, V_NOT_REPRODUCED);
+	/* a tolerated gap of 1 s joins the stretches around row 2 and 8 */
+	sc->tolerate_ns = NSEC_PER_SEC;
+	sc->for_ns = (int64_t)(best + 1) * NSEC_PER_SEC;
+	evaluate(sc, dir, &res);
+	assert_int_equal(res.verdict, V_REPRODUCED);
+	assert_non_null(strstr(res.reason, "held for 10 s"));
+	sc->tolerate_ns = 0;
 	/* a series the run does not have is an error, not a silent no */
 	snprintf(sc->when[0].lhs, sizeof(sc->when[0].lhs), "x.missing");
 	evaluate(sc, dir, &res);
