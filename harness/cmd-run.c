@@ -5,6 +5,7 @@
  * inside with --inside, and the host only boots, shares and collects.
  */
 #include <errno.h>
+#include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +32,7 @@ static void on_signal(int sig)
 }
 
 struct run_opts {
-	const char *kernel, *modules, *out, *accel;
+	const char *kernel, *modules, *out, *accel, *rejudge;
 	struct opt_list debs, sets;
 	bool local, stress_ok, inside, quiet;
 	int runs;
@@ -158,6 +159,43 @@ static int one_in_guest(const struct scenario *sc, const struct run_opts *o,
 	return verdict_exit(rr.verdict);
 }
 
+/*
+ * Judge a finished run again, from its files, with the scenario as it
+ * is now (and --set): after a threshold is recalibrated, say.
+ */
+static int rejudge(const struct scenario *sc, const char *dir)
+{
+	struct run_result res = { .verdict = V_NOT_REPRODUCED };
+	char path[4200];
+	json_t *meta, *ph;
+	size_t i;
+	int k;
+
+	pathf(path, sizeof(path), "%s/meta.json", dir);
+	meta = json_load_file(path, 0, NULL);
+	if (!meta)
+		die("run: --rejudge %s: no meta.json", dir);
+	json_array_foreach(json_object_get(meta, "phases"), i, ph)
+	{
+		const char *name =
+			json_string_value(json_object_get(ph, "name"));
+
+		for (k = 0; name && k < sc->nphases; k++) {
+			if (strcmp(sc->phase[k].name, name))
+				continue;
+			res.ph[k].start_s =
+				json_real_value(json_object_get(ph, "start_s"));
+			res.ph[k].end_s =
+				json_real_value(json_object_get(ph, "end_s"));
+		}
+	}
+	json_decref(meta);
+	evaluate(sc, dir, &res);
+	write_verdict(dir, &res);
+	printf("%s: %s: %s\n", dir, verdict_name(res.verdict), res.reason);
+	return verdict_exit(res.verdict);
+}
+
 static void read_verdict(const char *dir, char *buf, size_t len)
 {
 	char path[4200], *s;
@@ -207,6 +245,8 @@ int cmd_run(int argc, char **argv)
 			"override a scenario key (e.g. sysctl.vm.swappiness=10)"),
 		OPT_STR('o', "out", &o.out, "DIR", "results directory"),
 		OPT_BOOLEAN('q', "quiet", &o.quiet, "no live view"),
+		OPT_STR(0, "rejudge", &o.rejudge, "DIR",
+			"judge a finished run again with this scenario"),
 		OPT_BOOLEAN(0, "inside", &o.inside,
 			    "(internal) the run inside a guest"),
 		OPT_TABLE_END,
@@ -225,6 +265,8 @@ int cmd_run(int argc, char **argv)
 	if (i + 1 < argc)
 		die("run: unexpected argument '%s'", argv[i + 1]);
 	load(sc, argv[i], &o);
+	if (o.rejudge)
+		return rejudge(sc, o.rejudge);
 	if (o.runs < 1 || o.runs > 1000)
 		die("run: --runs %d: must be 1 to 1000", o.runs);
 	guest = o.kernel || o.debs.n;

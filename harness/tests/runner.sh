@@ -40,6 +40,13 @@ check "and says not-reproduced" grep -q '^not-reproduced: ' "$T/r2/verdict"
 check "--set hold=1 shortened the phase" \
 	jq -e '.phases[1].end_s - .phases[1].start_s | . < 1.8' "$T/r2/meta.json"
 
+cp -r "$T/r1" "$T/rj"
+"$M" run "$S/harmless.ini" --rejudge "$T/rj" --set 'verdict.when=meminfo.MemFree_MiB < 0' >/dev/null
+check "--rejudge with another condition: exit 0" [ $? -eq 0 ]
+check "--rejudge rewrote the verdict" grep -q '^not-reproduced: ' "$T/rj/verdict"
+"$M" run "$S/harmless.ini" --rejudge "$T/rj" >/dev/null
+check "--rejudge with the file's condition: reproduced again" grep -q '^reproduced: ' "$T/rj/verdict"
+
 "$M" run "$S/harmless.ini" "${L[@]}" --set sysctl.vm.no_such_knob=1 --out "$T/r3" >/dev/null 2>&1
 check "a sysctl this kernel lacks: exit 0" [ $? -eq 0 ]
 check "and not-applicable, naming it" grep -q '^not-applicable: this kernel has no vm.no_such_knob' "$T/r3/verdict"
