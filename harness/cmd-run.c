@@ -163,7 +163,7 @@ static int one_in_guest(const struct scenario *sc, const struct run_opts *o,
  * Judge a finished run again, from its files, with the scenario as it
  * is now (and --set): after a threshold is recalibrated, say.
  */
-static int rejudge(const struct scenario *sc, const char *dir)
+static int judge_again(const struct scenario *sc, const char *dir)
 {
 	struct run_result res = { .verdict = V_NOT_REPRODUCED };
 	char path[4200];
@@ -266,7 +266,7 @@ int cmd_run(int argc, char **argv)
 		die("run: unexpected argument '%s'", argv[i + 1]);
 	load(sc, argv[i], &o);
 	if (o.rejudge)
-		return rejudge(sc, o.rejudge);
+		return judge_again(sc, o.rejudge);
 	if (o.runs < 1 || o.runs > 1000)
 		die("run: --runs %d: must be 1 to 1000", o.runs);
 	guest = o.kernel || o.debs.n;
