@@ -1,11 +1,16 @@
 #!/bin/bash
 # Fetch Debian kernels for the guest tests and print, one line each:
 #   NAME IMAGE MODULES_DIR DEB...
-# 6.1 and 6.12 come from bookworm, through the machine's own apt sources.
-# 7.2 comes from sid, through a separate sources list and state directory
-# derived from the machine's own mirror: the system's sources are never
-# changed. Packages are cached; a second run downloads nothing.
+# 6.1 and 6.12 come from bookworm, through the machine's own apt lists.
+# 7.2 comes from sid, through a separate sources list, lists directory
+# and package cache derived from the machine's own mirror: the system's
+# apt configuration and state are never changed. Packages are cached and
+# unpacked once; a second run downloads nothing. MODULES_DIR has a
+# modules.dep (depmod -b ROOT VER was run on it), so `modprobe -d ROOT -S
+# VER` works on the unpacked tree (ROOT is MODULES_DIR/../../..).
 set -eu
+
+prog=kernels.sh
 
 usage() {
 	cat <<USAGE
@@ -13,116 +18,238 @@ usage: ci/kernels.sh [--cache DIR] [6.1|6.12|7.2|all]...
 
 Fetch Debian kernel packages with apt-get download into the cache
 (default \${MMREPRO_CACHE:-\$HOME/.cache/mmrepro}/kernels), unpack them and
-print "NAME IMAGE MODULES_DIR DEB..." for each.
+print one line per kernel:
+
+  NAME KERNEL_IMAGE MODULES_DIR DEB...
+
+  6.1, 6.12  newest linux-image-<abi>-amd64-unsigned of that series in
+             the machine's (bookworm) apt lists
+  7.2        newest linux-binary-unsigned-7.2.* and its linux-modules-*
+             from sid, via a private apt configuration under the cache
+             (its lists are refreshed when older than a day)
+  all        6.1 6.12 7.2 (also the default)
+
+Exit status: 0 ok, 1 fetch or unpack failure, 2 usage error.
 USAGE
 }
 
+# die WHAT WHY [STATUS]
 die() {
-	echo "kernels.sh: $*" >&2
-	exit "${2:-1}"
+	echo "$prog: $1: $2" >&2
+	exit "${3:-1}"
+}
+
+warn() {
+	echo "$prog: $1: $2" >&2
 }
 
 cache=${MMREPRO_CACHE:-$HOME/.cache/mmrepro}/kernels
 want=()
 while [ $# -gt 0 ]; do
 	case $1 in
-	-h | --help) usage; exit 0 ;;
-	--cache) [ $# -ge 2 ] || die "--cache needs a directory" 2; cache=$2; shift ;;
+	-h | --help)
+		usage
+		exit 0
+		;;
+	--cache)
+		if [ $# -lt 2 ] || [ -z "$2" ]; then die --cache "needs a directory" 2; fi
+		cache=$2
+		shift
+		;;
+	--cache=*) cache=${1#--cache=} ;;
 	6.1 | 6.12 | 7.2) want+=("$1") ;;
 	all) want+=(6.1 6.12 7.2) ;;
-	*) die "unknown kernel or option '$1' (see --help)" 2 ;;
+	*) die "$1" "unknown kernel or option (see --help)" 2 ;;
 	esac
 	shift
 done
 [ ${#want[@]} -gt 0 ] || want=(6.1 6.12 7.2)
-mkdir -p "$cache"
+mkdir -p "$cache" || die "$cache" "cannot create the cache directory"
+cache=$(cd "$cache" && pwd)
 
-# The machine's mirror and keyring, from deb822 or one-line sources.
+# The machine's Debian mirror and keyring: "URI KEYRING", from the deb822
+# sources (debian.sources first) or a one-line sources.list.
 mirror() {
 	local f uri key
-	for f in /etc/apt/sources.list.d/*.sources; do
+	for f in /etc/apt/sources.list.d/debian.sources /etc/apt/sources.list.d/*.sources; do
 		[ -f "$f" ] || continue
-		uri=$(awk '/^URIs:/ && /debian\/?$/ { print $2; exit }' "$f")
-		key=$(awk '/^Signed-By:/ { print $2; exit }' "$f")
-		[ -n "$uri" ] && { echo "$uri ${key:-/usr/share/keyrings/debian-archive-keyring.gpg}"; return; }
+		# the stanza whose suites include the plain release (not -security)
+		read -r uri key < <(awk '
+			/^[ \t]*$/ { if (u != "" && ok) { print u, k; exit } u = ""; k = ""; ok = 0; next }
+			/^URIs:/ { u = $2 }
+			/^Signed-By:/ { k = $2 }
+			/^Suites:/ { for (i = 2; i <= NF; i++) if ($i !~ /-/) ok = 1 }
+			END { if (u != "" && ok) print u, k }' "$f") || true
+		if [ -n "${uri:-}" ]; then
+			echo "$uri ${key:-/usr/share/keyrings/debian-archive-keyring.gpg}"
+			return 0
+		fi
 	done
-	uri=$(awk '$1 == "deb" && $3 ~ /^bookworm$/ { print $2; exit }' /etc/apt/sources.list 2>/dev/null)
-	[ -n "$uri" ] || die "no Debian mirror in /etc/apt/sources.list{,.d}"
-	echo "$uri /usr/share/keyrings/debian-archive-keyring.gpg"
+	if [ -f /etc/apt/sources.list ]; then
+		uri=$(awk '$1 == "deb" && $2 !~ /^\[/ && $3 !~ /-/ { print $2; exit }
+			$1 == "deb" && $2 ~ /^\[/ && $4 !~ /-/ { print $3; exit }' /etc/apt/sources.list)
+		if [ -n "$uri" ]; then
+			echo "$uri /usr/share/keyrings/debian-archive-keyring.gpg"
+			return 0
+		fi
+	fi
+	return 1
 }
 
+# apt options for the private sid configuration (filled by sid_setup)
 sid_opts=()
 sid_setup() {
-	local c=$cache/apt-sid uri key
-	read -r uri key < <(mirror)
+	local c=$cache/apt-sid uri key err
+	[ ${#sid_opts[@]} -eq 0 ] || return 0
+	read -r uri key < <(mirror) || die "apt sources" "no Debian mirror in /etc/apt/sources.list{,.d}"
 	mkdir -p "$c/lists/partial" "$c/cache/archives/partial" "$c/parts" "$c/prefs"
-	echo "deb [signed-by=$key] $uri sid main" >"$c/sources.list"
-	sid_opts=(-o "Dir::Etc::SourceList=$c/sources.list" -o "Dir::Etc::SourceParts=$c/parts"
-		-o "Dir::Etc::PreferencesParts=$c/prefs" -o "Dir::State::Lists=$c/lists"
+	cat >"$c/sources.list.new" <<EOF
+# generated by ci/kernels.sh from the machine's apt sources; sid only
+deb [signed-by=$key] $uri sid main
+EOF
+	mv "$c/sources.list.new" "$c/sources.list"
+	# empty parts directories: nothing of the system's sources, pins or
+	# apt.conf.d snippets that name other lists is read
+	sid_opts=(-o "Dir::Etc::SourceList=$c/sources.list"
+		-o "Dir::Etc::SourceParts=$c/parts"
+		-o "Dir::Etc::PreferencesParts=$c/prefs"
+		-o "Dir::Etc::Preferences=$c/prefs/none"
+		-o "Dir::State::Lists=$c/lists"
+		-o "Dir::State::status=/dev/null"
 		-o "Dir::Cache=$c/cache")
-	# refresh the sid lists at most once a day
-	if [ -z "$(find "$c/lists" -name '*Packages*' -mtime -1 2>/dev/null)" ]; then
-		apt-get "${sid_opts[@]}" update -qq >/dev/null 2>&1 ||
-			die "apt-get update for sid failed (mirror $uri)"
+	# refresh the sid lists when missing or older than a day
+	if [ -z "$(find "$c/lists" -maxdepth 1 -name '*_Packages*' -mtime -1 2>/dev/null)" ]; then
+		if ! err=$(apt-get "${sid_opts[@]}" update -q 2>&1 >/dev/null); then
+			if [ -n "$(find "$c/lists" -maxdepth 1 -name '*_Packages*' 2>/dev/null)" ]; then
+				warn "apt-get update (sid)" "failed, using the old lists: $(echo "$err" | tail -1)"
+			else
+				die "apt-get update (sid, $uri)" "$(echo "$err" | tail -1)"
+			fi
+		fi
 	fi
 }
 
-# newest package matching a regex, by version sort
+# newest REGEX [APT_OPTS...]: the newest package name matching REGEX
 newest() {
-	apt-cache "$@" 2>/dev/null | awk '{ print $1 }' | sort -V | tail -1
+	local re=$1
+	shift
+	apt-cache "$@" search --names-only "$re" 2>/dev/null | awk '{ print $1 }' | sort -V | tail -1
 }
 
-# fetch PKG [apt options...]: the .deb's path in the cache
+# cached PATTERN: the newest cached .deb whose name matches the glob
+cached() {
+	local f last=
+	for f in "$cache"/$1; do
+		[ -f "$f" ] && last=$f
+	done
+	[ -n "$last" ] || return 1
+	# shellcheck disable=SC2086 # $1 is a glob
+	printf '%s\n' "$cache"/$1 | sort -V | tail -1
+}
+
+# fetch PKG [APT_OPTS...]: download the candidate version of PKG into
+# the cache unless it is there, and print the .deb's path
 fetch() {
-	local pkg=$1 f
+	local pkg=$1 ver f err
 	shift
-	f=$(ls "$cache/${pkg}"_*.deb 2>/dev/null | head -1)
-	if [ -z "$f" ]; then
-		(cd "$cache" && apt-get "$@" download "$pkg" >/dev/null 2>&1) ||
-			die "apt-get download $pkg failed"
-		f=$(ls "$cache/${pkg}"_*.deb | head -1)
+	ver=$(apt-cache "$@" policy "$pkg" 2>/dev/null | awk '$1 == "Candidate:" { print $2 }')
+	if [ -z "$ver" ] || [ "$ver" = "(none)" ]; then
+		die "$pkg" "no installable version in the apt lists"
+	fi
+	f=$cache/${pkg}_${ver//:/%3a}_amd64.deb
+	if [ ! -s "$f" ]; then
+		# apt-get download writes into the current directory
+		if ! err=$(cd "$cache" && apt-get "$@" download -q "$pkg=$ver" 2>&1 >/dev/null); then
+			die "apt-get download $pkg=$ver" "$(echo "$err" | grep -v '^W:' | tail -1)"
+		fi
+		[ -s "$f" ] || die "$pkg" "downloaded, but $f is not there"
 	fi
 	echo "$f"
 }
 
+# unpack DEB...: extract the packages of one kernel together (sid splits
+# image and modules) into one root under the cache, once, and print it
 unpack() {
-	local deb=$1 d=$cache/root/$(basename "$1" .deb)
-	mkdir -p "$cache/root"
-	if [ ! -d "$d" ]; then
-		dpkg-deb -x "$deb" "$d.tmp.$$" && mv -T "$d.tmp.$$" "$d" 2>/dev/null || rm -rf "$d.tmp.$$"
+	local d deb stamp
+	d=$cache/root/$(basename "$1" .deb)
+	stamp=$(for deb in "$@"; do basename "$deb"; done)
+	if [ ! -d "$d" ] || [ "$(cat "$d/.debs" 2>/dev/null)" != "$stamp" ]; then
+		mkdir -p "$cache/root"
+		rm -rf "$d" "$d.tmp"
+		for deb in "$@"; do
+			dpkg-deb -x "$deb" "$d.tmp" || {
+				rm -rf "$d.tmp"
+				die "dpkg-deb -x $(basename "$deb")" "failed"
+			}
+		done
+		echo "$stamp" >"$d.tmp/.debs"
+		mv -T "$d.tmp" "$d"
 	fi
 	echo "$d"
+}
+
+# image ROOT: the kernel image in an unpacked package (both layouts)
+image() {
+	local f
+	for f in "$1"/boot/vmlinuz-* "$1"/usr/lib/modules/*/vmlinuz*; do
+		[ -f "$f" ] && {
+			echo "$f"
+			return 0
+		}
+	done
+	return 1
+}
+
+# moddir ROOT: ROOT/lib/modules/VER, with modules.dep. For the /usr/lib
+# layout, ROOT/lib links to usr/lib, because depmod and modprobe (kmod 30)
+# look in ROOT/lib/modules only.
+moddir() {
+	local root=$1 d ver
+	for d in "$root"/lib/modules/* "$root"/usr/lib/modules/*; do
+		[ -d "$d/kernel" ] || continue
+		ver=${d##*/}
+		if [ ! -e "$root/lib/modules/$ver" ]; then
+			[ ! -e "$root/lib" ] || die "$root" "has both /lib and /usr/lib/modules"
+			ln -s usr/lib "$root/lib"
+		fi
+		# sid's packages ship no modules.order/modules.builtin: depmod
+		# warns, and modprobe says "not found" for built-in modules there
+		if [ ! -s "$d/modules.dep" ]; then
+			depmod -b "$root" "$ver" 2>/dev/null || die "depmod -b $root $ver" "failed"
+		fi
+		echo "$d"
+		return 0
+	done
+	return 1
 }
 
 for k in "${want[@]}"; do
 	case $k in
 	6.1 | 6.12)
 		case $k in
-		6.1) re='^linux-image-6\.1\.0-[0-9]+-amd64-unsigned$' ;;
-		6.12) re='^linux-image-6\.12\.[0-9]+\+deb12-amd64-unsigned$' ;;
+		6.1) re='^linux-image-6\.1\.0-[0-9]+-amd64-unsigned$' glob='linux-image-6.1.0-*-amd64-unsigned_*.deb' ;;
+		6.12) re='^linux-image-6\.12\.[0-9]+\+deb[0-9]+-amd64-unsigned$' glob='linux-image-6.12.*-amd64-unsigned_*.deb' ;;
 		esac
-		pkg=$(newest search --names-only "$re")
-		[ -n "$pkg" ] || die "no $k kernel package in the apt lists (apt-get update?)"
-		deb=$(fetch "$pkg")
-		root=$(unpack "$deb")
-		debs=$deb
+		pkg=$(newest "$re")
+		if [ -n "$pkg" ]; then
+			deb=$(fetch "$pkg")
+		else
+			# no apt lists (never updated?): a cached package will do
+			deb=$(cached "$glob") ||
+				die "$k" "no package matching $re in the apt lists (apt-get update?) and none cached"
+		fi
+		debs=("$deb")
 		;;
 	7.2)
 		sid_setup
-		bin=$(newest "${sid_opts[@]}" search --names-only \
-			'^linux-binary-unsigned-7\.2\.[0-9]+\+deb[0-9]+-amd64$')
-		[ -n "$bin" ] || die "no 7.2 kernel in sid"
-		ver=${bin#linux-binary-unsigned-}
-		deb=$(fetch "$bin" "${sid_opts[@]}")
-		mdeb=$(fetch "linux-modules-$ver" "${sid_opts[@]}")
-		root=$(unpack "$deb")
-		mroot=$(unpack "$mdeb")
-		debs="$deb $mdeb"
+		bin=$(newest '^linux-binary-unsigned-7\.2\.[0-9]+\+deb[0-9]+-amd64$' "${sid_opts[@]}")
+		[ -n "$bin" ] || die "$k" "no linux-binary-unsigned-7.2.*-amd64 in sid"
+		abi=${bin#linux-binary-unsigned-}
+		debs=("$(fetch "$bin" "${sid_opts[@]}")" "$(fetch "linux-modules-$abi" "${sid_opts[@]}")")
 		;;
 	esac
-	image=$(ls "$root"/boot/vmlinuz-* "$root"/usr/lib/modules/*/vmlinuz* 2>/dev/null | head -1)
-	[ -n "$image" ] || die "no vmlinuz in $(basename "$deb")"
-	[ "$k" = 7.2 ] && root=$mroot
-	moddir=$(ls -d "$root"/lib/modules/* "$root"/usr/lib/modules/* 2>/dev/null | head -1)
-	echo "$k $image $moddir $debs"
+	root=$(unpack "${debs[@]}")
+	img=$(image "$root") || die "$k" "no vmlinuz in $(basename "${debs[0]}")"
+	mods=$(moddir "$root") || die "$k" "no lib/modules/VER/kernel in $(basename "${debs[-1]}")"
+	echo "$k $img $mods ${debs[*]}"
 done

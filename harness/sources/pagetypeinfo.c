@@ -122,12 +122,17 @@ static int pti_open(struct mm_src *src)
 		if (scan_word(&h, &w, &n) && word_eq(w, n, "Page") &&
 		    scan_word(&h, &w, &n) && word_eq(w, n, "block") &&
 		    scan_word(&h, &w, &n) && word_eq(w, n, "order:")) {
-			p->pb_order_col =
-				src_add_col(src, 0, "pageblock_order");
+			/* repeated once per node on NUMA machines */
+			if (p->pb_order_col < 0)
+				p->pb_order_col =
+					src_add_col(src, 0, "pageblock_order");
 			continue;
 		}
 		h = line;
 		if (scan_word(&h, &w, &n) && word_eq(w, n, "Number")) {
+			/* the same types for every node: declare them once */
+			if (blocks)
+				continue;
 			blocks = !header_types(p, &h);
 			for (k = 0; k < p->ntypes; k++) {
 				free3[k] = src_add_drv(src, MM_DRV_GAUGE, 1,

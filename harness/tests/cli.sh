@@ -30,7 +30,7 @@ samples=$(jq .samples "$E/meta.json")
 skipped=$(jq .samples_skipped "$E/meta.json")
 # slots at 0, 50 ms, ..., 2 s: 41, less any skipped for lateness
 check "41 sample slots taken or counted as skipped" [ $((samples + skipped)) -eq 41 ]
-check "few slots skipped on an idle host" [ "$skipped" -le 2 ]
+check "few slots skipped (at most 8 of 41, even on a loaded host)" [ "$skipped" -le 8 ]
 for f in "$E"/samples/*.csv; do
 	rows=$(($(wc -l <"$f") - 1))
 	src=$(basename "$f" .csv)

@@ -89,7 +89,7 @@ kill -INT $pid
 wait $pid
 check "SIGINT: exit 2, outcome interrupted" \
 	bash -c "[ $? -eq 2 ] && jq -e '.outcome == \"interrupted\"' '$T/int/vm.json'"
-check "SIGINT: no QEMU left running" bash -c "! pgrep -f 'path=$T/int/console.log'"
+check "SIGINT: no QEMU left running" bash -c "! pgrep -f '[q]emu-system.*path=$T/int/console.log'"
 
 # --- bad input: one line, exit 2 ---
 bad() {
