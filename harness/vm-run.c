@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "journal.h"
 #include "results.h"
 #include "util.h"
 #include "vm.h"
@@ -51,22 +52,9 @@ static size_t sh_quote(char *out, size_t len, const char *s)
 
 static int sh(const char *script, const char *a1, const char *a2)
 {
-	pid_t pid = fork();
-	int status;
+	const char *argv[] = { "sh", "-c", script, "sh", a1, a2, NULL };
 
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-
-		dup2(null, 1);
-		dup2(null, 2);
-		execlp("sh", "sh", "-c", script, "sh", a1, a2, (char *)NULL);
-		_exit(127);
-	}
-	if (waitpid(pid, &status, 0) < 0)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	return sys_run(argv);
 }
 
 /*
