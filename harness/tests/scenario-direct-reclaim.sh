@@ -1,6 +1,7 @@
 #!/bin/bash
 # configs/direct-reclaim.ini in a Debian 6.12 guest, shortened with --set:
 # anon at 150 % of RAM stalls (reproduced), at 40 % it does not.
+# Every check below is an assertion: it prints "ok N" or "not ok N".
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . harness/tests/tap.sh

@@ -2,6 +2,7 @@
 # configs/udp-order3.ini in a Debian 6.12 guest (5G, TCG): the storm on
 # fragmented memory is reproduced, with order-3 wakeups of kswapd in the
 # trace; the control with net.core.high_order_alloc_disable=1 is not.
+# Every check below is an assertion: it prints "ok N" or "not ok N".
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . harness/tests/tap.sh
