@@ -30,6 +30,12 @@ static const struct cmd_struct commands[] = {
 	{ "sample", cmd_sample,
 	  "sample buddyinfo, vmstat, PSI, kswapd CPU... into CSV, with a live view" },
 	{ "vm", cmd_vm, "boot a kernel in QEMU and run a command inside it" },
+	{ "ab", cmd_ab,
+	  "run a scenario N times each with A and B, interleaved; compare" },
+	{ "compare", cmd_compare,
+	  "compare runs of A with runs of B: medians, CI, Mann-Whitney U, plots" },
+	{ "report", cmd_report,
+	  "a plain-text bug report of one run, and a bundle to attach" },
 };
 
 static void print_usage(FILE *f)

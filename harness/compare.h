@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef MMREPRO_COMPARE_H
+#define MMREPRO_COMPARE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "rundata.h"
+#include "stats.h"
+
+/*
+ * compare: the runs of A against the runs of B, metric by metric, as
+ * computed once by compare_load() and then written in any format.
+ * Shared by `mmrepro compare' and `mmrepro ab'.
+ */
+
+#define CMP_ALPHA 0.05
+#define CMP_BAND_PCT 5.0 /* the least noise band, % of the median of A */
+#define CMP_RESAMPLES 2000
+#define CMP_SEED 20260417UL
+
+enum cmp_format { CMP_TEXT, CMP_MD, CMP_JSON, CMP_KTAP };
+enum cmp_result { RES_NA, RES_SAME, RES_BETTER, RES_WORSE };
+
+struct cmp_metric {
+	char name[64];
+	char unit[32];
+	char during[32];
+	bool lower_better, gate;
+	double *v[2];
+	size_t n[2];
+	struct stats_desc d[2];
+	double change_abs; /* median B - median A */
+	double change_pct; /* of |median A|; NAN when it is 0 */
+	double ci_lo, ci_hi; /* bootstrap CI of change_abs */
+	double ci_pct_lo, ci_pct_hi; /* and of change_pct */
+	struct mwu mwu;
+	bool tested;
+	double band_pct;
+	bool beyond, significant;
+	enum cmp_result result;
+	char why[96]; /* why not tested */
+};
+
+struct cmp_diff {
+	char *what, *a, *b;
+};
+
+struct cmp_side {
+	struct rd_set set;
+	char name[2]; /* "A" or "B" */
+	char label[96]; /* what this side is, in a few words */
+	char releases[256], accels[64];
+	int reproduced, not_reproduced, not_applicable, error, other;
+};
+
+struct comparison {
+	struct cmp_side side[2];
+	char scenario[64];
+	char during[32]; /* the phase most gating metrics measure */
+	int nm;
+	struct cmp_metric *m;
+	int ndiff;
+	struct cmp_diff *diff;
+	int nnote;
+	char **note;
+	bool accel_differs;
+	int nplots;
+	char **plots; /* files written by compare_plot() */
+	char *plots_dir;
+};
+
+struct comparison *compare_load(const char *a, const char *b, char *err,
+				size_t elen);
+int compare_parse_format(const char *s, enum cmp_format *f);
+void compare_write(const struct comparison *c, enum cmp_format f, FILE *out);
+/* Plots into dir; 0, or -1 after a warning on stderr */
+int compare_plot(struct comparison *c, const char *dir);
+/* 1 when a gating metric is significantly worse, else 0 */
+int compare_exit(const struct comparison *c);
+void compare_free(struct comparison *c);
+const char *cmp_result_name(enum cmp_result r);
+
+#define TEXT_WIDTH 72 /* text reports survive an email reply */
+void text_wrap(FILE *out, int indent, const char *first, const char *s,
+	       int cont);
+
+/* plot.c: time series of runs (1 or 2 sides) and box plots of metrics */
+struct plot_side {
+	const struct rd_set *set;
+	const char *label; /* for the legend */
+};
+
+struct plot_files {
+	int n;
+	char **file;
+};
+
+int plot_series(const struct plot_side *sides, int nsides, const char *scenario,
+		const char *during, const char *dir, struct plot_files *out);
+int plot_boxes(const struct comparison *c, const char *dir,
+	       struct plot_files *out);
+void plot_files_free(struct plot_files *f);
+
+#endif

@@ -1,0 +1,214 @@
+#!/bin/bash
+# mmrepro compare, ab and report: on result directories written here
+# with known metric values (B 50 % worse, A/A, N=1, bad input), and on
+# real runs of the harmless local scenario (sysctls and a netns only).
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. harness/tests/tap.sh
+M=$PWD/build/mmrepro
+S=harness/tests/scenarios
+T=$(mktemp -d /tmp/mmrepro-comparetest.XXXXXX)
+export MMREPRO_JOURNAL=$T/journal
+trap 'ip netns del mmrepro-selftest 2>/dev/null; rm -rf "$T"' EXIT
+L=(--local --i-understand-this-stresses-the-host -q)
+
+# run DIR SCENARIO KSWAPD O3 [VERDICT [ACCEL]]: a run directory by hand
+run() {
+	mkdir -p "$1"
+	cat >"$1/summary.json" <<-EOF
+		{ "metrics": {
+		    "kswapd_cpu": { "value": $3, "unit": "%", "better": "lower",
+		                    "gate": true, "stat": "median", "during": "storm" },
+		    "o3_free": { "value": $4, "unit": "blocks", "better": "higher",
+		                 "gate": false } },
+		  "verdict": { "verdict": "${5:-reproduced}", "reason": "synthetic" } }
+	EOF
+	cat >"$1/meta.json" <<-EOF
+		{ "scenario": "$2", "kernel": { "release": "6.12.0-test", "cmdline": "quiet" },
+		  "sysctl_vm": { "swappiness": "60" }, "interval_s": 1.0 }
+	EOF
+	echo "${5:-reproduced}: synthetic" >"$1/verdict"
+	[ -n "${6:-}" ] && echo "{ \"accel\": \"$6\" }" >"$1/vm.json"
+	return 0
+}
+
+# side DIR SCENARIO "KSWAPD..." "O3...": run-1..N
+side() {
+	local i=1 o3=($4) k
+	for k in $3; do
+		run "$1/run-$i" "$2" "$k" "${o3[$((i - 1))]}" "${5:-reproduced}" "${6:-}"
+		i=$((i + 1))
+	done
+}
+
+width_ok() { # width_ok FILE: every line at most 72 columns
+	awk 'length($0) > 72 { bad = 1; print "too wide: " $0 > "/dev/stderr" } END { exit bad }' "$1"
+}
+
+ktap_ok() { # ktap_ok FILE: version line, a plan that matches the tests
+	local plan n
+	[ "$(head -1 "$1")" = "KTAP version 1" ] || return 1
+	plan=$(grep -E '^1\.\.[0-9]+$' "$1" | head -1 | cut -d. -f3)
+	n=$(grep -cE '^(not )?ok [0-9]+ ' "$1")
+	[ -n "$plan" ] && [ "$plan" -eq "$n" ] &&
+		! grep -vE '^(KTAP version 1|1\.\.[0-9]+|(not )?ok [0-9]+ .*|#.*)$' "$1"
+}
+
+# --- B 50 % worse on the gating metric, N=5 ---
+side "$T/w/a" udp-order3 "10 11 9 10.5 9.5" "5 6 4 5 6"
+side "$T/w/b" udp-order3 "15 16.5 14 15.5 14.5" "5 4 6 5 6"
+"$M" compare "$T/w/a" "$T/w/b" --no-plots >"$T/w.txt" 2>"$T/w.err"
+check "B 50% worse: exit 1" [ $? -eq 1 ]
+check "text names the regression" grep -q 'REGRESSION in kswapd_cpu +50%' "$T/w.txt"
+check "text: the metric row says worse, exact p" \
+	grep -Eq '^kswapd_cpu\* \(%\) +10 +15 +\+50% .* 0\.008 worse$' "$T/w.txt"
+check "text lines are at most 72 columns" width_ok "$T/w.txt"
+check "text: kernels, N and reproduced k of N at the top" \
+	grep -q '6.12.0-test, local, N=5, reproduced 5 of 5' "$T/w.txt"
+"$M" compare "$T/w/a" "$T/w/b" --format ktap --no-plots >"$T/w.ktap"
+check "ktap: exit 1 too" [ $? -eq 1 ]
+check "ktap: not ok with the change and p" \
+	grep -qx 'not ok 1 kswapd_cpu # worse: +50% (p=0.008)' "$T/w.ktap"
+check "ktap parses: version, plan = number of tests" ktap_ok "$T/w.ktap"
+check "ktap: only gating metrics are tests" bash -c "! grep -q '^ok.*o3_free' '$T/w.ktap'"
+"$M" compare "$T/w/a" "$T/w/b" --format json --no-plots >"$T/w.json"
+check "json: p, CI, direction and result per metric" \
+	jq -e '.regression == true and (.metrics[] | select(.name == "kswapd_cpu") |
+		.test.p < 0.01 and .test.method == "exact" and .ci.lo <= 5 and
+		.ci.hi >= 5 and .result == "worse" and .A.n == 5)' "$T/w.json"
+"$M" compare "$T/w/a" "$T/w/b" --format md --no-plots >"$T/w.md"
+check "md: a table with a bold worse" grep -q '| \*\*worse\*\* |' "$T/w.md"
+
+# --- the same, better, and A/A ---
+"$M" compare "$T/w/b" "$T/w/a" --no-plots >"$T/better.txt" 2>&1
+check "B 33% better: exit 0, says better" \
+	bash -c "[ $? -eq 0 ] && grep -Eq '^kswapd_cpu.* better$' '$T/better.txt'"
+side "$T/aa/b" udp-order3 "10.5 9 11 9.5 10" "6 5 4 6 5"
+"$M" compare "$T/w/a" "$T/aa/b" --format ktap --no-plots >"$T/aa.ktap"
+check "A/A: exit 0" [ $? -eq 0 ]
+check "A/A: ok 1 kswapd_cpu" grep -qx 'ok 1 kswapd_cpu' "$T/aa.ktap"
+check "A/A ktap parses" ktap_ok "$T/aa.ktap"
+
+# --- N=1 on a side: medians, no significance, no crash ---
+side "$T/n1/b" udp-order3 "30" "1"
+"$M" compare "$T/w/a" "$T/n1/b" --no-plots >"$T/n1.txt" 2>&1
+check "N=1: exit 0 even 3x worse" [ $? -eq 0 ]
+check "N=1: says there is no significance" grep -q 'N=1 on side B: medians only, no significance' "$T/n1.txt"
+check "N=1: result n/a" grep -Eq '^kswapd_cpu.* n/a$' "$T/n1.txt"
+"$M" compare "$T/w/a" "$T/n1/b" --format ktap --no-plots >"$T/n1.ktap"
+check "N=1: ktap skips" grep -qx 'ok 1 kswapd_cpu # SKIP N=1 on side B' "$T/n1.ktap"
+"$M" compare "$T/n1/b/run-1" "$T/n1/b" --no-plots >/dev/null 2>&1
+check "a single run directory as a side" [ $? -eq 0 ]
+
+# --- accelerators differ: warn, test nothing ---
+side "$T/acc/a" udp-order3 "10 11 9 10.5 9.5" "5 6 4 5 6" reproduced tcg
+side "$T/acc/b" udp-order3 "15 16.5 14 15.5 14.5" "5 4 6 5 6" reproduced kvm
+"$M" compare "$T/acc/a" "$T/acc/b" --no-plots >"$T/acc.txt" 2>&1
+check "accelerators differ: exit 0, with a warning" \
+	bash -c "[ $? -eq 0 ] && grep -q 'warning: A ran under tcg, B under kvm' '$T/acc.txt'"
+check "accelerators differ: text still 72 columns" width_ok "$T/acc.txt"
+
+# --- bad input: exit 2, one line naming what is wrong ---
+bad() { # bad NAME REGEX ARGS...
+	local name=$1 re=$2 rc lines
+	shift 2
+	"$M" compare "$@" --no-plots >/dev/null 2>"$T/bad.err"
+	rc=$?
+	lines=$(wc -l <"$T/bad.err")
+	if [ $rc -eq 2 ] && [ "$lines" -eq 1 ] && grep -Eq "$re" "$T/bad.err"; then
+		ok "$name"
+	else
+		not_ok "$name" "rc=$rc lines=$lines: $(head -c 300 "$T/bad.err")"
+	fi
+}
+side "$T/other" harmless "1 2 3" "1 2 3"
+bad "different scenarios" "different scenarios: .*'udp-order3'.*'harmless'" "$T/w/a" "$T/other"
+side "$T/corrupt" udp-order3 "1 2 3" "1 2 3"
+echo '{ "metrics": { "kswapd_cpu": ' >"$T/corrupt/run-2/summary.json"
+bad "corrupt summary.json, named" "corrupt/run-2/summary.json: corrupt JSON" "$T/w/a" "$T/corrupt"
+: >"$T/corrupt/run-2/summary.json"
+bad "empty summary.json, named" "corrupt/run-2/summary.json: empty file" "$T/w/a" "$T/corrupt"
+mkdir -p "$T/empty/run-1"
+bad "a directory without runs" "empty: no runs" "$T/w/a" "$T/empty"
+bad "a missing directory" "nosuch: No such file" "$T/w/a" "$T/nosuch"
+bad "one directory only" "give two directories" "$T/w/a"
+"$M" compare "$T/w/a" "$T/w/b" --format xml >/dev/null 2>&1
+check "unknown --format: exit 2" [ $? -eq 2 ]
+
+# --- plots (gnuplot): box plots from summaries alone ---
+"$M" compare "$T/w/a" "$T/w/b" --plots "$T/wplots" >/dev/null 2>&1
+check "box plot PNG and SVG per metric" \
+	test -s "$T/wplots/box-kswapd_cpu.png" -a -s "$T/wplots/box-o3_free.svg"
+check "the PNG is a PNG" bash -c "head -c 8 '$T/wplots/box-kswapd_cpu.png' | grep -q PNG"
+
+# --- real runs of the harmless scenario ---
+"$M" run "$S/harmless.ini" "${L[@]}" --runs 3 --set hold=1 --out "$T/r/a" >/dev/null 2>&1
+"$M" run "$S/harmless.ini" "${L[@]}" --runs 3 --set hold=1 \
+	--set sysctl.vm.swappiness=10 --out "$T/r/b" >/dev/null 2>&1
+"$M" compare "$T/r/a" "$T/r/b" >"$T/r.txt" 2>"$T/r.err"
+check "harmless runs: compare exits 0 (no gating metric)" [ $? -eq 0 ]
+check "harmless: the knob that differs is named" \
+	grep -q 'set sysctl.vm.swappiness: (not set) -> 10' "$T/r.txt"
+check "harmless: vm.swappiness as the runs saw it" grep -q 'vm.swappiness: 33 -> 10' "$T/r.txt"
+check "harmless: N=3 cannot reach p < 0.05, and it says so" \
+	grep -q 'smallest possible p is 0.100' "$T/r.txt"
+check "harmless: text at most 72 columns" width_ok "$T/r.txt"
+check "harmless: time-series plots next to a and b" \
+	test -s "$T/r/plots/psi.png" -a -s "$T/r/plots/psi.svg" -a -s "$T/r/plots/box-free.png"
+
+# --- report and --bundle ---
+"$M" report "$T/r/a/run-1" >"$T/rep.txt" 2>"$T/rep.err"
+check "report: exit 0" [ $? -eq 0 ]
+for s in 'Verdict:  reproduced' 'Scenario: harmless' 'Knobs' 'vm.swappiness = 33' \
+	'To reproduce' 'Time series' 'Kernel log'; do
+	check "report has '$s'" grep -q "$s" "$T/rep.txt"
+done
+check "report: about 20 time-series rows" \
+	bash -c "[ \$(sed -n '/^Time series/,/^Kernel log/p' '$T/rep.txt' | grep -cE '^[ *] +[0-9]+\.[0-9] ') -ge 8 ]"
+"$M" report "$T/r/a" >/dev/null 2>"$T/rep2.err"
+check "report of several runs: exit 2, naming one" \
+	bash -c "[ $? -eq 2 ] && grep -q 'holds 3 runs' '$T/rep2.err'"
+"$M" report "$T/r/a/run-1" --bundle "$T/b1.tar.gz" >/dev/null 2>&1
+check "bundle: written" test -s "$T/b1.tar.gz"
+tar -tzf "$T/b1.tar.gz" >"$T/b1.list" 2>/dev/null
+for f in report.txt reproduce.sh harmless.ini derived.csv summary.json \
+	samples/meminfo.csv plots/psi.png; do
+	check "bundle holds $f" grep -q "/$f\$" "$T/b1.list"
+done
+# a run of a scenario with reproducers: its C files go in too
+cp -r "$T/r/a/run-1" "$T/u3"
+jq --arg f "$PWD/configs/udp-order3.ini" '.scenario = "udp-order3" | .scenario_file = $f' \
+	"$T/r/a/run-1/meta.json" >"$T/u3/meta.json"
+"$M" report "$T/u3" --bundle "$T/b2.tar.gz" >"$T/u3.txt" 2>&1
+tar -tzf "$T/b2.tar.gz" >"$T/b2.list" 2>/dev/null
+check "bundle holds the reproducers named in the phases" \
+	bash -c "grep -q '/repro/frag.c$' '$T/b2.list' && grep -q '/repro/udp_storm.c$' '$T/b2.list'"
+check "bundle holds the scenario file" grep -q '/udp-order3.ini$' "$T/b2.list"
+
+# --- ab: interleaved A B A B, then the report ---
+"$M" ab "$S/harmless.ini" --local --i-understand-this-stresses-the-host --runs 2 \
+	--a set=hold=1 --b set=hold=1,set=sysctl.vm.swappiness=10 \
+	--out "$T/ab" >"$T/ab.txt" 2>"$T/ab.err"
+check "ab: exit 0" [ $? -eq 0 ]
+check "ab: runs interleaved A B A B" \
+	bash -c "[ \"\$(grep -o 'start [AB] run-[0-9]*' '$T/ab/ab.log' | tr '\n' ' ')\" = 'start A run-1 start B run-1 start A run-2 start B run-2 ' ]"
+check "ab: a/ and b/ hold run-1 and run-2" \
+	test -s "$T/ab/a/run-1/summary.json" -a -s "$T/ab/a/run-2/summary.json" \
+	-a -s "$T/ab/b/run-1/summary.json" -a -s "$T/ab/b/run-2/summary.json"
+check "ab: B's runs started after A's of the same round" \
+	bash -c "[ \$(jq -r .start_utc '$T/ab/a/run-1/meta.json') '<' \$(jq -r .start_utc '$T/ab/b/run-2/meta.json') ]"
+check "ab: B ran with its --set, A without" \
+	bash -c "grep -q swappiness=10 '$T/ab/b/run-1/reproduce.sh' && ! grep -q swappiness '$T/ab/a/run-1/reproduce.sh'"
+check "ab: prints the compare report" grep -q '^mmrepro compare: harmless' "$T/ab.txt"
+check "ab: report files" test -s "$T/ab/report.txt" -a -s "$T/ab/report.ktap" -a -s "$T/ab/report.json"
+check "ab: progress lines name side, phase and ETA" grep -q 'ab: run 2 of 4: B run-1 of 2, .*ETA' "$T/ab.err"
+"$M" ab "$S/harmless.ini" --local --runs 1 --a set=hold=1 --b set=hold=2 >/dev/null 2>"$T/ab2.err"
+check "ab --local needs the host-stress flag" \
+	bash -c "[ $? -eq 2 ] && grep -q i-understand-this-stresses-the-host '$T/ab2.err'"
+"$M" ab "$S/harmless.ini" "${L[@]}" --a colour=blue --b set=hold=1 >/dev/null 2>"$T/ab3.err"
+check "ab: a bad SPEC is refused" bash -c "[ $? -eq 2 ] && grep -q \"'colour=blue'\" '$T/ab3.err'"
+"$M" ab "$S/harmless.ini" --local --i-understand-this-stresses-the-host \
+	--a set=nosuchvar=1 --b set=hold=1 >/dev/null 2>"$T/ab4.err"
+check "ab: a bad --set is refused before any run" \
+	bash -c "[ $? -eq 2 ] && grep -q \"unknown key 'nosuchvar'\" '$T/ab4.err'"
+tap_end
