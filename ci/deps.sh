@@ -9,7 +9,7 @@ libinih-dev libjansson-dev libtracefs-dev libtraceevent-dev libgsl-dev
 libcmocka-dev liburing-dev
 stress-ng fio util-linux iproute2 kmod cpio e2fsprogs xz-utils zstd jq
 busybox-static qemu-system-x86 gnuplot-nox
-linux-source-6.12"
+linux-source-6.12 bc bison flex libelf-dev libssl-dev"
 
 missing=""
 for p in $PKGS; do
