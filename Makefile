@@ -13,7 +13,7 @@ B := build
 # Static where the libraries allow it, so a guest can run the binaries
 # from any root filesystem.
 STATIC ?= -static
-LIBS := -linih -ljansson -lgsl -lgslcblas -lm
+LIBS := -linih -ljansson -lgsl -lgslcblas -lm -ltracefs -ltraceevent -Wl,--wrap=dlopen
 
 HARNESS_SRC := $(wildcard harness/*.c harness/sources/*.c)
 HARNESS_OBJ := $(HARNESS_SRC:%.c=$(B)/%.o) $(B)/harness/vm-init.o

@@ -29,6 +29,8 @@ static const struct cmd_struct commands[] = {
 	  "run a scenario in a guest (or --local) and give a verdict" },
 	{ "sample", cmd_sample,
 	  "sample buddyinfo, vmstat, PSI, kswapd CPU... into CSV, with a live view" },
+	{ "trace", cmd_trace,
+	  "trace direct reclaim, kswapd, compaction, OOM: latency histograms" },
 	{ "vm", cmd_vm, "boot a kernel in QEMU and run a command inside it" },
 	{ "ab", cmd_ab,
 	  "run a scenario N times each with A and B, interleaved; compare" },

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0
+/* mmrepro trace: the tracer on its own, with a progress line a second. */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "mmrepro.h"
+#include "opt.h"
+#include "results.h"
+#include "trace.h"
+#include "util.h"
+
+#define POLL_NS (100 * NSEC_PER_MSEC)
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/* Fail before tracing, not after a long run */
+static void check_out_dir(const char *dir)
+{
+	char probe[4200];
+	int ret = mkdir_p(dir, 0755);
+
+	if (ret)
+		die("trace: --out %s: cannot create directory: %s", dir,
+		    strerror(-ret));
+	if (pathf(probe, sizeof(probe), "%s/trace/session.json", dir))
+		die("trace: --out %s: path too long", dir);
+	if (!access(probe, F_OK))
+		die("trace: --out %s: already holds a trace; choose another",
+		    dir);
+	snprintf(probe, sizeof(probe), "%s/.mmrepro-probe", dir);
+	ret = write_file(probe, "", 0);
+	if (ret)
+		die("trace: --out %s: not writable: %s", dir, strerror(-ret));
+	unlink(probe);
+}
+
+/* "a,b" and repeated --events a --events b alike */
+static int split_events(const struct opt_list *in, const char **out, int max)
+{
+	int i, n = 0;
+
+	for (i = 0; i < in->n; i++) {
+		char *s = strdup(in->v[i]), *save = NULL, *w;
+
+		if (!s)
+			die("out of memory");
+		for (w = strtok_r(s, ",", &save); w;
+		     w = strtok_r(NULL, ",", &save)) {
+			if (n == max)
+				die("trace: --events: too many names");
+			if (trace_group_of(w) < 0)
+				die("trace: --events: unknown event '%s' (see '%s trace --help')",
+				    w, progname);
+			out[n++] = w;
+		}
+	}
+	return n;
+}
+
+static json_t *protect_self(void)
+{
+	int lock = mlockall(MCL_CURRENT | MCL_FUTURE) ? -errno : 0;
+	int adj = write_file("/proc/self/oom_score_adj", "-1000", 5);
+	json_t *o = json_object();
+
+	/* the tracer must outlive the OOM it watches; a sandbox may refuse */
+	json_object_set_new(o, "mlockall",
+			    json_string(lock ? strerror(-lock) : "ok"));
+	json_object_set_new(o, "oom_score_adj_-1000",
+			    json_string(adj ? strerror(-adj) : "ok"));
+	return o;
+}
+
+static void report_loss(struct trace_session *s, uint64_t *seen)
+{
+	uint64_t lost = trace_lost(s);
+
+	if (lost <= *seen)
+		return;
+	warnx_("trace: %llu events lost so far (ring buffer full); raise --buffer-kb",
+	       (unsigned long long)lost);
+	*seen = lost;
+}
+
+static int run(struct trace_session *s, int64_t duration, bool quiet)
+{
+	int64_t start = now_ns(), next = start + NSEC_PER_SEC, now, wait;
+	uint64_t lost_seen = 0;
+	char line[256];
+	long n;
+
+	for (;;) {
+		n = trace_poll(s);
+		if (n < 0) {
+			warnx_("trace: reading the buffers: %s",
+			       strerror((int)-n));
+			return EXIT_INFRA;
+		}
+		now = now_ns();
+		if (now >= next) {
+			report_loss(s, &lost_seen);
+			if (!quiet) {
+				trace_progress(s, line, sizeof(line));
+				fprintf(stderr, "%s\n", line);
+			}
+			next += NSEC_PER_SEC;
+		}
+		if (stop || (duration && now - start >= duration))
+			return 0;
+		wait = POLL_NS;
+		if (duration && start + duration - now < wait)
+			wait = start + duration - now;
+		if (next - now < wait)
+			wait = next - now;
+		trace_wait(s, wait);
+	}
+}
+
+int cmd_trace(int argc, char **argv)
+{
+	static const struct cmd_usage u = {
+		.synopsis =
+			"[--events LIST] [--duration TIME] [--out DIR] [--buffer-kb N]\n"
+			"               [--count SYSTEM:EVENT]... [--filter EVENT=EXPR]... [--quiet]",
+		.summary =
+			"Trace direct reclaim, kswapd, compaction, external fragmentation and\n"
+			"OOM events in a private tracefs instance (trace_clock mono) for\n"
+			"--duration or until SIGINT, and write latency histograms and counts\n"
+			"to DIR/trace/*.json. Fields are read from each event's format, so\n"
+			"any kernel works; events it lacks are recorded as missing.\n\n"
+			"Event groups for --events (comma-separated; an event name selects\n"
+			"its group; default all): direct_reclaim, kswapd, wakeup_kswapd,\n"
+			"compaction, extfrag, reclaim_retry, oom_victims.",
+	};
+	struct opt_list events = { 0 }, counts = { 0 }, filters = { 0 };
+	const char *ev[OPT_LIST_MAX * 8];
+	const char *out = NULL;
+	int64_t duration = 0;
+	int buffer_kb = INT_MIN; /* not given */
+	bool quiet = false, usage;
+	const struct opt opts[] = {
+		OPT_STRLIST('e', "events", &events, "LIST",
+			    "event groups or events to trace (default all)"),
+		OPT_DUR('d', "duration", &duration,
+			"stop after this long (default: until SIGINT)"),
+		OPT_STR('o', "out", &out, "DIR",
+			"results directory (default results/trace/<kernel>/<UTC>)"),
+		OPT_INTEGER(0, "buffer-kb", &buffer_kb, "N",
+			    "ring buffer per CPU in KiB (default 4096)"),
+		OPT_STRLIST(0, "count", &counts, "SYSTEM:EVENT",
+			    "also count this event (repeatable)"),
+		OPT_STRLIST(
+			0, "filter", &filters, "EVENT=EXPR",
+			"kernel-side filter for a traced event (repeatable)"),
+		OPT_BOOLEAN('q', "quiet", &quiet, "no progress lines"),
+		OPT_TABLE_END,
+	};
+	struct trace_cfg cfg = { 0 };
+	struct mm_env env = { "/proc", "/sys" };
+	struct trace_session *s;
+	struct sigaction sa;
+	char defdir[512], err[512];
+	json_t *extra, *meta;
+	int i = opt_parse(argc, argv, "trace", &u, opts), ret;
+
+	if (i < argc)
+		die("trace: unexpected argument '%s'", argv[i]);
+	/*
+	 * jansson seeds its hashes from /dev/urandom, which blocks until
+	 * the kernel's CRNG is ready: seconds in a freshly booted guest.
+	 */
+	json_object_seed((size_t)now_ns() | 1);
+	if (buffer_kb != INT_MIN && (buffer_kb < 1 || buffer_kb > (1 << 20)))
+		die("trace: --buffer-kb: must be 1 to 1048576");
+	cfg.nevents = split_events(&events, ev, (int)ARRAY_SIZE(ev));
+	cfg.events = ev;
+	cfg.counts = counts.v;
+	cfg.ncounts = counts.n;
+	cfg.filters = filters.v;
+	cfg.nfilters = filters.n;
+	cfg.buffer_kb = buffer_kb == INT_MIN ? 0 : (unsigned int)buffer_kb;
+	if (!out) {
+		results_default_dir(defdir, sizeof(defdir), "trace", &env);
+		out = defdir;
+	}
+	check_out_dir(out);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal; /* no SA_RESTART: sleeps end at once */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	extra = json_object();
+	json_object_set_new(extra, "self_protection", protect_self());
+
+	s = trace_start(&cfg, err, sizeof(err), &usage);
+	if (!s) {
+		json_decref(extra);
+		die("trace: %s", err);
+	}
+	if (!quiet)
+		fprintf(stderr, "%s: trace: recording in %s\n", progname,
+			trace_instance_path(s));
+	ret = run(s, duration, quiet);
+	if (trace_stop(s))
+		ret = ret ? ret : EXIT_INFRA;
+
+	meta = meta_system(&env);
+	json_object_set(extra, "kernel", json_object_get(meta, "kernel"));
+	json_decref(meta);
+	json_object_set_new(extra, "command", meta_argv(argc, argv));
+	json_object_set_new(extra, "duration_asked_s",
+			    duration ?
+				    json_real((double)duration / NSEC_PER_SEC) :
+				    json_null());
+	json_object_set_new(extra, "stopped_by",
+			    json_string(stop ? "signal" : "duration"));
+	if (trace_lost(s))
+		warnx_("trace: %llu events lost in all (ring buffer full; see trace/session.json); raise --buffer-kb",
+		       (unsigned long long)trace_lost(s));
+	if (trace_write_results(s, out, extra)) {
+		warnx_("trace: %s/trace: cannot write results", out);
+		ret = EXIT_USAGE;
+	} else if (!quiet) {
+		printf("results: %s/trace\n", out);
+	}
+	json_decref(extra);
+	trace_free(s);
+	return ret;
+}

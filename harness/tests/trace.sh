@@ -1,0 +1,154 @@
+#!/bin/bash
+# mmrepro trace: its errors, a 2-second run on this host (no reclaim
+# here: never exhaust the host's memory), SIGINT/SIGTERM clean-up, and
+# a guest on Debian 6.12 where stress-ng drives direct reclaim.
+# TRACE_SKIP_GUEST=1 leaves the guest out.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. harness/tests/tap.sh
+M=build/mmrepro
+TR=/sys/kernel/tracing
+T=$(mktemp -d /tmp/mmrepro-trace.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+
+# one-line error with exit 2: expect_usage NAME ARGS...
+expect_usage() {
+	local name=$1 rc lines
+	shift
+	"$M" "$@" >"$T/out" 2>"$T/err"
+	rc=$?
+	lines=$(wc -l <"$T/err")
+	if [ "$rc" -eq 2 ] && [ "$lines" -eq 1 ] && grep -q '^mmrepro: trace: ' "$T/err" &&
+		[ ! -s "$T/out" ]; then
+		ok "$name"
+	else
+		not_ok "$name" "rc=$rc lines=$lines: $(head -c 200 "$T/err")"
+	fi
+}
+
+# no instance of ours is left: gone PID
+gone() {
+	[ ! -e "$TR/instances/mmrepro-$1" ]
+}
+
+"$M" trace --help >"$T/help" 2>&1
+check "--help exits 0" [ $? -eq 0 ]
+check "--help lists the groups" grep -q 'direct_reclaim, kswapd, wakeup_kswapd' "$T/help"
+expect_usage "unknown event: exit 2" trace --events direct_reclaim,bogus --out "$T/u1"
+expect_usage "bad duration: exit 2" trace --duration 2fortnights --out "$T/u2"
+expect_usage "unwritable --out: exit 2" trace --duration 1s --out /proc/mmrepro-trace
+expect_usage "--buffer-kb 0: exit 2" trace --buffer-kb 0 --out "$T/u3"
+expect_usage "--count without a system: exit 2" trace --count mm_page_alloc --out "$T/u4"
+expect_usage "--count of an absent event: exit 2" trace --count kmem:no_such_event --out "$T/u5"
+expect_usage "--filter the kernel rejects: exit 2" trace --duration 1s \
+	--filter 'mm_vmscan_wakeup_kswapd=nosuchfield == 1' --out "$T/u6"
+expect_usage "unexpected argument: exit 2" trace stray --out "$T/u7"
+check "no instance left by the failed starts" \
+	bash -c "! ls $TR/instances | grep -q '^mmrepro-'"
+
+if [ ! -r "$TR/events/header_page" ]; then
+	not_ok "tracefs at $TR" "not mounted or not readable here"
+	tap_end
+	exit
+fi
+
+# --- 2 seconds on this host, with some allocation but no reclaim ---
+E=$T/e2e
+"$M" trace --duration 2s --out "$E" --count kmem:mm_page_alloc \
+	--filter 'kmem:mm_page_alloc=order == 0' >"$T/stdout" 2>"$T/stderr" &
+pid=$!
+# set up once it says where it records
+for _ in $(seq 100); do grep -q 'recording in' "$T/stderr" && break; sleep 0.05; done
+I=$TR/instances/mmrepro-$pid
+check "a private instance mmrepro-PID while running" test -d "$I"
+check "its trace_clock is mono" grep -q '\[mono\]' "$I/trace_clock"
+check "only the asked events are enabled" \
+	bash -c "[ \$(grep -c . '$I/set_event') -eq 11 ] && ! grep -q sched '$I/set_event'"
+check "the top instance is left alone" bash -c "! grep -q mm_vmscan $TR/set_event"
+check "the filter is set in the kernel" grep -q 'order == 0' "$I/events/kmem/mm_page_alloc/filter"
+head -c 64M /dev/zero | sort >/dev/null # page cache and anon churn, no reclaim
+wait $pid
+check "trace exits 0" [ $? -eq 0 ]
+check "the instance is gone afterwards" gone "$pid"
+for g in direct_reclaim kswapd wakeup_kswapd compaction extfrag reclaim_retry \
+	oom_victims counts session summary; do
+	check "trace/$g.json written" jq -e . "$E/trace/$g.json"
+done
+check "lost-event fields present, per CPU too" \
+	jq -e '.lost | has("lost_events") and has("missed_in_pages") and
+		(.per_cpu | length > 0) and
+		(.per_cpu | to_entries | all(.value | has("overrun") and
+			has("dropped_events") and has("commit_overrun")))' "$E/trace/session.json"
+check "summary.json has lost_events and the instance" \
+	jq -e ".trace.lost_events >= 0 and .trace.instance == \"mmrepro-$pid\"" "$E/trace/summary.json"
+check "every event present on this kernel" \
+	jq -e '.events | to_entries | all(.value.present)' "$E/trace/session.json"
+check "page allocations were counted (events flow)" \
+	jq -e '.events["kmem:mm_page_alloc"].count > 0' "$E/trace/counts.json"
+check "events read match the kernel's read counters" \
+	jq -e '.events_read == ([.lost.per_cpu[].read_events] | add)' "$E/trace/session.json"
+check "no loss at this rate" jq -e '.lost.lost_events == 0' "$E/trace/session.json"
+check "about 2 s" jq -e '.duration_s > 1.9 and .duration_s < 2.5' "$E/trace/session.json"
+check "progress lines on stderr, one a second" \
+	bash -c "[ \$(grep -c '^trace: ' '$T/stderr') -ge 1 ]"
+check "direct reclaim summary present with count 0 here" \
+	jq -e '.trace.direct_reclaim.count == 0' "$E/trace/summary.json"
+check "gfp bits read from the format" \
+	jq -e '.gfp_bits.movable > 0 and .gfp_bits.reclaimable > 0' "$E/trace/direct_reclaim.json"
+expect_usage "an existing trace is not overwritten" trace --duration 1s --out "$E"
+
+# --- SIGINT and SIGTERM end it cleanly, with results ---
+for sig in INT TERM; do
+	"$M" trace -q --events kswapd --out "$T/sig$sig" 2>"$T/sig.err" &
+	pid=$!
+	for _ in $(seq 50); do [ -e "$TR/instances/mmrepro-$pid" ] && break; sleep 0.05; done
+	sleep 0.5
+	kill -"$sig" $pid
+	wait $pid
+	check "SIG$sig: exit 0" [ $? -eq 0 ]
+	check "SIG$sig: instance removed" gone "$pid"
+	check "SIG$sig: results written, stopped_by signal" \
+		jq -e '.stopped_by == "signal"' "$T/sig$sig/trace/session.json"
+	check "SIG$sig: only kswapd.json for --events kswapd" \
+		bash -c "[ -f '$T/sig$sig/trace/kswapd.json' ] && [ ! -f '$T/sig$sig/trace/direct_reclaim.json' ]"
+done
+
+# --- a guest under memory pressure: direct reclaim is recorded ---
+if [ "${TRACE_SKIP_GUEST:-0}" = 1 ]; then
+	echo "ok $((tap_n + 1)) guest direct reclaim # SKIP TRACE_SKIP_GUEST=1"
+	tap_n=$((tap_n + 1))
+	tap_end
+	exit
+fi
+read -r _ _ _ deb < <(ci/kernels.sh 6.12)
+G=$T/guest
+start=$(date +%s)
+# shellcheck disable=SC2016 # expanded in the guest
+"$M" vm -q --deb "$deb" --mem 1G --out "$G" -- sh -c '
+	build/mmrepro trace -q --out "$MMREPRO_OUT" 2>"$MMREPRO_OUT/trace.err" &
+	p=$!
+	while ! ls /sys/kernel/tracing/instances | grep -q "^mmrepro-$p\$"; do sleep 0.2; done
+	stress-ng --vm 2 --vm-bytes 110% --timeout 18s >"$MMREPRO_OUT/stress.log" 2>&1
+	kill -INT $p
+	wait $p
+	echo "trace-exit=$?"
+	ls /sys/kernel/tracing/instances >"$MMREPRO_OUT/instances-after"' 2>"$T/guest.err"
+rc=$?
+took=$(($(date +%s) - start))
+check "guest 6.12: boots and runs (rc $rc, ${took}s)" [ "$rc" -eq 0 ]
+check "guest: trace exits 0 under OOM" grep -q 'trace-exit=0' "$G/output.log"
+check "guest: instance removed" bash -c "! grep -q mmrepro '$G/instances-after'"
+check "guest: direct reclaim recorded (count > 0)" \
+	jq -e '.latency.count > 0' "$G/trace/direct_reclaim.json"
+check "guest: p50 <= p99 <= max" \
+	jq -e '.latency | .p50_us <= .p99_us and .p99_us <= .max_us' "$G/trace/direct_reclaim.json"
+check "guest: histogram counts add up to the count" \
+	jq -e '.latency | ([.hist_log2_us[].count] | add) == .count' "$G/trace/direct_reclaim.json"
+check "guest: stalls split by migratetype add up" \
+	jq -e '([.by_migratetype[].count] | add) == .latency.count' "$G/trace/direct_reclaim.json"
+check "guest: the stalling tasks are named" \
+	jq -e '.tasks | length > 0 and all(.comm != null)' "$G/trace/direct_reclaim.json"
+check "guest: OOM victims seen with pid and comm" \
+	jq -e '.count > 0 and (.victims | all(.pid > 0 and .comm != null))' "$G/trace/oom_victims.json"
+check "guest: lost events reported" jq -e '.lost.lost_events >= 0' "$G/trace/session.json"
+tap_end
