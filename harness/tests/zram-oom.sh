@@ -1,0 +1,66 @@
+#!/bin/bash
+# configs/zram-oom.ini in a Debian 6.12 guest, shortened with --set (512M,
+# no scratch disk, no file churn): the hogs fill memory until the OOM
+# killer kills one, the figures for time-to-OOM are all there, and the
+# zram swap is torn down.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. harness/tests/tap.sh
+M=build/mmrepro
+T=$(mktemp -d /tmp/mmrepro-zram.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+read -r _ _ _ deb < <(ci/kernels.sh 6.12)
+R=$T/r
+
+# ZRAM_OOM_RUN=DIR checks an earlier run instead (e.g. one without an
+# OOM kill, to see the assertions fail)
+if [ -n "${ZRAM_OOM_RUN:-}" ]; then
+	R=$ZRAM_OOM_RUN
+	rc=$(sed -n '1s/^reproduced:.*/1/p; 1s/^not-reproduced:.*/0/p' "$R/verdict" 2>/dev/null)
+	rc=${rc:-2}
+else
+	"$M" run zram-oom --deb "$deb" -q --out "$R" \
+		--set scenario.mem=512M --set scenario.disk= --set scenario.timeout=150s \
+		--set phase.layout.cmd=true --set 'phase.churn.cmd=echo phase=warm' \
+		>"$T/out" 2>&1
+	rc=$?
+fi
+check "the run ended with a verdict (exit 0 or 1)" [ $rc -eq 0 -o $rc -eq 1 ]
+check "the verdict is not an error" grep -Eq '^(reproduced|not-reproduced): ' "$R/verdict"
+
+# a column of a samples/*.csv by name: "t value" lines
+col() {
+	awk -F, -v c="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i; next }
+		k { print $1, $k }' "$R/samples/$1.csv"
+}
+fill_start=$(jq '.phases[] | select(.name == "fill") | .start_s' "$R/meta.json" 2>/dev/null)
+fill_start=${fill_start:-1e9}
+# the first sample after the fill started where the counter rose
+t_oom=$(col vmstat oom_kill | awk -v s="$fill_start" \
+	'$1 < s { b = $2; next } $2 > b { print $1; exit }')
+check "vmstat oom_kill rose during the fill" [ -n "$t_oom" ]
+pids=$(sed -n 's/.*phase=start .*pids=\([0-9,]*\).*/\1/p' "$R/phases/fill.log" 2>/dev/null)
+victim=$(sed -n 's/.*Out of memory: Killed process \([0-9]*\) (anon_fill).*/\1/p' \
+	"$R/dmesg.txt" 2>/dev/null | head -1)
+is_hog() { [ -n "$victim" ] && case ",$pids," in *",$victim,"*) true ;; *) false ;; esac; }
+check "dmesg: Killed process, one of the anon_fill hogs" is_hog
+check "the supervisor saw that hog die of SIGKILL" \
+	grep -q "phase=killed t=[0-9.]* pid=$victim signal=9 " "$R/phases/fill.log"
+check "meta.json: the fill phase ended with status 137" \
+	jq -e '.phases[] | select(.name == "fill") | .status == 137' "$R/meta.json"
+# memory full: MemAvailable at or below the zones' high watermarks (kB)
+high=$(awk '/^ +high / { s += $2 } END { print s * 4 }' "$R/snapshots/start/zoneinfo" 2>/dev/null)
+t_full=$(col meminfo MemAvailable | awk -v s="$fill_start" -v h="${high:-0}" \
+	'$1 >= s && $2 <= h { print $1; exit }')
+check "memory full came before the OOM kill" \
+	awk -v a="$t_full" -v b="$t_oom" 'BEGIN { exit !(a != "" && b != "" && a < b) }'
+echo "# memory full at ${t_full:-?} s, first OOM kill seen at ${t_oom:-?} s"
+# counters: last minus first; zram: the largest orig_data_size of any device
+delta() { col "$1" "$2" | awk 'NR == 1 { a = $2 } { b = $2 } END { print b - a + 0 }'; }
+zram_max=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i ~ /^zram[0-9]+_orig_data_size$/) k[i]; next }
+	{ for (i in k) if ($i > m) m = $i } END { print m + 0 }' "$R/samples/zram.csv" 2>/dev/null)
+check "pages were swapped out (pswpout rose)" [ "$(delta vmstat pswpout)" -gt 0 ]
+check "and stored in zram (orig_data_size > 0)" [ "${zram_max:-0}" -gt 0 ]
+check "teardown: swapoff of the zram device" grep -q '^teardown: swapoff /dev/zram[0-9]' "$R/output.log"
+check "teardown: zram reset and removed" grep -q '^teardown: zram[0-9]* reset and removed' "$R/output.log"
+tap_end
