@@ -471,6 +471,7 @@ int run_here(struct scenario *sc, const char *out, bool quiet,
 {
 	struct run *r = calloc(1, sizeof(*r));
 	struct sthread st = { 0 };
+	struct run_trace *rt = NULL;
 	pthread_t tid;
 	char err[600], path[4200];
 	bool sampling = false;
@@ -514,7 +515,17 @@ int run_here(struct scenario *sc, const char *out, bool quiet,
 			usleep(10000);
 		if (sampling && st.first) {
 			r->t0 = st.first;
-			run_phases(r);
+			if (scenario_traced(sc)) {
+				rt = run_trace_start(sc, &r->j, r->t0, err,
+						     sizeof(err));
+				if (!rt)
+					set_error(r, "trace: %s", err);
+				else
+					say(r, "tracing in instance %s",
+					    run_trace_instance(rt));
+			}
+			if (!scenario_traced(sc) || rt)
+				run_phases(r);
 		}
 	}
 	if (sampling) {
@@ -523,6 +534,9 @@ int run_here(struct scenario *sc, const char *out, bool quiet,
 		if (st.ret)
 			set_error(r, "the sampler failed (%d)", st.ret);
 	}
+	/* after the sampler, which writes summary.json first */
+	if (rt && run_trace_finish(rt, out, err, sizeof(err)))
+		set_error(r, "%s", err);
 	failed_undo = journal_teardown(&r->j, stderr);
 	if (failed_undo)
 		set_error(r, "teardown could not undo %d change(s)",

@@ -35,6 +35,15 @@ struct journal;
 int swap_setup(struct journal *j, const struct scenario *sc,
 	       struct run_result *res, char *err, size_t elen);
 
+/* run-trace.c: [trace] during a run; NULL with err if it cannot start */
+struct run_trace;
+struct run_trace *run_trace_start(const struct scenario *sc, struct journal *j,
+				  int64_t t0, char *err, size_t elen);
+const char *run_trace_instance(const struct run_trace *rt);
+/* Stops it, writes OUT/trace/ and summary.json's "trace"; -1 with err */
+int run_trace_finish(struct run_trace *rt, const char *out, char *err,
+		     size_t elen);
+
 /* verdict.c: metrics and verdict from DIR/derived.csv and phases */
 int evaluate(const struct scenario *sc, const char *dir,
 	     struct run_result *res);

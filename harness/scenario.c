@@ -417,6 +417,55 @@ static int h_verdict(struct pstate *ps, const char *k, const char *v)
 	return fail(ps, "unknown key '%s' in [verdict]", k);
 }
 
+static int h_trace(struct pstate *ps, const char *k, const char *v)
+{
+	struct scenario *sc = ps->sc;
+	char *end;
+	long n;
+	bool on;
+
+	sc->trace_keys = true;
+	if (!strcmp(k, "enable")) {
+		if (!boolean(ps, &on, v, k))
+			return 0;
+		sc->trace_enable = on;
+		return 1;
+	}
+	if (!strcmp(k, "events"))
+		return copy(ps, sc->trace_events, sizeof(sc->trace_events), v,
+			    k);
+	if (!strcmp(k, "buffer_kb")) {
+		n = strtol(v, &end, 10);
+		if (*end || !*v || n < 1 || n > (1 << 20))
+			return fail(
+				ps,
+				"buffer_kb: expected 1 to 1048576, not '%s'",
+				v);
+		sc->trace_buffer_kb = (int)n;
+		return 1;
+	}
+	if (!strcmp(k, "count")) {
+		if (!strchr(v, ':'))
+			return fail(ps,
+				    "count: expected SYSTEM:EVENT, not '%s'",
+				    v);
+		if (sc->ntrace_counts == SC_MAX_TRACE)
+			return fail(ps, "count: at most %d", SC_MAX_TRACE);
+		return copy(ps, sc->trace_count[sc->ntrace_counts++],
+			    sizeof(sc->trace_count[0]), v, k);
+	}
+	if (!strcmp(k, "filter")) {
+		if (!strchr(v, '='))
+			return fail(ps, "filter: expected EVENT=EXPR, not '%s'",
+				    v);
+		if (sc->ntrace_filters == SC_MAX_TRACE)
+			return fail(ps, "filter: at most %d", SC_MAX_TRACE);
+		return copy(ps, sc->trace_filter[sc->ntrace_filters++],
+			    sizeof(sc->trace_filter[0]), v, k);
+	}
+	return fail(ps, "unknown key '%s' in [trace]", k);
+}
+
 static int handler(void *user, const char *section, const char *k,
 		   const char *v)
 {
@@ -440,6 +489,8 @@ static int handler(void *user, const char *section, const char *k,
 		return h_metric(ps, section + 7, k, v);
 	if (!strcmp(section, "verdict"))
 		return h_verdict(ps, k, v);
+	if (!strcmp(section, "trace"))
+		return h_trace(ps, k, v);
 	fail(ps, "unknown section [%s]", section);
 	ps->err_line = ps->section_line;
 	return 0;
@@ -469,6 +520,7 @@ static void defaults(struct scenario *sc)
 	sc->cpus = 2;
 	sc->interval_ns = NSEC_PER_SEC;
 	sc->timeout_ns = 1800 * NSEC_PER_SEC;
+	sc->trace_enable = -1;
 }
 
 int scenario_load(struct scenario *sc, const char *path, char *err, size_t elen)

@@ -17,6 +17,7 @@
 #define SC_MAX_METRICS 24
 #define SC_MAX_WHEN 8
 #define SC_STR 512
+#define SC_MAX_TRACE 8
 
 enum sc_ready { READY_START, READY_EXIT, READY_LINE, READY_DELAY };
 enum sc_end { END_EXIT, END_DURATION, END_RUN };
@@ -100,7 +101,22 @@ struct scenario {
 	bool has_from, has_to, has_mean;
 	struct sc_when from, to, mean;
 	char min_delay[64]; /* a duration, may hold {vars} */
+
+	/* [trace]: the tracer during the run (see scenario_traced()) */
+	bool trace_keys; /* any key in [trace] */
+	int trace_enable; /* enable = yes/no; -1: not given */
+	char trace_events[SC_STR]; /* groups or events, comma-separated */
+	int trace_buffer_kb; /* 0: the tracer's default */
+	int ntrace_counts, ntrace_filters;
+	char trace_count[SC_MAX_TRACE][96]; /* SYSTEM:EVENT */
+	char trace_filter[SC_MAX_TRACE][SC_STR]; /* EVENT=EXPR */
 };
+
+/* The run traces: a [trace] section without enable = no */
+static inline bool scenario_traced(const struct scenario *sc)
+{
+	return sc->trace_enable >= 0 ? sc->trace_enable : sc->trace_keys;
+}
 
 /* 0, or -1 with "FILE:LINE: why" in err */
 int scenario_load(struct scenario *sc, const char *path, char *err,

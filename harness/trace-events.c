@@ -19,6 +19,81 @@ static int order_slot(long long order)
 	return order >= 0 && order < TRACE_ORDERS ? (int)order : TRACE_ORDERS;
 }
 
+/* ---- the direct reclaim timeline ---- */
+
+void trace_timeline_set(struct trace_state *st, uint64_t t0, uint64_t step)
+{
+	st->tl_t0 = t0;
+	st->tl_step = step;
+}
+
+static struct trace_tl_bin *tl_bin(struct trace_state *st, uint64_t ts)
+{
+	size_t k, n;
+
+	if (!st->tl_step || ts < st->tl_t0)
+		return NULL;
+	k = (size_t)((ts - st->tl_t0) / st->tl_step);
+	if (k >= st->captl) {
+		n = k + 1 > st->captl * 2 ? k + 1 : st->captl * 2;
+		st->tl = realloc(st->tl, n * sizeof(*st->tl));
+		if (!st->tl)
+			die("out of memory");
+		memset(st->tl + st->captl, 0,
+		       (n - st->captl) * sizeof(*st->tl));
+		st->captl = n;
+	}
+	if (k >= st->ntl)
+		st->ntl = k + 1;
+	return &st->tl[k];
+}
+
+/* Spreads [a, b) over the bins it overlaps: stall time, or "some" time */
+static void tl_spread(struct trace_state *st, uint64_t a, uint64_t b, bool some)
+{
+	struct trace_tl_bin *bin;
+	uint64_t edge, part;
+
+	if (!st->tl_step)
+		return;
+	if (a < st->tl_t0)
+		a = st->tl_t0;
+	while (a < b) {
+		bin = tl_bin(st, a);
+		edge = st->tl_t0 +
+		       ((a - st->tl_t0) / st->tl_step + 1) * st->tl_step;
+		part = (b < edge ? b : edge) - a;
+		if (some)
+			bin->some_ns += part;
+		else
+			bin->stall_ns += part;
+		a += part;
+	}
+}
+
+static void tl_end(struct trace_state *st, uint64_t begin, uint64_t end)
+{
+	struct trace_tl_bin *bin;
+
+	tl_spread(st, begin, end, false);
+	bin = tl_bin(st, end);
+	if (!bin)
+		return;
+	bin->n++;
+	if (end - begin > bin->max_ns)
+		bin->max_ns = end - begin;
+}
+
+void trace_timeline_open(struct trace_state *st, uint64_t a, uint64_t b)
+{
+	tl_spread(st, a, b, false);
+}
+
+void trace_timeline_some(struct trace_state *st, uint64_t a, uint64_t b)
+{
+	tl_spread(st, a, b, true);
+}
+
 /* ---- vmscan:mm_vmscan_direct_reclaim_begin/end ---- */
 
 enum { DRB_ORDER, DRB_GFP };
@@ -51,6 +126,8 @@ static void dr_begin(struct trace_state *st, const struct trace_bound *b,
 	/* no nesting in the kernel (PF_MEMALLOC): the end was lost */
 	if (t->in_dr)
 		st->dr_nested++;
+	else if (!st->dr_active++)
+		st->dr_some_since = r->ts;
 	t->in_dr = true;
 	t->dr_begin = r->ts;
 	t->dr_order = (int)trace_field_s(b, DRB_ORDER, r);
@@ -71,6 +148,9 @@ static void dr_end(struct trace_state *st, const struct trace_bound *b,
 	}
 	d = r->ts - t->dr_begin;
 	t->in_dr = false;
+	tl_end(st, t->dr_begin, r->ts);
+	if (st->dr_active > 0 && !--st->dr_active)
+		tl_spread(st, st->dr_some_since, r->ts, true);
 	durset_add(&st->dr, d);
 	durset_add(&st->dr_order[order_slot(t->dr_order)], d);
 	if (t->dr_mt >= 0)

@@ -5,6 +5,7 @@
  * s for totals; every group says which of its events were missing and
  * why, so that "0 stalls" and "could not see stalls" never look alike.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -541,4 +542,37 @@ json_t *trace_state_summary(struct trace_state *st)
 		json_object_set_new(o, "oom_victims",
 				    json_integer((json_int_t)st->nvictims));
 	return o;
+}
+
+int trace_timeline_csv(const struct trace_state *st, const char *path)
+{
+	double step = (double)st->tl_step;
+	size_t k, n = st->ntl;
+	FILE *f;
+	int ret;
+
+	if (!st->tl_step)
+		return 0;
+	/* quiet bins up to the end of the trace are rows too */
+	if (st->t1 > st->tl_t0 && (st->t1 - st->tl_t0) / st->tl_step > n)
+		n = (size_t)((st->t1 - st->tl_t0) / st->tl_step);
+	f = fopen(path, "we");
+	if (!f)
+		return -errno;
+	fputs("t,trace.dr_some_pct,trace.dr_stall_s_per_s,trace.dr_max_ms,trace.dr_per_s\n",
+	      f);
+	for (k = 0; k < n; k++) {
+		static const struct trace_tl_bin zero;
+		const struct trace_tl_bin *b = k < st->ntl ? &st->tl[k] : &zero;
+
+		fprintf(f, "%.3f,%.2f,%.4f,%.3f,%.1f\n",
+			(double)(k + 1) * step / NSEC_PER_SEC,
+			100.0 * (double)b->some_ns / step,
+			(double)b->stall_ns / step, (double)b->max_ns / 1e6,
+			(double)b->n * NSEC_PER_SEC / step);
+	}
+	ret = ferror(f) ? -EIO : 0;
+	if (fclose(f) && !ret)
+		ret = -errno;
+	return ret;
 }

@@ -373,6 +373,12 @@ void trace_state_end(struct trace_state *st, uint64_t t1)
 	int i;
 
 	st->t1 = t1;
+	/* still in direct reclaim: the timeline counts it up to here */
+	for (i = 0; i < (int)st->ntasks; i++)
+		if (st->tasks[i].in_dr && t1 > st->tasks[i].dr_begin)
+			trace_timeline_open(st, st->tasks[i].dr_begin, t1);
+	if (st->dr_active > 0 && t1 > st->dr_some_since)
+		trace_timeline_some(st, st->dr_some_since, t1);
 	for (i = 0; i < st->nnodes; i++) {
 		struct trace_node *n = &st->nodes[i];
 
@@ -392,6 +398,7 @@ void trace_state_free(struct trace_state *st)
 	if (!st)
 		return;
 	durset_free(&st->dr);
+	free(st->tl);
 	for (i = 0; i < ARRAY_SIZE(st->dr_order); i++)
 		durset_free(&st->dr_order[i]);
 	for (i = 0; i < ARRAY_SIZE(st->dr_mt); i++)

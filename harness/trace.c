@@ -479,6 +479,10 @@ struct trace_session *trace_start(const struct trace_cfg *cfg, char *err,
 		goto out_free;
 	}
 	snprintf(s->dir, sizeof(s->dir), "%s", dir);
+	if (cfg->timeline_step_ns < 0 || cfg->timeline_t0_ns < 0) {
+		fail(err, errlen, usage, true, "timeline: negative time");
+		goto out_free;
+	}
 	if (add_events(s, cfg, err, errlen, usage) ||
 	    make_instance(s, err, errlen, usage) ||
 	    configure(s, err, errlen, usage) ||
@@ -486,6 +490,8 @@ struct trace_session *trace_start(const struct trace_cfg *cfg, char *err,
 		goto out_free;
 	s->t_start = now_ns();
 	trace_state_begin(s->st, (uint64_t)s->t_start);
+	trace_timeline_set(s->st, (uint64_t)cfg->timeline_t0_ns,
+			   (uint64_t)cfg->timeline_step_ns);
 	if (tracefs_trace_on(s->inst)) {
 		fail(err, errlen, usage, false, "tracing_on: %s",
 		     strerror(errno));
@@ -751,6 +757,11 @@ void trace_free(struct trace_session *s)
 	free(s);
 }
 
+struct trace_state *trace_session_state(struct trace_session *s)
+{
+	return s->st;
+}
+
 const char *trace_instance_name(const struct trace_session *s)
 {
 	return s->name;
@@ -960,6 +971,12 @@ int trace_write_results(struct trace_session *s, const char *dir, json_t *extra)
 		snprintf(name, sizeof(name), "%s.json", group);
 		ret = json_save(j, tdir, name);
 		json_decref(j);
+	}
+	if (!ret && s->st->tl_step && group_wanted(s->st, "direct_reclaim")) {
+		char path[4200];
+
+		pathf(path, sizeof(path), "%s/timeline.csv", tdir);
+		ret = trace_timeline_csv(s->st, path);
 	}
 	if (!ret) {
 		j = session_json(s, extra);

@@ -32,6 +32,12 @@ struct trace_cfg {
 	const char *const *filters;
 	int nfilters;
 	unsigned int buffer_kb; /* per CPU; 0: the default */
+	/*
+	 * A per-interval timeline of direct reclaim (trace/timeline.csv),
+	 * for the runner's verdict: bins of timeline_step_ns from
+	 * timeline_t0_ns (CLOCK_MONOTONIC); 0: none.
+	 */
+	int64_t timeline_t0_ns, timeline_step_ns;
 };
 
 struct trace_session;
@@ -255,6 +261,14 @@ struct trace_victim {
 	bool has_comm, has_rss, has_adj;
 };
 
+/* One interval of the direct reclaim timeline */
+struct trace_tl_bin {
+	uint64_t stall_ns; /* summed over tasks */
+	uint64_t some_ns; /* with at least one task in direct reclaim */
+	uint64_t max_ns; /* the longest stall that ended here */
+	uint64_t n; /* stalls that ended here */
+};
+
 struct trace_state {
 	struct tep_handle *tep;
 	struct trace_bound bound[48];
@@ -297,10 +311,30 @@ struct trace_state {
 	/* mark_victim */
 	struct trace_victim *victims;
 	size_t nvictims;
+	/* the timeline: bins of tl_step ns from tl_t0; tl_step 0: none */
+	uint64_t tl_t0, tl_step;
+	struct trace_tl_bin *tl;
+	size_t ntl, captl; /* bins used (up to the last touched), allocated */
+	int dr_active; /* tasks in direct reclaim now */
+	uint64_t dr_some_since; /* since when at least one is */
 	/* migratetype names in index order (/proc/pagetypeinfo), if known */
 	char mt_names[8][16];
 	int nmt_names;
 };
+
+/* Starts the direct reclaim timeline (before the first event) */
+void trace_timeline_set(struct trace_state *st, uint64_t t0, uint64_t step);
+/*
+ * Writes the timeline as CSV: t (end of the bin, s from t0), then
+ * trace.dr_some_pct, trace.dr_stall_s_per_s, trace.dr_max_ms and
+ * trace.dr_per_s, named as derived.csv names its series.
+ */
+int trace_timeline_csv(const struct trace_state *st, const char *path);
+/* Stall [a, b) still open at the end; "some" time [a, b) */
+void trace_timeline_open(struct trace_state *st, uint64_t a, uint64_t b);
+void trace_timeline_some(struct trace_state *st, uint64_t a, uint64_t b);
+/* trace.c: the session's state, for the timeline */
+struct trace_state *trace_session_state(struct trace_session *s);
 
 struct trace_task *trace_task_get(struct trace_state *st, int pid);
 struct trace_task *trace_task_find(struct trace_state *st, int pid);

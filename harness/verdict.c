@@ -85,6 +85,55 @@ static int table_col(const struct table *t, const char *name)
 	return -1;
 }
 
+/*
+ * The tracer's per-interval series (trace/timeline.csv, [trace]) join
+ * derived.csv's rows by time: each row takes the timeline interval that
+ * ends nearest to it, within one interval.
+ */
+static void table_join_trace(struct table *t, const char *dir)
+{
+	struct table tl;
+	char path[4200];
+	size_t row, k = 0;
+	int nc, c;
+	double step, *v;
+
+	pathf(path, sizeof(path), "%s/trace/timeline.csv", dir);
+	if (table_load(&tl, path))
+		return;
+	if (!tl.nrows || tl.ncols < 2) {
+		table_free(&tl);
+		return;
+	}
+	step = tl.v[0]; /* the first interval ends one step in */
+	nc = t->ncols + tl.ncols - 1;
+	v = malloc(t->nrows * (size_t)nc * sizeof(double) + 1);
+	t->names = realloc(t->names, (size_t)nc * sizeof(char *));
+	if (!v || !t->names)
+		die("out of memory");
+	for (c = 1; c < tl.ncols; c++)
+		t->names[t->ncols + c - 1] = strdup(tl.names[c]);
+	for (row = 0; row < t->nrows; row++) {
+		double ts = t->v[row * t->ncols];
+
+		memcpy(&v[row * nc], &t->v[row * t->ncols],
+		       (size_t)t->ncols * sizeof(double));
+		while (k + 1 < tl.nrows &&
+		       fabs(tl.v[(k + 1) * tl.ncols] - ts) <=
+			       fabs(tl.v[k * tl.ncols] - ts))
+			k++;
+		for (c = 1; c < tl.ncols; c++)
+			v[row * nc + t->ncols + c - 1] =
+				fabs(tl.v[k * tl.ncols] - ts) <= step ?
+					tl.v[k * tl.ncols + c] :
+					NAN;
+	}
+	free(t->v);
+	t->v = v;
+	t->ncols = nc;
+	table_free(&tl);
+}
+
 /* Sum of a zoneinfo watermark over every zone, in MiB */
 static double wmark_mib(const char *dir, const char *which)
 {
@@ -452,6 +501,7 @@ int evaluate(const struct scenario *sc, const char *dir, struct run_result *res)
 		json_decref(detail);
 		return -1;
 	}
+	table_join_trace(&t, dir);
 	if (phase_window(sc, res, sc->during, &w)) {
 		res->verdict = V_ERROR;
 		snprintf(res->reason, sizeof(res->reason),

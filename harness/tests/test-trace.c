@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <traceevent/event-parse.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -802,6 +803,54 @@ static void test_hist_json(void **state)
 	durset_free(&d);
 }
 
+/* The per-interval direct reclaim series that the runner's verdict reads */
+static void test_timeline(void **state)
+{
+	static const char *const want =
+		"t,trace.dr_some_pct,trace.dr_stall_s_per_s,trace.dr_max_ms,trace.dr_per_s\n"
+		"0.001,50.00,0.5000,0.000,0.0\n"
+		"0.002,100.00,1.0000,0.000,0.0\n"
+		"0.003,50.00,0.7000,2.000,2000.0\n"
+		"0.004,40.00,0.2000,0.200,1000.0\n"
+		"0.005,0.00,0.0000,0.000,0.0\n"
+		"0.006,100.00,1.0000,0.000,0.0\n"
+		"0.007,50.00,0.5000,0.000,0.0\n";
+	char path[] = "/tmp/test-trace-tl.XXXXXX";
+	int i, fd;
+
+	(void)state;
+	for (i = 0; i < nfix; i++) {
+		struct trace_state *st = load(fixdirs[i]);
+		char *got;
+
+		trace_state_begin(st, 0);
+		trace_timeline_set(st, 0, 1 * MS);
+		/* 0.5 -> 2.5 ms across three bins, 2.2 -> 2.4 inside it */
+		dr_pair(st, 100, 500 * US, 0, 0, 0);
+		dr_pair(st, 200, 2200 * US, 2400 * US, 0, 0);
+		feed(st, DRE, 2500 * US, 100, (uint64_t[]){ 1 }, NULL);
+		/* a lost end: the second begin does not count twice */
+		dr_pair(st, 400, 3200 * US, 0, 0, 0);
+		dr_pair(st, 400, 3400 * US, 3600 * US, 0, 0);
+		/* open at the end: counted up to it */
+		dr_pair(st, 300, 5 * MS, 0, 0, 0);
+		trace_state_end(st, 6500 * US);
+
+		fd = mkstemp(path);
+		assert_true(fd >= 0);
+		close(fd);
+		assert_int_equal(trace_timeline_csv(st, path), 0);
+		got = slurp("%s", path);
+		if (strcmp(got, want))
+			fail_msg("%s: timeline\n%s\nwant\n%s", fixdirs[i], got,
+				 want);
+		free(got);
+		unlink(path);
+		snprintf(path, sizeof(path), "/tmp/test-trace-tl.XXXXXX");
+		unload(st);
+	}
+}
+
 static void test_group_names(void **state)
 {
 	(void)state;
@@ -829,6 +878,7 @@ int main(void)
 		cmocka_unit_test(test_hist_buckets),
 		cmocka_unit_test(test_percentiles),
 		cmocka_unit_test(test_hist_json),
+		cmocka_unit_test(test_timeline),
 		cmocka_unit_test(test_group_names),
 	};
 

@@ -113,6 +113,84 @@ for sig in INT TERM; do
 		bash -c "[ -f '$T/sig$sig/trace/kswapd.json' ] && [ ! -f '$T/sig$sig/trace/direct_reclaim.json' ]"
 done
 
+# --- [trace] in mmrepro run --local: journal, RUN/trace, summary, verdict ---
+export MMREPRO_JOURNAL=$T/journal
+L=(--local --i-understand-this-stresses-the-host -q)
+cat >"$T/traced.ini" <<'EOF'
+[scenario]
+name = traced
+description = a quiet local run with the tracer on
+interval = 200ms
+timeout = 60s
+[vars]
+hold = 2
+[phase.wait]
+cmd = sleep {hold}
+ready = start
+end = exit
+[verdict]
+when = trace.dr_some_pct < 1
+for = 1s
+[trace]
+events = direct_reclaim,kswapd
+buffer_kb = 512
+EOF
+R=$T/run1
+"$M" run "$T/traced.ini" "${L[@]}" --out "$R" >"$T/run1.out" 2>"$T/run1.err"
+check "run [trace]: exit 1, judged on the trace series" [ $? -eq 1 ]
+check "run [trace]: the verdict names trace.dr_some_pct" \
+	grep -q '^reproduced: .*trace.dr_some_pct < 1' "$R/verdict"
+check "run [trace]: only the groups asked for" \
+	bash -c "[ -f '$R/trace/direct_reclaim.json' ] && [ -f '$R/trace/kswapd.json' ] &&
+		[ ! -f '$R/trace/compaction.json' ]"
+check "run [trace]: buffer_kb reached the tracer" \
+	jq -e '.buffer_kb_per_cpu == 512 and .stopped_by == "run"' "$R/trace/session.json"
+check "run [trace]: summary.json has the trace object with the rest" \
+	jq -e '(.trace.instance | test("^mmrepro-[0-9]+$")) and .trace.lost_events == 0 and
+		.trace.direct_reclaim.count == 0 and .verdict.verdict == "reproduced"' "$R/summary.json"
+rows=$(tail -n +2 "$R/trace/timeline.csv" | wc -l)
+check "run [trace]: a timeline row per 200 ms interval ($rows)" \
+	bash -c "head -1 '$R/trace/timeline.csv' | grep -q '^t,trace.dr_some_pct,' && [ $rows -ge 9 ] && [ $rows -le 14 ]"
+check "run [trace]: no instance left" bash -c "! ls $TR/instances | grep -q '^mmrepro-'"
+check "run [trace]: journal removed" [ ! -e "$MMREPRO_JOURNAL" ]
+"$M" run "$T/traced.ini" "${L[@]}" --set 'verdict.when=trace.dr_some_pct > 1' \
+	--out "$T/run1b" >/dev/null 2>&1
+check "run [trace]: trace.dr_some_pct > 1 does not hold here (exit 0)" [ $? -eq 0 ]
+
+"$M" run "$T/traced.ini" "${L[@]}" --set trace.enable=no \
+	--set 'verdict.when=meminfo.MemFree_MiB > 0' --out "$T/run2" >/dev/null 2>&1
+check "trace.enable=no: the run works (exit 1)" [ $? -eq 1 ]
+check "trace.enable=no: no trace/ and no trace object" \
+	bash -c "[ ! -e '$T/run2/trace' ] && jq -e 'has(\"trace\") | not' '$T/run2/summary.json'"
+"$M" run "$T/traced.ini" "${L[@]}" --set trace.enable=no --out "$T/run3" >/dev/null 2>&1
+check "trace.enable=no, verdict on trace.*: error (exit 2)" [ $? -eq 2 ]
+check "and the verdict says the series is missing" \
+	grep -q "no series 'trace.dr_some_pct'" "$T/run3/verdict"
+"$M" run "$T/traced.ini" "${L[@]}" --set trace.bogus=1 --out "$T/run4" >/dev/null 2>"$T/run4.err"
+rc=$?
+check "[trace] unknown key: exit 2 ($rc), one line" \
+	bash -c "[ $rc -eq 2 ] && [ \$(wc -l <'$T/run4.err') -eq 1 ] &&
+		grep -q \"unknown key 'bogus' in .trace.\" '$T/run4.err'"
+"$M" run "$T/traced.ini" "${L[@]}" --set trace.events=nonsense --out "$T/run5" >/dev/null 2>&1
+rc=$?
+check "[trace] events = nonsense: error verdict naming it ($rc)" \
+	bash -c "[ $rc -eq 2 ] && grep -q '^error: trace: .*nonsense' '$T/run5/verdict'"
+check "and no instance left" bash -c "! ls $TR/instances | grep -q '^mmrepro-'"
+
+# SIGKILL of the runner mid-run: the journal removes the instance next time
+"$M" run "$T/traced.ini" "${L[@]}" --set hold=30 --out "$T/k" >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 100); do [ -e "$TR/instances/mmrepro-$pid" ] && break; sleep 0.05; done
+check "SIGKILL: the instance is journaled" grep -q "^tracefs mmrepro-$pid\$" "$MMREPRO_JOURNAL"
+kill -KILL $pid
+wait $pid 2>/dev/null
+check "SIGKILL: the instance is left behind" test -d "$TR/instances/mmrepro-$pid"
+"$M" run "$T/traced.ini" "${L[@]}" --set hold=0 --set trace.enable=no \
+	--set 'verdict.when=meminfo.MemFree_MiB > 0' --out "$T/k2" >/dev/null 2>"$T/k2.err"
+check "next start: restores and removes it" \
+	bash -c "grep -q 'tracefs instance mmrepro-$pid removed' '$T/k2.err' && [ ! -e '$TR/instances/mmrepro-$pid' ]"
+unset MMREPRO_JOURNAL
+
 # --- a guest under memory pressure: direct reclaim is recorded ---
 if [ "${TRACE_SKIP_GUEST:-0}" = 1 ]; then
 	echo "ok $((tap_n + 1)) guest direct reclaim # SKIP TRACE_SKIP_GUEST=1"

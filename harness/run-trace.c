@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The tracer inside `mmrepro run': a scenario's [trace] section starts
+ * a session once the first sample is in, journals its tracefs instance
+ * (so that a runner killed mid-run has it removed at the next start), and
+ * reads it in a thread until the phases are over.  The results go to
+ * RUN/trace/, with the direct reclaim timeline that the verdict can
+ * join to derived.csv, and a "trace" object in summary.json.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "journal.h"
+#include "results.h"
+#include "runner.h"
+#include "trace.h"
+#include "util.h"
+
+#define RT_POLL_NS (100 * NSEC_PER_MSEC)
+
+struct run_trace {
+	struct trace_session *s;
+	pthread_t tid;
+	volatile sig_atomic_t stop;
+	long err; /* a failed read, -errno */
+	char *events; /* the split copy of [trace] events */
+	const char *ev[64];
+	const char *counts[SC_MAX_TRACE], *filters[SC_MAX_TRACE];
+};
+
+static void *reader(void *arg)
+{
+	struct run_trace *rt = arg;
+	long n;
+
+	while (!rt->stop) {
+		n = trace_wait(rt->s, RT_POLL_NS);
+		if (n < 0 && n != -EINTR && !rt->err)
+			rt->err = n;
+	}
+	return NULL;
+}
+
+struct run_trace *run_trace_start(const struct scenario *sc, struct journal *j,
+				  int64_t t0, char *err, size_t elen)
+{
+	struct run_trace *rt = calloc(1, sizeof(*rt));
+	struct trace_cfg cfg = { 0 };
+	char *save = NULL, *w, name[64];
+	bool usage;
+	int i;
+
+	if (!rt)
+		die("out of memory");
+	rt->events = strdup(sc->trace_events);
+	for (w = strtok_r(rt->events, ", ", &save);
+	     w && cfg.nevents < (int)ARRAY_SIZE(rt->ev);
+	     w = strtok_r(NULL, ", ", &save))
+		rt->ev[cfg.nevents++] = w;
+	for (i = 0; i < sc->ntrace_counts; i++)
+		rt->counts[i] = sc->trace_count[i];
+	for (i = 0; i < sc->ntrace_filters; i++)
+		rt->filters[i] = sc->trace_filter[i];
+	cfg.events = rt->ev;
+	cfg.counts = rt->counts;
+	cfg.ncounts = sc->ntrace_counts;
+	cfg.filters = rt->filters;
+	cfg.nfilters = sc->ntrace_filters;
+	cfg.buffer_kb = (unsigned int)sc->trace_buffer_kb;
+	cfg.timeline_t0_ns = t0;
+	cfg.timeline_step_ns = sc->interval_ns;
+	/* journaled before it exists, by the name the tracer picks first */
+	snprintf(name, sizeof(name), "mmrepro-%d", (int)getpid());
+	journal_add(j, "tracefs %s", name);
+	rt->s = trace_start(&cfg, err, elen, &usage);
+	if (!rt->s)
+		goto out_free;
+	if (strcmp(trace_instance_name(rt->s), name))
+		journal_add(j, "tracefs %s", trace_instance_name(rt->s));
+	if (pthread_create(&rt->tid, NULL, reader, rt)) {
+		snprintf(err, elen, "trace: cannot start its thread");
+		trace_stop(rt->s);
+		trace_free(rt->s);
+		goto out_free;
+	}
+	return rt;
+out_free:
+	free(rt->events);
+	free(rt);
+	return NULL;
+}
+
+const char *run_trace_instance(const struct run_trace *rt)
+{
+	return trace_instance_name(rt->s);
+}
+
+int run_trace_finish(struct run_trace *rt, const char *out, char *err,
+		     size_t elen)
+{
+	json_t *sum, *extra;
+	char path[4200];
+	int ret = 0;
+
+	rt->stop = 1;
+	pthread_join(rt->tid, NULL);
+	if (rt->err) {
+		snprintf(err, elen, "trace: reading the buffers: %s",
+			 strerror((int)-rt->err));
+		ret = -1;
+	}
+	if (trace_stop(rt->s) && !ret) {
+		snprintf(err, elen, "trace: the last read failed");
+		ret = -1;
+	}
+	extra = json_object();
+	json_object_set_new(extra, "stopped_by", json_string("run"));
+	if (trace_write_results(rt->s, out, extra) && !ret) {
+		snprintf(err, elen, "trace: cannot write %s/trace", out);
+		ret = -1;
+	}
+	json_decref(extra);
+	/* the sampler wrote summary.json already: add to it */
+	pathf(path, sizeof(path), "%s/summary.json", out);
+	sum = json_load_file(path, 0, NULL);
+	if (!sum)
+		sum = json_object();
+	json_object_set_new(sum, "trace", trace_summary_json(rt->s));
+	if (json_save(sum, out, "summary.json") && !ret) {
+		snprintf(err, elen, "trace: cannot write %s", path);
+		ret = -1;
+	}
+	json_decref(sum);
+	trace_free(rt->s);
+	free(rt->events);
+	free(rt);
+	return ret;
+}
