@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -231,6 +232,39 @@ static void ab_log(const char *dir, const char *fmt, ...)
 	fclose(f);
 }
 
+/*
+ * A kernel from ci/build-kernel.sh has a manifest.json beside its image
+ * (source version, patch and config hashes): copy it into the run's
+ * meta.json as "kernel_build", so that every run says what was built.
+ */
+static void add_manifest(const struct spec *sp, const char *run)
+{
+	char mpath[RD_PATH_MAX], meta[RD_PATH_MAX];
+	const char *slash;
+	json_t *man, *m;
+	json_error_t e;
+
+	if (!sp->kernel)
+		return;
+	slash = strrchr(sp->kernel, '/');
+	pathf(mpath, sizeof(mpath), "%.*s/manifest.json",
+	      slash ? (int)(slash - sp->kernel) : 1, slash ? sp->kernel : ".");
+	pathf(meta, sizeof(meta), "%s/meta.json", run);
+	if (access(mpath, F_OK))
+		return;
+	man = json_load_file(mpath, 0, &e);
+	m = json_load_file(meta, 0, NULL);
+	if (!man)
+		warnx_("ab: %s:%d: %s", mpath, e.line, e.text);
+	if (man && m && json_is_object(m)) {
+		json_object_set(m, "kernel_build", man);
+		if (json_dump_file(m, meta, JSON_INDENT(2)))
+			warnx_("ab: %s: cannot write it", meta);
+	}
+	json_decref(man);
+	json_decref(m);
+}
+
 static int one_run(const char *scen, const struct ab_opts *o,
 		   const struct spec *sp, const char *dir, char side, int k,
 		   struct progress *pg)
@@ -318,6 +352,7 @@ static int one_run(const char *scen, const struct ab_opts *o,
 	status = WIFEXITED(status) ? WEXITSTATUS(status) :
 				     128 + WTERMSIG(status);
 	ab_log(dir, "end %c run-%d exit %d", side, k, status);
+	add_manifest(sp, run);
 	return status;
 }
 
@@ -370,7 +405,8 @@ int cmd_ab(int argc, char **argv)
 			"  kernel=IMG  deb=PKG (repeatable)  modules=DIR  set=KEY=VALUE (repeatable)\n"
 			"e.g. --a deb=a.deb --b deb=a.deb,set=sysctl.vm.swappiness=10. A side\n"
 			"without a kernel takes the other side's. With --local both sides\n"
-			"run on this machine and a SPEC holds set= only.\n\n"
+			"run on this machine and a SPEC holds set= only. A manifest.json\n"
+			"beside IMG (ci/build-kernel.sh) goes into each run's meta.json.\n\n"
 			"Runs go to DIR/a/run-K and DIR/b/run-K (DIR: default\n"
 			"results/SCENARIO/ab-<UTC>), the order to DIR/ab.log, the reports\n"
 			"to DIR/report.{txt,md,json,ktap} and the plots to DIR/plots.\n\n"

@@ -1,0 +1,210 @@
+#!/bin/bash
+# ci/build-kernel.sh and ci/ab.sh without guests or a real kernel build:
+# bad input (exit 2 with a message that names the problem), the patch
+# staging that keeps the pristine source clean and rebuilds little, and
+# how ab.sh combines per-scenario results (a stub `mmrepro ab` that
+# writes real `mmrepro compare` reports of synthetic runs).
+# Every check below is an assertion: it prints "ok N" or "not ok N".
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. harness/tests/tap.sh
+TOP=$PWD
+T=$(mktemp -d /tmp/mmrepro-citest.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+BK=ci/build-kernel.sh
+AB=ci/ab.sh
+
+# has FILE REGEX: FILE has a line matching REGEX
+has() { grep -Eq -- "$2" "$1"; }
+
+# ktap_parses FILE JSON: the kernel's own KTAP parser (kunit.py parse,
+# from linux-source-6.12) reads FILE without an error; JSON gets its tree
+ktap_parses() {
+	local d=${MMREPRO_CACHE:-$HOME/.cache/mmrepro}/linux-tools/kunit-6.12
+	local k=$d/linux-source-6.12/tools/testing/kunit/kunit.py
+	if [ ! -f "$k" ]; then
+		mkdir -p "$d" && tar -C "$d" -xJf /usr/src/linux-source-6.12.tar.xz \
+			linux-source-6.12/tools/testing/kunit || return 1
+	fi
+	python3 "$k" parse --json="$2" "$1" >"$1.parsed" 2>&1
+	grep -q 'Testing complete' "$1.parsed" && ! grep -Eq '\[(ERROR|CRASHED)\]' "$1.parsed"
+}
+
+# --- build-kernel.sh: bad input ------------------------------------------
+$BK --src "$T/none" --out "$T/o" 2>"$T/e"
+check "no source tree: exit 2" [ $? -eq 2 ]
+check "no source tree: message names it" has "$T/e" "^build-kernel.sh: $T/none: .*no source tree"
+mkdir "$T/empty"
+$BK --src "$T/empty" --out "$T/o" 2>"$T/e"
+check "a directory that is no kernel tree: exit 2" [ $? -eq 2 ]
+check "a directory that is no kernel tree: says so" has "$T/e" "$T/empty: not a kernel source tree"
+echo junk >"$T/junk.tar.xz"
+$BK --src "$T/junk.tar.xz" --out "$T/o" 2>"$T/e"
+check "a tarball that is no kernel tree: exit 2" [ $? -eq 2 ]
+check "a tarball that is no kernel tree: says so" has "$T/e" "junk.tar.xz: .*(no source tree|no kernel source tree)"
+$BK --out "$T/o" 2>"$T/e"
+check "no --src: exit 2" [ $? -eq 2 ]
+
+# A fake kernel tree: enough for the checks and the patch staging; its
+# Makefile knows `kernelversion' and fails every real target, so a run
+# that gets past the patches ends in exit 1 (the build failed).
+K=$T/linux
+mkdir -p "$K/arch/x86" "$K/scripts/kconfig" "$K/init" "$K/mm"
+printf 'kernelversion:\n\t@echo 6.99.0\n%%:\n\t@exit 1\n' >"$K/Makefile"
+touch "$K/scripts/kconfig/merge_config.sh"
+printf 'int a;\nvoid start_kernel(void)\n{\n\tpr_notice("hello\\n");\n}\n' >"$K/init/main.c"
+printf 'int x;\nint y;\nint z;\n' >"$K/mm/vmscan.c"
+cp -a "$K" "$T/pristine"
+mkpatch() { # FILE SRC DST: a -p1 patch that turns SRC into DST
+	(cd "$T" && diff -u --label "a/$3" --label "b/$3" "$1" "$2") >"$4"
+}
+sed 's/hello/hello, patched/' "$K/init/main.c" >"$T/main.c.new"
+mkpatch "$K/init/main.c" "$T/main.c.new" init/main.c "$T/p1.patch"
+sed 's/int y;/int y2;/' "$K/mm/vmscan.c" >"$T/vmscan.c.new"
+mkpatch "$K/mm/vmscan.c" "$T/vmscan.c.new" mm/vmscan.c "$T/p2.patch"
+# p3 expects a line that is not there: hunk #2 of init/main.c fails
+{
+	cat "$T/p1.patch"
+	printf '@@ -10,3 +10,3 @@ void rest_init(void)\n-\tno such line\n+\tnew line\n \tctx\n'
+} >"$T/p3.patch"
+
+$BK --src "$K" --patch "$T/nope.patch" --out "$T/o" 2>"$T/e"
+check "a missing patch: exit 2, named" bash -c "[ $? -eq 2 ] && grep -q 'nope.patch: no such patch file' '$T/e'"
+echo "not a diff" >"$T/nodiff.patch"
+$BK --src "$K" --patch "$T/nodiff.patch" --out "$T/o" 2>"$T/e"
+check "a file with no diff in it: exit 2" [ $? -eq 2 ]
+$BK --src "$K" --config "$T/none.config" --out "$T/o" 2>"$T/e"
+check "a missing config fragment: exit 2, named" bash -c "[ $? -eq 2 ] && grep -q 'none.config: no such config fragment' '$T/e'"
+
+# the patches apply to the copy; then the fake make fails (exit 1)
+$BK --src "$K" --patch "$T/p1.patch" --out "$T/o" 2>"$T/e"
+check "patch 1 applies, then the (fake) build fails: exit 1" [ $? -eq 1 ]
+check "patch 1: the copy is patched" grep -q 'hello, patched' "$T/o/build/src/init/main.c"
+check "patch 1: the source tree is untouched" diff -r "$T/pristine" "$K"
+$BK --src "$K" --patch "$T/p3.patch" --out "$T/o" 2>"$T/e"
+check "a patch that does not apply: exit 2" [ $? -eq 2 ]
+check "a patch that does not apply: names the hunk and file" \
+	has "$T/e" "^build-kernel.sh: p3.patch: hunk #2 of init/main.c does not apply: @@ -10,3 \\+10,3 @@ void rest_init"
+check "a failed patch changes neither the source nor the copy" \
+	bash -c "diff -r '$T/pristine' '$K' && grep -q 'hello, patched' '$T/o/build/src/init/main.c'"
+touch -d '2020-01-01' "$T/o/build/src/mm/vmscan.c" "$T/o/build/src/init/main.c"
+$BK --src "$K" --patch "$T/p2.patch" --out "$T/o" 2>"$T/e"
+check "patch 2 instead: the file patch 1 touched is pristine again" \
+	cmp "$K/init/main.c" "$T/o/build/src/init/main.c"
+check "patch 2 instead: restored file has a new mtime (make rebuilds it)" \
+	[ "$(stat -c %Y "$T/o/build/src/init/main.c")" -gt 1600000000 ]
+check "patch 2 instead: its own file is patched" grep -q 'int y2;' "$T/o/build/src/mm/vmscan.c"
+touch -d '2020-01-01' "$T/o/build/src/mm/vmscan.c" "$T/o/build/src/init/main.c"
+$BK --src "$K" --patch "$T/p2.patch" --out "$T/o" 2>"$T/e"
+check "patch 2 again: no file rewritten (nothing to recompile)" \
+	[ "$(stat -c %Y "$T/o/build/src/mm/vmscan.c" "$T/o/build/src/init/main.c" | sort -u)" = "$(date -d 2020-01-01 +%s)" ]
+check "patch 2 again: still patched" grep -q 'int y2;' "$T/o/build/src/mm/vmscan.c"
+check "the source tree is still untouched" diff -r "$T/pristine" "$K"
+# a fresh checkout: every file of the source gets a new mtime, one file
+# new content; only that one is rewritten in the copy
+touch -d '2020-01-01' "$T/o/build/src/mm/vmscan.c" "$T/o/build/src/init/main.c"
+find "$K" -type f -exec touch {} +
+echo 'int w;' >>"$K/init/main.c"
+$BK --src "$K" --patch "$T/p2.patch" --out "$T/o" 2>"$T/e"
+check "new source mtimes, same content: the copy keeps its mtime" \
+	[ "$(stat -c %Y "$T/o/build/src/mm/vmscan.c")" = "$(date -d 2020-01-01 +%s)" ]
+check "a source file with new content: copied (new mtime)" \
+	bash -c "cmp '$K/init/main.c' '$T/o/build/src/init/main.c' &&
+		[ \$(stat -c %Y '$T/o/build/src/init/main.c') -gt 1600000000 ]"
+check "... and the build log names one changed file" grep -q 'the source changed in 1 file' "$T/e"
+mkdir -p "$K/include/config" && touch "$K/.config"
+$BK --src "$K" --out "$T/o2" 2>"$T/e"
+check "a source tree configured in place: exit 2, says mrproper" \
+	bash -c "[ $? -eq 2 ] && grep -q 'make mrproper' '$T/e'"
+
+# --- ab.sh: bad input ------------------------------------------------------
+$AB --base 6.12 --test 7.2 --scenarios udp-order3,no-such-scenario --artifacts "$T/a" 2>"$T/e"
+check "a missing scenario: exit 2" [ $? -eq 2 ]
+check "a missing scenario: named" has "$T/e" "^ab.sh: no-such-scenario: no such scenario"
+check "a missing scenario: nothing ran" bash -c "! ls '$T/a'/*.log 2>/dev/null"
+$AB --base "$T/empty" --test 7.2 --artifacts "$T/a" 2>"$T/e"
+check "a SPEC directory that is no build-kernel.sh output: exit 2" [ $? -eq 2 ]
+check "... and says so" has "$T/e" "not a ci/build-kernel.sh --out DIR"
+$AB --base 6.12 --artifacts "$T/a" 2>"$T/e"
+check "no --test: exit 2" [ $? -eq 2 ]
+$AB --base 6.12 --test 7.2 --runs 0 --artifacts "$T/a" 2>"$T/e"
+check "--runs 0: exit 2" [ $? -eq 2 ]
+
+# --- ab.sh: combining results, with a stub `mmrepro ab` ------------------
+# The stub writes synthetic runs (kswapd_cpu of B given per scenario by
+# $STUB_B_<scenario>) and has the real `mmrepro compare` report on them.
+cat >"$T/stub" <<'EOF'
+#!/bin/bash
+scen=$2
+shift 2
+while [ $# -gt 0 ]; do
+	case $1 in
+	--out) out=$2; shift ;;
+	--a) echo "$2" >"$STUB_LOG.a" ;;
+	--b) echo "$2" >"$STUB_LOG.b" ;;
+	esac
+	shift
+done
+v=STUB_B_${scen//-/_}
+[ -n "${!v:-}" ] || { echo "ab: no scenario '$scen'" >&2; exit 2; }
+for s in a b; do
+	for i in 1 2 3 4 5; do
+		d=$out/$s/run-$i
+		mkdir -p "$d"
+		k=$((10 + i % 3))
+		[ $s = a ] || k=$((k * ${!v} / 10))
+		echo "{\"metrics\":{\"kswapd_cpu\":{\"value\":$k,\"unit\":\"%\",\"better\":\"lower\",\"gate\":true}},\"verdict\":{\"verdict\":\"reproduced\"}}" >"$d/summary.json"
+		echo "{\"scenario\":\"$scen\",\"kernel\":{\"release\":\"6.12.0-$s\"}}" >"$d/meta.json"
+		echo "reproduced: stub" >"$d/verdict"
+	done
+done
+for f in text md ktap; do
+	"$MMREPRO_REAL" compare "$out/a" "$out/b" --format $f --plots "$out/plots" >"$out/report.${f/text/txt}"
+	st=$?
+done
+cat "$out/report.txt"
+exit $st
+EOF
+chmod +x "$T/stub"
+export MMREPRO_REAL=$TOP/build/mmrepro STUB_LOG=$T/stublog
+mkdir -p "$T/kdir"
+touch "$T/kdir/bzImage"
+echo "kernel=$T/kdir/bzImage,modules=$T/kdir/lib/modules/6.99.0" >"$T/kdir/spec"
+echo '{"patch_series_sha256":"abc"}' >"$T/kdir/manifest.json"
+STUB_B_udp_order3=10 STUB_B_direct_reclaim=20 MMREPRO=$T/stub \
+	$AB --base kernel=/k/a --test "$T/kdir" --scenarios udp-order3,direct-reclaim \
+	--set duration_s=5 --artifacts "$T/r" 2>"$T/e"
+check "a regression in one scenario: exit 1" [ $? -eq 1 ]
+check "the test SPEC is the build dir's spec, with --set" \
+	grep -qx "kernel=$T/kdir/bzImage,modules=$T/kdir/lib/modules/6.99.0,set=duration_s=5" "$STUB_LOG.b"
+check "the base SPEC is passed on, with --set" grep -qx "kernel=/k/a,set=duration_s=5" "$STUB_LOG.a"
+check "test.json holds the build's manifest" jq -e '.manifest.patch_series_sha256 == "abc"' "$T/r/test.json"
+check "results.ktap: the regressed scenario is not ok, the other ok" \
+	bash -c "grep -qx 'not ok 2 direct-reclaim # significant regression' '$T/r/results.ktap' &&
+		grep -qx 'ok 1 udp-order3' '$T/r/results.ktap'"
+check "results.ktap parses (kunit.py parse)" ktap_parses "$T/r/results.ktap" "$T/r/k.json"
+check "results.ktap: kunit.py sees the gating metric as a failed subtest" \
+	jq -e '.sub_groups[] | select(.name == "direct-reclaim") | .test_cases[0] |
+		.name == "kswapd_cpu" and .status == "FAIL"' "$T/r/k.json"
+check "report.txt: one line per scenario with its result" \
+	bash -c "grep -Eq '^  direct-reclaim +SIGNIFICANT REGRESSION$' '$T/r/report.txt' &&
+		grep -Eq '^  udp-order3 +no significant regression$' '$T/r/report.txt'"
+check "report.txt holds each scenario's report" \
+	[ "$(grep -c '^mmrepro compare: ' "$T/r/report.txt")" -eq 2 ]
+check "report.md: a summary table row per scenario" \
+	grep -q '^| direct-reclaim | SIGNIFICANT REGRESSION |$' "$T/r/report.md"
+check "plots are collected per scenario" ls "$T/r/plots/direct-reclaim/"
+STUB_B_udp_order3=10 MMREPRO=$T/stub \
+	$AB --base kernel=/k/a --test kernel=/k/b --scenarios udp-order3 --artifacts "$T/s" 2>"$T/e"
+check "no regression: exit 0" [ $? -eq 0 ]
+STUB_B_udp_order3=10 MMREPRO=$T/stub \
+	$AB --base kernel=/k/a --test kernel=/k/b --scenarios udp-order3 --artifacts "$T/s" 2>"$T/e"
+check "artifacts that already hold runs: exit 2, not overwritten" \
+	bash -c "[ $? -eq 2 ] && grep -q 'already holds runs' '$T/e'"
+# direct-reclaim exists, but the stub fails on it like a broken run
+STUB_B_udp_order3=10 MMREPRO=$T/stub \
+	$AB --base kernel=/k/a --test kernel=/k/b --scenarios udp-order3,direct-reclaim --artifacts "$T/f" 2>"$T/e"
+check "a scenario that could not be compared: exit 2" [ $? -eq 2 ]
+check "... is not ok in results.ktap, with the reason" \
+	grep -qx 'not ok 2 direct-reclaim # error: mmrepro ab exit 2, see direct-reclaim.log' "$T/f/results.ktap"
+tap_end
