@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* /proc/vmstat: every counter, stored raw; rates come from the deltas. */
 #include <string.h>
+#include <unistd.h>
 
 #include "../source.h"
 #include "../util.h"
@@ -57,6 +58,14 @@ static int vmstat_open(struct mm_src *src)
 						rates[r].name);
 			src_drv_term(src, d, c);
 		}
+	}
+	/* 6.15+ (vm.defrag_mode): free pages counted in whole free blocks */
+	c = src_find_col(src, "nr_free_pages_blocks");
+	if (c >= 0) {
+		d = src_add_drv(src, MM_DRV_GAUGE,
+				(double)sysconf(_SC_PAGESIZE) / (1 << 20),
+				"MiB", "free_pages_blocks_MiB");
+		src_drv_term(src, d, c);
 	}
 	return 0;
 }

@@ -500,6 +500,34 @@ static void test_vmstat_malformed(void **state)
 	src_free(&s);
 }
 
+/* nr_free_pages_blocks (6.15+) as MiB, and nothing where it is absent */
+static void test_vmstat_free_blocks(void **state)
+{
+	struct mm_env env = { tmproot, tmproot };
+	double mib = sysconf(_SC_PAGESIZE) / 1048576.0;
+	struct mm_src s;
+	int d, found = 0;
+
+	(void)state;
+	put("vmstat", "nr_free_pages 900\nnr_free_pages_blocks 512\n");
+	assert_int_equal(src_open(&s, &src_vmstat, &env), 0);
+	assert_int_equal(src_sample(&s), 0);
+	for (d = 0; d < s.ndrv; d++) {
+		if (strcmp(s.drv[d].name, "free_pages_blocks_MiB"))
+			continue;
+		assert_true(fabs(src_derive(&s, d, NULL, s.vals, 1) -
+				 512 * mib) < 1e-9);
+		found++;
+	}
+	assert_int_equal(found, 1);
+	src_free(&s);
+	put("vmstat", "nr_free_pages 900\n");
+	assert_int_equal(src_open(&s, &src_vmstat, &env), 0);
+	for (d = 0; d < s.ndrv; d++)
+		assert_string_not_equal(s.drv[d].name, "free_pages_blocks_MiB");
+	src_free(&s);
+}
+
 static void test_vmstat_rates(void **state)
 {
 	struct mm_env env = { tmproot, tmproot };
@@ -701,6 +729,7 @@ int main(void)
 		cmocka_unit_test(test_snmp_all_values),
 		cmocka_unit_test(test_vmstat_malformed),
 		cmocka_unit_test(test_vmstat_rates),
+		cmocka_unit_test(test_vmstat_free_blocks),
 		cmocka_unit_test(test_buddyinfo_truncated),
 		cmocka_unit_test(test_pagetypeinfo_overflow),
 		cmocka_unit_test(test_missing_sources),
