@@ -185,6 +185,7 @@ touched() {
 stage=$b/stage
 rm -rf "$stage"
 mkdir -p "$stage"
+trap 'rm -rf "$stage"' EXIT
 : >"$b/touched.new"
 for p in "${patches[@]}"; do touched "$p" >>"$b/touched.new"; done
 sort -u -o "$b/touched.new" "$b/touched.new"

@@ -45,13 +45,37 @@ check "a tarball that is no kernel tree: says so" has "$T/e" "junk.tar.xz: .*(no
 $BK --out "$T/o" 2>"$T/e"
 check "no --src: exit 2" [ $? -eq 2 ]
 
-# A fake kernel tree: enough for the checks and the patch staging; its
-# Makefile knows `kernelversion' and fails every real target, so a run
-# that gets past the patches ends in exit 1 (the build failed).
+# A fake kernel tree: its Makefile and merge_config.sh do what
+# build-kernel.sh asks of kbuild in a few file operations; the "bzImage"
+# is a copy of init/main.c as the build saw it. With FAKE_FAIL=1 in the
+# environment the build fails.
 K=$T/linux
 mkdir -p "$K/arch/x86" "$K/scripts/kconfig" "$K/init" "$K/mm"
-printf 'kernelversion:\n\t@echo 6.99.0\n%%:\n\t@exit 1\n' >"$K/Makefile"
-touch "$K/scripts/kconfig/merge_config.sh"
+cat >"$K/Makefile" <<'MK'
+O ?= .
+kernelversion:
+	@echo 6.99.0
+kernelrelease:
+	@echo 6.99.0$(LOCALVERSION)
+x86_64_defconfig:
+	@echo CONFIG_X86_64=y >$(O)/.config
+kvm_guest.config:
+	@echo CONFIG_KVM_GUEST=y >>$(O)/.config
+olddefconfig modules:
+	@true
+bzImage:
+	@test -z "$(FAKE_FAIL)"
+	@mkdir -p $(O)/arch/x86/boot && cp init/main.c $(O)/arch/x86/boot/bzImage && touch $(O)/vmlinux
+modules_install:
+	@mkdir -p $(INSTALL_MOD_PATH)/lib/modules/6.99.0 && touch $(INSTALL_MOD_PATH)/lib/modules/6.99.0/modules.dep
+MK
+# merge_config.sh -m -O DIR BASE FRAGMENT...: appends the fragments
+printf '#!/bin/sh
+d=$3 b=$4
+shift 4
+cat "$@" >>"$b"
+' >"$K/scripts/kconfig/merge_config.sh"
+chmod +x "$K/scripts/kconfig/merge_config.sh"
 printf 'int a;\nvoid start_kernel(void)\n{\n\tpr_notice("hello\\n");\n}\n' >"$K/init/main.c"
 printf 'int x;\nint y;\nint z;\n' >"$K/mm/vmscan.c"
 cp -a "$K" "$T/pristine"
@@ -68,34 +92,58 @@ mkpatch "$K/mm/vmscan.c" "$T/vmscan.c.new" mm/vmscan.c "$T/p2.patch"
 	printf '@@ -10,3 +10,3 @@ void rest_init(void)\n-\tno such line\n+\tnew line\n \tctx\n'
 } >"$T/p3.patch"
 
-$BK --src "$K" --patch "$T/nope.patch" --out "$T/o" 2>"$T/e"
+$BK --src "$K" --patch "$T/nope.patch" --out "$T/o" >/dev/null 2>"$T/e"
 check "a missing patch: exit 2, named" bash -c "[ $? -eq 2 ] && grep -q 'nope.patch: no such patch file' '$T/e'"
 echo "not a diff" >"$T/nodiff.patch"
-$BK --src "$K" --patch "$T/nodiff.patch" --out "$T/o" 2>"$T/e"
+$BK --src "$K" --patch "$T/nodiff.patch" --out "$T/o" >/dev/null 2>"$T/e"
 check "a file with no diff in it: exit 2" [ $? -eq 2 ]
-$BK --src "$K" --config "$T/none.config" --out "$T/o" 2>"$T/e"
+$BK --src "$K" --config "$T/none.config" --out "$T/o" >/dev/null 2>"$T/e"
 check "a missing config fragment: exit 2, named" bash -c "[ $? -eq 2 ] && grep -q 'none.config: no such config fragment' '$T/e'"
 
-# the patches apply to the copy; then the fake make fails (exit 1)
-$BK --src "$K" --patch "$T/p1.patch" --out "$T/o" 2>"$T/e"
-check "patch 1 applies, then the (fake) build fails: exit 1" [ $? -eq 1 ]
+FAKE_FAIL=1 $BK --src "$K" --patch "$T/p1.patch" --out "$T/f" 2>"$T/e"
+check "the build fails: exit 1, the log named" \
+	bash -c "[ $? -eq 1 ] && grep -q 'the build failed (see $T/f/build/build.log)' '$T/e'"
+
+# the patches apply to the copy, and the build sees them
+$BK --src "$K" --patch "$T/p1.patch" --out "$T/o" >"$T/spec1" 2>"$T/e"
+check "patch 1: built (exit 0)" [ $? -eq 0 ]
+check "patch 1: the build saw the patched file" grep -q 'hello, patched' "$T/o/bzImage"
+check "patch 1: prints the SPEC for ab, and writes it to DIR/spec" \
+	bash -c "grep -qx 'kernel=$T/o/bzImage,modules=$T/o/lib/modules/6.99.0' '$T/spec1' &&
+		cmp '$T/spec1' '$T/o/spec' && [ -f '$T/o/lib/modules/6.99.0/modules.dep' ]"
+cp "$T/o/manifest.json" "$T/m1.json"
+check "manifest: version, the patch with its sha256, a clean build" \
+	jq -e --arg p "$T/p1.patch" --arg s "$(sha256sum <"$T/p1.patch" | cut -d' ' -f1)" \
+	'.source.version == "6.99.0" and .source.kind == "dir" and .kernel_release == "6.99.0" and
+	 .patches == [{file: $p, sha256: $s}] and (.patch_series_sha256 | length) == 64 and
+	 .build.incremental == false and (.config.sha256 | length) == 64' "$T/m1.json"
+check "the config fragment mmrepro.config went into the .config" \
+	grep -qx 'CONFIG_ZRAM=y' "$T/o/build/obj/.config"
 check "patch 1: the copy is patched" grep -q 'hello, patched' "$T/o/build/src/init/main.c"
 check "patch 1: the source tree is untouched" diff -r "$T/pristine" "$K"
-$BK --src "$K" --patch "$T/p3.patch" --out "$T/o" 2>"$T/e"
+$BK --src "$K" --patch "$T/p3.patch" --out "$T/o" >/dev/null 2>"$T/e"
 check "a patch that does not apply: exit 2" [ $? -eq 2 ]
 check "a patch that does not apply: names the hunk and file" \
 	has "$T/e" "^build-kernel.sh: p3.patch: hunk #2 of init/main.c does not apply: @@ -10,3 \\+10,3 @@ void rest_init"
 check "a failed patch changes neither the source nor the copy" \
 	bash -c "diff -r '$T/pristine' '$K' && grep -q 'hello, patched' '$T/o/build/src/init/main.c'"
 touch -d '2020-01-01' "$T/o/build/src/mm/vmscan.c" "$T/o/build/src/init/main.c"
-$BK --src "$K" --patch "$T/p2.patch" --out "$T/o" 2>"$T/e"
+$BK --src "$K" --patch "$T/p2.patch" --out "$T/o" >/dev/null 2>"$T/e"
 check "patch 2 instead: the file patch 1 touched is pristine again" \
 	cmp "$K/init/main.c" "$T/o/build/src/init/main.c"
 check "patch 2 instead: restored file has a new mtime (make rebuilds it)" \
 	[ "$(stat -c %Y "$T/o/build/src/init/main.c")" -gt 1600000000 ]
 check "patch 2 instead: its own file is patched" grep -q 'int y2;' "$T/o/build/src/mm/vmscan.c"
+check "patch 2 instead: the manifests differ in the patch hashes only" \
+	jq -en --slurpfile a "$T/m1.json" --slurpfile b "$T/o/manifest.json" \
+	'($a[0].patches[0].sha256 != $b[0].patches[0].sha256) and
+	 ($a[0].patch_series_sha256 != $b[0].patch_series_sha256) and
+	 ($a[0].source == $b[0].source) and ($a[0].config == $b[0].config) and
+	 $b[0].build.incremental == true'
+check "patch 2 instead: the build saw the pristine init/main.c" \
+	bash -c "! grep -q patched '$T/o/bzImage'"
 touch -d '2020-01-01' "$T/o/build/src/mm/vmscan.c" "$T/o/build/src/init/main.c"
-$BK --src "$K" --patch "$T/p2.patch" --out "$T/o" 2>"$T/e"
+$BK --src "$K" --patch "$T/p2.patch" --out "$T/o" >/dev/null 2>"$T/e"
 check "patch 2 again: no file rewritten (nothing to recompile)" \
 	[ "$(stat -c %Y "$T/o/build/src/mm/vmscan.c" "$T/o/build/src/init/main.c" | sort -u)" = "$(date -d 2020-01-01 +%s)" ]
 check "patch 2 again: still patched" grep -q 'int y2;' "$T/o/build/src/mm/vmscan.c"
@@ -105,15 +153,29 @@ check "the source tree is still untouched" diff -r "$T/pristine" "$K"
 touch -d '2020-01-01' "$T/o/build/src/mm/vmscan.c" "$T/o/build/src/init/main.c"
 find "$K" -type f -exec touch {} +
 echo 'int w;' >>"$K/init/main.c"
-$BK --src "$K" --patch "$T/p2.patch" --out "$T/o" 2>"$T/e"
+$BK --src "$K" --patch "$T/p2.patch" --out "$T/o" >/dev/null 2>"$T/e"
 check "new source mtimes, same content: the copy keeps its mtime" \
 	[ "$(stat -c %Y "$T/o/build/src/mm/vmscan.c")" = "$(date -d 2020-01-01 +%s)" ]
 check "a source file with new content: copied (new mtime)" \
 	bash -c "cmp '$K/init/main.c' '$T/o/build/src/init/main.c' &&
 		[ \$(stat -c %Y '$T/o/build/src/init/main.c') -gt 1600000000 ]"
 check "... and the build log names one changed file" grep -q 'the source changed in 1 file' "$T/e"
+# a git checkout: its tracked files as they are in the work tree
+G=$T/git
+cp -a "$T/pristine" "$G"
+git -C "$G" init -q && git -C "$G" add -A &&
+	git -C "$G" -c user.name=t -c user.email=t@t commit -qm base
+echo 'int dirty;' >>"$G/mm/vmscan.c"
+echo junk >"$G/untracked.o"
+$BK --src "$G" --out "$T/og" >/dev/null 2>"$T/e"
+check "git: built; the manifest names the commit, dirty" \
+	jq -e --arg c "$(git -C "$G" rev-parse HEAD)" \
+	'.source.kind == "git" and .source.git_commit == $c and .source.git_dirty == true' \
+	"$T/og/manifest.json"
+check "git: the work tree's change is built, untracked files are not copied" \
+	bash -c "grep -q 'int dirty;' '$T/og/build/src/mm/vmscan.c' && [ ! -e '$T/og/build/src/untracked.o' ]"
 mkdir -p "$K/include/config" && touch "$K/.config"
-$BK --src "$K" --out "$T/o2" 2>"$T/e"
+$BK --src "$K" --out "$T/o2" >/dev/null 2>"$T/e"
 check "a source tree configured in place: exit 2, says mrproper" \
 	bash -c "[ $? -eq 2 ] && grep -q 'make mrproper' '$T/e'"
 
