@@ -278,6 +278,12 @@ static int one_run(const char *scen, const struct ab_opts *o,
 	pid_t pid;
 
 	self[n > 0 ? n : 0] = '\0';
+	/*
+	 * A rebuild during a long A/B session replaces the binary: the
+	 * link then reads "PATH (deleted)".  Run the new one at PATH.
+	 */
+	if (n > 10 && !strcmp(self + n - 10, " (deleted)"))
+		self[n - 10] = '\0';
 	pathf(run, sizeof(run), "%s/%c/run-%d", dir, side + 'a' - 'A', k);
 	pathf(log, sizeof(log), "%s/%c/run-%d.log", dir, side + 'a' - 'A', k);
 	pathf(outlog, sizeof(outlog), "%s/output.log", run);
@@ -326,6 +332,7 @@ static int one_run(const char *scen, const struct ab_opts *o,
 			dup2(fd, 2);
 		}
 		execv(self, argv);
+		fprintf(stderr, "ab: %s: %s\n", self, strerror(errno));
 		_exit(127);
 	}
 	for (;;) {

@@ -555,6 +555,12 @@ static void add_notes(struct comparison *c)
 		if (strchr(sd->releases, ','))
 			add_note(c, "warning: side %s mixes kernels: %s",
 				 sd->name, sd->releases);
+		if (sd->set.unfinished)
+			add_note(
+				c,
+				"side %s: left out %d unfinished run(s) without a summary.json, e.g. %s",
+				sd->name, sd->set.unfinished,
+				sd->set.first_unfinished);
 		if (sd->error)
 			add_note(
 				c,

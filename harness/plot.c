@@ -465,7 +465,7 @@ static void plot_title(FILE *g, const struct fig *fg,
 
 static void write_panel(FILE *g, const struct fig *fg, const struct panel *p,
 			int k, const struct side_data *sd, int ns,
-			const char *dir)
+			const char *band, const char *dir)
 {
 	char path[RD_PATH_MAX], rel[256];
 	int s, nr[2];
@@ -497,6 +497,12 @@ static void write_panel(FILE *g, const struct fig *fg, const struct panel *p,
 			colour[s], s ? "B" : "A", nr[s] > 0 ? nr[s] : 0,
 			thin[s], s ? "B" : "A");
 	}
+	if (band && !k) {
+		fprintf(g,
+			"keyentry with boxes fillstyle solid 1.0 noborder fillcolor rgb '#ececec' title ");
+		gp_str(g, band);
+		fprintf(g, ", ");
+	}
 	/* one run is its own median: drawn once, bold */
 	for (s = 0; s < ns; s++) {
 		if (nr[s] <= 1)
@@ -526,8 +532,22 @@ static void write_fig(FILE *g, const struct fig *fg, const struct panel *p,
 {
 	double from = sp->from, to = sp->to, ylo;
 	char ph[128];
+	const char *band = NULL;
 	int k;
 
+	/*
+	 * The band's name goes in the legend: written inside the plot it
+	 * sat on top of the lines.
+	 */
+	if (!isnan(from)) {
+		/* short: the legend is 23 characters wide */
+		snprintf(ph, sizeof(ph), "%s%s", sp->aligned ? "" : "phase ",
+			 sp->during);
+		if (sp->aligned)
+			snprintf(ph + strlen(ph), sizeof(ph) - strlen(ph),
+				 " (median length)");
+		band = ph;
+	}
 	fprintf(g, "reset\nset termoption noenhanced\n");
 	fprintf(g, "set multiplot layout %d,1 title ", np);
 	plot_title(g, fg, sd, ns, scenario);
@@ -561,19 +581,11 @@ static void write_fig(FILE *g, const struct fig *fg, const struct panel *p,
 				fmin(sp->tmin, 0), sp->tmax, ylo,
 				p[k].ymax > 0 ? "*" : "1");
 		fprintf(g, "unset object 1\nunset label 1\n");
-		if (!isnan(from) && !p[k].zoom) {
+		if (!isnan(from) && !p[k].zoom)
 			fprintf(g,
-				"set object 1 rect from %.2f, graph 0 to %.2f, graph 1 behind fillcolor rgb '#ececec' fillstyle solid 1.0 noborder\n"
-				"set label 1 ",
+				"set object 1 rect from %.2f, graph 0 to %.2f, graph 1 behind fillcolor rgb '#ececec' fillstyle solid 1.0 noborder\n",
 				from, to);
-			snprintf(ph, sizeof(ph), "phase %s%s", sp->during,
-				 sp->aligned ? " (median length)" : "");
-			gp_str(g, ph);
-			fprintf(g,
-				" at %.2f, graph 1 offset 0.5,-1 textcolor rgb '#808080'\n",
-				from);
-		}
-		write_panel(g, fg, &p[k], k, sd, ns, dir);
+		write_panel(g, fg, &p[k], k, sd, ns, band, dir);
 	}
 	fprintf(g, "unset multiplot\n");
 }
@@ -704,13 +716,13 @@ static void write_box(FILE *g, const struct comparison *c,
 		 mt->lower_better ? "lower" : "higher", ch);
 	gp_str(g, t);
 	fprintf(g, " font ',12'\nset ylabel ");
-	snprintf(t, sizeof(t), "%s%s%s", mt->name, mt->unit[0] ? ", " : "",
-		 mt->unit);
+	snprintf(t, sizeof(t), "%s%s%s%s", mt->name, mt->unit[0] ? " (" : "",
+		 mt->unit, mt->unit[0] ? ")" : "");
 	gp_str(g, t);
 	fprintf(g, "\nset xtics (");
 	for (s = 0; s < 2; s++) {
-		snprintf(t, sizeof(t), "%s: %s\n(%zu runs)", s ? "B" : "A",
-			 c->side[s].label, mt->n[s]);
+		snprintf(t, sizeof(t), "%s: %s\n(%zu run%s)", s ? "B" : "A",
+			 c->side[s].label, mt->n[s], mt->n[s] == 1 ? "" : "s");
 		gp_str(g, t);
 		fprintf(g, " %d%s", s + 1, s ? "" : ", ");
 	}
@@ -720,8 +732,8 @@ static void write_box(FILE *g, const struct comparison *c,
 	if (fmax(mt->n[0] ? mt->d[0].max : 0, mt->n[1] ? mt->d[1].max : 0) == 0)
 		fprintf(g,
 			"set yrange [-0.05:1]\n"); /* all 0: gnuplot has no scale */
-	else if ((mt->n[0] && mt->d[0].min >= 0) ||
-		 (mt->n[1] && mt->d[1].min >= 0))
+	else if ((!mt->n[0] || mt->d[0].min >= 0) &&
+		 (!mt->n[1] || mt->d[1].min >= 0))
 		fprintf(g, "set yrange [0:*]\n");
 	fprintf(g,
 		"set grid y lc rgb '#dcdcdc'\nset border lc rgb '#606060'\n"

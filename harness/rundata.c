@@ -254,6 +254,13 @@ static int scan(struct rd_set *s, const char *dir, int depth, char *err,
 	pathf(path, sizeof(path), "%s/summary.json", dir);
 	if (!stat(path, &st))
 		return add_run(s, dir, err, elen);
+	/* a run that was stopped or crashed before it wrote its summary */
+	pathf(path, sizeof(path), "%s/meta.json", dir);
+	if (!stat(path, &st)) {
+		if (!s->unfinished++)
+			s->first_unfinished = strdup(dir);
+		return 0;
+	}
 	if (depth >= RD_MAX_DEPTH)
 		return 0;
 	d = opendir(dir);
@@ -302,6 +309,12 @@ int rd_load(struct rd_set *s, const char *path, char *err, size_t elen)
 	}
 	if (scan(s, clean, 0, err, elen))
 		return -1;
+	if (!s->n && s->unfinished) {
+		snprintf(err, elen,
+			 "%s: no finished runs (%s has no summary.json)", path,
+			 s->first_unfinished);
+		return -1;
+	}
 	if (!s->n) {
 		snprintf(err, elen,
 			 "%s: no runs (no summary.json in it or below it)",
@@ -328,6 +341,7 @@ void rd_free(struct rd_set *s)
 	}
 	free(s->run);
 	free(s->arg);
+	free(s->first_unfinished);
 	memset(s, 0, sizeof(*s));
 }
 

@@ -45,6 +45,9 @@ struct rd_set {
 	char *arg; /* as given */
 	int n;
 	struct rd_run *run;
+	/* run directories (with a meta.json) without a summary.json */
+	int unfinished;
+	char *first_unfinished;
 };
 
 /*

@@ -130,6 +130,15 @@ bad "corrupt summary.json, named" "corrupt/run-2/summary.json: corrupt JSON" "$T
 bad "empty summary.json, named" "corrupt/run-2/summary.json: empty file" "$T/w/a" "$T/corrupt"
 mkdir -p "$T/empty/run-1"
 bad "a directory without runs" "empty: no runs" "$T/w/a" "$T/empty"
+# a run stopped before its summary: meta.json only
+mkdir -p "$T/unfin/run-1"
+cp "$T/w/b/run-1/meta.json" "$T/unfin/run-1/"
+bad "only unfinished runs, named" "unfin: no finished runs .*unfin/run-1 has no summary.json" "$T/w/a" "$T/unfin"
+cp -r "$T/w/b" "$T/part"
+rm "$T/part/run-3/summary.json"
+"$M" compare "$T/w/a" "$T/part" --no-plots >"$T/part.txt" 2>&1
+check "an unfinished run is left out, and it says so" \
+	bash -c "[ $? -eq 1 ] && grep -q 'N=4' '$T/part.txt' && grep -q 'side B: left out 1 unfinished run' '$T/part.txt'"
 bad "a missing directory" "nosuch: No such file" "$T/w/a" "$T/nosuch"
 bad "one directory only" "give two directories" "$T/w/a"
 "$M" compare "$T/w/a" "$T/w/b" --format xml >/dev/null 2>&1
@@ -139,6 +148,11 @@ check "unknown --format: exit 2" [ $? -eq 2 ]
 "$M" compare "$T/w/a" "$T/w/b" --plots "$T/wplots" >/dev/null 2>&1
 check "box plot PNG and SVG per metric" \
 	test -s "$T/wplots/box-kswapd_cpu.png" -a -s "$T/wplots/box-o3_free.svg"
+check "box plot: the unit in parentheses" \
+	grep -qF 'set ylabel "kswapd_cpu (%)"' "$T/wplots/src/box-kswapd_cpu.gp"
+"$M" compare "$T/w/a" "$T/n1/b" --plots "$T/n1plots" >/dev/null 2>&1
+check "box plot: N=1 is '(1 run)', N=5 '(5 runs)'" \
+	bash -c "grep -q '(1 run)' '$T/n1plots/src/box-kswapd_cpu.gp' && grep -q '(5 runs)' '$T/n1plots/src/box-kswapd_cpu.gp'"
 check "the PNG is a PNG" bash -c "head -c 8 '$T/wplots/box-kswapd_cpu.png' | grep -q PNG"
 
 # --- real runs of the harmless scenario ---
