@@ -358,7 +358,7 @@ static void run_phases(struct run *r)
 static bool setup(struct run *r)
 {
 	struct scenario *sc = r->sc;
-	char err[600], path[600];
+	char err[600], path[600], buf[64];
 	struct stat st;
 	int i;
 
@@ -385,8 +385,10 @@ static bool setup(struct run *r)
 			set_error(r, "%s", err);
 		return false;
 	}
-	if (sc->swap_type[0] && strcmp(sc->swap_type, "keep"))
-		say(r, "swap: %s %s%s", sc->swap_type, sc->swap_size,
+	if (sc->swap_type[0] && strcmp(sc->swap_type, "keep") &&
+	    !scenario_expand(sc, sc->swap_type, buf, sizeof(buf), err,
+			     sizeof(err)))
+		say(r, "swap: %s %s%s", buf, sc->swap_size,
 		    sc->zswap_off ? ", zswap off" : "");
 	if (sc->netns[0]) {
 		if (sys_netns_add(&r->j, sc->netns, err, sizeof(err))) {

@@ -164,8 +164,9 @@ static int h_swap(struct pstate *ps, const char *k, const char *v)
 	struct scenario *sc = ps->sc;
 
 	if (!strcmp(k, "type")) {
+		/* {VAR}: checked when the run sets the swap up */
 		if (strcmp(v, "zram") && strcmp(v, "disk") &&
-		    strcmp(v, "none") && strcmp(v, "keep"))
+		    strcmp(v, "none") && strcmp(v, "keep") && !strchr(v, '{'))
 			return fail(
 				ps,
 				"type: expected zram, disk, none or keep, not '%s'",
@@ -412,6 +413,8 @@ static int h_verdict(struct pstate *ps, const char *k, const char *v)
 		return sc->has_mean = true, parse_when(ps, &sc->mean, v);
 	if (!strcmp(k, "min_delay"))
 		return copy(ps, sc->min_delay, sizeof(sc->min_delay), v, k);
+	if (!strcmp(k, "to_name"))
+		return copy(ps, sc->to_name, sizeof(sc->to_name), v, k);
 	if (!strcmp(k, "during"))
 		return copy(ps, sc->during, sizeof(sc->during), v, k);
 	return fail(ps, "unknown key '%s' in [verdict]", k);

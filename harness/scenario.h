@@ -101,6 +101,7 @@ struct scenario {
 	bool has_from, has_to, has_mean;
 	struct sc_when from, to, mean;
 	char min_delay[64]; /* a duration, may hold {vars} */
+	char to_name[32]; /* "OOM": "no OOM within N s" when `to' never holds */
 
 	/* [trace]: the tracer during the run (see scenario_traced()) */
 	bool trace_keys; /* any key in [trace] */

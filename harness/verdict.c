@@ -387,13 +387,22 @@ static void judge_delay(const struct scenario *sc, const struct table *t,
 	if (sc->has_mean && !holds(sc->mean.op, mean,
 				   operand(sc, t, 0, held, sc->mean.rhs, dir)))
 		r->verdict = V_NOT_REPRODUCED;
-	snprintf(r->reason, sizeof(r->reason),
-		 "%s%.1f s from %s to %s (need > %.0f s)%s%s %s %.1f",
-		 to < 0 ? "no end within the run: at least " : "",
-		 t_to - t_from, sc->from.lhs, sc->to.lhs, want,
-		 sc->has_mean ? "; mean " : "",
-		 sc->has_mean ? sc->mean.lhs : "", sc->has_mean ? "=" : "",
-		 sc->has_mean ? mean : 0.0);
+	if (to < 0 && sc->to_name[0])
+		snprintf(
+			r->reason, sizeof(r->reason),
+			"no %s within %.0f s of %s (need > %.0f s)%s%s %s %.1f",
+			sc->to_name, t_to - t_from, sc->from.lhs, want,
+			sc->has_mean ? "; mean " : "",
+			sc->has_mean ? sc->mean.lhs : "",
+			sc->has_mean ? "=" : "", sc->has_mean ? mean : 0.0);
+	else
+		snprintf(r->reason, sizeof(r->reason),
+			 "%s%.1f s from %s to %s (need > %.0f s)%s%s %s %.1f",
+			 to < 0 ? "no end within the run: at least " : "",
+			 t_to - t_from, sc->from.lhs, sc->to.lhs, want,
+			 sc->has_mean ? "; mean " : "",
+			 sc->has_mean ? sc->mean.lhs : "",
+			 sc->has_mean ? "=" : "", sc->has_mean ? mean : 0.0);
 	free(held);
 }
 
