@@ -59,6 +59,7 @@
 #define TICK_S 0.05 /* how often the supervisor looks */
 #define STALL_S 1.0 /* no chunk for this long: stalled */
 #define WS_PASS_S 0.1 /* at most one working-set pass per 100 ms */
+#define SYSRQ_AFTER_S 10.0 /* --sysrq-f: hogs alive this long after SIGKILL */
 
 static struct {
 	unsigned int ratio;
@@ -71,7 +72,8 @@ static struct {
 	int oom_score_adj;
 	double duration;
 	uint64_t seed;
-} opt = { 2, 64 * MIB, 0, 0, 0, 0, 1, 1, 1000, 0, 1 };
+	bool sysrq_f;
+} opt = { 2, 64 * MIB, 0, 0, 0, 0, 1, 1, 1000, 0, 1, false };
 
 /* Shared between the supervisor and the hogs */
 struct hog {
@@ -359,10 +361,44 @@ static void end_hogs(void)
 		if (alive)
 			sleep_s(TICK_S);
 	} while (alive && now() < until);
+	for (h = 0; h < opt.procs; h++)
+		if (!hogs[h].dead)
+			kill(hogs[h].pid, SIGKILL);
+	/*
+	 * A hog stuck in reclaim may not get to its SIGKILL for long.  The
+	 * last resort (--sysrq-f): the OOM killer by hand, whose reaper
+	 * frees a victim's memory without the victim's help.
+	 */
+	until = now() + SYSRQ_AFTER_S;
+	for (;;) {
+		alive = 0;
+		for (h = 0; h < opt.procs; h++) {
+			if (hogs[h].dead)
+				continue;
+			if (waitpid(hogs[h].pid, &status, WNOHANG) ==
+			    hogs[h].pid)
+				hogs[h].dead = 1;
+			else
+				alive++;
+		}
+		if (!alive || !opt.sysrq_f || now() >= until)
+			break;
+		sleep_s(TICK_S);
+	}
+	if (alive && opt.sysrq_f) {
+		int fd = open("/proc/sysrq-trigger", O_WRONLY | O_CLOEXEC);
+
+		printf("phase=sysrq-f hogs=%u\n", alive);
+		fflush(stdout);
+		if (fd < 0 || write(fd, "f", 1) != 1)
+			fprintf(stderr, "anon_fill: /proc/sysrq-trigger: %s\n",
+				strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
 	for (h = 0; h < opt.procs; h++) {
 		if (hogs[h].dead)
 			continue;
-		kill(hogs[h].pid, SIGKILL);
 		waitpid(hogs[h].pid, &status, 0);
 		hogs[h].dead = 1;
 	}
@@ -557,7 +593,7 @@ static void show_help(void)
 {
 	printf("usage: anon_fill [--ratio N] [--chunk SIZE] [--rate RATE] [--size SIZE]\n"
 	       "                 [--touch-ws SIZE] [--threads N] [--procs N]\n"
-	       "                 [--oom-score-adj N] [--duration TIME] [--seed N]\n"
+	       "                 [--oom-score-adj N] [--duration TIME] [--seed N] [--sysrq-f]\n"
 	       "\n"
 	       "Fill anonymous memory in chunks until the OOM killer kills a hog, or\n"
 	       "--duration ends (then exit 0).  SIGTERM and SIGINT end it cleanly.\n"
@@ -577,6 +613,9 @@ static void show_help(void)
 	       "      --oom-score-adj N the hogs' oom_score_adj (default 1000)\n"
 	       "  -d, --duration TIME   stop after TIME, e.g. 60s (default: never)\n"
 	       "      --seed N          PRNG seed, so that runs store the same data\n"
+	       "      --sysrq-f         when hogs that must end (--duration, a signal)\n"
+	       "                        still live 10 s after SIGKILL: sysrq f, the OOM\n"
+	       "                        killer by hand (a last resort; root)\n"
 	       "  -h, --help            this text\n"
 	       "\n"
 	       "Sizes and the rate are totals, split evenly among hogs and threads.\n"
@@ -587,6 +626,7 @@ static void show_help(void)
 	       "  phase=resumed t=S filled_mib=M stalled_s=S\n"
 	       "  phase=hold ...                     every hog reached --size\n"
 	       "  phase=killed t=S pid=P signal=N filled_mib=M\n"
+	       "  phase=sysrq-f hogs=N               --sysrq-f was needed\n"
 	       "  phase=done t=S filled_mib=M reason=killed|duration|signal|error\n"
 	       "\n"
 	       "Exit: 0 at --duration or a signal; killed by the hog's signal when a hog\n"
@@ -608,6 +648,7 @@ static void parse_args(int argc, char **argv)
 		{ "oom-score-adj", required_argument, NULL, 'o' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "seed", required_argument, NULL, 'S' },
+		{ "sysrq-f", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -671,6 +712,9 @@ static void parse_args(int argc, char **argv)
 		case 'S':
 			opt.seed = (uint64_t)parse_int(optarg, "--seed", 0,
 						       0x7fffffff);
+			break;
+		case 'F':
+			opt.sysrq_f = true;
 			break;
 		case 'h':
 			show_help();

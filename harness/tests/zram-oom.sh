@@ -61,6 +61,16 @@ zram_max=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i ~ /^zram[0-9]+_or
 	{ for (i in k) if ($i > m) m = $i } END { print m + 0 }' "$R/samples/zram.csv" 2>/dev/null)
 check "pages were swapped out (pswpout rose)" [ "$(delta vmstat pswpout)" -gt 0 ]
 check "and stored in zram (orig_data_size > 0)" [ "${zram_max:-0}" -gt 0 ]
+# the tracing phase: retries before the kill, and the victim it names
+check "oom:reclaim_retry_zone events were traced" \
+	grep -q 'reclaim_retry_zone: .*reclaimable=[0-9]* available=[0-9]*' "$R/reclaim_retry.trace"
+check "oom:mark_victim names the same hog as dmesg" \
+	grep -q "mark_victim: pid=$victim comm=anon_fill" "$R/reclaim_retry.trace"
+# the table of the closing note: a time to OOM (memory full -> mark_victim)
+row=$(ci/zram-oom-table.sh "$R" 2>/dev/null | awk 'NR == 2')
+echo "# $row"
+check "zram-oom-table: a time to OOM and a retry count" \
+	awk -v r="$row" 'BEGIN { split(r, f, / +/); exit !(f[4] ~ /^[0-9.]+$/ && f[5] ~ /^[0-9.]+$/ && f[16] > 0) }'
 check "teardown: swapoff of the zram device" grep -q '^teardown: swapoff /dev/zram[0-9]' "$R/output.log"
 check "teardown: zram reset and removed" grep -q '^teardown: zram[0-9]* reset and removed' "$R/output.log"
 tap_end

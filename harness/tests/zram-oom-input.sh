@@ -1,0 +1,66 @@
+#!/bin/bash
+# Bad input for the zram swap of configs/zram-oom.ini, all in one Debian
+# 6.12 guest (runs there use --local: the guest is the test box): a zram
+# size past the address space or too big for RAM, a swap type that is
+# not one, zramctl missing, zram missing from the kernel.  Each must end
+# at once with a clear error (or not-applicable), before any swap was
+# turned on, never with a hang.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. harness/tests/tap.sh
+M=build/mmrepro
+T=$(mktemp -d /tmp/mmrepro-zram-in.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+read -r _ _ _ deb < <(ci/kernels.sh 6.12)
+V=$T/vm
+mkdir -p "$V"
+
+# inside the guest: one run per case, its exit status into DIR/rc and
+# the swaps and zram devices left afterwards into DIR/after
+cat >"$V/cases.sh" <<'EOF'
+one() {
+	d=$V/$1
+	shift
+	b=$(ls /sys/block | grep zram)
+	timeout 120 build/mmrepro run --local --i-understand-this-stresses-the-host \
+		configs/zram-oom.ini -q --out "$d" --set scenario.disk= \
+		--set scenario.timeout=60s --set phase.layout.cmd=true \
+		--set 'phase.churn.cmd=echo phase=warm' --set fill_max_s=20 "$@" \
+		>"$V/$(basename "$d").out" 2>&1
+	echo $? >"$d.rc"
+	{ tail -n +2 /proc/swaps; ls /sys/block | grep zram | grep -vxF "$b"; } >"$d.after"
+}
+one huge --set swap.size=1e30x
+one big --set swap.size=100000x
+one bogus --set swap=bogus
+mv /usr/sbin/zramctl /usr/sbin/zramctl.hidden
+one nozramctl
+mv /usr/sbin/zramctl.hidden /usr/sbin/zramctl
+# the guest's modules are not on the host's root: modprobe cannot
+# bring zram back
+rmmod zram
+one nozram
+EOF
+start=$(date +%s)
+"$M" vm --deb "$deb" --mem 512M --timeout 150s -q --out "$V" -- \
+	env V="$V" bash "$V/cases.sh" >"$T/vm.out" 2>&1
+echo "# guest: exit $?, $(($(date +%s) - start)) s"
+took=$(($(date +%s) - start))
+
+# CASE RC PATTERN: exit status, verdict line, nothing left behind
+expect() {
+	local c=$1 rc=$2 pat=$3
+	check "$c: exit $rc" [ "$(cat "$V/$c.rc" 2>/dev/null)" = "$rc" ]
+	check "$c: verdict says: $pat" grep -Eq "$pat" "$V/$c/verdict"
+	check "$c: no swap and no zram device left" \
+		test -f "$V/$c.after" -a ! -s "$V/$c.after"
+}
+expect huge 2 '^error: .*larger than the 64-bit address space'
+expect big 2 '^error: .*zram device needs a [0-9]+ MiB table, more than half of RAM'
+expect bogus 2 "^error: .*swap type 'bogus': expected zram, disk, none or keep"
+expect nozramctl 2 '^error: .*zramctl not found'
+expect nozram 0 '^not-applicable: .*this kernel has no zram'
+check "no phase ran in any case" \
+	bash -c "! ls '$V'/*/phases/fill.log 2>/dev/null | grep -q ."
+check "all cases within 100 s of guest time" [ "$took" -lt 100 ]
+tap_end
