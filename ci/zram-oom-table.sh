@@ -12,7 +12,8 @@
 # counters: deltas over the interval; zram and swapfree: at the OOM
 # sample (zram: the device this run made, the one that stored most);
 # retries: oom:reclaim_retry_zone events in the whole fill, retries_in
-# in the interval, then reclaimable and available at the last one.
+# in the interval, then reclaimable and available at the last one
+# before the first oom:mark_victim.
 set -u
 if [ $# -eq 0 ] || [ "$1" = -h ] || [ "$1" = --help ]; then
 	sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'
@@ -78,6 +79,7 @@ for r in "$@"; do
 		/reclaim_retry_zone:/ {
 			for (i = 1; i <= NF; i++) if ($i ~ /^[0-9.]+:$/) t = $i + 0 - off
 			n++; if (t >= from && t <= to) nin++
+			if (v) next
 			for (i = 1; i <= NF; i++) {
 				if ($i ~ /^reclaimable=/) { split($i, a, "="); rc = a[2] }
 				if ($i ~ /^available=/) { split($i, a, "="); av = a[2] }

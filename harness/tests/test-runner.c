@@ -283,6 +283,18 @@ static void test_verdict_delay(void **state)
 	assert_int_equal(scenario_set(sc, "thr=10s", err, sizeof(err)), 0);
 	evaluate(sc, dir, &res);
 	assert_int_equal(res.verdict, V_NOT_REPRODUCED);
+	/* `to' never holds: the delay runs to the last sample, named */
+	assert_int_equal(
+		scenario_set(sc, "verdict.to=m.oom > 5", err, sizeof(err)), 0);
+	assert_int_equal(
+		scenario_set(sc, "verdict.to_name=OOM", err, sizeof(err)), 0);
+	evaluate(sc, dir, &res);
+	snprintf(expect, sizeof(expect), "no OOM within %zu s of m.full",
+		 ARRAY_SIZE(full) - 1 - (size_t)from);
+	assert_non_null(strstr(res.reason, expect));
+	assert_int_equal(res.verdict, ARRAY_SIZE(full) - 1 - (size_t)from > 10 ?
+					      V_REPRODUCED :
+					      V_NOT_REPRODUCED);
 	free(sc);
 }
 
