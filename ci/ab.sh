@@ -140,10 +140,11 @@ declare -A rc
 for s in "${scen[@]}"; do
 	n=$(basename "$s" .ini)
 	echo "$prog: $n: base $base, test $test, $runs run(s) each" >&2
+	# its progress (a line per phase) and report go to the job's log too,
+	# so that a CI job is never silent for long
 	"$mmrepro" ab "$s" --a "$a" --b "$b" --runs "$runs" --out "$art/$n" \
-		${accel:+--accel "$accel"} >"$art/$n.log" 2>&1 </dev/null
-	rc[$n]=$?
-	tail -n 3 "$art/$n.log" | sed "s/^/$prog: $n: /" >&2
+		${accel:+--accel "$accel"} </dev/null 2>&1 | tee "$art/$n.log" >&2
+	rc[$n]=${PIPESTATUS[0]}
 	case ${rc[$n]} in
 	0) ;;
 	1) [ "$status" -eq 2 ] || status=1 ;;
