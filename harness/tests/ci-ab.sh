@@ -5,7 +5,7 @@
 # combined KTAP parses with the kernel's own parser (kunit.py), the text
 # reports fit 72 columns, the Markdown report and plots are there, and
 # every run's meta.json names the kernel of its side. Slow: 4 guest runs,
-# about 4 minutes under TCG on 2 cores.
+# about 5 minutes under TCG on a busy 2-core host.
 # Every check below is an assertion: it prints "ok N" or "not ok N".
 set -u
 cd "$(dirname "$0")/../.." || exit 1
