@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "journal.h"
@@ -28,6 +29,7 @@ struct run_trace {
 	pthread_t tid;
 	volatile sig_atomic_t stop;
 	long err; /* a failed read, -errno */
+	double cpu_s; /* the reader thread's CPU time */
 	char *events; /* the split copy of [trace] events */
 	const char *ev[64];
 	const char *counts[SC_MAX_TRACE], *filters[SC_MAX_TRACE];
@@ -38,11 +40,19 @@ static void *reader(void *arg)
 	struct run_trace *rt = arg;
 	long n;
 
+	struct rusage ru;
+
 	while (!rt->stop) {
 		n = trace_wait(rt->s, RT_POLL_NS);
 		if (n < 0 && n != -EINTR && !rt->err)
 			rt->err = n;
 	}
+	/* what reading the buffers cost this run, for the overhead bench */
+	if (!getrusage(RUSAGE_THREAD, &ru))
+		rt->cpu_s = (double)ru.ru_utime.tv_sec +
+			    (double)ru.ru_utime.tv_usec / 1e6 +
+			    (double)ru.ru_stime.tv_sec +
+			    (double)ru.ru_stime.tv_usec / 1e6;
 	return NULL;
 }
 
@@ -120,6 +130,7 @@ int run_trace_finish(struct run_trace *rt, const char *out, char *err,
 	}
 	extra = json_object();
 	json_object_set_new(extra, "stopped_by", json_string("run"));
+	json_object_set_new(extra, "reader_cpu_s", json_real(rt->cpu_s));
 	if (trace_write_results(rt->s, out, extra) && !ret) {
 		snprintf(err, elen, "trace: cannot write %s/trace", out);
 		ret = -1;

@@ -55,3 +55,7 @@ done | sort -n | awk -v a="$accel" '
 		m = v[int((NR + 1) / 2)]
 		printf "median %.2f s under %s (target <= 5 s)  %s\n", m, a, (m <= 5 ? "met" : "MISSED")
 	}'
+
+# --- the tracer: event rate, overhead, and against drsnoop ---
+harness/bench/trace-bench.sh
+harness/bench/trace-vs-drsnoop.sh
