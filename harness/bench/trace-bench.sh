@@ -153,7 +153,7 @@ for r in $(seq "$N"); do
 			"$(jq '.metrics.pswpout.value // 0' "$o/summary.json")" \
 			"$(jq -r '.trace.lost_events // "-"' "$o/summary.json")" \
 			"$(jq -r '.trace.events // "-"' "$o/summary.json")" \
-			"$(jq -r '.reader_cpu_s // "-"' "$o/trace/session.json" 2>/dev/null || echo -)"
+			"$(jq -r '.reader_cpu_s // "-" | if type == "number" then (. * 1000 | round) / 1000 else . end' "$o/trace/session.json" 2>/dev/null || echo -)"
 	done
 done
 awk '{ v[$1] = v[$1] " " $2 }
