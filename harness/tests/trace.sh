@@ -58,7 +58,7 @@ E=$T/e2e
 	--filter 'kmem:mm_page_alloc=order == 0' >"$T/stdout" 2>"$T/stderr" &
 pid=$!
 # set up once it says where it records
-for _ in $(seq 100); do grep -q 'recording in' "$T/stderr" && break; sleep 0.05; done
+for _ in $(seq 100); do grep -qs 'recording in' "$T/stderr" && break; sleep 0.05; done
 I=$TR/instances/mmrepro-$pid
 check "a private instance mmrepro-PID while running" test -d "$I"
 check "its trace_clock is mono" grep -q '\[mono\]' "$I/trace_clock"
