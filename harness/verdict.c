@@ -87,16 +87,17 @@ static int table_col(const struct table *t, const char *name)
 
 /*
  * The tracer's per-interval series (trace/timeline.csv, [trace]) join
- * derived.csv's rows by time: each row takes the timeline interval that
- * ends nearest to it, within one interval.
+ * derived.csv's rows by time: each row takes the intervals that ended
+ * since the row before (to the nearest interval end), averaged, or their
+ * maximum for a *max* series, so that a late sample covers its whole gap.
  */
 static void table_join_trace(struct table *t, const char *dir)
 {
 	struct table tl;
 	char path[4200];
-	size_t row, k = 0;
+	size_t row, k = 0, n;
 	int nc, c;
-	double step, *v;
+	double step, prev, *v;
 
 	pathf(path, sizeof(path), "%s/trace/timeline.csv", dir);
 	if (table_load(&tl, path))
@@ -113,20 +114,38 @@ static void table_join_trace(struct table *t, const char *dir)
 		die("out of memory");
 	for (c = 1; c < tl.ncols; c++)
 		t->names[t->ncols + c - 1] = strdup(tl.names[c]);
+	prev = -INFINITY;
 	for (row = 0; row < t->nrows; row++) {
 		double ts = t->v[row * t->ncols];
+		double *out = &v[row * nc + t->ncols];
 
 		memcpy(&v[row * nc], &t->v[row * t->ncols],
 		       (size_t)t->ncols * sizeof(double));
-		while (k + 1 < tl.nrows &&
-		       fabs(tl.v[(k + 1) * tl.ncols] - ts) <=
-			       fabs(tl.v[k * tl.ncols] - ts))
-			k++;
 		for (c = 1; c < tl.ncols; c++)
-			v[row * nc + t->ncols + c - 1] =
-				fabs(tl.v[k * tl.ncols] - ts) <= step ?
-					tl.v[k * tl.ncols + c] :
-					NAN;
+			out[c - 1] = 0;
+		/* intervals ending in (prev, ts], each end rounded to the nearer */
+		for (n = 0; k < tl.nrows && tl.v[k * tl.ncols] <= ts + step / 2;
+		     k++) {
+			if (tl.v[k * tl.ncols] <= prev + step / 2)
+				continue;
+			for (c = 1; c < tl.ncols; c++) {
+				double x = tl.v[k * tl.ncols + c];
+
+				if (strstr(tl.names[c], "max"))
+					out[c - 1] = n && out[c - 1] > x ?
+							     out[c - 1] :
+							     x;
+				else
+					out[c - 1] += x;
+			}
+			n++;
+		}
+		for (c = 1; c < tl.ncols; c++)
+			if (!n)
+				out[c - 1] = NAN;
+			else if (!strstr(tl.names[c], "max"))
+				out[c - 1] /= (double)n;
+		prev = ts;
 	}
 	free(t->v);
 	t->v = v;

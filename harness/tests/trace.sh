@@ -113,6 +113,48 @@ for sig in INT TERM; do
 		bash -c "[ -f '$T/sig$sig/trace/kswapd.json' ] && [ ! -f '$T/sig$sig/trace/direct_reclaim.json' ]"
 done
 
+# --- the timeline joins derived.csv over each sample's whole gap ---
+J=$T/join
+mkdir -p "$J/trace"
+echo '{"phases": []}' >"$J/meta.json"
+printf 't,x\n0.0,1\n1.0,1\n2.0,1\n5.0,1\n6.0,1\n' >"$J/derived.csv"
+{
+	echo 't,trace.dr_some_pct,trace.dr_stall_s_per_s,trace.dr_max_ms,trace.dr_per_s'
+	echo '1.000,10,0.1,1,1'
+	echo '2.000,20,0.2,2,1'
+	echo '3.000,30,0.3,3,1'
+	echo '4.000,40,0.4,9,1'
+	echo '5.000,50,0.5,4,1'
+	echo '6.000,60,0.6,5,1'
+} >"$J/trace/timeline.csv"
+cat >"$T/join.ini" <<'EOF'
+[scenario]
+name = join
+[phase.x]
+cmd = true
+[metric.some]
+series = trace.dr_some_pct
+stat = mean
+[metric.maxms]
+series = trace.dr_max_ms
+stat = max
+[metric.stall]
+series = trace.dr_stall_s_per_s
+stat = total
+[verdict]
+when = trace.dr_some_pct > 25
+for = 2s
+EOF
+"$M" run "$T/join.ini" --rejudge "$J" >/dev/null 2>&1
+check "join: a late sample averages the intervals it covers (mean 32.5)" \
+	jq -e '.metrics.some.value == 32.5' "$J/summary.json"
+check "join: and takes their max for *max* series (9, not 4)" \
+	jq -e '.metrics.maxms.value == 9' "$J/summary.json"
+# stat total counts from the first valid row on: intervals 2..6 = 2.0 s
+check "join: so a total over the gaps is the timeline's (2.0 s)" \
+	jq -e '.metrics.stall.value | . > 1.999 and . < 2.001' "$J/summary.json"
+check "join: the verdict reads the joined series" grep -q '^reproduced: ' "$J/verdict"
+
 # --- [trace] in mmrepro run --local: journal, RUN/trace, summary, verdict ---
 export MMREPRO_JOURNAL=$T/journal
 L=(--local --i-understand-this-stresses-the-host -q)
