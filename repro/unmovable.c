@@ -1449,6 +1449,21 @@ static void rtrace_read(void)
 	}
 }
 
+/* counts since the start, as one phase=reclaim line */
+static void rtrace_report(double t)
+{
+	if (!rt.dir[0])
+		return;
+	rtrace_read();
+	printf("phase=reclaim t=%.1f direct_unmovable=%.0f direct_reclaimable=%.0f direct_movable=%.0f",
+	       t, rt.n[MT_UNMOVABLE], rt.n[MT_RECLAIMABLE], rt.n[MT_MOVABLE]);
+	if (rt.xf_on)
+		printf(" extfrag_unmovable=%.0f extfrag_reclaimable=%.0f extfrag_movable=%.0f extfrag_from_movable=%.0f",
+		       rt.xf[MT_UNMOVABLE], rt.xf[MT_RECLAIMABLE],
+		       rt.xf[MT_MOVABLE], rt.xf_from_movable);
+	printf("\n");
+}
+
 static void rtrace_stop(void)
 {
 	char path[640];
@@ -1515,17 +1530,7 @@ static void report(struct src *srcs, int n, double dt)
 		       dt > 0 ? (s->allocated - s->last_alloc) / dt / MIB : 0);
 		s->last_alloc = s->allocated;
 	}
-	if (rt.dir[0]) {
-		rtrace_read();
-		printf("phase=reclaim t=%.1f direct_unmovable=%.0f direct_reclaimable=%.0f direct_movable=%.0f",
-		       t, rt.n[MT_UNMOVABLE], rt.n[MT_RECLAIMABLE],
-		       rt.n[MT_MOVABLE]);
-		if (rt.xf_on)
-			printf(" extfrag_unmovable=%.0f extfrag_reclaimable=%.0f extfrag_movable=%.0f extfrag_from_movable=%.0f",
-			       rt.xf[MT_UNMOVABLE], rt.xf[MT_RECLAIMABLE],
-			       rt.xf[MT_MOVABLE], rt.xf_from_movable);
-		printf("\n");
-	}
+	rtrace_report(t);
 }
 
 static bool opt_churn = true;
@@ -1829,12 +1834,7 @@ int main(int argc, char **argv)
 			srcs[i].ops->refresh(&srcs[i]);
 		check_claim(srcs, n, &srcs[i], &b0, "end");
 	}
-	if (rt.dir[0]) {
-		rtrace_read();
-		printf("phase=reclaim t=%.1f direct_unmovable=%.0f direct_reclaimable=%.0f direct_movable=%.0f\n",
-		       now() - t_start, rt.n[MT_UNMOVABLE],
-		       rt.n[MT_RECLAIMABLE], rt.n[MT_MOVABLE]);
-	}
+	rtrace_report(now() - t_start);
 	rtrace_stop();
 	for (i = 0; i < n; i++)
 		srcs[i].ops->teardown(&srcs[i]);
