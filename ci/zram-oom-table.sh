@@ -43,7 +43,7 @@ printf '%-7s %-4s %-15s %7s %7s %6s %5s %8s %6s %8s %6s %6s %6s %6s %6s %6s %8s 
 for r in "$@"; do
 	s=$r/summary.json
 	[ -f "$s" ] || { echo "$r: no summary.json" >&2; continue; }
-	kern=$(jq -r '.kernel.release // .kernel // "?"' "$r/vm.json" 2>/dev/null | cut -d+ -f1)
+	kern=$(jq -r '.kernel.release // .kernel // "?"' "$r/vm.json" 2>/dev/null | cut -d+ -f1 | cut -d- -f1)
 	swap=$(sed -n "s/.* swap: \([a-z]*\) .*/\1/p" "$r/output.log" | head -1)
 	verdict=$(cut -d: -f1 "$r/verdict")
 	from=$(jq -r '.verdict_detail.from_s // empty' "$s")
