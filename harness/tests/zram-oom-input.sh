@@ -66,10 +66,6 @@ expect nozramctl 2 '^error: .*zramctl not found'
 expect nozram 0 '^not-applicable: .*this kernel has no zram'
 check "no phase ran in any bad-input case" \
 	bash -c "! ls '$V'/{huge,big,bogus,nozramctl,nozram}/phases/fill.log 2>/dev/null | grep -q ."
-check "cap: the fill ran to its cap, no hog was killed" \
-	grep -q 'phase=done .* reason=duration' "$V/cap/phases/fill.log"
-check "cap: the verdict says: no OOM within N s" \
-	grep -Eq '^(not-)?reproduced: no OOM within [0-9]+ s of meminfo.MemAvailable_MiB' "$V/cap/verdict"
 # (--local writes the runner's lines to its stdout, not output.log)
 check "cap: zram torn down" grep -q '^teardown: zram[0-9]* reset and removed' "$V/cap.out"
 check "cap: no swap and no zram device left" test -f "$V/cap.after" -a ! -s "$V/cap.after"
