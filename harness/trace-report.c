@@ -35,6 +35,22 @@ static const char *order_key(int slot, char *buf, size_t len)
 	return buf;
 }
 
+/* One event's state: present, enabled (or why not), count and filter */
+json_t *trace_bound_json(const struct trace_bound *b)
+{
+	json_t *e = json_object();
+
+	json_object_set_new(e, "present", json_boolean(b->event));
+	json_object_set_new(e, "enabled",
+			    json_boolean(b->event && b->selected));
+	if (!b->event)
+		json_object_set_new(e, "reason", json_string(b->reason));
+	json_object_set_new(e, "count", json_integer((json_int_t)b->count));
+	json_object_set_new(e, "filter",
+			    b->filter ? json_string(b->filter) : json_null());
+	return e;
+}
+
 static json_t *events_json(const struct trace_state *st, const char *group)
 {
 	json_t *o = json_object();
@@ -42,26 +58,13 @@ static json_t *events_json(const struct trace_state *st, const char *group)
 
 	for (i = 0; i < st->nbound; i++) {
 		const struct trace_bound *b = &st->bound[i];
-		json_t *e;
 		char name[128];
 
 		if (strcmp(b->ops->group, group))
 			continue;
-		e = json_object();
-		json_object_set_new(e, "present", json_boolean(b->event));
-		json_object_set_new(e, "enabled",
-				    json_boolean(b->event && b->selected));
-		if (!b->event)
-			json_object_set_new(e, "reason",
-					    json_string(b->reason));
-		json_object_set_new(e, "count",
-				    json_integer((json_int_t)b->count));
-		json_object_set_new(e, "filter",
-				    b->filter ? json_string(b->filter) :
-						json_null());
 		snprintf(name, sizeof(name), "%s:%s", b->ops->system,
 			 b->ops->name);
-		json_object_set_new(o, name, e);
+		json_object_set_new(o, name, trace_bound_json(b));
 	}
 	return o;
 }

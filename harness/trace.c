@@ -912,21 +912,10 @@ static json_t *session_json(struct trace_session *s, json_t *extra)
 			    json_integer((json_int_t)s->unknown_events));
 	for (i = 0; i < s->st->nbound; i++) {
 		const struct trace_bound *b = &s->st->bound[i];
-		json_t *e = json_object();
+		json_t *e = trace_bound_json(b);
 		char name[128];
 
 		json_object_set_new(e, "group", json_string(b->ops->group));
-		json_object_set_new(e, "present", json_boolean(b->event));
-		json_object_set_new(e, "enabled",
-				    json_boolean(b->event && b->selected));
-		if (!b->event)
-			json_object_set_new(e, "reason",
-					    json_string(b->reason));
-		json_object_set_new(e, "filter",
-				    b->filter ? json_string(b->filter) :
-						json_null());
-		json_object_set_new(e, "count",
-				    json_integer((json_int_t)b->count));
 		snprintf(name, sizeof(name), "%s:%s", b->ops->system,
 			 b->ops->name);
 		json_object_set_new(ev, name, e);

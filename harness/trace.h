@@ -121,6 +121,8 @@ struct trace_bound {
 	bool selected;
 };
 
+json_t *trace_bound_json(const struct trace_bound *b);
+
 extern const struct trace_event_ops trace_events[];
 extern const size_t trace_nevents;
 extern const char *const trace_groups[];
