@@ -367,7 +367,8 @@ static int h_metric(struct pstate *ps, const char *name, const char *k,
 	return fail(ps, "unknown key '%s' in [metric.%s]", k, name);
 }
 
-static int parse_when(struct pstate *ps, struct sc_when *w, const char *v)
+static int parse_when(struct pstate *ps, struct sc_when *w, const char *k,
+		      const char *v)
 {
 	static const char *const ops[] = { "<=", ">=", "<", ">" };
 	static const enum sc_op opv[] = { OP_LE, OP_GE, OP_LT, OP_GT };
@@ -375,14 +376,14 @@ static int parse_when(struct pstate *ps, struct sc_when *w, const char *v)
 	size_t i;
 
 	if (sscanf(v, "%95s %3s %95s", lhs, op, rhs) != 3)
-		return fail(ps, "when: expected 'SERIES OP VALUE', not '%s'",
-			    v);
+		return fail(ps, "%s: expected '%s OP VALUE', not '%s'", k,
+			    strcmp(k, "metric") ? "SERIES" : "METRIC", v);
 	for (i = 0; i < ARRAY_SIZE(ops); i++)
 		if (!strcmp(op, ops[i]))
 			break;
 	if (i == ARRAY_SIZE(ops))
-		return fail(ps,
-			    "when: operator '%s' is not <, <=, > or >=", op);
+		return fail(ps, "%s: operator '%s' is not <, <=, > or >=", k,
+			    op);
 	snprintf(w->lhs, sizeof(w->lhs), "%s", lhs);
 	snprintf(w->rhs, sizeof(w->rhs), "%s", rhs);
 	w->op = opv[i];
@@ -399,18 +400,21 @@ static int h_verdict(struct pstate *ps, const char *k, const char *v)
 		if (sc->nwhen == SC_MAX_WHEN)
 			return fail(ps, "when: at most %d conditions",
 				    SC_MAX_WHEN);
-		return parse_when(ps, &sc->when[sc->nwhen++], v);
+		return parse_when(ps, &sc->when[sc->nwhen++], k, v);
 	}
 	if (!strcmp(k, "for"))
 		return dur(ps, &sc->for_ns, v, k);
 	if (!strcmp(k, "tolerate"))
 		return dur(ps, &sc->tolerate_ns, v, k);
 	if (!strcmp(k, "from"))
-		return sc->has_from = true, parse_when(ps, &sc->from, v);
+		return sc->has_from = true, parse_when(ps, &sc->from, k, v);
 	if (!strcmp(k, "to"))
-		return sc->has_to = true, parse_when(ps, &sc->to, v);
+		return sc->has_to = true, parse_when(ps, &sc->to, k, v);
 	if (!strcmp(k, "mean"))
-		return sc->has_mean = true, parse_when(ps, &sc->mean, v);
+		return sc->has_mean = true, parse_when(ps, &sc->mean, k, v);
+	if (!strcmp(k, "metric"))
+		return sc->has_metric = true,
+		       parse_when(ps, &sc->metric_cond, k, v);
 	if (!strcmp(k, "min_delay"))
 		return copy(ps, sc->min_delay, sizeof(sc->min_delay), v, k);
 	if (!strcmp(k, "to_name"))
@@ -610,11 +614,22 @@ int scenario_check(struct scenario *sc, char *err, size_t elen)
 		snprintf(err, elen, "%s: [scenario] has no name", sc->path);
 		return -1;
 	}
-	if (sc->has_from != sc->has_to || (sc->has_from && sc->nwhen)) {
+	if (sc->has_from != sc->has_to ||
+	    (sc->has_from + !!sc->nwhen + sc->has_metric) > 1) {
 		snprintf(
 			err, elen,
-			"%s: [verdict] takes either when/for, or from/to (with min_delay, mean)",
+			"%s: [verdict] takes one of when/for, from/to (with min_delay, mean) or metric",
 			sc->path);
+		return -1;
+	}
+	for (i = 0; sc->has_metric && i < sc->nmetrics; i++)
+		if (!strcmp(sc->metric[i].name, sc->metric_cond.lhs))
+			break;
+	if (sc->has_metric && i == sc->nmetrics) {
+		snprintf(
+			err, elen,
+			"%s: [verdict] metric: no [metric.%s] in this scenario",
+			sc->path, sc->metric_cond.lhs);
 		return -1;
 	}
 	if (!sc->nphases) {

@@ -103,6 +103,14 @@ struct scenario {
 	char min_delay[64]; /* a duration, may hold {vars} */
 	char to_name[32]; /* "OOM": "no OOM within N s" when `to' never holds */
 
+	/*
+	 * A metric verdict instead: reproduced when one [metric] (its stat
+	 * over its phase) meets a condition (direct-reclaim: the seconds
+	 * tasks spent in direct reclaim during the load).
+	 */
+	bool has_metric;
+	struct sc_when metric_cond; /* lhs: the metric's name */
+
 	/* [trace]: the tracer during the run (see scenario_traced()) */
 	bool trace_keys; /* any key in [trace] */
 	int trace_enable; /* enable = yes/no; -1: not given */

@@ -481,6 +481,70 @@ static double stat_of(const struct scenario *sc, const struct sc_metric *m,
 	return out;
 }
 
+/*
+ * A metric verdict: one [metric], computed as summary.json reports it,
+ * against a value (which may be a {var}).
+ */
+static void judge_metric(const struct scenario *sc, const struct table *t,
+			 struct run_result *r)
+{
+	const struct sc_when *x = &sc->metric_cond;
+	const struct sc_metric *m = NULL;
+	char rhs[128], err[128], *end;
+	struct window w;
+	double v, want;
+	size_t n;
+	int i;
+
+	for (i = 0; i < sc->nmetrics; i++)
+		if (!strcmp(sc->metric[i].name, x->lhs))
+			m = &sc->metric[i];
+	if (!m) {
+		r->verdict = V_ERROR;
+		snprintf(r->reason, sizeof(r->reason),
+			 "verdict: no [metric.%s]", x->lhs);
+		return;
+	}
+	if (scenario_expand(sc, x->rhs, rhs, sizeof(rhs), err, sizeof(err)))
+		snprintf(rhs, sizeof(rhs), "%s", x->rhs);
+	want = strtod(rhs, &end);
+	if (end == rhs || *end) {
+		r->verdict = V_ERROR;
+		snprintf(r->reason, sizeof(r->reason),
+			 "verdict: metric %s: '%s' is not a number", x->lhs,
+			 rhs);
+		return;
+	}
+	if (phase_window(sc, r, m->during, &w)) {
+		r->verdict = V_ERROR;
+		snprintf(r->reason, sizeof(r->reason),
+			 "verdict: metric %s: no phase '%s'", m->name,
+			 m->during);
+		return;
+	}
+	if (table_col(t, m->series) < 0) {
+		r->verdict = V_ERROR;
+		snprintf(
+			r->reason, sizeof(r->reason),
+			"verdict: no series '%s' in this run (see derived.csv)",
+			m->series);
+		return;
+	}
+	v = stat_of(sc, m, t, &w, &n);
+	r->verdict = !isnan(v) && holds(x->op, v, want) ? V_REPRODUCED :
+							  V_NOT_REPRODUCED;
+	if (isnan(v))
+		snprintf(r->reason, sizeof(r->reason),
+			 "metric %s: no samples%s%s (need %s %s)", m->name,
+			 m->during[0] ? " during " : "", m->during,
+			 op_names[x->op], rhs);
+	else
+		snprintf(r->reason, sizeof(r->reason),
+			 "metric %s = %.3g %s%s%s (need %s %s)", m->name, v,
+			 m->unit, m->during[0] ? " during " : "", m->during,
+			 op_names[x->op], rhs);
+}
+
 static json_t *metrics_json(const struct scenario *sc, const struct table *t,
 			    const struct run_result *r)
 {
@@ -538,6 +602,8 @@ int evaluate(const struct scenario *sc, const char *dir, struct run_result *res)
 		judge(sc, &t, &w, dir, res);
 	} else if (sc->has_from) {
 		judge_delay(sc, &t, dir, res, detail);
+	} else if (sc->has_metric) {
+		judge_metric(sc, &t, res);
 	}
 	pathf(path, sizeof(path), "%s/summary.json", dir);
 	sum = json_load_file(path, 0, NULL);

@@ -298,6 +298,80 @@ static void test_verdict_delay(void **state)
 	free(sc);
 }
 
+/*
+ * A metric verdict: the total of a rate series (rate x interval, as
+ * summary.json computes it) against a {var}; the total is computed here
+ * from the same rows.
+ */
+static void test_verdict_metric(void **state)
+{
+	static const char ini[] =
+		"[scenario]\nname = m\n"
+		"[vars]\nthr = 4\n"
+		"[phase.a]\ncmd = true\n"
+		"[metric.stall]\nseries = m.rate\nstat = total\n"
+		"unit = s\n"
+		"[verdict]\nmetric = stall > {thr}\n";
+	double ts[] = { 0, 1, 2, 3.5, 4, 6 };
+	double rate[] = { 0, 0.5, 2, 1, 0.25, 0.5 };
+	struct scenario *sc = calloc(1, sizeof(*sc));
+	struct run_result res = { 0 };
+	double total = 0;
+	char csv[1024], expect[64];
+	size_t i, n = 0;
+
+	(void)state;
+	n += (size_t)snprintf(csv + n, sizeof(csv) - n, "t,m.rate\n");
+	for (i = 0; i < ARRAY_SIZE(ts); i++) {
+		n += (size_t)snprintf(csv + n, sizeof(csv) - n, "%g,%g\n",
+				      ts[i], rate[i]);
+		if (i)
+			total += rate[i] * (ts[i] - ts[i - 1]);
+	}
+	put("derived.csv", csv);
+	assert_int_equal(scenario_load(sc, put("m.ini", ini), err, sizeof(err)),
+			 0);
+	assert_int_equal(scenario_check(sc, err, sizeof(err)), 0);
+	evaluate(sc, dir, &res);
+	snprintf(expect, sizeof(expect), "metric stall = %.3g s (need > 4)",
+		 total);
+	if (!strstr(res.reason, expect))
+		fail_msg("reason '%s', want '%s'", res.reason, expect);
+	assert_int_equal(res.verdict,
+			 total > 4 ? V_REPRODUCED : V_NOT_REPRODUCED);
+	/* a threshold above the total, through the variable */
+	snprintf(expect, sizeof(expect), "thr=%g", total + 0.5);
+	assert_int_equal(scenario_set(sc, expect, err, sizeof(err)), 0);
+	evaluate(sc, dir, &res);
+	assert_int_equal(res.verdict, V_NOT_REPRODUCED);
+	/* and one below it */
+	snprintf(expect, sizeof(expect), "thr=%g", total - 0.5);
+	assert_int_equal(scenario_set(sc, expect, err, sizeof(err)), 0);
+	evaluate(sc, dir, &res);
+	assert_int_equal(res.verdict, V_REPRODUCED);
+	/* a threshold that is not a number is an error, not a no */
+	assert_int_equal(scenario_set(sc, "thr=lots", err, sizeof(err)), 0);
+	evaluate(sc, dir, &res);
+	assert_int_equal(res.verdict, V_ERROR);
+	assert_non_null(strstr(res.reason, "'lots' is not a number"));
+	/* a metric the scenario does not declare */
+	assert_int_equal(scenario_set(sc, "verdict.metric=nosuch > 1", err,
+				      sizeof(err)),
+			 0);
+	assert_int_equal(scenario_check(sc, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "no [metric.nosuch]"));
+	/* two verdict forms at once */
+	assert_int_equal(scenario_set(sc, "verdict.metric=stall > 1", err,
+				      sizeof(err)),
+			 0);
+	assert_int_equal(scenario_set(sc, "verdict.when=m.rate > 1", err,
+				      sizeof(err)),
+			 0);
+	assert_int_equal(scenario_check(sc, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "takes one of"));
+	free(sc);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -322,6 +396,7 @@ int main(void)
 		cmocka_unit_test(test_errors_name_lines),
 		cmocka_unit_test(test_verdict_streak),
 		cmocka_unit_test(test_verdict_delay),
+		cmocka_unit_test(test_verdict_metric),
 	};
 
 	return cmocka_run_group_tests_name("runner", tests, setup, teardown);
