@@ -48,10 +48,13 @@ check "the supervisor saw that hog die of SIGKILL" \
 	grep -q "phase=killed t=[0-9.]* pid=$victim signal=9 " "$R/phases/fill.log"
 check "meta.json: the fill phase ended with status 137" \
 	jq -e '.phases[] | select(.name == "fill") | .status == 137' "$R/meta.json"
-# memory full: MemAvailable at or below the zones' high watermarks (kB)
-high=$(awk '/^ +high / { s += $2 } END { print s * 4 }' "$R/snapshots/start/zoneinfo" 2>/dev/null)
-t_full=$(col meminfo MemAvailable | awk -v s="$fill_start" -v h="${high:-0}" \
-	'$1 >= s && $2 <= h { print $1; exit }')
+# memory full (configs/zram-oom.ini): the first sample after the fill
+# started in which direct reclaim ran (the allocstall_* counters rose)
+t_full=$(awk -F, -v s="$fill_start" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i ~ /^allocstall_/) k[i]; next }
+	{ x = 0; for (i in k) x += $i } $1 >= s && NR > 2 && x > p { print $1; exit } { p = x }' \
+	"$R/samples/vmstat.csv")
+check "the verdict's memory full is that sample" \
+	jq -e --argjson t "${t_full:-null}" '(.verdict_detail.from_s - $t) | fabs < 0.001' "$R/summary.json"
 check "memory full came before the OOM kill" \
 	awk -v a="$t_full" -v b="$t_oom" 'BEGIN { exit !(a != "" && b != "" && a < b) }'
 echo "# memory full at ${t_full:-?} s, first OOM kill seen at ${t_oom:-?} s"
