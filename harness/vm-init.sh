@@ -56,6 +56,8 @@ mount --move /sys $R/sys
 mount --move /dev $R/dev
 mount -t tracefs nodev $R/sys/kernel/tracing 2>/dev/null
 mount -t debugfs nodev $R/sys/kernel/debug 2>/dev/null
+# as on any systemd machine (frag revives kswapd through memory.reclaim)
+mount -t cgroup2 nodev $R/sys/fs/cgroup 2>/dev/null
 cp /cmd.sh $R/run/mmrepro-cmd.sh
 
 (while :; do echo . >$R/dev/ttyS2; sleep 1; done) &

@@ -9,7 +9,9 @@
  * in every --stride (32 KiB by default), so that no free block of order
  * 3 (32 KiB) can form while plenty of order-0 pages are free.  With
  * --feeder a thread keeps re-dirtying and MADV_FREE-ing the holes, so
- * kswapd always finds lazily freed pages to reclaim and never gives up.
+ * kswapd always finds lazily freed pages to reclaim and never gives up;
+ * if the fill already made it give up (node_unreclaimable), frag revives
+ * it through the root cgroup's memory.reclaim ("phase=hopeless").
  * --method pipe holds the memory in pipe buffers (unmovable kernel
  * pages) instead.
  *
@@ -354,6 +356,63 @@ static void *feeder(void *arg)
 	return NULL;
 }
 
+/* Nodes whose kswapd gave up: "node_unreclaimable: 1" in /proc/zoneinfo */
+static int hopeless_nodes(void)
+{
+	char line[256];
+	int n = 0, node = -1, counted = -1, v;
+	FILE *f = fopen("/proc/zoneinfo", "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "Node %d,", &v) == 1)
+			node = v;
+		else if (sscanf(line, " node_unreclaimable: %d", &v) == 1 &&
+			 v && node != counted) {
+			counted = node;
+			n++;
+		}
+	}
+	fclose(f);
+	return n;
+}
+
+/*
+ * The fill can leave kswapd "hopeless": after 16 runs that reclaimed
+ * nothing (all of it is mlocked or pinned) wakeup_kswapd() returns
+ * before waking it, and only a reclaim that makes progress resets that
+ * (node_unreclaimable in /proc/zoneinfo).  The storm's atomic order-3
+ * refills never reclaim themselves, so they would never wake it: seen
+ * in 2 of 35 runs on 6.12, with kswapd at 0 % for the whole storm.  A
+ * small proactive reclaim of the root cgroup (memory.reclaim, 5.19+)
+ * takes some of the feeder's lazily freed pages and resets the count.
+ */
+static void revive_kswapd(void)
+{
+	int before = hopeless_nodes(), i, fd;
+
+	if (!before)
+		return;
+	fd = open("/sys/fs/cgroup/memory.reclaim", O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		printf("phase=hopeless nodes=%d revived=no reason=\"no /sys/fs/cgroup/memory.reclaim (mount cgroup2)\"\n",
+		       before);
+		fflush(stdout);
+		return;
+	}
+	/* short writes fail with EAGAIN when less was reclaimed: retry */
+	for (i = 0; i < 20 && hopeless_nodes(); i++) {
+		if (write(fd, "4M", 2) < 0 && errno != EAGAIN)
+			break;
+		usleep(50000);
+	}
+	close(fd);
+	printf("phase=hopeless nodes=%d revived=%s\n", before,
+	       hopeless_nodes() ? "no" : "yes");
+	fflush(stdout);
+}
+
 static const struct method {
 	const char *name;
 	void (*fn)(void);
@@ -376,8 +435,9 @@ static void print_usage(void)
 	       "less a reserve of the zones' high watermarks and --reserve (16M)\n"
 	       "(default 90%%).\n"
 	       "--feeder keeps re-dirtying and MADV_FREE-ing one hole in --feeder-every\n"
-	       "(16) so kswapd never runs out of reclaimable pages. Prints phase= lines,\n"
-	       "including the\n"
+	       "(16) so kswapd never runs out of reclaimable pages, and revives a kswapd\n"
+	       "the fill left hopeless (/proc/zoneinfo node_unreclaimable) through\n"
+	       "/sys/fs/cgroup/memory.reclaim. Prints phase= lines, including the\n"
 	       "order-0 and order>=3 free blocks in /proc/buddyinfo (all zones).\n");
 }
 
@@ -493,9 +553,13 @@ int main(int argc, char **argv)
 	t0 = now();
 	fill_region(target_bytes());
 	m->fn();
-	report("hold");
 	if (opt.feeder && m->holes && pthread_create(&th, NULL, feeder, NULL))
 		die(1, "pthread_create: %s", strerror(errno));
+	if (opt.feeder && m->holes) {
+		usleep(200000); /* some lazily freed pages to reclaim */
+		revive_kswapd();
+	}
+	report("hold");
 	end = opt.duration ? t0 + opt.duration : 0;
 	for (next = now() + opt.report_s; !stop && (!end || now() < end);) {
 		usleep(100000);
