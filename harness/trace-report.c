@@ -490,12 +490,23 @@ json_t *trace_state_summary(struct trace_state *st)
 		json_object_set_new(
 			g, "stall_pct",
 			json_real(dur ? 100.0 * (double)st->dr.sum / dur : 0));
-		if (st->gfp_movable && st->gfp_reclaimable)
+		if (st->gfp_movable && st->gfp_reclaimable) {
+			json_t *rate = json_object();
+
 			json_object_set_new(
 				g, "unmovable_count",
 				json_integer((json_int_t)st
 						     ->dr_mt[TRACE_MT_UNMOVABLE]
 						     .n));
+			/* stalls begun per second, by the request's type */
+			for (i = 0; i < (int)ARRAY_SIZE(mt_keys); i++)
+				json_object_set_new(
+					rate, mt_keys[i],
+					json_real(dur ? (double)st->dr_mt[i].n *
+								  1e9 / dur :
+							0));
+			json_object_set_new(g, "per_s_by_migratetype", rate);
+		}
 		json_object_set_new(o, "direct_reclaim", g);
 	}
 	if (group_present(st, "kswapd")) {

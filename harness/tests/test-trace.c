@@ -407,7 +407,10 @@ static void test_direct_reclaim_pairing(void **state)
 		struct trace_state *st = load(fixdirs[i]);
 		uint64_t mov = st->gfp_movable, rec = st->gfp_reclaimable;
 		uint64_t e[] = { 1 };
-		json_t *j, *tasks;
+		static const char *const mts[] = { "movable", "reclaimable",
+						   "unmovable" };
+		json_t *j, *tasks, *sum;
+		int k;
 
 		trace_state_begin(st, 0);
 		/* interleaved tasks, one ending before the other began */
@@ -445,6 +448,20 @@ static void test_direct_reclaim_pairing(void **state)
 		assert_true(fabs(jnum(j, "by_migratetype.unmovable.max_us") -
 				 3000) < 1e-6);
 		assert_int_equal(jnum(j, "nr_reclaimed"), 9);
+		/* summary.json: stalls begun per second of the 10 ms trace */
+		sum = trace_state_summary(st);
+		for (k = 0; k < 3; k++) {
+			char cnt[64], rate[96];
+
+			snprintf(cnt, sizeof(cnt), "by_migratetype.%s.count",
+				 mts[k]);
+			snprintf(rate, sizeof(rate),
+				 "direct_reclaim.per_s_by_migratetype.%s",
+				 mts[k]);
+			assert_true(fabs(jnum(sum, rate) -
+					 jnum(j, cnt) / 10e-3) < 1e-6);
+		}
+		json_decref(sum);
 		/* tasks by total stall: 200, 400, 100 */
 		tasks = json_object_get(j, "tasks");
 		assert_int_equal(json_array_size(tasks), 3);
