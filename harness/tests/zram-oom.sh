@@ -64,6 +64,8 @@ zram_max=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i ~ /^zram[0-9]+_or
 	{ for (i in k) if ($i > m) m = $i } END { print m + 0 }' "$R/samples/zram.csv" 2>/dev/null)
 check "pages were swapped out (pswpout rose)" [ "$(delta vmstat pswpout)" -gt 0 ]
 check "and stored in zram (orig_data_size > 0)" [ "${zram_max:-0}" -gt 0 ]
+check "summary.json: zram killed with swap slots still free (swapfree_min > 0)" \
+	jq -e '.metrics.swapfree_min.value > 0' "$R/summary.json"
 # the tracing phase: retries before the kill, and the victim it names
 check "oom:reclaim_retry_zone events were traced" \
 	grep -q 'reclaim_retry_zone: .*reclaimable=[0-9]* available=[0-9]*' "$R/reclaim_retry.trace"
