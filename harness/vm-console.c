@@ -54,6 +54,14 @@ void vm_console_scan(const char *log, size_t len, struct vm_console *c)
 			c->exited = true;
 			c->status = atoi(m + strlen("mmrepro-exit="));
 		}
+		/* 6.1 prints "int3: 0000 [#1]", 6.9+ "Oops: int3: ..." */
+		if (find_in(p, nl, "int3: 0000 [#")) {
+			if (!c->crashed) {
+				c->crash_before_start = !c->started;
+				c->crash_at = (size_t)(p - log);
+			}
+			c->crashed = c->int3 = true;
+		}
 		for (i = 0; i < ARRAY_SIZE(crash_marks) && !c->crashed; i++) {
 			if (!find_in(p, nl, crash_marks[i]))
 				continue;

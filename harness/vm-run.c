@@ -237,8 +237,9 @@ static int qemu_argv(const struct vm_cfg *cfg, const struct vm_kernel *k,
 	return n;
 }
 
-static void classify(const struct vm_cfg *cfg, struct vm_result *res, bool hung,
-		     int qstatus, const char *qlog)
+static void classify(const struct vm_cfg *cfg, const char *accel,
+		     struct vm_result *res, bool hung, int qstatus,
+		     const char *qlog)
 {
 	char path[4200], *log, *qerr;
 	struct vm_console c;
@@ -254,6 +255,12 @@ static void classify(const struct vm_cfg *cfg, struct vm_result *res, bool hung,
 			res->outcome = VM_INFRA;
 			snprintf(res->reason, sizeof(res->reason),
 				 "kernel crashed before the command started");
+		} else if (c.int3 && !strcmp(accel, "tcg")) {
+			/* seen 2.4 s into boot, when the TSC's static key flips */
+			res->outcome = VM_INFRA;
+			snprintf(
+				res->reason, sizeof(res->reason),
+				"int3 oops under TCG (a text-patching race of multi-threaded TCG, not the run's)");
 		} else {
 			res->outcome = VM_CRASH;
 			snprintf(res->reason, sizeof(res->reason),
@@ -371,7 +378,7 @@ int vm_run(const struct vm_cfg *cfg, const struct vm_kernel *k,
 	stream(outp, &out_off, cfg->quiet);
 	res->total_s = (double)(now_ns() - t0) / NSEC_PER_SEC;
 	qstatus = WIFEXITED(qstatus) ? WEXITSTATUS(qstatus) : -1;
-	classify(cfg, res, hung, qstatus, qlog);
+	classify(cfg, accel, res, hung, qstatus, qlog);
 	for (i = 0; argv[i]; i++)
 		free(argv[i]);
 	sh("rm -rf \"$1\"", dir, NULL);

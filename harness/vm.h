@@ -74,6 +74,12 @@ struct vm_console {
 	bool crashed;
 	bool crash_before_start;
 	size_t crash_at; /* offset of the first crash line */
+	/*
+	 * The crash is an int3 oops ("int3: 0000 [#1]"): under
+	 * multi-threaded TCG, a race with the kernel's text patching
+	 * (static keys, tracepoints), not a result of the run.
+	 */
+	bool int3;
 };
 
 void vm_console_scan(const char *log, size_t len, struct vm_console *c);

@@ -37,7 +37,17 @@ st=$?
 # at N=2 per side no change can be significant (the smallest two-sided
 # Mann-Whitney p is 1/3), so anything but 0 is a failure of the job
 check "ci/ab.sh: exit 0 (N=2 cannot be significant)" [ $st -eq 0 ]
-[ $st -eq 0 ] || sed 's/^/# /' "$T/out"
+if [ $st -ne 0 ]; then
+	sed 's/^/# /' "$T/out"
+	# why each failed run failed: its verdict and the guest's outcome
+	for d in "$A"/direct-reclaim/[ab]/run-*/; do
+		grep -q '^error' "$d/verdict" 2>/dev/null || continue
+		echo "# $d: $(head -1 "$d/verdict")"
+		jq -r '"#   vm: \(.outcome) \(.reason // "") (\(.attempts) attempts)"' "$d/vm.json" 2>/dev/null
+		sed -n '1,12s/^/#   crash: /p' "$d/crash.txt" 2>/dev/null
+		tail -5 "${d%/}.log" 2>/dev/null | sed 's/^/#   log: /'
+	done
+fi
 check "4 runs, each with a verdict" \
 	[ "$(find "$A/direct-reclaim" -path '*/run-*/verdict' | wc -l)" -eq 4 ]
 check "side A ran 6.12, side B 7.2 (meta.json)" \

@@ -24,6 +24,7 @@
 #include "sampler.h"
 #include "source.h"
 #include "util.h"
+#include "vm.h"
 
 #define FIXTURES "harness/tests/fixtures"
 #define MAX_FIX 16
@@ -715,6 +716,52 @@ static void test_parse_units(void **state)
 	assert_int_not_equal(parse_size("12Q", &s), 0);
 }
 
+/*
+ * Guest consoles captured from 6.12 under TCG (fixtures/<kernel>/console/):
+ * int3-boot.log is the int3 oops multi-threaded TCG hits when a static
+ * key flips (attempt 1 of a udp-order3 run), sysrq-c.log a panic on
+ * purpose after the command started.  Where each crash begins is found
+ * here by a plain search, to compare with the scanner's answer.
+ */
+static void test_console_crashes(void **state)
+{
+	static const struct {
+		const char *file, *first; /* first crash line's marker */
+		bool int3;
+	} cases[] = {
+		{ "int3-boot.log", "int3: 0000 [#1]", true },
+		{ "sysrq-c.log", "sysrq triggered crash", false },
+	};
+	size_t i, len;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		char path[400], *log, *at, *start;
+		struct vm_console c;
+
+		snprintf(path, sizeof(path),
+			 FIXTURES "/6.12.117+deb12-amd64/console/%s",
+			 cases[i].file);
+		log = read_file_str(path, 1 << 20, &len);
+		if (!log)
+			fail_msg("%s: %s", path, strerror(errno));
+		at = strstr(log, cases[i].first);
+		assert_non_null(at);
+		while (at > log && at[-1] != '\n')
+			at--;
+		start = strstr(log, "mmrepro-init: command starting");
+		vm_console_scan(log, len, &c);
+		assert_true(c.crashed);
+		assert_int_equal(c.int3, cases[i].int3);
+		assert_int_equal(c.crash_before_start, !start || start > at);
+		if (!cases[i].int3) /* a panic's first line is "BUG:"/"Oops:" */
+			assert_true(c.crash_at <= (size_t)(at - log));
+		else
+			assert_int_equal(c.crash_at, (size_t)(at - log));
+		free(log);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -736,6 +783,7 @@ int main(void)
 		cmocka_unit_test(test_live_line_width),
 		cmocka_unit_test(test_scan_int),
 		cmocka_unit_test(test_parse_units),
+		cmocka_unit_test(test_console_crashes),
 	};
 
 	find_fixtures();
