@@ -37,9 +37,12 @@ one bogus --set swap=bogus
 mv /usr/sbin/zramctl /usr/sbin/zramctl.hidden
 one nozramctl
 mv /usr/sbin/zramctl.hidden /usr/sbin/zramctl
-# not bad input but the cap: the fill ends (12 s) after memory is full
-# and before the OOM killer comes
-one cap --set fill_max_s=12
+# not bad input but the cap: a fill that goes past RAM at full speed
+# (direct reclaim: memory full) but stops at 520M, which RAM and zram
+# (2:1) can hold, so no OOM kill can come before its cap (12 s)
+one cap --set fill_max_s=12 \
+	--set 'phase.fill.cmd=exec {repro}/anon_fill --procs 3 --chunk 16M --size 520M --duration {fill_max_s}s --sysrq-f'
+
 # the guest's modules are not on the host's root: modprobe cannot
 # bring zram back
 rmmod zram
@@ -66,6 +69,10 @@ expect nozramctl 2 '^error: .*zramctl not found'
 expect nozram 0 '^not-applicable: .*this kernel has no zram'
 check "no phase ran in any bad-input case" \
 	bash -c "! ls '$V'/{huge,big,bogus,nozramctl,nozram}/phases/fill.log 2>/dev/null | grep -q ."
+check "cap: the fill held its 520M to the cap, no hog was killed" \
+	grep -q 'phase=done .* reason=duration' "$V/cap/phases/fill.log"
+check "cap: the verdict says: no OOM within N s (of the first direct reclaim)" \
+	grep -Eq '^(not-)?reproduced: no OOM within [0-9]+ s of vmstat.allocstall_per_s' "$V/cap/verdict"
 # (--local writes the runner's lines to its stdout, not output.log)
 check "cap: zram torn down" grep -q '^teardown: zram[0-9]* reset and removed' "$V/cap.out"
 check "cap: no swap and no zram device left" test -f "$V/cap.after" -a ! -s "$V/cap.after"
