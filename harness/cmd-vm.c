@@ -38,7 +38,8 @@ int cmd_vm(int argc, char **argv)
 			"output.log, dmesg.txt and vm.json into --out.\n\n"
 			"Exit: COMMAND's status; 124 hang (no output and no heartbeat for\n"
 			"--timeout); 125 guest crash; 2 bad usage; 3 the guest did not come\n"
-			"up after 3 retries.",
+			"up after 3 retries (a death before the command, or an int3 oops\n"
+			"under TCG at any time, is retried).",
 	};
 	struct vm_cfg cfg = {
 		.mem = 2ULL << 30,
