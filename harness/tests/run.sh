@@ -9,9 +9,15 @@ status=0
 run() {
 	local name=$1
 	shift
-	echo "# === $name"
+	echo "# === $name" | tee -a "$log"
 	"$@" 2>&1 | tee -a "$log"
-	[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+	local rc=${PIPESTATUS[0]}
+	[ "$rc" -eq 0 ] && return
+	status=1
+	# a script that died (or could not start) without a "not ok" line
+	# must still count as a failure, with its name
+	grep -q '^not ok ' <(sed -n "/^# === $name\$/,\$p" "$log") ||
+		echo "not ok - $name exited with status $rc" | tee -a "$log"
 }
 
 for t in build/tests/test-*; do
