@@ -273,17 +273,11 @@ static int one_run(const char *scen, const struct ab_opts *o,
 	char outlog[RD_PATH_MAX];
 	char *argv[16 + 2 * OPT_LIST_MAX * 2];
 	off_t off = 0, ooff = 0;
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	int a = 0, i, status, fd;
 	pid_t pid;
 
-	self[n > 0 ? n : 0] = '\0';
-	/*
-	 * A rebuild during a long A/B session replaces the binary: the
-	 * link then reads "PATH (deleted)".  Run the new one at PATH.
-	 */
-	if (n > 10 && !strcmp(self + n - 10, " (deleted)"))
-		self[n - 10] = '\0';
+	/* a rebuild during a long A/B session: run the new binary */
+	self_exe(self, sizeof(self));
 	pathf(run, sizeof(run), "%s/%c/run-%d", dir, side + 'a' - 'A', k);
 	pathf(log, sizeof(log), "%s/%c/run-%d.log", dir, side + 'a' - 'A', k);
 	pathf(outlog, sizeof(outlog), "%s/output.log", run);

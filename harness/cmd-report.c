@@ -209,9 +209,8 @@ static int repro_names(const struct scenario *sc, char names[][64], int max)
 static int repro_source(const char *name, char *path, size_t len)
 {
 	char self[4096], *d;
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 
-	self[n > 0 ? n : 0] = '\0';
+	self_exe(self, sizeof(self));
 	d = dirname(dirname(self));
 	if (!pathf(path, len, "%s/repro/%s.c", d, name) && !access(path, R_OK))
 		return 0;

@@ -101,11 +101,10 @@ static int one_in_guest(const struct scenario *sc, const struct run_opts *o,
 	struct vm_cfg cfg = { 0 };
 	struct vm_result r;
 	struct run_result rr = { 0 };
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int i, a = 0;
 
-	self[n > 0 ? n : 0] = '\0';
+	self_exe(self, sizeof(self)); /* the guest runs it over 9p */
 	argv[a++] = self;
 	argv[a++] = "run";
 	argv[a++] = (char *)sc->path;

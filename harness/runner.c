@@ -445,12 +445,10 @@ static void add_vars(struct scenario *sc, const char *out)
 	static const char *const names[] = { "out", "repro", "netns" };
 	char repro[4096], self[4096], *slash;
 	const char *vals[3];
-	ssize_t n;
 	size_t i;
 
 	/* the reproducers sit next to mmrepro: build/ or libexec/mmrepro */
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	self[n > 0 ? n : 0] = '\0';
+	self_exe(self, sizeof(self));
 	slash = strrchr(self, '/');
 	if (slash)
 		*slash = '\0';

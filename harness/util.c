@@ -220,3 +220,17 @@ int pathf(char *out, size_t len, const char *fmt, ...)
 	va_end(ap);
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
+
+ssize_t self_exe(char *buf, size_t len)
+{
+	static const char deleted[] = " (deleted)";
+	const size_t dl = sizeof(deleted) - 1;
+	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+
+	buf[n > 0 ? n : 0] = '\0';
+	if (n > (ssize_t)dl && !strcmp(buf + n - dl, deleted)) {
+		n -= (ssize_t)dl;
+		buf[n] = '\0';
+	}
+	return n > 0 ? n : -1;
+}

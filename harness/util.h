@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define NSEC_PER_SEC 1000000000LL
@@ -26,6 +27,12 @@ int64_t now_ns(void);
 int mkdir_p(const char *path, int mode);
 int write_file(const char *path, const char *data, size_t len);
 char *read_file_str(const char *path, size_t max, size_t *len);
+/*
+ * This binary's path, from /proc/self/exe, without the " (deleted)" the
+ * link gets when a rebuild replaced it: the new binary is at that path.
+ * The length, or -1 (buf then "").
+ */
+ssize_t self_exe(char *buf, size_t len);
 void utc_stamp(char *buf, size_t len);
 
 /*

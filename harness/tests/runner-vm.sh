@@ -30,6 +30,17 @@ check "teardown: swapoff, zram reset and removed, zswap restored" \
 	bash -c "grep -q 'teardown: swapoff /dev/zram' '$T/s/output.log' &&
 		 grep -q 'teardown: zram[0-9]* reset and removed' '$T/s/output.log' &&
 		 grep -q 'teardown: /sys/module/zswap/parameters/enabled = ' '$T/s/output.log'"
+# a rebuild while a session runs: the binary is replaced after the first
+# of two runs started, so the second must exec the new file at the same
+# path (/proc/self/exe then reads "PATH (deleted)")
+mkdir -p "$T/bin" && cp "$M" "$T/bin/mmrepro" && ln -s "$PWD/build/repro" "$T/bin/repro"
+"$T/bin/mmrepro" run "$S/harmless.ini" --deb "$deb" -q --runs 2 --out "$T/rb" >"$T/rb.out" 2>&1 &
+p=$!
+sleep 3
+cp "$M" "$T/bin/mmrepro.new" && mv -f "$T/bin/mmrepro.new" "$T/bin/mmrepro"
+wait $p
+check "binary replaced mid-session: both runs ran (reproduced 2 of 2)" \
+	grep -q 'reproduced 2 of 2' "$T/rb.out"
 "$M" run "$S/harmless.ini" --deb "$T/nope.deb" -q >/dev/null 2>"$T/err"
 check "a missing --deb: exit 2, one line" bash -c "[ $? -eq 2 ] && [ \$(wc -l <'$T/err') -eq 1 ]"
 tap_end
