@@ -394,6 +394,23 @@ static int h_verdict(struct pstate *ps, const char *k, const char *v)
 {
 	struct scenario *sc = ps->sc;
 
+	/*
+	 * --set verdict.when, .from/.to or .metric replaces the file's
+	 * verdict of another form (e.g. a run without the tracer judged
+	 * on PSI instead of the trace's stall seconds)
+	 */
+	if (ps->override && (!strcmp(k, "when") || !strcmp(k, "metric"))) {
+		sc->has_from = sc->has_to = sc->has_mean = false;
+		if (!strcmp(k, "metric"))
+			sc->nwhen = 0;
+		else
+			sc->has_metric = false;
+	}
+	if (ps->override && (!strcmp(k, "from") || !strcmp(k, "to"))) {
+		sc->nwhen = 0;
+		sc->has_metric = false;
+	}
+
 	if (!strcmp(k, "when")) {
 		if (ps->override)
 			sc->nwhen = 0; /* --set verdict.when replaces them */

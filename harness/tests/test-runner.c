@@ -360,13 +360,26 @@ static void test_verdict_metric(void **state)
 			 0);
 	assert_int_equal(scenario_check(sc, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "no [metric.nosuch]"));
-	/* two verdict forms at once */
-	assert_int_equal(scenario_set(sc, "verdict.metric=stall > 1", err,
-				      sizeof(err)),
-			 0);
+	/* --set verdict.when replaces the metric form: judged on the rows */
 	assert_int_equal(scenario_set(sc, "verdict.when=m.rate > 1", err,
 				      sizeof(err)),
 			 0);
+	assert_int_equal(scenario_check(sc, err, sizeof(err)), 0);
+	evaluate(sc, dir, &res);
+	assert_non_null(strstr(res.reason, "held for"));
+	/* and --set verdict.metric replaces the when form */
+	assert_int_equal(scenario_set(sc, "verdict.metric=stall > 1", err,
+				      sizeof(err)),
+			 0);
+	assert_int_equal(scenario_check(sc, err, sizeof(err)), 0);
+	evaluate(sc, dir, &res);
+	assert_non_null(strstr(res.reason, "metric stall = "));
+	free(sc);
+	/* two verdict forms in one file are refused */
+	sc = calloc(1, sizeof(*sc));
+	snprintf(csv, sizeof(csv), "%swhen = m.rate > 1\n", ini);
+	assert_int_equal(
+		scenario_load(sc, put("m2.ini", csv), err, sizeof(err)), 0);
 	assert_int_equal(scenario_check(sc, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "takes one of"));
 	free(sc);
