@@ -60,9 +60,10 @@ static struct {
 	double duration; /* 0: until a signal */
 	bool feeder;
 	double report_s;
+	double revive_window; /* s of the hold in which kswapd is revived */
 	size_t reserve;
 	size_t feeder_every;
-} opt = { "mlock", 32768, -1, 0, 0, false, 5, 16 << 20, 16 };
+} opt = { "mlock", 32768, -1, 0, 0, false, 5, 10, 16 << 20, 16 };
 
 static char *region;
 static size_t region_len, nholes;
@@ -384,9 +385,14 @@ static int hopeless_nodes(void)
  * before waking it, and only a reclaim that makes progress resets that
  * (node_unreclaimable in /proc/zoneinfo).  The storm's atomic order-3
  * refills never reclaim themselves, so they would never wake it: seen
- * in 2 of 35 runs on 6.12, with kswapd at 0 % for the whole storm.  A
- * small proactive reclaim of the root cgroup (memory.reclaim, 5.19+)
- * takes some of the feeder's lazily freed pages and resets the count.
+ * in 2 of 35 runs on 6.12, with kswapd at 0 % for the whole storm.  It
+ * also happened once in the first second of a storm, before kswapd had
+ * reclaimed any of the feeder's fresh pages (6.12 runs MGLRU).  A small
+ * proactive reclaim of the root cgroup (memory.reclaim, 5.19+) takes
+ * some of the feeder's lazily freed pages and resets the count.  frag
+ * does that after the fill and, while a load ramps up, for the first
+ * --revive-window of the hold; after that it leaves kswapd alone, so
+ * that a kernel whose kswapd rightly gives up is still seen to.
  */
 static void revive_kswapd(void)
 {
@@ -396,8 +402,8 @@ static void revive_kswapd(void)
 		return;
 	fd = open("/sys/fs/cgroup/memory.reclaim", O_WRONLY | O_CLOEXEC);
 	if (fd < 0) {
-		printf("phase=hopeless nodes=%d revived=no reason=\"no /sys/fs/cgroup/memory.reclaim (mount cgroup2)\"\n",
-		       before);
+		printf("phase=hopeless t=%.1f nodes=%d revived=no reason=\"no /sys/fs/cgroup/memory.reclaim (mount cgroup2)\"\n",
+		       now() - t0, before);
 		fflush(stdout);
 		return;
 	}
@@ -408,8 +414,8 @@ static void revive_kswapd(void)
 		usleep(50000);
 	}
 	close(fd);
-	printf("phase=hopeless nodes=%d revived=%s\n", before,
-	       hopeless_nodes() ? "no" : "yes");
+	printf("phase=hopeless t=%.1f nodes=%d revived=%s\n", now() - t0,
+	       before, hopeless_nodes() ? "no" : "yes");
 	fflush(stdout);
 }
 
@@ -427,7 +433,7 @@ static void print_usage(void)
 {
 	printf("usage: frag [--method mlock|uring|pipe] [--fill PCT%% | --size SIZE]\n"
 	       "            [--stride SIZE] [--feeder] [--feeder-every N] [--reserve SIZE]\n"
-	       "            [--duration TIME]\n"
+	       "            [--duration TIME] [--revive-window TIME]\n"
 	       "            [--report TIME]\n\n"
 	       "Fill memory with pages compaction cannot move, free one page in every\n"
 	       "--stride (default 32K) so no order-3 block can form, and hold it until\n"
@@ -437,7 +443,9 @@ static void print_usage(void)
 	       "--feeder keeps re-dirtying and MADV_FREE-ing one hole in --feeder-every\n"
 	       "(16) so kswapd never runs out of reclaimable pages, and revives a kswapd\n"
 	       "the fill left hopeless (/proc/zoneinfo node_unreclaimable) through\n"
-	       "/sys/fs/cgroup/memory.reclaim. Prints phase= lines, including the\n"
+	       "/sys/fs/cgroup/memory.reclaim, then again during the first\n"
+	       "--revive-window (10s; 0: never) of the hold, while a load ramps up.\n"
+	       "Prints phase= lines, including the\n"
 	       "order-0 and order>=3 free blocks in /proc/buddyinfo (all zones).\n");
 }
 
@@ -481,13 +489,14 @@ int main(int argc, char **argv)
 		{ "report", required_argument, NULL, 'r' },
 		{ "reserve", required_argument, NULL, 'R' },
 		{ "feeder-every", required_argument, NULL, 'E' },
+		{ "revive-window", required_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct method *m = NULL;
 	struct sigaction sa = { .sa_handler = on_signal };
 	pthread_t th;
-	double next, end;
+	double next, end, hold;
 	size_t i;
 	char *e;
 	int c;
@@ -526,6 +535,9 @@ int main(int argc, char **argv)
 		case 'R':
 			opt.reserve = parse_size(optarg);
 			break;
+		case 'W':
+			opt.revive_window = parse_time(optarg);
+			break;
 		case 'E':
 			opt.feeder_every = (size_t)strtoul(optarg, &e, 10);
 			if (*e || !opt.feeder_every)
@@ -560,9 +572,12 @@ int main(int argc, char **argv)
 		revive_kswapd();
 	}
 	report("hold");
+	hold = now();
 	end = opt.duration ? t0 + opt.duration : 0;
 	for (next = now() + opt.report_s; !stop && (!end || now() < end);) {
 		usleep(100000);
+		if (opt.feeder && m->holes && now() - hold < opt.revive_window)
+			revive_kswapd();
 		if (now() >= next) {
 			report("hold");
 			next += opt.report_s;
