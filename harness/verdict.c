@@ -481,70 +481,6 @@ static double stat_of(const struct scenario *sc, const struct sc_metric *m,
 	return out;
 }
 
-/*
- * A metric verdict: one [metric], computed as summary.json reports it,
- * against a value (which may be a {var}).
- */
-static void judge_metric(const struct scenario *sc, const struct table *t,
-			 struct run_result *r)
-{
-	const struct sc_when *x = &sc->metric_cond;
-	const struct sc_metric *m = NULL;
-	char rhs[128], err[128], *end;
-	struct window w;
-	double v, want;
-	size_t n;
-	int i;
-
-	for (i = 0; i < sc->nmetrics; i++)
-		if (!strcmp(sc->metric[i].name, x->lhs))
-			m = &sc->metric[i];
-	if (!m) {
-		r->verdict = V_ERROR;
-		snprintf(r->reason, sizeof(r->reason),
-			 "verdict: no [metric.%s]", x->lhs);
-		return;
-	}
-	if (scenario_expand(sc, x->rhs, rhs, sizeof(rhs), err, sizeof(err)))
-		snprintf(rhs, sizeof(rhs), "%s", x->rhs);
-	want = strtod(rhs, &end);
-	if (end == rhs || *end) {
-		r->verdict = V_ERROR;
-		snprintf(r->reason, sizeof(r->reason),
-			 "verdict: metric %s: '%s' is not a number", x->lhs,
-			 rhs);
-		return;
-	}
-	if (phase_window(sc, r, m->during, &w)) {
-		r->verdict = V_ERROR;
-		snprintf(r->reason, sizeof(r->reason),
-			 "verdict: metric %s: no phase '%s'", m->name,
-			 m->during);
-		return;
-	}
-	if (table_col(t, m->series) < 0) {
-		r->verdict = V_ERROR;
-		snprintf(
-			r->reason, sizeof(r->reason),
-			"verdict: no series '%s' in this run (see derived.csv)",
-			m->series);
-		return;
-	}
-	v = stat_of(sc, m, t, &w, &n);
-	r->verdict = !isnan(v) && holds(x->op, v, want) ? V_REPRODUCED :
-							  V_NOT_REPRODUCED;
-	if (isnan(v))
-		snprintf(r->reason, sizeof(r->reason),
-			 "metric %s: no samples%s%s (need %s %s)", m->name,
-			 m->during[0] ? " during " : "", m->during,
-			 op_names[x->op], rhs);
-	else
-		snprintf(r->reason, sizeof(r->reason),
-			 "metric %s = %.3g %s%s%s (need %s %s)", m->name, v,
-			 m->unit, m->during[0] ? " during " : "", m->during,
-			 op_names[x->op], rhs);
-}
-
 static json_t *metrics_json(const struct scenario *sc, const struct table *t,
 			    const struct run_result *r)
 {
@@ -578,6 +514,61 @@ static json_t *metrics_json(const struct scenario *sc, const struct table *t,
 	return o;
 }
 
+/*
+ * A metric verdict: one [metric], as metrics_json() computed it for
+ * summary.json, against a value (which may be a {var}).
+ */
+static void judge_metric(const struct scenario *sc, const struct table *t,
+			 json_t *metrics, struct run_result *r)
+{
+	const struct sc_when *x = &sc->metric_cond;
+	json_t *m = json_object_get(metrics, x->lhs);
+	const char *series = json_string_value(json_object_get(m, "series"));
+	const char *unit = json_string_value(json_object_get(m, "unit"));
+	const char *during = json_string_value(json_object_get(m, "during"));
+	json_t *jv = json_object_get(m, "value");
+	char rhs[128], err[128], *end;
+	double v, want;
+
+	if (!m) { /* scenario_check() refuses this; a --rejudge may not */
+		r->verdict = V_ERROR;
+		snprintf(r->reason, sizeof(r->reason),
+			 "verdict: no [metric.%s]", x->lhs);
+		return;
+	}
+	if (scenario_expand(sc, x->rhs, rhs, sizeof(rhs), err, sizeof(err)))
+		snprintf(rhs, sizeof(rhs), "%s", x->rhs);
+	want = strtod(rhs, &end);
+	if (end == rhs || *end) {
+		r->verdict = V_ERROR;
+		snprintf(r->reason, sizeof(r->reason),
+			 "verdict: metric %s: '%s' is not a number", x->lhs,
+			 rhs);
+		return;
+	}
+	if (table_col(t, series) < 0) {
+		r->verdict = V_ERROR;
+		snprintf(
+			r->reason, sizeof(r->reason),
+			"verdict: no series '%s' in this run (see derived.csv)",
+			series);
+		return;
+	}
+	v = json_is_number(jv) ? json_number_value(jv) : NAN;
+	r->verdict = !isnan(v) && holds(x->op, v, want) ? V_REPRODUCED :
+							  V_NOT_REPRODUCED;
+	if (isnan(v))
+		snprintf(r->reason, sizeof(r->reason),
+			 "metric %s: no samples%s%s (need %s %s)", x->lhs,
+			 *during ? " during " : "", during, op_names[x->op],
+			 rhs);
+	else
+		snprintf(r->reason, sizeof(r->reason),
+			 "metric %s = %.3g %s%s%s (need %s %s)", x->lhs, v,
+			 unit, *during ? " during " : "", during,
+			 op_names[x->op], rhs);
+}
+
 int evaluate(const struct scenario *sc, const char *dir, struct run_result *res)
 {
 	char path[4200];
@@ -594,6 +585,8 @@ int evaluate(const struct scenario *sc, const char *dir, struct run_result *res)
 		return -1;
 	}
 	table_join_trace(&t, dir);
+	/* the metrics first: a metric verdict reads its value there */
+	metrics = metrics_json(sc, &t, res);
 	if (phase_window(sc, res, sc->during, &w)) {
 		res->verdict = V_ERROR;
 		snprintf(res->reason, sizeof(res->reason),
@@ -603,13 +596,12 @@ int evaluate(const struct scenario *sc, const char *dir, struct run_result *res)
 	} else if (sc->has_from) {
 		judge_delay(sc, &t, dir, res, detail);
 	} else if (sc->has_metric) {
-		judge_metric(sc, &t, res);
+		judge_metric(sc, &t, metrics, res);
 	}
 	pathf(path, sizeof(path), "%s/summary.json", dir);
 	sum = json_load_file(path, 0, NULL);
 	if (!sum)
 		sum = json_object();
-	metrics = metrics_json(sc, &t, res);
 	/* the delay is a metric too, for compare */
 	if (json_object_get(detail, "delay_s")) {
 		json_t *m = json_object();
