@@ -395,22 +395,24 @@ static int h_verdict(struct pstate *ps, const char *k, const char *v)
 	struct scenario *sc = ps->sc;
 
 	/*
-	 * --set verdict.when, .from/.to or .metric replaces the file's
-	 * verdict of another form (e.g. a run without the tracer judged
-	 * on PSI instead of the trace's stall seconds)
+	 * --set of one verdict form (when, from/to, metric) replaces the
+	 * file's other forms: e.g. an untraced run judged on PSI instead of
+	 * the trace's stall seconds
 	 */
-	if (ps->override && (!strcmp(k, "when") || !strcmp(k, "metric"))) {
-		sc->has_from = sc->has_to = sc->has_mean = false;
-		if (!strcmp(k, "metric"))
-			sc->nwhen = 0;
-		else
-			sc->has_metric = false;
-	}
-	if (ps->override && (!strcmp(k, "from") || !strcmp(k, "to"))) {
-		sc->nwhen = 0;
-		sc->has_metric = false;
-	}
+	if (ps->override) {
+		bool w = !strcmp(k, "when"), m = !strcmp(k, "metric");
+		bool d = !strcmp(k, "from") || !strcmp(k, "to");
 
+		if (w || m || d) {
+			if (!w)
+				sc->nwhen = 0;
+			if (!m)
+				sc->has_metric = false;
+			if (!d)
+				sc->has_from = sc->has_to = sc->has_mean =
+					false;
+		}
+	}
 	if (!strcmp(k, "when")) {
 		if (ps->override)
 			sc->nwhen = 0; /* --set verdict.when replaces them */
