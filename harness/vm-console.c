@@ -54,13 +54,15 @@ void vm_console_scan(const char *log, size_t len, struct vm_console *c)
 			c->exited = true;
 			c->status = atoi(m + strlen("mmrepro-exit="));
 		}
-		/* 6.1 prints "int3: 0000 [#1]", 6.9+ "Oops: int3: ..." */
-		if (find_in(p, nl, "int3: 0000 [#")) {
-			if (!c->crashed) {
-				c->crash_before_start = !c->started;
-				c->crash_at = (size_t)(p - log);
-			}
+		/*
+		 * 6.1 prints "int3: 0000 [#1]", 6.9+ "Oops: int3: ...".  Only
+		 * a first crash counts: an int3 after another oops is not the
+		 * TCG race but a consequence.
+		 */
+		if (!c->crashed && find_in(p, nl, "int3: 0000 [#")) {
 			c->crashed = c->int3 = true;
+			c->crash_before_start = !c->started;
+			c->crash_at = (size_t)(p - log);
 		}
 		for (i = 0; i < ARRAY_SIZE(crash_marks) && !c->crashed; i++) {
 			if (!find_in(p, nl, crash_marks[i]))
