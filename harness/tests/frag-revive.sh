@@ -24,7 +24,7 @@ for feeder in --feeder ""; do
 	u "after\$feeder"
 done
 GUEST
-"$M" vm --deb "$deb" --mem 1G -q --timeout 120s --out "$T/vm" -- bash "$T/guest.sh" >/dev/null 2>&1
+"$M" vm --deb "$deb" --mem 1G -q --timeout 240s --out "$T/vm" -- bash "$T/guest.sh" >/dev/null 2>&1
 check "the guest ran the script (exit 0)" [ $? -eq 0 ]
 O=$T/vm/output.log
 check "hopeless.py made the node hopeless (before frag --feeder)" \
@@ -37,5 +37,6 @@ check "hopeless again before frag without --feeder" \
 	grep -q '^before node_unreclaimable=1' "$O"
 check "without --feeder it stays hopeless (nothing else revives it)" \
 	grep -q '^after node_unreclaimable=1' "$O"
-grep -E '^(before|after|phase=hopeless|hopeless)' "$O" | sed 's/^/# /'
+grep -E '^(before|after|phase=hopeless|hopeless)|Killed' "$O" | sed 's/^/# /'
+echo "# OOM kills in the guest: $(grep -c 'invoked oom-killer' "$T/vm/dmesg.txt")"
 tap_end
