@@ -1,6 +1,7 @@
 #!/bin/bash
-# mmrepro vm on real Debian kernels under QEMU: 6.1 and 6.12 (bookworm)
-# and 7.2 (sid), fetched and cached by ci/kernels.sh.
+# mmrepro vm on real Debian kernels under QEMU: 6.1 and 6.12 (bookworm),
+# 6.18 and 7.3 (trixie-backports) and 7.2 (sid), fetched and cached by
+# ci/kernels.sh.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . harness/tests/tap.sh
@@ -11,7 +12,7 @@ trap 'rm -rf "$T"' EXIT
 declare -A debs
 while read -r name image moddir rest; do
 	debs[$name]=$rest
-done < <(ci/kernels.sh 6.1 6.12 7.2)
+done < <(ci/kernels.sh 6.1 6.12 6.18 7.2 7.3)
 
 # vm_debs NAME: --deb options for one kernel
 vm_debs() {
@@ -19,7 +20,17 @@ vm_debs() {
 	for d in ${debs[$1]}; do printf -- '--deb\n%s\n' "$d"; done
 }
 
-for k in 6.1 6.12 7.2; do
+# trixie-backports' 6.19, 7.0 and 7.1 ship no modules package: named
+for k in 6.19 7.0 7.1; do
+	out=$(ci/kernels.sh "$k" 2>&1)
+	rc=$?
+	check "ci/kernels.sh $k: exit 2, saying why" \
+		bash -c "[ $rc -eq 2 ] && grep -q 'no linux-modules package' <<<'$out'"
+done
+check "ci/kernels.sh --help says which series are not offered" \
+	bash -c "ci/kernels.sh --help | grep -q '6.19, 7.0 and 7.1 are not offered'"
+
+for k in 6.1 6.12 6.18 7.2 7.3; do
 	if [ -z "${debs[$k]:-}" ]; then
 		not_ok "$k: kernel fetched" "ci/kernels.sh gave nothing for $k"
 		continue
