@@ -109,7 +109,8 @@ done
 for e in vmscan/mm_vmscan_direct_reclaim_begin vmscan/mm_vmscan_direct_reclaim_end \
 	vmscan/mm_vmscan_kswapd_wake vmscan/mm_vmscan_kswapd_sleep \
 	vmscan/mm_vmscan_wakeup_kswapd compaction/mm_compaction_begin \
-	compaction/mm_compaction_end kmem/mm_page_alloc_extfrag kmem/mm_page_alloc \
+	compaction/mm_compaction_end compaction/mm_compaction_try_to_compact_pages \
+	kmem/mm_page_alloc_extfrag kmem/mm_page_alloc \
 	oom/reclaim_retry_zone oom/mark_victim; do
 	if [ -r "$T/events/$e/format" ]; then
 		mkdir -p "$F/tracefs/events/$e"

@@ -48,8 +48,14 @@ static struct trace_tl_bin *tl_bin(struct trace_state *st, uint64_t ts)
 	return &st->tl[k];
 }
 
-/* Spreads [a, b) over the bins it overlaps: stall time, or "some" time */
-static void tl_spread(struct trace_state *st, uint64_t a, uint64_t b, bool some)
+enum tl_what { TL_STALL, TL_NM_STALL, TL_SOME };
+
+/*
+ * Spreads [a, b) over the bins it overlaps: stall time (of a non-movable
+ * request also counted apart), or "some" time
+ */
+static void tl_spread(struct trace_state *st, uint64_t a, uint64_t b,
+		      enum tl_what what)
 {
 	struct trace_tl_bin *bin;
 	uint64_t edge, part;
@@ -63,19 +69,23 @@ static void tl_spread(struct trace_state *st, uint64_t a, uint64_t b, bool some)
 		edge = st->tl_t0 +
 		       ((a - st->tl_t0) / st->tl_step + 1) * st->tl_step;
 		part = (b < edge ? b : edge) - a;
-		if (some)
+		if (what == TL_SOME) {
 			bin->some_ns += part;
-		else
+		} else {
 			bin->stall_ns += part;
+			if (what == TL_NM_STALL)
+				bin->nm_stall_ns += part;
+		}
 		a += part;
 	}
 }
 
-static void tl_end(struct trace_state *st, uint64_t begin, uint64_t end)
+static void tl_end(struct trace_state *st, uint64_t begin, uint64_t end,
+		   bool nm)
 {
 	struct trace_tl_bin *bin;
 
-	tl_spread(st, begin, end, false);
+	tl_spread(st, begin, end, nm ? TL_NM_STALL : TL_STALL);
 	bin = tl_bin(st, end);
 	if (!bin)
 		return;
@@ -84,27 +94,36 @@ static void tl_end(struct trace_state *st, uint64_t begin, uint64_t end)
 		bin->max_ns = end - begin;
 }
 
-void trace_timeline_open(struct trace_state *st, uint64_t a, uint64_t b)
+void trace_timeline_open(struct trace_state *st, uint64_t a, uint64_t b,
+			 bool nm)
 {
-	tl_spread(st, a, b, false);
+	tl_spread(st, a, b, nm ? TL_NM_STALL : TL_STALL);
 }
 
 void trace_timeline_some(struct trace_state *st, uint64_t a, uint64_t b)
 {
-	tl_spread(st, a, b, true);
+	tl_spread(st, a, b, TL_SOME);
 }
 
 /* ---- vmscan:mm_vmscan_direct_reclaim_begin/end ---- */
 
 enum { DRB_ORDER, DRB_GFP };
 
-static void dr_begin_init(struct trace_state *st, struct trace_bound *b)
+/* The kernel's own migratetype bits, as an event's print format names them */
+static void gfp_bits_init(struct trace_state *st, struct trace_bound *b,
+			  int field, const char *fallback)
 {
-	const char *gfp = b->f[DRB_GFP] ? b->f[DRB_GFP]->name : "gfp_flags";
+	const char *gfp = b->f[field] ? b->f[field]->name : fallback;
 
-	/* the kernel's own bit values, as its print format names them */
+	if (st->gfp_movable && st->gfp_reclaimable)
+		return;
 	st->gfp_movable = trace_gfp_bit(b->event, gfp, "__GFP_MOVABLE");
 	st->gfp_reclaimable = trace_gfp_bit(b->event, gfp, "__GFP_RECLAIMABLE");
+}
+
+static void dr_begin_init(struct trace_state *st, struct trace_bound *b)
+{
+	gfp_bits_init(st, b, DRB_GFP, "gfp_flags");
 }
 
 static int gfp_mt(const struct trace_state *st, uint64_t gfp)
@@ -148,13 +167,17 @@ static void dr_end(struct trace_state *st, const struct trace_bound *b,
 	}
 	d = r->ts - t->dr_begin;
 	t->in_dr = false;
-	tl_end(st, t->dr_begin, r->ts);
+	tl_end(st, t->dr_begin, r->ts,
+	       t->dr_mt == TRACE_MT_UNMOVABLE ||
+		       t->dr_mt == TRACE_MT_RECLAIMABLE);
 	if (st->dr_active > 0 && !--st->dr_active)
-		tl_spread(st, st->dr_some_since, r->ts, true);
+		tl_spread(st, st->dr_some_since, r->ts, TL_SOME);
 	durset_add(&st->dr, d);
 	durset_add(&st->dr_order[order_slot(t->dr_order)], d);
-	if (t->dr_mt >= 0)
+	if (t->dr_mt >= 0) {
 		durset_add(&st->dr_mt[t->dr_mt], d);
+		durset_add(&st->dr_cross[order_slot(t->dr_order)][t->dr_mt], d);
+	}
 	t->dr_n++;
 	t->dr_ns += d;
 	if (d > t->dr_max_ns)
@@ -263,6 +286,34 @@ static void compaction_end(struct trace_state *st, const struct trace_bound *b,
 	}
 	t->in_cp = false;
 	durset_add(&st->cp, r->ts - t->cp_begin);
+}
+
+/*
+ * ---- compaction:mm_compaction_try_to_compact_pages ----
+ * The order a request compacts at, by its migratetype: under
+ * vm.defrag_mode=1 a kernel with the 7.2 fix compacts for a non-movable
+ * request at pageblock order or above, whatever order was asked for.
+ */
+
+enum { TC_ORDER, TC_GFP, TC_PRIO };
+
+static void try_compact_init(struct trace_state *st, struct trace_bound *b)
+{
+	gfp_bits_init(st, b, TC_GFP, "gfp_mask");
+}
+
+static void try_compact(struct trace_state *st, const struct trace_bound *b,
+			const struct trace_rec *r)
+{
+	int mt = gfp_mt(st, trace_field(b, TC_GFP, r));
+	long long prio = trace_field_s(b, TC_PRIO, r);
+
+	if (mt >= 0)
+		st->tc[order_slot(trace_field_s(b, TC_ORDER, r))][mt]++;
+	else
+		st->tc_other++;
+	if (prio >= 0 && prio < (long long)ARRAY_SIZE(st->tc_prio))
+		st->tc_prio[prio]++;
 }
 
 /* ---- kmem:mm_page_alloc_extfrag ---- */
@@ -442,6 +493,13 @@ const struct trace_event_ops trace_events[] = {
 	  { "status" },
 	  NULL,
 	  compaction_end },
+	{ "compaction",
+	  "mm_compaction_try_to_compact_pages",
+	  "compaction",
+	  false,
+	  { "order", "gfp_mask", "prio" },
+	  try_compact_init,
+	  try_compact },
 	{ "kmem",
 	  "mm_page_alloc_extfrag",
 	  "extfrag",

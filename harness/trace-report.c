@@ -143,6 +143,98 @@ static void open_pairs(const struct trace_state *st, bool cp, size_t *n,
 
 static const char *const mt_keys[] = { "movable", "reclaimable", "unmovable" };
 
+/* Direct reclaim by order and migratetype crossed: { "0": { "unmovable": ...} } */
+static json_t *cross_json(struct trace_state *st)
+{
+	json_t *o = json_object(), *m;
+	char key[16];
+	size_t i, k;
+
+	for (i = 0; i < ARRAY_SIZE(st->dr_cross); i++) {
+		m = NULL;
+		for (k = 0; k < ARRAY_SIZE(mt_keys); k++) {
+			if (!st->dr_cross[i][k].n)
+				continue;
+			if (!m)
+				m = json_object();
+			json_object_set_new(m, mt_keys[k],
+					    durset_json(&st->dr_cross[i][k],
+							false));
+		}
+		if (m)
+			json_object_set_new(
+				o, order_key((int)i, key, sizeof(key)), m);
+	}
+	return o;
+}
+
+/* Counts of [order slot][migratetype] cells below and at pageblock order */
+static void split_at_pageblock(const struct trace_state *st,
+			       const uint64_t (*n)[3], size_t stride,
+			       uint64_t *below, uint64_t *at)
+{
+	size_t i;
+
+	*below = *at = 0;
+	for (i = 0; i <= TRACE_ORDERS; i++) {
+		const uint64_t *c =
+			(const uint64_t *)((const char *)n + i * stride);
+		uint64_t nm = c[TRACE_MT_UNMOVABLE] + c[TRACE_MT_RECLAIMABLE];
+
+		if ((long long)i >= st->pageblock_order)
+			*at += nm;
+		else
+			*below += nm;
+	}
+}
+
+/*
+ * The 7.2 fix's fingerprint: under vm.defrag_mode=1 a fixed kernel
+ * reclaims and compacts for non-movable requests at pageblock order (or
+ * above), whatever order they asked for; a kernel without it reclaims at
+ * the order asked for (mostly 0) and never compacts for order 0.
+ */
+static json_t *fingerprint_json(struct trace_state *st)
+{
+	uint64_t dr[TRACE_ORDERS + 1][3], rb, ra, cb, ca;
+	json_t *o = json_object();
+	const char *b;
+	size_t i, k;
+
+	if (st->pageblock_order < 0 || !st->gfp_movable ||
+	    !st->gfp_reclaimable) {
+		json_object_set_new(o, "behaviour", json_string("unknown"));
+		json_object_set_new(
+			o, "why",
+			json_string("pageblock_order or the gfp migratetype "
+				    "bits are not in this kernel's formats"));
+		return o;
+	}
+	for (i = 0; i <= TRACE_ORDERS; i++)
+		for (k = 0; k < 3; k++)
+			dr[i][k] = st->dr_cross[i][k].n;
+	split_at_pageblock(st, (const uint64_t(*)[3])dr, sizeof(dr[0]), &rb,
+			   &ra);
+	split_at_pageblock(st, (const uint64_t(*)[3])st->tc, sizeof(st->tc[0]),
+			   &cb, &ca);
+	if (ra + ca == 0 && rb + cb == 0)
+		b = "no non-movable reclaim seen";
+	else if (ra + ca >= rb + cb)
+		b = "promoted";
+	else
+		b = "not promoted";
+	json_object_set_new(o, "behaviour", json_string(b));
+	json_object_set_new(o, "pageblock_order",
+			    json_integer(st->pageblock_order));
+	json_object_set_new(o, "reclaim_promoted",
+			    json_integer((json_int_t)ra));
+	json_object_set_new(o, "reclaim_below", json_integer((json_int_t)rb));
+	json_object_set_new(o, "compact_promoted",
+			    json_integer((json_int_t)ca));
+	json_object_set_new(o, "compact_below", json_integer((json_int_t)cb));
+	return o;
+}
+
 static json_t *direct_reclaim_json(struct trace_state *st)
 {
 	json_t *o = json_object(), *ord = json_object(), *mt, *bits;
@@ -179,6 +271,10 @@ static json_t *direct_reclaim_json(struct trace_state *st)
 		mt = json_null(); /* the format did not name the bits */
 	}
 	json_object_set_new(o, "by_migratetype", mt);
+	json_object_set_new(o, "by_order_migratetype",
+			    st->gfp_movable && st->gfp_reclaimable ?
+				    cross_json(st) :
+				    json_null());
 	json_object_set_new(o, "tasks", tasks_json(st, &ntasks));
 	json_object_set_new(o, "tasks_total", json_integer((json_int_t)ntasks));
 	json_object_set_new(o, "nr_reclaimed",
@@ -252,6 +348,45 @@ static json_t *wakeup_kswapd_json(struct trace_state *st)
 	return o;
 }
 
+/* mm_compaction_try_to_compact_pages: by order and migratetype, by prio */
+static json_t *try_compact_json(struct trace_state *st)
+{
+	json_t *o = json_object(), *ord = json_object(), *prio = json_object();
+	uint64_t total = st->tc_other;
+	char key[16];
+	size_t i, k;
+
+	for (i = 0; i < ARRAY_SIZE(st->tc); i++) {
+		json_t *m = NULL;
+
+		for (k = 0; k < ARRAY_SIZE(mt_keys); k++) {
+			if (!st->tc[i][k])
+				continue;
+			total += st->tc[i][k];
+			if (!m)
+				m = json_object();
+			json_object_set_new(
+				m, mt_keys[k],
+				json_integer((json_int_t)st->tc[i][k]));
+		}
+		if (m)
+			json_object_set_new(
+				ord, order_key((int)i, key, sizeof(key)), m);
+	}
+	for (i = 0; i < ARRAY_SIZE(st->tc_prio); i++)
+		if (st->tc_prio[i]) {
+			snprintf(key, sizeof(key), "%zu", i);
+			json_object_set_new(
+				prio, key,
+				json_integer((json_int_t)st->tc_prio[i]));
+		}
+	json_object_set_new(o, "total", json_integer((json_int_t)total));
+	json_object_set_new(o, "by_order_migratetype", ord);
+	json_object_set_new(o, "by_prio", prio);
+	json_object_set_new(o, "fingerprint", fingerprint_json(st));
+	return o;
+}
+
 static json_t *compaction_json(struct trace_state *st)
 {
 	const struct trace_bound *end = find_bound(st, "mm_compaction_end");
@@ -280,6 +415,7 @@ static json_t *compaction_json(struct trace_state *st)
 			status, "other",
 			json_integer((json_int_t)st->cp_status_other));
 	json_object_set_new(o, "status", status);
+	json_object_set_new(o, "try_to_compact", try_compact_json(st));
 	json_object_set_new(o, "unmatched_end",
 			    json_integer((json_int_t)st->cp_unmatched_end));
 	json_object_set_new(o, "nested_begin",
@@ -506,6 +642,15 @@ json_t *trace_state_summary(struct trace_state *st)
 								  1e9 / dur :
 							0));
 			json_object_set_new(g, "per_s_by_migratetype", rate);
+			json_object_set_new(
+				g, "nonmovable_stall_s",
+				json_real(secs(
+					st->dr_mt[TRACE_MT_UNMOVABLE].sum +
+					st->dr_mt[TRACE_MT_RECLAIMABLE].sum)));
+			json_object_set_new(
+				g, "movable_stall_s",
+				json_real(
+					secs(st->dr_mt[TRACE_MT_MOVABLE].sum)));
 		}
 		json_object_set_new(o, "direct_reclaim", g);
 	}
@@ -538,6 +683,11 @@ json_t *trace_state_summary(struct trace_state *st)
 		json_decref(j);
 		json_object_set_new(o, "compaction", g);
 	}
+	/* both groups feed it: direct reclaim orders, compaction orders */
+	if (group_present(st, "direct_reclaim") &&
+	    group_present(st, "compaction"))
+		json_object_set_new(o, "defrag_fingerprint",
+				    fingerprint_json(st));
 	if (group_present(st, "extfrag")) {
 		j = extfrag_json(st);
 		g = json_object();
@@ -573,17 +723,21 @@ int trace_timeline_csv(const struct trace_state *st, const char *path)
 	f = fopen(path, "we");
 	if (!f)
 		return -errno;
-	fputs("t,trace.dr_some_pct,trace.dr_stall_s_per_s,trace.dr_max_ms,trace.dr_per_s\n",
+	fputs("t,trace.dr_some_pct,trace.dr_stall_s_per_s,trace.dr_max_ms,trace.dr_per_s,trace.dr_nm_stall_s_per_s,trace.dr_nm_share_pct\n",
 	      f);
 	for (k = 0; k < n; k++) {
 		static const struct trace_tl_bin zero;
 		const struct trace_tl_bin *b = k < st->ntl ? &st->tl[k] : &zero;
 
-		fprintf(f, "%.3f,%.2f,%.4f,%.3f,%.1f\n",
+		fprintf(f, "%.3f,%.2f,%.4f,%.3f,%.1f,%.4f,%.2f\n",
 			(double)(k + 1) * step / NSEC_PER_SEC,
 			100.0 * (double)b->some_ns / step,
 			(double)b->stall_ns / step, (double)b->max_ns / 1e6,
-			(double)b->n * NSEC_PER_SEC / step);
+			(double)b->n * NSEC_PER_SEC / step,
+			(double)b->nm_stall_ns / step,
+			b->stall_ns ? 100.0 * (double)b->nm_stall_ns /
+					      (double)b->stall_ns :
+				      0.0);
 	}
 	ret = ferror(f) ? -EIO : 0;
 	if (fclose(f) && !ret)

@@ -376,7 +376,11 @@ void trace_state_end(struct trace_state *st, uint64_t t1)
 	/* still in direct reclaim: the timeline counts it up to here */
 	for (i = 0; i < (int)st->ntasks; i++)
 		if (st->tasks[i].in_dr && t1 > st->tasks[i].dr_begin)
-			trace_timeline_open(st, st->tasks[i].dr_begin, t1);
+			trace_timeline_open(
+				st, st->tasks[i].dr_begin, t1,
+				st->tasks[i].dr_mt == TRACE_MT_UNMOVABLE ||
+					st->tasks[i].dr_mt ==
+						TRACE_MT_RECLAIMABLE);
 	if (st->dr_active > 0 && t1 > st->dr_some_since)
 		trace_timeline_some(st, st->dr_some_since, t1);
 	for (i = 0; i < st->nnodes; i++) {
@@ -403,6 +407,9 @@ void trace_state_free(struct trace_state *st)
 		durset_free(&st->dr_order[i]);
 	for (i = 0; i < ARRAY_SIZE(st->dr_mt); i++)
 		durset_free(&st->dr_mt[i]);
+	for (i = 0; i < ARRAY_SIZE(st->dr_cross); i++)
+		for (k = 0; k < (int)ARRAY_SIZE(st->dr_cross[i]); k++)
+			durset_free(&st->dr_cross[i][k]);
 	durset_free(&st->cp);
 	for (k = 0; k < st->nnodes; k++)
 		durset_free(&st->nodes[k].periods);

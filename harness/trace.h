@@ -266,6 +266,7 @@ struct trace_victim {
 /* One interval of the direct reclaim timeline */
 struct trace_tl_bin {
 	uint64_t stall_ns; /* summed over tasks */
+	uint64_t nm_stall_ns; /* of it, by non-movable requests */
 	uint64_t some_ns; /* with at least one task in direct reclaim */
 	uint64_t max_ns; /* the longest stall that ended here */
 	uint64_t n; /* stalls that ended here */
@@ -290,6 +291,8 @@ struct trace_state {
 
 	/* direct reclaim */
 	struct durset dr, dr_order[TRACE_ORDERS + 1], dr_mt[3];
+	/* crossed: [order slot][migratetype of the request] */
+	struct durset dr_cross[TRACE_ORDERS + 1][3];
 	uint64_t gfp_movable, gfp_reclaimable; /* bits from the print format */
 	uint64_t dr_unmatched_end, dr_nested, dr_reclaimed;
 	/* kswapd */
@@ -301,6 +304,10 @@ struct trace_state {
 	struct durset cp;
 	uint64_t cp_status[16], cp_status_other;
 	uint64_t cp_unmatched_end, cp_nested;
+	/* mm_compaction_try_to_compact_pages: [order slot][migratetype] */
+	uint64_t tc[TRACE_ORDERS + 1][3];
+	/* by priority; without a known migratetype */
+	uint64_t tc_prio[4], tc_other;
 	/* extfrag */
 	struct trace_extfrag xf[128];
 	int nxf;
@@ -328,12 +335,17 @@ struct trace_state {
 void trace_timeline_set(struct trace_state *st, uint64_t t0, uint64_t step);
 /*
  * Writes the timeline as CSV: t (end of the bin, s from t0), then
- * trace.dr_some_pct, trace.dr_stall_s_per_s, trace.dr_max_ms and
- * trace.dr_per_s, named as derived.csv names its series.
+ * trace.dr_some_pct, trace.dr_stall_s_per_s, trace.dr_max_ms,
+ * trace.dr_per_s, trace.dr_nm_stall_s_per_s (the stall time of
+ * non-movable requests: unmovable and reclaimable) and
+ * trace.dr_nm_share_pct (its share of the stall time), named as
+ * derived.csv names its series.
  */
 int trace_timeline_csv(const struct trace_state *st, const char *path);
-/* Stall [a, b) still open at the end; "some" time [a, b) */
-void trace_timeline_open(struct trace_state *st, uint64_t a, uint64_t b);
+/* Stall [a, b) still open at the end (nm: of a non-movable request) */
+void trace_timeline_open(struct trace_state *st, uint64_t a, uint64_t b,
+			 bool nm);
+/* "some" time [a, b) */
 void trace_timeline_some(struct trace_state *st, uint64_t a, uint64_t b);
 /* trace.c: the session's state, for the timeline */
 struct trace_state *trace_session_state(struct trace_session *s);

@@ -359,7 +359,7 @@ static struct rec mk(struct trace_state *st, int ev, int pid,
 	return r;
 }
 
-enum { DRB, DRE, KW, KS, WK, CB, CE, XF, RR, MV };
+enum { DRB, DRE, KW, KS, WK, CB, CE, TC, XF, RR, MV };
 
 static void feed(struct trace_state *st, int ev, uint64_t ts, int pid,
 		 const uint64_t *vals, const char *str)
@@ -824,14 +824,14 @@ static void test_hist_json(void **state)
 static void test_timeline(void **state)
 {
 	static const char *const want =
-		"t,trace.dr_some_pct,trace.dr_stall_s_per_s,trace.dr_max_ms,trace.dr_per_s\n"
-		"0.001,50.00,0.5000,0.000,0.0\n"
-		"0.002,100.00,1.0000,0.000,0.0\n"
-		"0.003,50.00,0.7000,2.000,2000.0\n"
-		"0.004,40.00,0.2000,0.200,1000.0\n"
-		"0.005,0.00,0.0000,0.000,0.0\n"
-		"0.006,100.00,1.0000,0.000,0.0\n"
-		"0.007,50.00,0.5000,0.000,0.0\n";
+		"t,trace.dr_some_pct,trace.dr_stall_s_per_s,trace.dr_max_ms,trace.dr_per_s,trace.dr_nm_stall_s_per_s,trace.dr_nm_share_pct\n"
+		"0.001,50.00,0.5000,0.000,0.0,0.5000,100.00\n"
+		"0.002,100.00,1.0000,0.000,0.0,1.0000,100.00\n"
+		"0.003,50.00,0.7000,2.000,2000.0,0.5000,71.43\n"
+		"0.004,40.00,0.2000,0.200,1000.0,0.0000,0.00\n"
+		"0.005,0.00,0.0000,0.000,0.0,0.0000,0.00\n"
+		"0.006,100.00,1.0000,0.000,0.0,1.0000,100.00\n"
+		"0.007,50.00,0.5000,0.000,0.0,0.5000,100.00\n";
 	char path[] = "/tmp/test-trace-tl.XXXXXX";
 	int i, fd;
 
@@ -842,13 +842,16 @@ static void test_timeline(void **state)
 
 		trace_state_begin(st, 0);
 		trace_timeline_set(st, 0, 1 * MS);
-		/* 0.5 -> 2.5 ms across three bins, 2.2 -> 2.4 inside it */
+		/*
+		 * 0.5 -> 2.5 ms across three bins (unmovable), 2.2 -> 2.4
+		 * inside it (movable: not in the non-movable share)
+		 */
 		dr_pair(st, 100, 500 * US, 0, 0, 0);
-		dr_pair(st, 200, 2200 * US, 2400 * US, 0, 0);
+		dr_pair(st, 200, 2200 * US, 2400 * US, 0, st->gfp_movable);
 		feed(st, DRE, 2500 * US, 100, (uint64_t[]){ 1 }, NULL);
 		/* a lost end: the second begin does not count twice */
-		dr_pair(st, 400, 3200 * US, 0, 0, 0);
-		dr_pair(st, 400, 3400 * US, 3600 * US, 0, 0);
+		dr_pair(st, 400, 3200 * US, 0, 0, st->gfp_movable);
+		dr_pair(st, 400, 3400 * US, 3600 * US, 0, st->gfp_movable);
 		/* open at the end: counted up to it */
 		dr_pair(st, 300, 5 * MS, 0, 0, 0);
 		trace_state_end(st, 6500 * US);
@@ -865,6 +868,89 @@ static void test_timeline(void **state)
 		unlink(path);
 		snprintf(path, sizeof(path), "/tmp/test-trace-tl.XXXXXX");
 		unload(st);
+	}
+}
+
+/*
+ * Direct reclaim by order and migratetype crossed, compaction attempts by
+ * order, and the 7.2 fix's fingerprint: non-movable requests reclaimed
+ * and compacted at pageblock order (promoted) or below it
+ */
+static void fingerprint_case(const char *fix, bool promoted)
+{
+	struct trace_state *st = load(fix);
+	uint64_t mov = st->gfp_movable, rec = st->gfp_reclaimable;
+	uint64_t pb = (uint64_t)st->pageblock_order;
+	uint64_t tc_nm[] = { pb, 0, 1 }, tc_mov[] = { 3, mov, 2 };
+	uint64_t tc_low[] = { 2, rec, 0 };
+	json_t *j, *sum;
+	int k, n = promoted ? 3 : 0;
+
+	assert_true(st->pageblock_order > 0);
+	trace_state_begin(st, 0);
+	/* below pageblock order: 2 unmovable, 1 reclaimable, 1 movable */
+	dr_pair(st, 10, 1 * MS, 2 * MS, 0, 0);
+	dr_pair(st, 11, 1 * MS, 4 * MS, 0, 0);
+	dr_pair(st, 12, 1 * MS, 2 * MS, 1, rec);
+	dr_pair(st, 13, 5 * MS, 6 * MS, 0, mov);
+	/* at pageblock order, non-movable: what a fixed kernel does */
+	for (k = 0; k < n + 1; k++)
+		dr_pair(st, 20 + k, 7 * MS, 8 * MS, (int)pb, k ? 0 : rec);
+	for (k = 0; k < n; k++)
+		feed(st, TC, 9 * MS, 30, tc_nm, NULL);
+	feed(st, TC, 9 * MS, 31, tc_mov, NULL);
+	feed(st, TC, 9 * MS, 31, tc_low, NULL);
+	trace_state_end(st, 10 * MS);
+
+	j = trace_group_json(st, "direct_reclaim");
+	assert_int_equal(jnum(j, "by_order_migratetype.0.unmovable.count"), 2);
+	assert_true(fabs(jnum(j, "by_order_migratetype.0.unmovable.max_us") -
+			 3000) < 1e-6);
+	assert_int_equal(jnum(j, "by_order_migratetype.1.reclaimable.count"),
+			 1);
+	assert_int_equal(jnum(j, "by_order_migratetype.0.movable.count"), 1);
+	assert_null(json_object_get(
+		json_object_get(json_object_get(j, "by_order_migratetype"),
+				"0"),
+		"reclaimable"));
+	json_decref(j);
+
+	j = trace_group_json(st, "compaction");
+	assert_int_equal(jnum(j, "try_to_compact.total"), n + 2);
+	assert_int_equal(
+		jnum(j, "try_to_compact.by_order_migratetype.3.movable"), 1);
+	assert_int_equal(jnum(j, "try_to_compact.by_prio.2"), 1);
+	json_decref(j);
+
+	sum = trace_state_summary(st);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_object_get(sum, "defrag_fingerprint"),
+				    "behaviour")),
+			    promoted ? "promoted" : "not promoted");
+	assert_int_equal(jnum(sum, "defrag_fingerprint.reclaim_below"), 3);
+	assert_int_equal(jnum(sum, "defrag_fingerprint.reclaim_promoted"),
+			 n + 1);
+	assert_int_equal(jnum(sum, "defrag_fingerprint.compact_promoted"), n);
+	assert_int_equal(jnum(sum, "defrag_fingerprint.compact_below"), 1);
+	assert_int_equal(jnum(sum, "defrag_fingerprint.pageblock_order"),
+			 (double)pb);
+	/* 1 + 3 + 1 (+ n + 1) ms of non-movable stall, 1 ms movable */
+	assert_true(fabs(jnum(sum, "direct_reclaim.nonmovable_stall_s") -
+			 (5.0 + n + 1) * 1e-3) < 1e-12);
+	assert_true(fabs(jnum(sum, "direct_reclaim.movable_stall_s") - 1e-3) <
+		    1e-12);
+	json_decref(sum);
+	unload(st);
+}
+
+static void test_defrag_fingerprint(void **state)
+{
+	int i;
+
+	(void)state;
+	for (i = 0; i < nfix; i++) {
+		fingerprint_case(fixdirs[i], true);
+		fingerprint_case(fixdirs[i], false);
 	}
 }
 
@@ -896,6 +982,7 @@ int main(void)
 		cmocka_unit_test(test_percentiles),
 		cmocka_unit_test(test_hist_json),
 		cmocka_unit_test(test_timeline),
+		cmocka_unit_test(test_defrag_fingerprint),
 		cmocka_unit_test(test_group_names),
 	};
 
