@@ -468,6 +468,50 @@ static void make_labels(struct comparison *c)
 	}
 }
 
+static void side_fingerprint(struct cmp_side *sd, const struct rd_run *r)
+{
+	json_t *t = json_object_get(r->summary, "trace");
+	json_t *fp = json_object_get(t, "defrag_fingerprint");
+	const char *b = json_string_value(json_object_get(fp, "behaviour"));
+
+	if (!b)
+		return;
+	sd->fp_runs++;
+	sd->fp_promoted += !strcmp(b, "promoted");
+	sd->fp_not_promoted += !strcmp(b, "not promoted");
+	sd->fp_reclaim_promoted +=
+		json_number_value(json_object_get(fp, "reclaim_promoted"));
+	sd->fp_reclaim_below +=
+		json_number_value(json_object_get(fp, "reclaim_below"));
+	sd->fp_compact_promoted +=
+		json_number_value(json_object_get(fp, "compact_promoted"));
+	sd->fp_compact_below +=
+		json_number_value(json_object_get(fp, "compact_below"));
+}
+
+/*
+ * "promoted in 5 of 5 runs: non-movable reclaim 230 at order >= pb, 0
+ * below; compaction 41 at, 0 below"
+ */
+static void fingerprint_line(char *b, size_t l, const struct cmp_side *sd)
+{
+	const char *what = sd->fp_promoted * 2 > sd->fp_runs ? "promoted" :
+			   sd->fp_not_promoted * 2 > sd->fp_runs ?
+							       "not promoted" :
+							       "mixed";
+	int k = !strcmp(what, "promoted")     ? sd->fp_promoted :
+		!strcmp(what, "not promoted") ? sd->fp_not_promoted :
+						sd->fp_runs;
+
+	snprintf(b, l,
+		 "%s in %d of %d runs; non-movable direct reclaim at "
+		 "pageblock order %.0f, below %.0f; compaction at %.0f, "
+		 "below %.0f",
+		 what, k, sd->fp_runs, sd->fp_reclaim_promoted,
+		 sd->fp_reclaim_below, sd->fp_compact_promoted,
+		 sd->fp_compact_below);
+}
+
 static void side_summary(struct cmp_side *sd)
 {
 	int i;
@@ -479,6 +523,7 @@ static void side_summary(struct cmp_side *sd)
 		add_distinct(sd->releases, sizeof(sd->releases),
 			     rel ? rel : "unknown");
 		add_distinct(sd->accels, sizeof(sd->accels), r->accel);
+		side_fingerprint(sd, r);
 		if (!strcmp(r->verdict, "reproduced"))
 			sd->reproduced++;
 		else if (!strcmp(r->verdict, "not-reproduced"))
@@ -742,6 +787,13 @@ static void write_text(const struct comparison *c, FILE *out)
 		side_line(b, sizeof(b), sd);
 		wrap(out, 5, "", b);
 	}
+	for (s = 0; s < 2; s++) {
+		if (!c->side[s].fp_runs)
+			continue;
+		fingerprint_line(b, sizeof(b), &c->side[s]);
+		snprintf(l, sizeof(l), "%s fix fingerprint: ", c->side[s].name);
+		wrap(out, 2, l, b);
+	}
 	if (!c->ndiff)
 		fprintf(out, "  A and B differ in: nothing recorded (A/A)\n");
 	else
@@ -874,6 +926,17 @@ static void write_md(const struct comparison *c, FILE *out)
 	fprintf(out, "| reproduced | %d of %d | %d of %d |\n",
 		c->side[0].reproduced, c->side[0].set.n, c->side[1].reproduced,
 		c->side[1].set.n);
+	if (c->side[0].fp_runs || c->side[1].fp_runs) {
+		fprintf(out, "| fix fingerprint (defrag) |");
+		for (s = 0; s < 2; s++) {
+			if (c->side[s].fp_runs)
+				fingerprint_line(b, sizeof(b), &c->side[s]);
+			else
+				snprintf(b, sizeof(b), "not traced");
+			fprintf(out, " %s |", b);
+		}
+		fputc('\n', out);
+	}
 	for (i = 0; i < c->ndiff; i++) {
 		fprintf(out, "| %s | ", c->diff[i].what);
 		md_cell(out, c->diff[i].a);
@@ -1010,6 +1073,27 @@ static json_t *side_json(const struct cmp_side *sd)
 	json_object_set_new(o, "not_applicable",
 			    json_integer(sd->not_applicable));
 	json_object_set_new(o, "error", json_integer(sd->error));
+	if (sd->fp_runs) {
+		json_t *fp = json_object();
+		char b[512];
+
+		fingerprint_line(b, sizeof(b), sd);
+		json_object_set_new(fp, "runs", json_integer(sd->fp_runs));
+		json_object_set_new(fp, "promoted",
+				    json_integer(sd->fp_promoted));
+		json_object_set_new(fp, "not_promoted",
+				    json_integer(sd->fp_not_promoted));
+		json_object_set_new(fp, "reclaim_promoted",
+				    json_real(sd->fp_reclaim_promoted));
+		json_object_set_new(fp, "reclaim_below",
+				    json_real(sd->fp_reclaim_below));
+		json_object_set_new(fp, "compact_promoted",
+				    json_real(sd->fp_compact_promoted));
+		json_object_set_new(fp, "compact_below",
+				    json_real(sd->fp_compact_below));
+		json_object_set_new(fp, "text", json_string(b));
+		json_object_set_new(o, "defrag_fingerprint", fp);
+	}
 	json_object_set_new(o, "runs", runs);
 	return o;
 }

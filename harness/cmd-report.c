@@ -284,6 +284,28 @@ static void print_metrics(FILE *out, const struct rd_run *r)
 	}
 }
 
+/* The 7.2 defrag fix's fingerprint, when the run traced it */
+static void print_fingerprint(FILE *out, const struct rd_run *r)
+{
+	json_t *fp = json_object_get(json_object_get(r->summary, "trace"),
+				     "defrag_fingerprint");
+	const char *b = json_str(fp, "behaviour");
+	char line[512];
+
+	if (!b)
+		return;
+	section(out, "Fix fingerprint (vm.defrag_mode, the 7.2 fix)");
+	snprintf(line, sizeof(line),
+		 "%s: non-movable direct reclaim at pageblock order %lld, "
+		 "below it %lld; compaction at pageblock order %lld, below "
+		 "it %lld",
+		 b, json_integer_value(json_object_get(fp, "reclaim_promoted")),
+		 json_integer_value(json_object_get(fp, "reclaim_below")),
+		 json_integer_value(json_object_get(fp, "compact_promoted")),
+		 json_integer_value(json_object_get(fp, "compact_below")));
+	text_wrap(out, 2, "", line, 4);
+}
+
 static void print_series(FILE *out, const struct rd_run *r, const char *during)
 {
 	char path[RD_PATH_MAX], v[32];
@@ -442,6 +464,7 @@ static void write_report(FILE *out, const struct rd_run *r,
 	print_knobs(out, r, sc);
 	print_reproduce(out, r, sc);
 	print_metrics(out, r);
+	print_fingerprint(out, r);
 	print_series(out, r, sc ? sc->during : NULL);
 	kernel_log(out, r);
 }

@@ -52,6 +52,15 @@ struct cmp_side {
 	char label[96]; /* what this side is, in a few words */
 	char releases[256], accels[64];
 	int reproduced, not_reproduced, not_applicable, error, other;
+	/*
+	 * The defrag fingerprint (summary.json trace.defrag_fingerprint):
+	 * runs that have one, and how many said "promoted" or "not
+	 * promoted"; non-movable direct reclaim and compaction requests
+	 * at pageblock order or above, and below it, summed over the runs
+	 */
+	int fp_runs, fp_promoted, fp_not_promoted;
+	double fp_reclaim_promoted, fp_reclaim_below;
+	double fp_compact_promoted, fp_compact_below;
 };
 
 struct comparison {
