@@ -25,6 +25,7 @@
 #include "util.h"
 
 #define KILL_GRACE_NS (5 * NSEC_PER_SEC)
+#define KILL_WAIT_NS (10 * NSEC_PER_SEC)
 #define POLL_MS 100
 
 struct prun {
@@ -35,8 +36,11 @@ struct prun {
 	char line[4096];
 	size_t llen;
 	int64_t start, ready, end;
+	int64_t end_ns; /* end = duration:TIME, resolved */
 	int status;
 	bool running, ready_ok, saw_line;
+	/* SIGKILLed but not gone: a task stuck in the kernel (see phase_kill) */
+	bool killed;
 };
 
 struct run {
@@ -85,6 +89,24 @@ static void set_error(struct run *r, const char *fmt, ...)
 
 /* ---- phases ---- */
 
+/* end = duration:{var}s: the duration with this run's vars */
+static int phase_end_ns(struct run *r, struct prun *p)
+{
+	char v[SC_STR], err[256];
+
+	if (scenario_expand(r->sc, p->ph->end_arg, v, sizeof(v), err,
+			    sizeof(err))) {
+		set_error(r, "phase %s: end: %s", p->ph->name, err);
+		return -1;
+	}
+	if (parse_duration_ns(v, &p->end_ns)) {
+		set_error(r, "phase %s: end: invalid duration '%s' (from '%s')",
+			  p->ph->name, v, p->ph->end_arg);
+		return -1;
+	}
+	return 0;
+}
+
 static int phase_start(struct run *r, struct prun *p)
 {
 	char cmd[SC_STR * 2], err[256], path[4200];
@@ -95,6 +117,9 @@ static int phase_start(struct run *r, struct prun *p)
 		set_error(r, "phase %s: %s", p->ph->name, err);
 		return -1;
 	}
+	p->end_ns = p->ph->end_ns;
+	if (p->ph->end_arg[0] && phase_end_ns(r, p))
+		return -1;
 	pathf(path, sizeof(path), "%s/phases/%s.log", r->out, p->ph->name);
 	p->log = fopen(path, "we");
 	if (!p->log || pipe2(pfd, O_CLOEXEC)) {
@@ -170,7 +195,8 @@ static void phase_read(struct run *r, struct prun *p)
 static void phase_reap(struct run *r, struct prun *p, int status)
 {
 	p->running = false;
-	p->end = now_ns();
+	if (!p->killed) /* else its end is when it was killed */
+		p->end = now_ns();
 	p->status = WIFEXITED(status) ? WEXITSTATUS(status) :
 					128 + WTERMSIG(status);
 	while (p->fd >= 0)
@@ -187,29 +213,53 @@ static void phase_reap(struct run *r, struct prun *p, int status)
 	    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
 }
 
-/* Kill a phase's whole process group: TERM, then KILL after a grace */
-static void phase_kill(struct run *r, struct prun *p)
+/* Reaps the phase if it exits within ns; true if it did */
+static bool reap_within(struct run *r, struct prun *p, int64_t ns)
 {
-	int64_t until = now_ns() + KILL_GRACE_NS;
+	int64_t until = now_ns() + ns;
 	int status;
 
-	if (!p->running)
-		return;
-	kill(-p->pid, SIGTERM);
 	while (now_ns() < until) {
 		if (waitpid(p->pid, &status, WNOHANG) == p->pid) {
 			phase_reap(r, p, status);
 			kill(-p->pid, SIGKILL); /* stragglers in the group */
-			return;
+			return true;
 		}
 		if (p->fd >= 0)
 			phase_read(r, p);
 		else
 			usleep(20000);
 	}
-	kill(-p->pid, SIGKILL);
-	if (waitpid(p->pid, &status, 0) == p->pid)
-		phase_reap(r, p, status);
+	return false;
+}
+
+/*
+ * Kill a phase's whole process group: TERM, then KILL after a grace.  A
+ * task stuck in an allocation does not die of SIGKILL until it returns
+ * from the kernel, and the pathologies this harness provokes can keep it
+ * there until another phase frees memory (a non-movable request under
+ * vm.defrag_mode=1 waits for a free pageblock that only the end of the
+ * fill gives back).  So after KILL_WAIT_NS the run goes on without it:
+ * the phase counts as ended then, and is reaped once it dies, at the
+ * latest after the later phases are killed.
+ */
+static void phase_kill(struct run *r, struct prun *p)
+{
+	if (!p->running)
+		return;
+	if (!p->killed) {
+		kill(-p->pid, SIGTERM);
+		if (reap_within(r, p, KILL_GRACE_NS))
+			return;
+		kill(-p->pid, SIGKILL);
+	}
+	if (reap_within(r, p, KILL_WAIT_NS) || p->killed)
+		return;
+	p->killed = true;
+	p->end = now_ns();
+	say(r,
+	    "phase %s: still there %.0f s after SIGKILL (stuck in the kernel?); going on",
+	    p->ph->name, (double)KILL_WAIT_NS / NSEC_PER_SEC);
 }
 
 /* One round: read output, reap exits, enforce durations */
@@ -241,10 +291,10 @@ static void pump(struct run *r)
 			phase_reap(r, p, status);
 			continue;
 		}
-		if (p->ph->end == END_DURATION &&
-		    now_ns() - p->start >= p->ph->end_ns) {
+		if (p->ph->end == END_DURATION && !p->killed &&
+		    now_ns() - p->start >= p->end_ns) {
 			say(r, "phase %s: its %.0f s are over", p->ph->name,
-			    (double)p->ph->end_ns / NSEC_PER_SEC);
+			    (double)p->end_ns / NSEC_PER_SEC);
 			phase_kill(r, p);
 			p->status = 0; /* ended as planned */
 		}
@@ -267,8 +317,10 @@ static bool out_of_time(struct run *r)
 
 static bool failed(struct run *r, struct prun *p)
 {
-	if (p->running || !p->status || p->ph->may_fail ||
-	    p->ph->end == END_DURATION)
+	if (p->running || !p->status || p->ph->may_fail || p->killed)
+		return false;
+	/* killed at its time; before it, a non-zero exit is a failure */
+	if (p->ph->end == END_DURATION && p->end - p->start >= p->end_ns)
 		return false;
 	set_error(r, "phase %s exited with %d (see phases/%s.log)", p->ph->name,
 		  p->status, p->ph->name);
@@ -343,12 +395,15 @@ static void run_phases(struct run *r)
 
 			if (failed(r, p))
 				break;
-			if (p->running && p->ph->end != END_RUN)
+			if (p->running && p->ph->end != END_RUN && !p->killed)
 				waiting = true;
 		}
 		if (waiting && !out_of_time(r))
 			pump(r);
 	} while (waiting && !out_of_time(r));
+	for (i = r->sc->nphases - 1; i >= 0; i--)
+		phase_kill(r, &r->pr[i]);
+	/* one that was stuck may go now that the phases after it are gone */
 	for (i = r->sc->nphases - 1; i >= 0; i--)
 		phase_kill(r, &r->pr[i]);
 }

@@ -230,7 +230,12 @@ static int parse_end(struct pstate *ps, struct sc_phase *p, const char *v)
 		p->end = END_EXIT;
 	else if (!strcmp(v, "run"))
 		p->end = END_RUN;
-	else if (!strncmp(v, "duration:", 9))
+	else if (!strncmp(v, "duration:", 9) && strchr(v + 9, '{')) {
+		p->end = END_DURATION;
+		if (strlen(v + 9) >= sizeof(p->end_arg))
+			return fail(ps, "end: '%s' is too long", v);
+		snprintf(p->end_arg, sizeof(p->end_arg), "%s", v + 9);
+	} else if (!strncmp(v, "duration:", 9))
 		return p->end = END_DURATION, dur(ps, &p->end_ns, v + 9, "end");
 	else
 		return fail(

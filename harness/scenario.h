@@ -30,6 +30,8 @@ struct sc_phase {
 	int64_t ready_ns; /* delay, and the wait limit for exit/line */
 	enum sc_end end;
 	int64_t end_ns;
+	/* duration:TIME naming a {var}: resolved when the phase starts */
+	char end_arg[64];
 	int oom_score_adj;
 	bool may_fail; /* a non-zero exit is not an error (OOM victims) */
 	int line; /* where it was declared */

@@ -121,4 +121,38 @@ check "--local alone is refused" bash -c "[ $? -eq 2 ] && grep -q i-understand-t
 "$M" run "$S/harmless.ini" --set nosuchvar=1 "${L[@]}" >/dev/null 2>"$T/err"
 check "--set of an unknown key is refused" bash -c "[ $? -eq 2 ] && grep -q \"unknown key 'nosuchvar'\" '$T/err'"
 check "state unchanged by the bad inputs" [ "$(state)" = "$before" ]
+# --- end = duration:{var}s, resolved per run; a phase of that kind that
+# exits non-zero before its time is a failure, not "ended as planned" ---
+cat >"$T/dur.ini" <<'EOF'
+[scenario]
+name = dur
+description = a phase ended by its duration
+interval = 200ms
+timeout = 60s
+
+[vars]
+hold = 1
+rc = 0
+
+[phase.held]
+cmd = test {rc} = 0 || exit {rc}; exec sleep 600
+ready = start
+end = duration:{hold}s
+
+[verdict]
+when = meminfo.MemFree_MiB > 0
+for = 200ms
+EOF
+"$M" run "$T/dur.ini" "${L[@]}" --set hold=2 --out "$T/dur2" >/dev/null 2>&1
+check "end = duration:{hold}s with --set hold=2: the run ends normally (exit 1)" [ $? -eq 1 ]
+check "and the phase lasted 2 s" \
+	jq -e '.phases[0].end_s - .phases[0].start_s | . > 1.9 and . < 3' "$T/dur2/meta.json"
+"$M" run "$T/dur.ini" "${L[@]}" --set rc=3 --set hold=5 --out "$T/dur3" >/dev/null 2>&1
+check "a duration phase that exits 3 before its time: error (exit 2)" [ $? -eq 2 ]
+check "and the verdict names the phase" grep -q '^error: phase held exited with 3' "$T/dur3/verdict"
+"$M" run "$T/dur.ini" "${L[@]}" --set hold=soon --out "$T/dur4" >/dev/null 2>&1
+check "a duration var that is no duration: error (exit 2)" [ $? -eq 2 ]
+check "naming the value and where it came from" \
+	grep -q "invalid duration 'soons' (from '{hold}s')" "$T/dur4/verdict"
+check "state unchanged by the duration runs" [ "$(state)" = "$before" ]
 tap_end
