@@ -580,6 +580,17 @@ static int check_scenarios(struct comparison *c, char *err, size_t elen)
 	return 0;
 }
 
+/* Runs with a measured verdict: reproduced or not */
+static int usable(const struct cmp_side *sd)
+{
+	return sd->reproduced + sd->not_reproduced;
+}
+
+bool compare_unusable(const struct comparison *c)
+{
+	return usable(&c->side[0]) < 2 || usable(&c->side[1]) < 2;
+}
+
 static void add_notes(struct comparison *c)
 {
 	size_t na = 0, nb = 0;
@@ -611,6 +622,11 @@ static void add_notes(struct comparison *c)
 				c,
 				"side %s: %d of %d runs ended in error (see their verdict files)",
 				sd->name, sd->error, sd->set.n);
+		if (usable(sd) < 2)
+			add_note(
+				c,
+				"side %s: %d usable run(s) of %d (reproduced or not-reproduced): nothing can be compared, exit 3",
+				sd->name, usable(sd), sd->set.n);
 	}
 	if (!c->nm)
 		add_note(c,
@@ -688,6 +704,9 @@ int compare_exit(const struct comparison *c)
 {
 	int i;
 
+	/* a side without two measured runs is an infrastructure failure */
+	if (compare_unusable(c))
+		return EXIT_INFRA;
 	for (i = 0; i < c->nm; i++)
 		if (c->m[i].gate && c->m[i].result == RES_WORSE)
 			return EXIT_REPRODUCED;
@@ -880,6 +899,11 @@ static void write_text(const struct comparison *c, FILE *out)
 	     "5% and the CoV of A), else same; n/a: not tested.");
 	if (c->nplots)
 		text_wrap(out, 0, "plots: ", c->plots_dir, 2);
+	if (compare_unusable(c)) {
+		fprintf(out,
+			"\nresult: NO COMPARISON: a side has fewer than 2 usable runs\n");
+		return;
+	}
 	if (!worse) {
 		fprintf(out,
 			"\nresult: no gating metric is significantly worse\n");
@@ -1168,7 +1192,10 @@ static void write_json(const struct comparison *c, FILE *out)
 	for (i = 0; i < c->nplots; i++)
 		json_array_append_new(plots, json_string(c->plots[i]));
 	json_object_set_new(o, "plots", plots);
-	json_object_set_new(o, "regression", json_boolean(compare_exit(c)));
+	json_object_set_new(o, "regression",
+			    json_boolean(compare_exit(c) == EXIT_REPRODUCED));
+	json_object_set_new(o, "comparable",
+			    json_boolean(!compare_unusable(c)));
 	json_dumpf(o, out, JSON_INDENT(2));
 	fputc('\n', out);
 	json_decref(o);
@@ -1183,6 +1210,8 @@ static void write_ktap(const struct comparison *c, FILE *out)
 
 	for (i = 0; i < c->nm; i++)
 		n += c->m[i].gate;
+	/* a side without two measured runs: one more test, which fails */
+	n += compare_unusable(c);
 	fprintf(out, "KTAP version 1\n");
 	fprintf(out, "# mmrepro compare %s: A %s (N=%d), B %s (N=%d)\n",
 		c->scenario, c->side[0].set.arg, c->side[0].set.n,
@@ -1215,6 +1244,13 @@ static void write_ktap(const struct comparison *c, FILE *out)
 			fprintf(out, "ok %d %s\n", k, m->name);
 			pass++;
 		}
+	}
+	if (compare_unusable(c)) {
+		fprintf(out,
+			"not ok %d usable_runs # A %d of %d, B %d of %d: fewer than 2\n",
+			++k, usable(&c->side[0]), c->side[0].set.n,
+			usable(&c->side[1]), c->side[1].set.n);
+		fail++;
 	}
 	fprintf(out,
 		"# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:0\n",

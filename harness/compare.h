@@ -85,8 +85,12 @@ int compare_parse_format(const char *s, enum cmp_format *f);
 void compare_write(const struct comparison *c, enum cmp_format f, FILE *out);
 /* Plots into dir; 0, or -1 after a warning on stderr */
 int compare_plot(struct comparison *c, const char *dir);
-/* 1 when a gating metric is significantly worse, else 0 */
+/*
+ * 1 when a gating metric is significantly worse, else 0; 3 when a side
+ * has fewer than 2 usable runs (reproduced or not-reproduced)
+ */
 int compare_exit(const struct comparison *c);
+bool compare_unusable(const struct comparison *c);
 void compare_free(struct comparison *c);
 const char *cmp_result_name(enum cmp_result r);
 

@@ -92,13 +92,31 @@ check "A/A ktap parses" ktap_ok "$T/aa.ktap"
 # --- N=1 on a side: medians, no significance, no crash ---
 side "$T/n1/b" udp-order3 "30" "1"
 "$M" compare "$T/w/a" "$T/n1/b" --no-plots >"$T/n1.txt" 2>&1
-check "N=1: exit 0 even 3x worse" [ $? -eq 0 ]
+check "N=1: exit 3 (fewer than 2 usable runs), even 3x worse" [ $? -eq 3 ]
+check "N=1: the result line says there is no comparison" \
+	grep -qx 'result: NO COMPARISON: a side has fewer than 2 usable runs' "$T/n1.txt"
 check "N=1: says there is no significance" grep -q 'N=1 on side B: medians only, no significance' "$T/n1.txt"
 check "N=1: result n/a" grep -Eq '^kswapd_cpu.* n/a$' "$T/n1.txt"
 "$M" compare "$T/w/a" "$T/n1/b" --format ktap --no-plots >"$T/n1.ktap"
 check "N=1: ktap skips" grep -qx 'ok 1 kswapd_cpu # SKIP N=1 on side B' "$T/n1.ktap"
-"$M" compare "$T/n1/b/run-1" "$T/n1/b" --no-plots >/dev/null 2>&1
-check "a single run directory as a side" [ $? -eq 0 ]
+check "N=1: and fails one more test, usable_runs" \
+	bash -c "grep -qx 'not ok 2 usable_runs # A 5 of 5, B 1 of 5: fewer than 2' '$T/n1.ktap' ||
+		grep -qx 'not ok 2 usable_runs # A 5 of 5, B 1 of 1: fewer than 2' '$T/n1.ktap'"
+check "N=1: the KTAP plan counts it" ktap_ok "$T/n1.ktap"
+"$M" compare "$T/n1/b/run-1" "$T/n1/b" --no-plots >"$T/single.txt" 2>&1
+check "a single run directory as a side: a report, exit 3 (N=1)" \
+	bash -c "[ $? -eq 3 ] && grep -q '^  A: .*/n1/b/run-1' '$T/single.txt'"
+
+# --- every run of a side ended in error (a teardown that failed on a
+# patched kernel lost them all): never exit 0 ---
+side "$T/err/b" udp-order3 "null null null null null" "1 1 1 1 1" error
+"$M" compare "$T/w/a" "$T/err/b" --no-plots >"$T/err.txt" 2>&1
+check "no usable run on side B: exit 3" [ $? -eq 3 ]
+check "and the note says so" \
+	grep -q 'side B: 0 usable run(s) of 5 (reproduced or not-reproduced)' "$T/err.txt"
+"$M" compare "$T/w/a" "$T/err/b" --format json --no-plots >"$T/err.json" 2>/dev/null
+check "json: comparable false, regression false" \
+	jq -e '.comparable == false and .regression == false' "$T/err.json"
 
 # --- accelerators differ: warn, test nothing ---
 side "$T/acc/a" udp-order3 "10 11 9 10.5 9.5" "5 6 4 5 6" reproduced tcg
