@@ -2,7 +2,10 @@
 # defrag-unmovable: (a) Debian 6.12 has no vm.defrag_mode, so the
 # scenario is not applicable there, says why and exits 0; (b) on Debian
 # 7.2, each source of repro/unmovable.c raises what it claims to, as
-# measured here from /proc before, while it holds and after it freed.
+# measured here from /proc before, while it holds and after it freed;
+# (c) the scenario with a short load on Debian 6.18 (the knob, not the
+# fix): reproduced with defrag_mode=1, not with 0, and its fingerprint
+# says "not promoted"; on 7.2 (the fix) the fingerprint says "promoted".
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . harness/tests/tap.sh
@@ -13,7 +16,7 @@ trap 'rm -rf "$T"' EXIT
 declare -A debs
 while read -r name image moddir rest; do
 	debs[$name]=$rest
-done < <(ci/kernels.sh 6.12 7.2)
+done < <(ci/kernels.sh 6.12 6.18 7.2)
 
 vm_debs() {
 	local d
@@ -136,4 +139,45 @@ check "--trace-reclaim: its last phase=reclaim line has every count, exit 0" \
 		grep -qx 'rc=0' '$T/b/trace.log'"
 check "--trace-reclaim: its tracefs instance is gone after" \
 	bash -c "! grep -q unmovable '$T/b/instances'"
+
+# --- (c) the storm on 6.18 and the fix's fingerprint on 7.2 ---
+# short: 15 s of load (the storm fills it from its first seconds)
+short=(--set load_s=15 --set settle_s=2)
+# run_c NAME KERNEL DEFRAG_MODE: one run; its exit status in $T/NAME.rc
+run_c() {
+	mapfile -t d < <(vm_debs "$2")
+	"$M" run configs/defrag-unmovable.ini "${d[@]}" -q "${short[@]}" \
+		--set sysctl.vm.defrag_mode="$3" --out "$T/$1" >"$T/$1.out" 2>&1
+	echo $? >"$T/$1.rc"
+	echo "# $1: $(cat "$T/$1/verdict" 2>/dev/null)"
+}
+fp() { jq -r ".trace.defrag_fingerprint.$2" "$T/$1/summary.json" 2>/dev/null; }
+metric() { jq -r ".metrics.$2.value" "$T/$1/summary.json" 2>/dev/null; }
+
+run_c c1 6.18 1
+check "6.18 defrag_mode=1: reproduced (exit 1)" [ "$(cat "$T/c1.rc")" = 1 ]
+check "6.18 defrag_mode=1: the verdict names non-movable direct reclaim" \
+	grep -q '^reproduced: metric dr_nm_stall = .* s/s during load' "$T/c1/verdict"
+check "6.18 defrag_mode=1: most of the stall is non-movable requests'" \
+	awk -v s="$(metric c1 dr_nm_share)" 'BEGIN { exit !(s > 50) }'
+check "6.18: fingerprint 'not promoted'" [ "$(fp c1 behaviour)" = "not promoted" ]
+check "6.18: non-movable reclaim below pageblock order, none at it" \
+	bash -c "[ '$(fp c1 reclaim_below)' -gt 0 ] && [ '$(fp c1 reclaim_promoted)' = 0 ]"
+check "6.18: compare prints the fingerprint" \
+	bash -c "'$M' compare '$T/c1' '$T/c1' --no-plots 2>/dev/null |
+		grep -q 'A fix fingerprint: not promoted in 1 of 1 runs'"
+
+run_c c0 6.18 0
+check "6.18 defrag_mode=0: not reproduced (exit 0)" [ "$(cat "$T/c0.rc")" = 0 ]
+check "6.18 defrag_mode=0: verdict not-reproduced on the same metric" \
+	grep -q '^not-reproduced: metric dr_nm_stall = ' "$T/c0/verdict"
+
+run_c c2 7.2 1
+check "7.2 defrag_mode=1: the run completes (exit 0 or 1)" \
+	bash -c "[ '$(cat "$T/c2.rc")' -le 1 ]"
+check "7.2: fingerprint 'promoted'" [ "$(fp c2 behaviour)" = promoted ]
+check "7.2: non-movable reclaim or compaction at pageblock order" \
+	bash -c "[ \$(( $(fp c2 reclaim_promoted) + $(fp c2 compact_promoted) )) -gt 0 ]"
+check "7.2: report prints the fingerprint" \
+	bash -c "'$M' report '$T/c2' | grep -A2 '^Fix fingerprint' | grep -q '^  promoted: '"
 tap_end
