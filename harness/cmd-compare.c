@@ -786,6 +786,54 @@ static void side_line(char *b, size_t l, const struct cmp_side *sd)
 			 sd->not_applicable);
 }
 
+/*
+ * [expect] fixed = METRIC lower|higher (summary.json expect_fixed): which
+ * side behaves like a kernel with the report's fix.  'B', 'A', or 'n'
+ * (neither: no significant change, or the metric was not tested); the
+ * sentence in b.  0 when no run declares an expectation.
+ */
+static int expect_fixed(const struct comparison *c, char *b, size_t l)
+{
+	const struct cmp_metric *m = NULL;
+	const char *name = NULL, *better = NULL;
+	char ch[40], p[16];
+	bool lower;
+	int s, i;
+
+	for (s = 0; s < 2 && !name; s++)
+		for (i = 0; i < c->side[s].set.n && !name; i++) {
+			json_t *e = json_object_get(
+				c->side[s].set.run[i].summary, "expect_fixed");
+
+			name = json_string_value(json_object_get(e, "metric"));
+			better =
+				json_string_value(json_object_get(e, "better"));
+		}
+	if (!name || !better)
+		return 0;
+	lower = !strcmp(better, "lower");
+	for (i = 0; i < c->nm && !m; i++)
+		if (!strcmp(c->m[i].name, name))
+			m = &c->m[i];
+	if (!m || !m->tested) {
+		snprintf(b, l, "the fix shows as %s %s: not tested (%s)", name,
+			 better, m ? m->why : "no such metric in the runs");
+		return 'n';
+	}
+	fmt_change(ch, sizeof(ch), m);
+	fmt_p(p, sizeof(p), m->mwu.p);
+	if (m->result != RES_BETTER && m->result != RES_WORSE) {
+		snprintf(
+			b, l,
+			"neither side behaves like the fix (%s %s): %s %s (p=%s)",
+			name, better, name, ch, p);
+		return 'n';
+	}
+	s = (m->change_abs < 0) == lower ? 'B' : 'A';
+	snprintf(b, l, "%c behaves like the fix: %s %s (p=%s)", s, name, ch, p);
+	return s;
+}
+
 static void metric_label(char *b, size_t l, const struct cmp_metric *m)
 {
 	snprintf(b, l, "%s%s%s%s%s", m->name, m->gate ? "*" : "",
@@ -899,6 +947,8 @@ static void write_text(const struct comparison *c, FILE *out)
 	     "5% and the CoV of A), else same; n/a: not tested.");
 	if (c->nplots)
 		text_wrap(out, 0, "plots: ", c->plots_dir, 2);
+	if (expect_fixed(c, b, sizeof(b)))
+		text_wrap(out, 0, "expect: ", b, 2);
 	if (compare_unusable(c)) {
 		fprintf(out,
 			"\nresult: NO COMPARISON: a side has fewer than 2 usable runs\n");
@@ -1031,6 +1081,8 @@ static void write_md(const struct comparison *c, FILE *out)
 		"better/worse: p < %.2f and the change beyond the noise band (the larger of %.0f%% and the CoV of A); "
 		"gating metrics fail CI when significantly worse.\n",
 		CMP_RESAMPLES, CMP_ALPHA, CMP_BAND_PCT);
+	if (expect_fixed(c, b, sizeof(b)))
+		fprintf(out, "\n**Expect:** %s\n", b);
 	if (c->nplots) {
 		fprintf(out, "\n");
 		for (i = 0; i < c->nplots; i++) {
@@ -1194,6 +1246,22 @@ static void write_json(const struct comparison *c, FILE *out)
 	json_object_set_new(o, "plots", plots);
 	json_object_set_new(o, "regression",
 			    json_boolean(compare_exit(c) == EXIT_REPRODUCED));
+	{
+		char b[256];
+		int who = expect_fixed(c, b, sizeof(b));
+
+		if (who) {
+			json_t *e = json_object();
+
+			json_object_set_new(
+				e, "behaves_like_fix",
+				json_string(who == 'A' ? "A" :
+					    who == 'B' ? "B" :
+							 "neither"));
+			json_object_set_new(e, "text", json_string(b));
+			json_object_set_new(o, "expect_fixed", e);
+		}
+	}
 	json_object_set_new(o, "comparable",
 			    json_boolean(!compare_unusable(c)));
 	json_dumpf(o, out, JSON_INDENT(2));
@@ -1205,13 +1273,16 @@ static void write_json(const struct comparison *c, FILE *out)
 
 static void write_ktap(const struct comparison *c, FILE *out)
 {
-	int i, k = 0, n = 0, pass = 0, fail = 0, skip = 0;
-	char ch[40], p[16], x[32], y[32];
+	int i, k = 0, n = 0, pass = 0, fail = 0, skip = 0, who;
+	char ch[40], p[16], x[32], y[32], eb[256];
 
 	for (i = 0; i < c->nm; i++)
 		n += c->m[i].gate;
 	/* a side without two measured runs: one more test, which fails */
 	n += compare_unusable(c);
+	/* [expect]: B behaves like the fix passes, A (B lost it) fails */
+	who = expect_fixed(c, eb, sizeof(eb));
+	n += !!who;
 	fprintf(out, "KTAP version 1\n");
 	fprintf(out, "# mmrepro compare %s: A %s (N=%d), B %s (N=%d)\n",
 		c->scenario, c->side[0].set.arg, c->side[0].set.n,
@@ -1244,6 +1315,16 @@ static void write_ktap(const struct comparison *c, FILE *out)
 			fprintf(out, "ok %d %s\n", k, m->name);
 			pass++;
 		}
+	}
+	if (who == 'B') {
+		fprintf(out, "ok %d expect_fixed # %s\n", ++k, eb);
+		pass++;
+	} else if (who == 'A') {
+		fprintf(out, "not ok %d expect_fixed # %s\n", ++k, eb);
+		fail++;
+	} else if (who) {
+		fprintf(out, "ok %d expect_fixed # SKIP %s\n", ++k, eb);
+		skip++;
 	}
 	if (compare_unusable(c)) {
 		fprintf(out,

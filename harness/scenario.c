@@ -448,6 +448,24 @@ static int h_verdict(struct pstate *ps, const char *k, const char *v)
 	return fail(ps, "unknown key '%s' in [verdict]", k);
 }
 
+static int h_expect(struct pstate *ps, const char *k, const char *v)
+{
+	struct scenario *sc = ps->sc;
+	char name[64], dir[16], extra;
+
+	if (strcmp(k, "fixed"))
+		return fail(ps, "unknown key '%s' in [expect]", k);
+	if (sscanf(v, "%63s %15s %c", name, dir, &extra) != 2 ||
+	    (strcmp(dir, "lower") && strcmp(dir, "higher")) ||
+	    strlen(name) >= sizeof(sc->expect_metric))
+		return fail(ps, "fixed: expected METRIC lower|higher, not '%s'",
+			    v);
+	snprintf(sc->expect_metric, sizeof(sc->expect_metric), "%s", name);
+	snprintf(sc->expect_better, sizeof(sc->expect_better), "%s",
+		 strcmp(dir, "lower") ? "higher" : "lower");
+	return 1;
+}
+
 static int h_trace(struct pstate *ps, const char *k, const char *v)
 {
 	struct scenario *sc = ps->sc;
@@ -522,6 +540,8 @@ static int handler(void *user, const char *section, const char *k,
 		return h_verdict(ps, k, v);
 	if (!strcmp(section, "trace"))
 		return h_trace(ps, k, v);
+	if (!strcmp(section, "expect"))
+		return h_expect(ps, k, v);
 	fail(ps, "unknown section [%s]", section);
 	ps->err_line = ps->section_line;
 	return 0;
@@ -654,6 +674,17 @@ int scenario_check(struct scenario *sc, char *err, size_t elen)
 			err, elen,
 			"%s: [verdict] metric: no [metric.%s] in this scenario",
 			sc->path, sc->metric_cond.lhs);
+		return -1;
+	}
+	/* [expect] names a [metric], or the delay verdict's delay_s */
+	for (i = 0; sc->expect_metric[0] && i < sc->nmetrics; i++)
+		if (!strcmp(sc->metric[i].name, sc->expect_metric))
+			break;
+	if (sc->expect_metric[0] && i == sc->nmetrics &&
+	    !(sc->has_from && !strcmp(sc->expect_metric, "delay_s"))) {
+		snprintf(err, elen,
+			 "%s: [expect] fixed: no [metric.%s] in this scenario",
+			 sc->path, sc->expect_metric);
 		return -1;
 	}
 	if (!sc->nphases) {

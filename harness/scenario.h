@@ -113,6 +113,13 @@ struct scenario {
 	bool has_metric;
 	struct sc_when metric_cond; /* lhs: the metric's name */
 
+	/*
+	 * [expect] fixed = METRIC lower|higher: what a kernel with the
+	 * report's fix shows, for compare's "B behaves like the fix" line
+	 */
+	char expect_metric[48];
+	char expect_better[8]; /* "lower" or "higher" */
+
 	/* [trace]: the tracer during the run (see scenario_traced()) */
 	bool trace_keys; /* any key in [trace] */
 	int trace_enable; /* enable = yes/no; -1: not given */

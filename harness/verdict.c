@@ -615,6 +615,15 @@ int evaluate(const struct scenario *sc, const char *dir, struct run_result *res)
 	}
 	json_object_set_new(sum, "metrics", metrics);
 	json_object_set_new(sum, "verdict_detail", detail);
+	if (sc->expect_metric[0]) {
+		json_t *e = json_object();
+
+		json_object_set_new(e, "metric",
+				    json_string(sc->expect_metric));
+		json_object_set_new(e, "better",
+				    json_string(sc->expect_better));
+		json_object_set_new(sum, "expect_fixed", e);
+	}
 	json_save(sum, dir, "summary.json");
 	json_decref(sum);
 	table_free(&t);

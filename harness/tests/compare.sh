@@ -89,6 +89,35 @@ check "A/A: exit 0" [ $? -eq 0 ]
 check "A/A: ok 1 kswapd_cpu" grep -qx 'ok 1 kswapd_cpu' "$T/aa.ktap"
 check "A/A ktap parses" ktap_ok "$T/aa.ktap"
 
+# --- [expect] fixed = kswapd_cpu lower: which side behaves like the fix ---
+for d in w/a w/b aa/b; do
+	cp -r "$T/$d" "$T/x-${d//\//-}"
+	for f in "$T/x-${d//\//-}"/run-*/summary.json; do
+		jq '. + { expect_fixed: { metric: "kswapd_cpu", better: "lower" } }' \
+			"$f" >"$f.new" && mv "$f.new" "$f"
+	done
+done
+"$M" compare "$T/x-w-b" "$T/x-w-a" --no-plots >"$T/x1.txt" 2>&1
+check "expect: B lower by a third: 'B behaves like the fix', with the change and p" \
+	grep -q '^expect: B behaves like the fix: kswapd_cpu -33.*(p=0.008)' "$T/x1.txt"
+check "expect: text still 72 columns" width_ok "$T/x1.txt"
+"$M" compare "$T/x-w-b" "$T/x-w-a" --format ktap --no-plots >"$T/x1.ktap"
+check "expect: ktap passes expect_fixed, and the plan counts it" \
+	bash -c "grep -q '^ok 2 expect_fixed # B behaves like the fix' '$T/x1.ktap'"
+check "expect: ktap parses" ktap_ok "$T/x1.ktap"
+"$M" compare "$T/x-w-a" "$T/x-w-b" --format ktap --no-plots >"$T/x2.ktap"
+check "expect: A behaves like the fix (B lost it): not ok expect_fixed" \
+	grep -q '^not ok 2 expect_fixed # A behaves like the fix: kswapd_cpu +50%' "$T/x2.ktap"
+"$M" compare "$T/x-w-a" "$T/x-aa-b" --format ktap --no-plots >"$T/x3.ktap"
+check "expect: A/A: SKIP, neither side" \
+	grep -q '^ok 2 expect_fixed # SKIP neither side behaves like the fix' "$T/x3.ktap"
+"$M" compare "$T/x-w-b" "$T/x-w-a" --format json --no-plots >"$T/x1.json"
+check "expect: json says B" jq -e '.expect_fixed.behaves_like_fix == "B"' "$T/x1.json"
+"$M" compare "$T/x-w-b" "$T/x-w-a" --format md --no-plots >"$T/x1.md"
+check "expect: md has the line" grep -q '^\*\*Expect:\*\* B behaves like the fix' "$T/x1.md"
+"$M" compare "$T/w/a" "$T/w/b" --no-plots 2>/dev/null | grep -q '^expect:'
+check "no [expect] in the runs: no expect line" [ $? -ne 0 ]
+
 # --- N=1 on a side: medians, no significance, no crash ---
 side "$T/n1/b" udp-order3 "30" "1"
 "$M" compare "$T/w/a" "$T/n1/b" --no-plots >"$T/n1.txt" 2>&1

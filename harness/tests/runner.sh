@@ -114,6 +114,10 @@ bad "unknown section names file:line" "bad.ini:4: unknown section \\[frobs\\]" "
 bad "phase without cmd names file:line" "bad.ini:4: \\[phase.a\\] has no cmd" "$HEAD"$'\n[phase.a]\nready = exit'
 bad "bad sysctl name names file:line" "bad.ini:5: bad sysctl name 'vm..x'" "$HEAD"$'\n[sysctl]\nvm..x = 1'
 bad "bad duration names file:line" "bad.ini:3: interval: invalid duration" $'[scenario]\nname = x\ninterval = soon'
+bad "[expect] with a bad direction names file:line" "bad.ini:5: fixed: expected METRIC lower\\|higher, not 'x sideways'" \
+	"$HEAD"$'\n[expect]\nfixed = x sideways'
+bad "[expect] naming no metric is refused" "bad.ini: \\[expect\\] fixed: no \\[metric.nope\\] in this scenario" \
+	"$HEAD"$'\n[phase.a]\ncmd = true\n[expect]\nfixed = nope lower'
 "$M" run no-such-scenario "${L[@]}" >/dev/null 2>"$T/err"
 check "unknown scenario: exit 2, one line" bash -c "[ $? -eq 2 ] && [ \$(wc -l <'$T/err') -eq 1 ]"
 "$M" run "$S/harmless.ini" --local >/dev/null 2>"$T/err"
