@@ -75,6 +75,11 @@ demo: deps
 	$(MAKE) all
 	ci/demo.sh
 
+# the long acceptance measurements (guests, about 35 min under TCG)
+accept: deps
+	$(MAKE) all
+	ci/defrag/accept.sh results/accept/defrag-unmovable
+
 lint:
 	harness/tests/lint.sh
 
@@ -88,4 +93,4 @@ clean:
 
 -include $(HARNESS_OBJ:.o=.d)
 
-.PHONY: all deps check bench demo lint install clean
+.PHONY: all deps check bench demo lint install clean accept
