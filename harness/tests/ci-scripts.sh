@@ -269,4 +269,28 @@ STUB_B_udp_order3=10 MMREPRO=$T/stub \
 check "a scenario that could not be compared: exit 2" [ $? -eq 2 ]
 check "... is not ok in results.ktap, with the reason" \
 	grep -qx 'not ok 2 direct-reclaim # error: mmrepro ab exit 2, see direct-reclaim.log' "$T/f/results.ktap"
+# --- the project's test patches (configs/kernel/patches) apply cleanly to
+# Debian's linux-source-6.12, and change what they say they change ---
+P=configs/kernel/patches
+mkdir -p "$T/src612"
+files=$(cat $P/*.patch | sed -n 's|^+++ b/\([^ \t]*\).*|linux-source-6.12/\1|p' | sort -u)
+# shellcheck disable=SC2086 # a list of paths
+tar -C "$T/src612" -xJf /usr/src/linux-source-6.12.tar.xz $files
+check "test patches: at least the zram-oom and udp-order3 ones" \
+	bash -c "[ -f $P/zram-oom-file-only-retry.patch ] && [ -f $P/udp-order3-no-kswapd-wake.patch ]"
+for p in $P/*.patch; do
+	check "$(basename "$p"): applies to linux-source-6.12 (patch --dry-run, no fuzz)" \
+		bash -c "cd '$T/src612/linux-source-6.12' && patch -p1 --dry-run -F0 <'$TOP/$p' >/dev/null"
+	check "$(basename "$p"): its header says which thread's idea it is" \
+		bash -c "head -5 '$p' | grep -q 'mmrepro test patch' && grep -q 'linux-mm thread of 20' '$p'"
+done
+(cd "$T/src612/linux-source-6.12" && patch -p1 -s <"$TOP/$P/udp-order3-no-kswapd-wake.patch")
+check "udp-order3 patch: the order-3 frag refill no longer wakes kswapd" \
+	bash -c "grep -A2 'pfrag->page = alloc_pages((gfp & ~(__GFP_DIRECT_RECLAIM' \
+		'$T/src612/linux-source-6.12/net/core/sock.c' | grep -q '__GFP_KSWAPD_RECLAIM'"
+(cd "$T/src612/linux-source-6.12" && patch -p1 -s <"$TOP/$P/zram-oom-file-only-retry.patch")
+check "zram-oom patch: should_reclaim_retry() counts the file LRU with RAM-backed swap" \
+	bash -c "sed -n '/^should_reclaim_retry/,/^}/p' '$T/src612/linux-source-6.12/mm/page_alloc.c' |
+		grep -A3 'swap_all_ram_backed()' | grep -q NR_ZONE_INACTIVE_FILE"
+
 tap_end
