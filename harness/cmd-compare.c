@@ -495,14 +495,16 @@ static void side_fingerprint(struct cmp_side *sd, const struct rd_run *r)
  */
 static void fingerprint_line(char *b, size_t l, const struct cmp_side *sd)
 {
-	const char *what = sd->fp_promoted * 2 > sd->fp_runs ? "promoted" :
-			   sd->fp_not_promoted * 2 > sd->fp_runs ?
-							       "not promoted" :
-							       "mixed";
-	int k = !strcmp(what, "promoted")     ? sd->fp_promoted :
-		!strcmp(what, "not promoted") ? sd->fp_not_promoted :
-						sd->fp_runs;
+	int none = sd->fp_runs - sd->fp_promoted - sd->fp_not_promoted;
+	const char *what = "mixed";
+	int k = sd->fp_runs;
 
+	if (sd->fp_promoted * 2 > sd->fp_runs)
+		what = "promoted", k = sd->fp_promoted;
+	else if (sd->fp_not_promoted * 2 > sd->fp_runs)
+		what = "not promoted", k = sd->fp_not_promoted;
+	else if (none * 2 > sd->fp_runs)
+		what = "no non-movable reclaim seen", k = none;
 	snprintf(b, l,
 		 "%s in %d of %d runs; non-movable direct reclaim at "
 		 "pageblock order %.0f, below %.0f; compaction at %.0f, "
