@@ -62,8 +62,9 @@ for _ in $(seq 100); do grep -qs 'recording in' "$T/stderr" && break; sleep 0.05
 I=$TR/instances/mmrepro-$pid
 check "a private instance mmrepro-PID while running" test -d "$I"
 check "its trace_clock is mono" grep -q '\[mono\]' "$I/trace_clock"
+# the 11 events of the tracer's groups and the one --count asks for
 check "only the asked events are enabled" \
-	bash -c "[ \$(grep -c . '$I/set_event') -eq 11 ] && ! grep -q sched '$I/set_event'"
+	bash -c "[ \$(grep -c . '$I/set_event') -eq 12 ] && ! grep -q sched '$I/set_event'"
 check "the top instance is left alone" bash -c "! grep -q mm_vmscan $TR/set_event"
 check "the filter is set in the kernel" grep -q 'order == 0' "$I/events/kmem/mm_page_alloc/filter"
 head -c 64M /dev/zero | sort >/dev/null # page cache and anon churn, no reclaim
