@@ -168,18 +168,17 @@ static json_t *cross_json(struct trace_state *st)
 	return o;
 }
 
-/* Counts of [order slot][migratetype] cells below and at pageblock order */
+/* Non-movable counts of an [order slot][migratetype] table, below and at pageblock order */
 static void split_at_pageblock(const struct trace_state *st,
-			       const uint64_t (*n)[3], size_t stride,
+			       const uint64_t n[TRACE_ORDERS + 1][3],
 			       uint64_t *below, uint64_t *at)
 {
 	size_t i;
 
 	*below = *at = 0;
 	for (i = 0; i <= TRACE_ORDERS; i++) {
-		const uint64_t *c =
-			(const uint64_t *)((const char *)n + i * stride);
-		uint64_t nm = c[TRACE_MT_UNMOVABLE] + c[TRACE_MT_RECLAIMABLE];
+		uint64_t nm =
+			n[i][TRACE_MT_UNMOVABLE] + n[i][TRACE_MT_RECLAIMABLE];
 
 		if ((long long)i >= st->pageblock_order)
 			*at += nm;
@@ -213,10 +212,8 @@ static json_t *fingerprint_json(struct trace_state *st)
 	for (i = 0; i <= TRACE_ORDERS; i++)
 		for (k = 0; k < 3; k++)
 			dr[i][k] = st->dr_cross[i][k].n;
-	split_at_pageblock(st, (const uint64_t(*)[3])dr, sizeof(dr[0]), &rb,
-			   &ra);
-	split_at_pageblock(st, (const uint64_t(*)[3])st->tc, sizeof(st->tc[0]),
-			   &cb, &ca);
+	split_at_pageblock(st, dr, &rb, &ra);
+	split_at_pageblock(st, st->tc, &cb, &ca);
 	if (ra + ca == 0 && rb + cb == 0)
 		b = "no non-movable reclaim seen";
 	else if (ra + ca >= rb + cb)
