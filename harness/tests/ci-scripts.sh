@@ -61,10 +61,13 @@ x86_64_defconfig:
 	@echo CONFIG_X86_64=y >$(O)/.config
 kvm_guest.config:
 	@echo CONFIG_KVM_GUEST=y >>$(O)/.config
-olddefconfig modules:
+olddefconfig:
+	@sed -i '/CONFIG_NOPE=/d' $(O)/.config
+modules:
 	@true
 bzImage:
 	@test -z "$(FAKE_FAIL)"
+	@test -z "$(BUILDS)" || echo built >>"$(BUILDS)"
 	@mkdir -p $(O)/arch/x86/boot && cp init/main.c $(O)/arch/x86/boot/bzImage && touch $(O)/vmlinux
 modules_install:
 	@mkdir -p $(INSTALL_MOD_PATH)/lib/modules/6.99.0 && touch $(INSTALL_MOD_PATH)/lib/modules/6.99.0/modules.dep
@@ -174,6 +177,53 @@ check "git: built; the manifest names the commit, dirty" \
 	"$T/og/manifest.json"
 check "git: the work tree's change is built, untracked files are not copied" \
 	bash -c "grep -q 'int dirty;' '$T/og/build/src/mm/vmscan.c' && [ ! -e '$T/og/build/src/untracked.o' ]"
+
+# --- the cache: keyed by source, patches, fragments; a second request
+# for the same kernel builds nothing ---
+export BUILDS=$T/builds
+: >"$BUILDS"
+C=$T/cache
+nbuilds() { wc -l <"$BUILDS"; }
+MMREPRO_CACHE=$C $BK --src "$K" --patch "$T/p1.patch" >"$T/c1" 2>"$T/e"
+check "cache: built (exit 0), once" bash -c "[ $? -eq 0 ] && [ $(nbuilds) -eq 1 ]"
+c1=$(sed -n 's/^kernel=\(.*\)\/bzImage,.*/\1/p' "$T/c1")
+check "cache: the entry is kbuild/VERSION-KEY, its manifest holds the key" \
+	bash -c "[[ '$c1' == '$C/kbuild/6.99.0-'* ]] &&
+		[ \"\$(jq -r .key '$c1/manifest.json')\" = '${c1##*-}' ] && grep -q 'hello, patched' '$c1/bzImage'"
+MMREPRO_CACHE=$C $BK --src "$K" --patch "$T/p1.patch" >"$T/c2" 2>"$T/e"
+check "cache: the same request again: exit 0, the same SPEC" \
+	bash -c "[ $? -eq 0 ] && cmp '$T/c1' '$T/c2'"
+check "cache: ... and nothing was built" [ "$(nbuilds)" -eq 1 ]
+check "cache: ... and it says up to date" has "$T/e" "up to date \(key [0-9a-f]{16}\)"
+MMREPRO_CACHE=$C $BK --src "$K" --patch "$T/p2.patch" >"$T/c3" 2>"$T/e"
+c3=$(sed -n 's/^kernel=\(.*\)\/bzImage,.*/\1/p' "$T/c3")
+check "cache: another patch: another entry, built" \
+	bash -c "[ '$c3' != '$c1' ] && [ $(nbuilds) -eq 2 ] && ! grep -q patched '$c3/bzImage'"
+check "cache: ... in the same object tree (incremental)" \
+	jq -e '.build.incremental == true' "$c3/manifest.json"
+check "cache: the first entry is still there, unchanged" grep -q 'hello, patched' "$c1/bzImage"
+MMREPRO_CACHE=$C $BK --src "$K" --patch "$T/p1.patch" >/dev/null 2>"$T/e"
+check "cache: the first request again: nothing built" [ "$(nbuilds)" -eq 2 ]
+echo 'CONFIG_EXTRA=y' >"$T/extra.config"
+MMREPRO_CACHE=$C $BK --src "$K" --patch "$T/p1.patch" --config "$T/extra.config" >"$T/c4" 2>"$T/e"
+check "cache: another config fragment: another key, built" \
+	bash -c "[ $(nbuilds) -eq 3 ] && ! cmp -s '$T/c1' '$T/c4'"
+$BK --src "$K" --patch "$T/p1.patch" --out "$T/o" >/dev/null 2>"$T/e"
+$BK --src "$K" --patch "$T/p1.patch" --out "$T/o" >/dev/null 2>"$T/e"
+check "--out DIR: the same request twice builds once" \
+	bash -c "[ $(nbuilds) -eq 4 ] && grep -q 'up to date' '$T/e'"
+
+# --- --config-only: the .config and what the fragments asked of it ---
+MMREPRO_CACHE=$C $BK --src "$K" --config-only >"$T/cfgpath" 2>"$T/e"
+check "--config-only: exit 0, prints the .config, builds nothing" \
+	bash -c "[ $? -eq 0 ] && [ $(nbuilds) -eq 4 ] && grep -qx CONFIG_ZRAM=y \"\$(cat '$T/cfgpath')\""
+printf 'CONFIG_NOPE=y\nCONFIG_FINE=y\n' >"$T/nope.config"
+MMREPRO_CACHE=$C $BK --src "$K" --config "$T/nope.config" --config-only >/dev/null 2>"$T/e"
+check "--config-only: an option Kconfig dropped: exit 1, named" \
+	bash -c "[ $? -eq 1 ] && grep -q \"nope.config: asked for 'CONFIG_NOPE=y', got '# CONFIG_NOPE is not set'\" '$T/e' &&
+		! grep -q CONFIG_FINE '$T/e'"
+unset BUILDS
+
 mkdir -p "$K/include/config" && touch "$K/.config"
 $BK --src "$K" --out "$T/o2" >/dev/null 2>"$T/e"
 check "a source tree configured in place: exit 2, says mrproper" \
