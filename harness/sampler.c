@@ -274,6 +274,40 @@ static json_t *summary_json(struct srun *runs, size_t n, size_t samples,
 
 /* ---- the run ---- */
 
+/*
+ * Each rate's columns in samples/SOURCE.csv with the factor that turns
+ * their change into the rate's units, so that a total over any window
+ * is computed exactly from the counters (last minus first), not by
+ * integrating a rounded rate.
+ */
+static json_t *rates_json(const struct mm_src *src)
+{
+	json_t *o = json_object();
+	int d, i, k;
+
+	for (d = 0; d < src->ndrv; d++) {
+		const struct mm_drv *m = &src->drv[d];
+		json_t *terms = json_object();
+
+		if (m->kind != MM_DRV_RATE || !m->nterms) {
+			json_decref(terms);
+			continue;
+		}
+		for (i = 0; i < m->nterms; i++) {
+			const struct mm_col *c = &src->cols[m->terms[i]];
+			double f = m->scale, old;
+
+			for (k = 0; k < c->decimals; k++)
+				f *= 10;
+			old = json_number_value(
+				json_object_get(terms, c->name));
+			json_object_set_new(terms, c->name, json_real(old + f));
+		}
+		json_object_set_new(o, m->name, terms);
+	}
+	return o;
+}
+
 static json_t *sources_json(struct srun *runs, size_t n, int64_t interval)
 {
 	json_t *o = json_object();
@@ -307,6 +341,7 @@ static json_t *sources_json(struct srun *runs, size_t n, int64_t interval)
 			json_object_set_new(
 				j, "read_errors",
 				json_integer((json_int_t)src->read_errors));
+			json_object_set_new(j, "rates", rates_json(src));
 		}
 		json_object_set_new(j, "files", files);
 		json_object_set_new(o, src->ops->name, j);

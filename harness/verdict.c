@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "results.h"
+#include "rundata.h"
 #include "runner.h"
 #include "util.h"
 
@@ -179,20 +180,27 @@ struct window {
 static int phase_window(const struct scenario *sc, const struct run_result *r,
 			const char *during, struct window *w)
 {
+	char names[SC_STR], *name, *save;
 	int i;
 
 	w->from = -INFINITY;
 	w->to = INFINITY;
 	if (!during || !*during)
 		return 0;
-	for (i = 0; i < sc->nphases; i++) {
-		if (strcmp(sc->phase[i].name, during))
-			continue;
-		w->from = r->ph[i].start_s;
-		w->to = r->ph[i].end_s >= 0 ? r->ph[i].end_s : INFINITY;
-		return 0;
+	/* "load & frag": while every one of them runs */
+	snprintf(names, sizeof(names), "%s", during);
+	for (name = strtok_r(names, "& \t", &save); name;
+	     name = strtok_r(NULL, "& \t", &save)) {
+		for (i = 0; i < sc->nphases; i++)
+			if (!strcmp(sc->phase[i].name, name))
+				break;
+		if (i == sc->nphases)
+			return -1;
+		w->from = fmax(w->from, r->ph[i].start_s);
+		if (r->ph[i].end_s >= 0)
+			w->to = fmin(w->to, r->ph[i].end_s);
 	}
-	return -1;
+	return 0;
 }
 
 /*
@@ -425,7 +433,87 @@ static void judge_delay(const struct scenario *sc, const struct table *t,
 	free(held);
 }
 
-static double stat_of(const struct scenario *sc, const struct sc_metric *m,
+/*
+ * The exact total of a counter's rate SRC.NAME over a window: the
+ * change of its counters in samples/SRC.csv from the first to the last
+ * sample in the window, intervals in which a counter went backwards (a
+ * reset) left out as the rate leaves them out.  The columns and factors
+ * come from meta.json (sources.SRC.rates.NAME).  -1 for a run that has
+ * no such record (then the rate is integrated).
+ */
+static int exact_total(const char *dir, const char *series,
+		       const struct window *w, double *out, size_t *n_out)
+{
+	char src[64], path[4200];
+	const char *dot = strchr(series, '.');
+	json_t *meta, *terms;
+	struct csv raw;
+	double total = 0, *prev = NULL, *fac = NULL;
+	size_t row, n = 0, k, nt;
+	int ret = -1, *col = NULL;
+	void *it;
+
+	if (!dir || !dot || (size_t)(dot - series) >= sizeof(src))
+		return -1;
+	snprintf(src, sizeof(src), "%.*s", (int)(dot - series), series);
+	pathf(path, sizeof(path), "%s/meta.json", dir);
+	meta = json_load_file(path, 0, NULL);
+	terms = json_object_get(
+		json_object_get(
+			json_object_get(json_object_get(meta, "sources"), src),
+			"rates"),
+		dot + 1);
+	nt = json_object_size(terms);
+	pathf(path, sizeof(path), "%s/samples/%s.csv", dir, src);
+	if (!json_is_object(terms) || !nt || csv_load(&raw, path))
+		goto out;
+	col = calloc(nt, sizeof(*col));
+	fac = calloc(nt, sizeof(*fac));
+	prev = calloc(nt, sizeof(*prev));
+	for (it = json_object_iter(terms), k = 0; it;
+	     it = json_object_iter_next(terms, it), k++) {
+		col[k] = csv_col(&raw, json_object_iter_key(it));
+		fac[k] = json_number_value(json_object_iter_value(it));
+		if (col[k] < 0)
+			goto out_csv;
+	}
+	for (row = 0; row < (size_t)raw.nrows; row++) {
+		const double *v = &raw.v[row * raw.ncols];
+		double d = 0;
+		bool back = false, missing = false;
+
+		if (v[0] < w->from || v[0] > w->to)
+			continue;
+		for (k = 0; k < nt; k++) {
+			missing |= isnan(v[col[k]]);
+			back |= n && v[col[k]] < prev[k];
+			d += (v[col[k]] - prev[k]) * fac[k];
+		}
+		if (missing)
+			continue;
+		/* a counter went backwards (a reset): that interval is out */
+		if (n && !back)
+			total += d;
+		for (k = 0; k < nt; k++)
+			prev[k] = v[col[k]];
+		n++;
+	}
+	if (n) {
+		*out = total;
+		*n_out = n;
+		ret = 0;
+	}
+out_csv:
+	csv_free(&raw);
+out:
+	free(col);
+	free(fac);
+	free(prev);
+	json_decref(meta);
+	return ret;
+}
+
+static double stat_of(const char *dir, const struct sc_metric *m,
 		      const struct table *t, const struct window *w,
 		      size_t *n_out)
 {
@@ -433,10 +521,11 @@ static double stat_of(const struct scenario *sc, const struct sc_metric *m,
 	double *v, out = NAN, prev_t = NAN;
 	size_t row, n = 0;
 
-	(void)sc;
 	*n_out = 0;
 	if (c < 0)
 		return NAN;
+	if (m->stat == ST_TOTAL && !exact_total(dir, m->series, w, &out, n_out))
+		return out;
 	v = calloc(t->nrows + 1, sizeof(double));
 	for (row = 0; row < t->nrows; row++) {
 		double ts = t->v[row * t->ncols], x = t->v[row * t->ncols + c];
@@ -482,7 +571,7 @@ static double stat_of(const struct scenario *sc, const struct sc_metric *m,
 }
 
 static json_t *metrics_json(const struct scenario *sc, const struct table *t,
-			    const struct run_result *r)
+			    const struct run_result *r, const char *dir)
 {
 	static const char *const stats[] = { "median", "mean", "min",  "max",
 					     "p10",    "p90",  "total" };
@@ -497,7 +586,7 @@ static json_t *metrics_json(const struct scenario *sc, const struct table *t,
 		size_t n;
 
 		phase_window(sc, r, m->during, &w);
-		v = stat_of(sc, m, t, &w, &n);
+		v = stat_of(dir, m, t, &w, &n);
 		json_object_set_new(j, "value",
 				    isnan(v) ? json_null() : json_real(v));
 		json_object_set_new(j, "n", json_integer((json_int_t)n));
@@ -586,7 +675,7 @@ int evaluate(const struct scenario *sc, const char *dir, struct run_result *res)
 	}
 	table_join_trace(&t, dir);
 	/* the metrics first: a metric verdict reads its value there */
-	metrics = metrics_json(sc, &t, res);
+	metrics = metrics_json(sc, &t, res, dir);
 	if (phase_window(sc, res, sc->during, &w)) {
 		res->verdict = V_ERROR;
 		snprintf(res->reason, sizeof(res->reason),

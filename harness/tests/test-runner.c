@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -385,6 +386,137 @@ static void test_verdict_metric(void **state)
 	free(sc);
 }
 
+/*
+ * A counter's total is exact: last minus first of the counter itself in
+ * samples/SRC.csv (meta.json names its columns), not the integral of a
+ * rounded rate; an interval in which the counter went backwards (a
+ * reset) is left out.  The rate in derived.csv is deliberately off, so
+ * that integrating it would not give an integer.
+ */
+static void test_exact_total(void **state)
+{
+	static const char ini[] = "[scenario]\nname = x\n"
+				  "[phase.a]\ncmd = true\n"
+				  "[metric.kills]\nseries = v.kill_per_s\n"
+				  "stat = total\nunit = kills\n"
+				  "[metric.fallback]\nseries = v.other_per_s\n"
+				  "stat = total\nunit = kills\n";
+	double ts[] = { 0, 1, 2.000001, 3, 4, 5.5 };
+	long long kill[] = { 100, 100, 101, 103, 5, 9 };
+	struct scenario *sc = calloc(1, sizeof(*sc));
+	struct run_result res = { 0 };
+	char csv[1024], raw[1024], path[300];
+	double want = 0, integral = 0;
+	size_t i, n = 0, m = 0;
+	json_t *sum, *ms;
+
+	(void)state;
+	n += (size_t)snprintf(csv, sizeof(csv),
+			      "t,v.kill_per_s,v.other_per_s\n");
+	m += (size_t)snprintf(raw, sizeof(raw), "t,kill\n");
+	for (i = 0; i < ARRAY_SIZE(ts); i++) {
+		double rate = NAN;
+
+		if (i && kill[i] >= kill[i - 1])
+			rate = (double)(kill[i] - kill[i - 1]) /
+			       (ts[i] - ts[i - 1]) * 1.0000007;
+		n += (size_t)snprintf(csv + n, sizeof(csv) - n,
+				      "%.6f,%.6g,%.6g\n", ts[i], rate, rate);
+		m += (size_t)snprintf(raw + m, sizeof(raw) - m, "%.6f,%lld\n",
+				      ts[i], kill[i]);
+		if (i && kill[i] >= kill[i - 1])
+			want += (double)(kill[i] - kill[i - 1]);
+		if (i && !isnan(rate))
+			integral += rate * (ts[i] - ts[i - 1]);
+	}
+	put("derived.csv", csv);
+	snprintf(path, sizeof(path), "%s/samples", dir);
+	mkdir(path, 0755);
+	put("samples/v.csv", raw);
+	put("meta.json",
+	    "{\"sources\": {\"v\": {\"rates\": {\"kill_per_s\": {\"kill\": 1}}}}}");
+	assert_true(integral != want); /* the test means something */
+	assert_int_equal(scenario_load(sc, put("x.ini", ini), err, sizeof(err)),
+			 0);
+	assert_int_equal(scenario_check(sc, err, sizeof(err)), 0);
+	assert_int_equal(evaluate(sc, dir, &res), 0);
+	snprintf(path, sizeof(path), "%s/summary.json", dir);
+	sum = json_load_file(path, 0, NULL);
+	assert_non_null(sum);
+	ms = json_object_get(sum, "metrics");
+	assert_true(json_number_value(json_object_get(
+			    json_object_get(ms, "kills"), "value")) == want);
+	/* a rate meta.json does not describe is still integrated */
+	assert_true(json_is_number(
+		json_object_get(json_object_get(ms, "fallback"), "value")));
+	json_decref(sum);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/meta.json", dir);
+	unlink(path);
+	free(sc);
+}
+
+/*
+ * A metric `during = a & b`: the rows while both phases run (the later
+ * start to the earlier end); a phase that never ended does not cut the
+ * window.  An unknown name in it is refused by scenario_check().
+ */
+static void test_during_both(void **state)
+{
+	static const char ini[] = "[scenario]\nname = w\n"
+				  "[phase.a]\ncmd = true\n"
+				  "[phase.b]\ncmd = true\n"
+				  "[metric.both]\nseries = m.x\nstat = max\n"
+				  "during = a & b\nunit = u\n"
+				  "[metric.onlya]\nseries = m.x\nstat = max\n"
+				  "during = a\nunit = u\n";
+	double x[] = { 9, 1, 2, 3, 4, 8, 7 };
+	struct scenario *sc = calloc(1, sizeof(*sc));
+	struct run_result res = { 0 };
+	double want_both = -1, want_a = -1;
+	char csv[512], path[300];
+	size_t i, n = 0;
+	json_t *sum, *ms;
+
+	(void)state;
+	/* a runs 1..5, b 0.5..4: both 1..4 */
+	res.ph[0].start_s = 1;
+	res.ph[0].end_s = 5;
+	res.ph[1].start_s = 0.5;
+	res.ph[1].end_s = 4;
+	n += (size_t)snprintf(csv, sizeof(csv), "t,m.x\n");
+	for (i = 0; i < ARRAY_SIZE(x); i++) {
+		n += (size_t)snprintf(csv + n, sizeof(csv) - n, "%zu,%g\n", i,
+				      x[i]);
+		if (i >= 1 && i <= 4 && x[i] > want_both)
+			want_both = x[i];
+		if (i >= 1 && i <= 5 && x[i] > want_a)
+			want_a = x[i];
+	}
+	put("derived.csv", csv);
+	assert_int_equal(scenario_load(sc, put("w.ini", ini), err, sizeof(err)),
+			 0);
+	assert_int_equal(scenario_check(sc, err, sizeof(err)), 0);
+	assert_int_equal(evaluate(sc, dir, &res), 0);
+	snprintf(path, sizeof(path), "%s/summary.json", dir);
+	sum = json_load_file(path, 0, NULL);
+	ms = json_object_get(sum, "metrics");
+	assert_true(
+		json_number_value(json_object_get(json_object_get(ms, "both"),
+						  "value")) == want_both);
+	assert_true(json_number_value(json_object_get(
+			    json_object_get(ms, "onlya"), "value")) == want_a);
+	json_decref(sum);
+	unlink(path);
+	/* an unknown phase among them is named */
+	assert_int_equal(scenario_set(sc, "metric.both.during=a & nope", err,
+				      sizeof(err)),
+			 0);
+	assert_int_equal(scenario_check(sc, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "no phase 'nope'"));
+	free(sc);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -410,6 +542,8 @@ int main(void)
 		cmocka_unit_test(test_verdict_streak),
 		cmocka_unit_test(test_verdict_delay),
 		cmocka_unit_test(test_verdict_metric),
+		cmocka_unit_test(test_exact_total),
+		cmocka_unit_test(test_during_both),
 	};
 
 	return cmocka_run_group_tests_name("runner", tests, setup, teardown);
