@@ -286,7 +286,7 @@ int cmd_run(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 
 	if (o.inside)
-		return run_here(sc, o.out, o.quiet, &stop);
+		return run_here(sc, o.out, o.quiet, true, &stop);
 
 	if (guest) {
 		struct vm_cfg c = { .kernel = o.kernel, .modules = o.modules };
@@ -326,7 +326,7 @@ int cmd_run(int argc, char **argv)
 		if (guest)
 			rc = one_in_guest(sc, &o, dir, &k);
 		else
-			rc = run_here(sc, dir, o.quiet, &stop);
+			rc = run_here(sc, dir, o.quiet, false, &stop);
 		read_verdict(dir, line, sizeof(line));
 		printf("%s: %s\n", dir, line);
 		fflush(stdout);

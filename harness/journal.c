@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,6 +110,77 @@ static int sysctl_write(const char *name, const char *val)
 	return write_file(path, val, strlen(val));
 }
 
+/*
+ * How long teardown keeps trying a swapoff, and a zram reset or removal.
+ * A swapoff must read every page back into RAM; right after an OOM kill,
+ * or on a kernel whose reclaim behaves differently (a patched one), it can
+ * fail or the device stay busy for a while.  Bounded: a run that cannot
+ * undo its swap says so instead of hanging.
+ */
+#define SWAPOFF_TRIES 30
+#define ZRAM_TRIES 20
+#define RETRY_US 500000
+
+/* DEV is listed in /proc/swaps */
+static bool swap_active(const char *dev)
+{
+	char *s = read_file_str("/proc/swaps", 1 << 16, NULL), *line, *save;
+	char name[512];
+	bool on = false;
+
+	if (!s)
+		return false;
+	for (line = strtok_r(s, "\n", &save); line && !on;
+	     line = strtok_r(NULL, "\n", &save))
+		on = sscanf(line, "%511s", name) == 1 && !strcmp(name, dev);
+	free(s);
+	return on;
+}
+
+/* swapoff DEV until it is off (or was never on); 0 or -1 */
+static int swapoff_bounded(const char *dev, FILE *log)
+{
+	const char *a[] = { "swapoff", dev, NULL };
+	int i, rc = 0;
+
+	for (i = 0; i < SWAPOFF_TRIES; i++) {
+		rc = sys_run(a);
+		if (!rc || !swap_active(dev))
+			return 0;
+		if (!i)
+			fprintf(log,
+				"teardown: swapoff %s failed (status %d); trying again for %d s\n",
+				dev, rc, SWAPOFF_TRIES * RETRY_US / 1000000);
+		usleep(RETRY_US);
+	}
+	return -1;
+}
+
+/* write VAL to PATH until it takes; 0 or -errno */
+static int write_bounded(const char *path, const char *val)
+{
+	int i, ret = 0;
+
+	for (i = 0; i < ZRAM_TRIES; i++) {
+		ret = write_file(path, val, strlen(val));
+		if (!ret)
+			return 0;
+		usleep(RETRY_US);
+	}
+	return ret;
+}
+
+/* SIGKILL to a process group, then wait (bounded) until it is gone */
+static void kill_group(long pg)
+{
+	int i;
+
+	if (pg <= 1 || kill((pid_t)-pg, SIGKILL))
+		return;
+	for (i = 0; i < 50 && !(kill((pid_t)-pg, 0) && errno == ESRCH); i++)
+		usleep(100000);
+}
+
 static void undo(const char *line, FILE *log, int *failed)
 {
 	char kind[16], arg[4096], path[600];
@@ -140,21 +212,32 @@ static void undo(const char *line, FILE *log, int *failed)
 		sys_run(a);
 		fprintf(log, "teardown: link %s removed\n", arg);
 	} else if (!strcmp(kind, "swap")) {
-		const char *a[] = { "swapoff", arg, NULL };
-
-		sys_run(a);
-		fprintf(log, "teardown: swapoff %s\n", arg);
+		ret = swapoff_bounded(arg, log);
+		fprintf(log, "teardown: swapoff %s%s\n", arg,
+			ret ? " FAILED" : "");
 	} else if (!strcmp(kind, "zram")) {
-		const char *a[] = { "swapoff", path, NULL };
+		const char *step = "swapoff";
 
 		pathf(path, sizeof(path), "/dev/zram%s", arg);
-		sys_run(a);
-		pathf(path, sizeof(path), "/sys/block/zram%s/reset", arg);
-		write_file(path, "1", 1);
-		ret = write_file("/sys/class/zram-control/hot_remove", arg,
-				 strlen(arg));
-		fprintf(log, "teardown: zram%s reset and removed%s\n", arg,
-			ret ? " FAILED" : "");
+		ret = swapoff_bounded(path, log);
+		if (!ret) {
+			step = "reset";
+			pathf(path, sizeof(path), "/sys/block/zram%s/reset",
+			      arg);
+			ret = write_bounded(path, "1");
+		}
+		if (!ret) {
+			step = "hot_remove";
+			ret = write_bounded(
+				"/sys/class/zram-control/hot_remove", arg);
+		}
+		if (ret)
+			fprintf(log,
+				"teardown: zram%s reset and removed FAILED (%s)\n",
+				arg, step);
+		else
+			fprintf(log, "teardown: zram%s reset and removed\n",
+				arg);
 	} else if (!strcmp(kind, "swapon")) {
 		const char *a[] = { "swapon", arg, NULL };
 
@@ -180,10 +263,7 @@ static void undo(const char *line, FILE *log, int *failed)
 		fprintf(log, "teardown: tracefs instance %s removed%s\n", arg,
 			ret ? " FAILED" : "");
 	} else if (!strcmp(kind, "pgid")) {
-		long pg = strtol(arg, NULL, 10);
-
-		if (pg > 1)
-			kill((pid_t)-pg, SIGKILL);
+		kill_group(strtol(arg, NULL, 10));
 	}
 	if (ret)
 		(*failed)++;

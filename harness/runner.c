@@ -50,6 +50,7 @@ struct run {
 	int64_t t0;
 	struct prun pr[SC_MAX_PHASES];
 	volatile sig_atomic_t *stop;
+	bool in_guest; /* a throw-away guest: teardown failures only warn */
 	struct run_result res;
 };
 
@@ -521,7 +522,7 @@ static void add_vars(struct scenario *sc, const char *out)
 	}
 }
 
-int run_here(struct scenario *sc, const char *out, bool quiet,
+int run_here(struct scenario *sc, const char *out, bool quiet, bool in_guest,
 	     volatile sig_atomic_t *stop)
 {
 	struct run *r = calloc(1, sizeof(*r));
@@ -536,6 +537,7 @@ int run_here(struct scenario *sc, const char *out, bool quiet,
 	r->sc = sc;
 	r->out = out;
 	r->stop = stop;
+	r->in_guest = in_guest;
 	r->res.verdict = V_NOT_REPRODUCED;
 	for (i = 0; i < SC_MAX_PHASES; i++) {
 		r->pr[i].ph = &sc->phase[i];
@@ -593,9 +595,19 @@ int run_here(struct scenario *sc, const char *out, bool quiet,
 	if (rt && run_trace_finish(rt, out, err, sizeof(err)))
 		set_error(r, "%s", err);
 	failed_undo = journal_teardown(&r->j, stderr);
-	if (failed_undo)
+	/*
+	 * On the host a change left behind is an error: the machine is not
+	 * as it was.  A guest is thrown away after the run, so there the
+	 * measurement stands and the failure is a warning (meta.json
+	 * "teardown_failed").
+	 */
+	if (failed_undo && !r->in_guest)
 		set_error(r, "teardown could not undo %d change(s)",
 			  failed_undo);
+	else if (failed_undo)
+		say(r,
+		    "warning: teardown could not undo %d change(s); the guest is thrown away, the measurement stands",
+		    failed_undo);
 
 	meta = json_load_file((pathf(path, sizeof(path), "%s/meta.json", out),
 			       path),
@@ -605,6 +617,7 @@ int run_here(struct scenario *sc, const char *out, bool quiet,
 	json_object_set_new(meta, "scenario", json_string(sc->name));
 	json_object_set_new(meta, "scenario_file", json_string(sc->path));
 	json_object_set_new(meta, "phases", phases_json(r));
+	json_object_set_new(meta, "teardown_failed", json_integer(failed_undo));
 	json_save(meta, out, "meta.json");
 	json_decref(meta);
 

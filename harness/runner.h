@@ -27,7 +27,7 @@ struct run_result {
 };
 
 /* Run the scenario on this system (a guest, or --local); exit code */
-int run_here(struct scenario *sc, const char *out, bool quiet,
+int run_here(struct scenario *sc, const char *out, bool quiet, bool in_guest,
 	     volatile sig_atomic_t *stop);
 
 /* swap.c: [swap] through the journal; -1 with err or res set */

@@ -159,4 +159,38 @@ check "a duration var that is no duration: error (exit 2)" [ $? -eq 2 ]
 check "naming the value and where it came from" \
 	grep -q "invalid duration 'soons' (from '{hold}s')" "$T/dur4/verdict"
 check "state unchanged by the duration runs" [ "$(state)" = "$before" ]
+
+# --- a change teardown cannot undo: an error on the host, a warning in a
+# guest (thrown away after the run), where the measurement stands. The
+# phase plants it in the runner's journal: a parameter file that is gone.
+cat >"$T/undo.ini" <<'EOF'
+[scenario]
+name = undo
+description = a journal entry that cannot be undone
+interval = 200ms
+timeout = 60s
+
+[phase.plant]
+cmd = echo "param $MMREPRO_JOURNAL.gone/param 1" >>"$MMREPRO_JOURNAL"; sleep 1
+ready = start
+end = exit
+
+[verdict]
+when = meminfo.MemFree_MiB > 0
+for = 200ms
+EOF
+"$M" run "$T/undo.ini" "${L[@]}" --out "$T/undo-host" >/dev/null 2>"$T/undo-host.err"
+check "host: a change left undone is an error (exit 2)" [ $? -eq 2 ]
+check "host: the verdict says so" \
+	grep -q '^error: teardown could not undo 1 change(s)' "$T/undo-host/verdict"
+check "host: the journal stays for the next start to retry" [ -s "$MMREPRO_JOURNAL" ]
+rm -f "$MMREPRO_JOURNAL"
+MMREPRO_GUEST=1 "$M" run "$T/undo.ini" --inside -q --out "$T/undo-guest" >/dev/null 2>"$T/undo-guest.err"
+check "guest: the measurement stands (reproduced, exit 1)" \
+	bash -c "[ $? -eq 1 ] && grep -q '^reproduced: ' '$T/undo-guest/verdict'"
+check "guest: a warning names the failure" \
+	grep -q 'warning: teardown could not undo 1 change(s)' "$T/undo-guest.err"
+check "guest: meta.json records it" jq -e '.teardown_failed == 1' "$T/undo-guest/meta.json"
+check "a normal run records no teardown failure" jq -e '.teardown_failed == 0' "$T/r1/meta.json"
+rm -f "$MMREPRO_JOURNAL"
 tap_end
