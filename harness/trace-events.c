@@ -250,7 +250,14 @@ enum { WK_ORDER };
 static void wakeup_kswapd(struct trace_state *st, const struct trace_bound *b,
 			  const struct trace_rec *r)
 {
-	st->wk_order[order_slot(trace_field_s(b, WK_ORDER, r))]++;
+	long long order = trace_field_s(b, WK_ORDER, r);
+	struct trace_tl_bin *bin;
+
+	st->wk_order[order_slot(order)]++;
+	/* the order of skb frag refills (udp-order3) and above */
+	bin = order >= 3 ? tl_bin(st, r->ts) : NULL;
+	if (bin)
+		bin->wk_o3plus++;
 }
 
 /* ---- compaction:mm_compaction_begin/end ---- */

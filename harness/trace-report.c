@@ -720,13 +720,13 @@ int trace_timeline_csv(const struct trace_state *st, const char *path)
 	f = fopen(path, "we");
 	if (!f)
 		return -errno;
-	fputs("t,trace.dr_some_pct,trace.dr_stall_s_per_s,trace.dr_max_ms,trace.dr_per_s,trace.dr_nm_stall_s_per_s,trace.dr_nm_share_pct\n",
+	fputs("t,trace.dr_some_pct,trace.dr_stall_s_per_s,trace.dr_max_ms,trace.dr_per_s,trace.dr_nm_stall_s_per_s,trace.dr_nm_share_pct,trace.wk_o3plus_per_s\n",
 	      f);
 	for (k = 0; k < n; k++) {
 		static const struct trace_tl_bin zero;
 		const struct trace_tl_bin *b = k < st->ntl ? &st->tl[k] : &zero;
 
-		fprintf(f, "%.3f,%.2f,%.4f,%.3f,%.1f,%.4f,%.2f\n",
+		fprintf(f, "%.3f,%.2f,%.4f,%.3f,%.1f,%.4f,%.2f,%.1f\n",
 			(double)(k + 1) * step / NSEC_PER_SEC,
 			100.0 * (double)b->some_ns / step,
 			(double)b->stall_ns / step, (double)b->max_ns / 1e6,
@@ -734,7 +734,8 @@ int trace_timeline_csv(const struct trace_state *st, const char *path)
 			(double)b->nm_stall_ns / step,
 			b->stall_ns ? 100.0 * (double)b->nm_stall_ns /
 					      (double)b->stall_ns :
-				      0.0);
+				      0.0,
+			(double)b->wk_o3plus * NSEC_PER_SEC / step);
 	}
 	ret = ferror(f) ? -EIO : 0;
 	if (fclose(f) && !ret)

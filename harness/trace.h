@@ -270,6 +270,7 @@ struct trace_tl_bin {
 	uint64_t some_ns; /* with at least one task in direct reclaim */
 	uint64_t max_ns; /* the longest stall that ended here */
 	uint64_t n; /* stalls that ended here */
+	uint64_t wk_o3plus; /* kswapd woken for order >= 3 */
 };
 
 struct trace_state {
@@ -338,7 +339,8 @@ void trace_timeline_set(struct trace_state *st, uint64_t t0, uint64_t step);
  * trace.dr_some_pct, trace.dr_stall_s_per_s, trace.dr_max_ms,
  * trace.dr_per_s, trace.dr_nm_stall_s_per_s (the stall time of
  * non-movable requests: unmovable and reclaimable) and
- * trace.dr_nm_share_pct (its share of the stall time), named as
+ * trace.dr_nm_share_pct (its share of the stall time), and
+ * trace.wk_o3plus_per_s (kswapd woken for order >= 3), named as
  * derived.csv names its series.
  */
 int trace_timeline_csv(const struct trace_state *st, const char *path);

@@ -820,18 +820,21 @@ static void test_hist_json(void **state)
 	durset_free(&d);
 }
 
-/* The per-interval direct reclaim series that the runner's verdict reads */
+/*
+ * The per-interval series that the runner's verdict reads: direct reclaim,
+ * and kswapd wakeups for order >= 3
+ */
 static void test_timeline(void **state)
 {
 	static const char *const want =
-		"t,trace.dr_some_pct,trace.dr_stall_s_per_s,trace.dr_max_ms,trace.dr_per_s,trace.dr_nm_stall_s_per_s,trace.dr_nm_share_pct\n"
-		"0.001,50.00,0.5000,0.000,0.0,0.5000,100.00\n"
-		"0.002,100.00,1.0000,0.000,0.0,1.0000,100.00\n"
-		"0.003,50.00,0.7000,2.000,2000.0,0.5000,71.43\n"
-		"0.004,40.00,0.2000,0.200,1000.0,0.0000,0.00\n"
-		"0.005,0.00,0.0000,0.000,0.0,0.0000,0.00\n"
-		"0.006,100.00,1.0000,0.000,0.0,1.0000,100.00\n"
-		"0.007,50.00,0.5000,0.000,0.0,0.5000,100.00\n";
+		"t,trace.dr_some_pct,trace.dr_stall_s_per_s,trace.dr_max_ms,trace.dr_per_s,trace.dr_nm_stall_s_per_s,trace.dr_nm_share_pct,trace.wk_o3plus_per_s\n"
+		"0.001,50.00,0.5000,0.000,0.0,0.5000,100.00,0.0\n"
+		"0.002,100.00,1.0000,0.000,0.0,1.0000,100.00,2000.0\n"
+		"0.003,50.00,0.7000,2.000,2000.0,0.5000,71.43,0.0\n"
+		"0.004,40.00,0.2000,0.200,1000.0,0.0000,0.00,1000.0\n"
+		"0.005,0.00,0.0000,0.000,0.0,0.0000,0.00,0.0\n"
+		"0.006,100.00,1.0000,0.000,0.0,1.0000,100.00,0.0\n"
+		"0.007,50.00,0.5000,0.000,0.0,0.5000,100.00,0.0\n";
 	char path[] = "/tmp/test-trace-tl.XXXXXX";
 	int i, fd;
 
@@ -854,6 +857,12 @@ static void test_timeline(void **state)
 		dr_pair(st, 400, 3400 * US, 3600 * US, 0, st->gfp_movable);
 		/* open at the end: counted up to it */
 		dr_pair(st, 300, 5 * MS, 0, 0, 0);
+		/* kswapd woken for order 3 twice, 0 once in bin 2; 5 in bin 4 */
+		feed(st, WK, 1100 * US, 1, (uint64_t[]){ 3 }, NULL);
+		feed(st, WK, 1200 * US, 1, (uint64_t[]){ 3 }, NULL);
+		feed(st, WK, 1300 * US, 1, (uint64_t[]){ 0 }, NULL);
+		feed(st, WK, 3500 * US, 1, (uint64_t[]){ 5 }, NULL);
+		feed(st, WK, 4500 * US, 1, (uint64_t[]){ 2 }, NULL);
 		trace_state_end(st, 6500 * US);
 
 		fd = mkstemp(path);
