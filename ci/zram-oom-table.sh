@@ -4,7 +4,7 @@
 # measures (from "memory full" to the first sample with an OOM kill):
 #   kernel swap verdict delay_s  oom_s  psi_full_s psi_full_pct  pswpout
 #   allocstall pgscan_direct  zram_orig_mib zram_compr_mib zram_used_mib
-#   swapfree_mib  retries retries_in reclaimable available
+#   swapfree_mib  retries retries_in reclaimable available file
 # delay_s: the verdict's (sample resolution); oom_s: memory full to the
 # kernel's oom:mark_victim event (exact, from reclaim_retry.trace,
 # whose trace_marker line aligns the trace clock with the run's);
@@ -12,8 +12,13 @@
 # counters: deltas over the interval; zram and swapfree: at the OOM
 # sample (zram: the device this run made, the one that stored most);
 # retries: oom:reclaim_retry_zone events in the whole fill, retries_in
-# in the interval, then reclaimable and available at the last one
-# before the first oom:mark_victim.
+# in the interval, then reclaimable and available at the last one of
+# each zone before the first oom:mark_victim, summed over the zones
+# (pages), and file: the file LRU (vmstat nr_zone_{in,}active_file,
+# pages) at the last sample before that victim.  should_reclaim_retry()
+# of an unpatched kernel counts anon in "reclaimable" with zram-only
+# swap, so it stays far above the file LRU; the test patch counts only
+# the file LRU there.
 set -u
 if [ $# -eq 0 ] || [ "$1" = -h ] || [ "$1" = --help ]; then
 	sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'
@@ -37,9 +42,9 @@ at() {
 	END { printf "%.0f", v }' "$1"
 }
 
-printf '%-7s %-4s %-15s %7s %7s %6s %5s %8s %6s %8s %6s %6s %6s %6s %6s %6s %8s %8s\n' \
+printf '%-7s %-4s %-15s %7s %7s %6s %5s %8s %6s %8s %6s %6s %6s %6s %6s %6s %8s %8s %7s\n' \
 	kernel swap verdict delay_s oom_s psi_s psi% pswpout allocst pgscan_d \
-	z_orig z_comp z_used swfree retry ret_in reclaim avail
+	z_orig z_comp z_used swfree retry ret_in reclaim avail file
 for r in "$@"; do
 	s=$r/summary.json
 	[ -f "$s" ] || { echo "$r: no summary.json" >&2; continue; }
@@ -80,16 +85,27 @@ for r in "$@"; do
 			for (i = 1; i <= NF; i++) if ($i ~ /^[0-9.]+:$/) t = $i + 0 - off
 			n++; if (t >= from && t <= to) nin++
 			if (v) next
+			z = ""
 			for (i = 1; i <= NF; i++) {
-				if ($i ~ /^reclaimable=/) { split($i, a, "="); rc = a[2] }
-				if ($i ~ /^available=/) { split($i, a, "="); av = a[2] }
+				if ($i ~ /^zone=/) { split($i, a, "="); z = a[2] }
+				if ($i ~ /^reclaimable=/) { split($i, a, "="); rc[z] = a[2] }
+				if ($i ~ /^available=/) { split($i, a, "="); av[z] = a[2] }
 			}
 		}
 		/mark_victim:/ && !v { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9.]+:$/) v = $i + 0 - off }
-		END { printf "%d %d %s %s %s\n", n, nin, v ? sprintf("%.1f", v - from) : "-",
-			rc == "" ? "-" : rc, av == "" ? "-" : av }' "$tr" 2>/dev/null)
-	printf '%-7s %-4s %-15s %7.1f %7s %6s %5s %8s %6s %8s %6.0f %6.0f %6.0f %6.0f %6s %6s %8s %8s\n' \
+		END {
+			for (z in rc) { src += rc[z]; sav += av[z]; nz++ }
+			printf "%d %d %s %s %s\n", n, nin, v ? sprintf("%.1f", v - from) : "-",
+				nz ? src : "-", nz ? sav : "-" }' "$tr" 2>/dev/null)
+	# the file LRU at the last sample before the victim (or the OOM sample)
+	at_t=$to
+	[ "${oom_s:--}" = - ] || at_t=$(awk -v f="$from" -v o="$oom_s" 'BEGIN { print f + o }')
+	file=$(awk -F, -v b="$at_t" '
+		NR == 1 { for (i = 1; i <= NF; i++) if ($i ~ /^nr_zone_(in)?active_file$/) k[i]; next }
+		$1 <= b { s = 0; for (i in k) s += $i; v = s }
+		END { printf "%.0f", v }' "$r/samples/vmstat.csv")
+	printf '%-7s %-4s %-15s %7.1f %7s %6s %5s %8s %6s %8s %6.0f %6.0f %6.0f %6.0f %6s %6s %8s %8s %7s\n' \
 		"$kern" "$swap" "$verdict" "$delay" "${oom_s:--}" "$psi_s" "$psi_pct" \
 		"$pswpout" "$alloc" "$pgscan" "$((zo >> 20))" "$((zc >> 20))" "$((zu >> 20))" \
-		"$((swfree / 1024))" "${retries:-0}" "${ret_in:-0}" "${recl:--}" "${avail:--}"
+		"$((swfree / 1024))" "${retries:-0}" "${ret_in:-0}" "${recl:--}" "${avail:--}" "$file"
 done
