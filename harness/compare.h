@@ -114,5 +114,10 @@ int plot_series(const struct plot_side *sides, int nsides, const char *scenario,
 int plot_boxes(const struct comparison *c, const char *dir,
 	       struct plot_files *out);
 void plot_files_free(struct plot_files *f);
+/*
+ * Writes S as a gnuplot string expression that expands nothing: single-
+ * quoted pieces joined by "\n" at its line breaks
+ */
+void gp_str(FILE *f, const char *s);
 
 #endif

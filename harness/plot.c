@@ -91,20 +91,27 @@ static void add_file(struct plot_files *f, const char *path)
 	f->file[f->n++] = strdup(path);
 }
 
-/* A gnuplot double-quoted string, where \n is a line break */
-static void gp_str(FILE *f, const char *s)
+/*
+ * A gnuplot string for any text, read from a results directory or not:
+ * single-quoted pieces, in which gnuplot expands nothing (no backquoted
+ * commands, no escapes), joined by "\n" where the text breaks its line and
+ * by "'" where it has a quote (a doubled quote is ambiguous to gnuplot at
+ * the start of a string).  Control characters become spaces.
+ */
+void gp_str(FILE *f, const char *s)
 {
-	fputc('"', f);
+	fputc('\'', f);
 	for (; *s; s++) {
-		if (*s == '\n') {
-			fputs("\\n", f);
-			continue;
-		}
-		if (*s == '"' || *s == '\\')
-			fputc('\\', f);
-		fputc(*s, f);
+		if (*s == '\n')
+			fputs("'.\"\\n\".'", f);
+		else if (*s == '\'')
+			fputs("'.\"'\".'", f);
+		else if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			fputc(' ', f);
+		else
+			fputc(*s, f);
 	}
-	fputc('"', f);
+	fputc('\'', f);
 }
 
 static int run_gnuplot(const char *dir, const char *script)
@@ -751,7 +758,7 @@ static void write_box(FILE *g, const struct comparison *c,
 int plot_boxes(const struct comparison *c, const char *dir,
 	       struct plot_files *out)
 {
-	char path[RD_PATH_MAX], rel[160], name[128];
+	char path[RD_PATH_MAX], rel[160], name[128], safe[96];
 	int i, k, n = 0, ret = 0;
 	FILE *m, *f;
 
@@ -766,7 +773,9 @@ int plot_boxes(const struct comparison *c, const char *dir,
 
 		if (!mt->n[0] && !mt->n[1])
 			continue;
-		snprintf(name, sizeof(name), "box-%s", mt->name);
+		/* the metric's name comes from a results directory */
+		snprintf(name, sizeof(name), "box-%s",
+			 safe_name(safe, sizeof(safe), mt->name));
 		snprintf(rel, sizeof(rel), "src/%s.dat", name);
 		pathf(path, sizeof(path), "%s/%s", dir, rel);
 		f = fopen(path, "we");
@@ -795,7 +804,8 @@ int plot_boxes(const struct comparison *c, const char *dir,
 	for (i = 0; i < c->nm; i++)
 		for (k = 0; k < 2; k++) {
 			pathf(path, sizeof(path), "%s/box-%s.%s", dir,
-			      c->m[i].name, k ? "svg" : "png");
+			      safe_name(safe, sizeof(safe), c->m[i].name),
+			      k ? "svg" : "png");
 			add_file(out, path);
 		}
 	return ret;

@@ -4,6 +4,7 @@
  * util-linux manner ("prog: what: why", no trailing period), suffixed
  * number parsing and file helpers.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -233,4 +234,24 @@ ssize_t self_exe(char *buf, size_t len)
 		buf[n] = '\0';
 	}
 	return n > 0 ? n : -1;
+}
+
+char *safe_name(char *out, size_t len, const char *in)
+{
+	size_t i;
+
+	if (!len)
+		return out;
+	for (i = 0; in[i] && i + 1 < len; i++) {
+		unsigned char c = (unsigned char)in[i];
+
+		out[i] = (isalnum(c) && c < 0x80) || c == '_' || c == '-' ||
+					 (c == '.' && i) ?
+				 (char)c :
+				 '_';
+	}
+	if (!i && len > 1)
+		out[i++] = '_';
+	out[i] = '\0';
+	return out;
 }

@@ -41,4 +41,10 @@ void utc_stamp(char *buf, size_t len);
  */
 int pathf(char *out, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/*
+ * A name read from a results directory, made fit to be a file name: every
+ * byte outside [A-Za-z0-9_.-] becomes '_', and a leading '.' too (no "..",
+ * no hidden file); an empty name becomes "_".  Returns out.
+ */
+char *safe_name(char *out, size_t len, const char *in);
 #endif
