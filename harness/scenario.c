@@ -650,9 +650,34 @@ int scenario_set(struct scenario *sc, const char *assign, char *err,
 	return 0;
 }
 
+/*
+ * A `during`: empty (the whole run), or phase names joined by '&' (while
+ * every one of them runs).  The first unknown name goes to bad.
+ */
+static int during_check(const struct scenario *sc, const char *during,
+			char *bad, size_t blen)
+{
+	char names[SC_STR], *name, *save;
+	int j;
+
+	snprintf(names, sizeof(names), "%s", during);
+	for (name = strtok_r(names, "& \t", &save); name;
+	     name = strtok_r(NULL, "& \t", &save)) {
+		for (j = 0; j < sc->nphases; j++)
+			if (!strcmp(sc->phase[j].name, name))
+				break;
+		if (j == sc->nphases) {
+			snprintf(bad, blen, "%s", name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int scenario_check(struct scenario *sc, char *err, size_t elen)
 {
-	int i, j;
+	char bad[64];
+	int i;
 
 	if (!sc->name[0]) {
 		snprintf(err, elen, "%s: [scenario] has no name", sc->path);
@@ -706,13 +731,10 @@ int scenario_check(struct scenario *sc, char *err, size_t elen)
 				 sc->path, sc->metric[i].name);
 			return -1;
 		}
-		for (j = 0; *d && j < sc->nphases; j++)
-			if (!strcmp(sc->phase[j].name, d))
-				break;
-		if (*d && j == sc->nphases) {
+		if (during_check(sc, d, bad, sizeof(bad))) {
 			snprintf(err, elen,
 				 "%s: [metric.%s] during: no phase '%s'",
-				 sc->path, sc->metric[i].name, d);
+				 sc->path, sc->metric[i].name, bad);
 			return -1;
 		}
 	}
