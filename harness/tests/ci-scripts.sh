@@ -319,6 +319,22 @@ STUB_B_udp_order3=10 MMREPRO=$T/stub \
 check "a scenario that could not be compared: exit 2" [ $? -eq 2 ]
 check "... is not ok in results.ktap, with the reason" \
 	grep -qx 'not ok 2 direct-reclaim # error: mmrepro ab exit 2, see direct-reclaim.log' "$T/f/results.ktap"
+# --- the small config on Debian's linux-source-6.12: the merged .config
+# holds every option of configs/kernel/mmrepro.config as it asks (so a
+# guest boots the bzImage with no modules); no kernel is built ---
+cfg=$($BK --src /usr/src/linux-source-6.12.tar.xz --config-only 2>"$T/e")
+check "linux-source-6.12 --config-only: exit 0, prints the .config" \
+	bash -c "[ $? -eq 0 ] && [ -s '$cfg' ]"
+unmet=$(grep -E '^CONFIG_[A-Za-z0-9_]+=' configs/kernel/mmrepro.config | while read -r want; do
+	grep -qxF "$want" "$cfg" || echo "$want"
+done)
+check "every CONFIG_X=... of mmrepro.config is in the merged .config${unmet:+ (unmet: $(echo $unmet))}" \
+	[ -z "$unmet" ]
+check "what a guest needs without modules is built in (virtio, 9p, overlay, zram)" \
+	bash -c "for o in VIRTIO_PCI NET_9P_VIRTIO 9P_FS OVERLAY_FS ZRAM ZSMALLOC; do grep -qx CONFIG_\$o=y '$cfg' || exit 1; done"
+check "x86_64_defconfig and kvm_guest.config are its base" \
+	bash -c "grep -qx CONFIG_X86_64=y '$cfg' && grep -qx CONFIG_KVM_GUEST=y '$cfg'"
+
 # --- the project's test patches (configs/kernel/patches) apply cleanly to
 # Debian's linux-source-6.12, and change what they say they change ---
 P=configs/kernel/patches
