@@ -705,14 +705,85 @@ json_t *trace_state_summary(struct trace_state *st)
 	return o;
 }
 
+/* one column of trace/timeline.csv: its name, the group it needs, its value */
+struct tl_col {
+	const char *name, *group;
+	int prec; /* decimals */
+	double (*val)(const struct trace_tl_bin *b, double step);
+};
+
+static double tl_some(const struct trace_tl_bin *b, double step)
+{
+	return 100.0 * (double)b->some_ns / step;
+}
+
+static double tl_stall(const struct trace_tl_bin *b, double step)
+{
+	return (double)b->stall_ns / step;
+}
+
+static double tl_max(const struct trace_tl_bin *b, double step)
+{
+	(void)step;
+	return (double)b->max_ns / 1e6;
+}
+
+static double tl_n(const struct trace_tl_bin *b, double step)
+{
+	return (double)b->n * NSEC_PER_SEC / step;
+}
+
+static double tl_nm_stall(const struct trace_tl_bin *b, double step)
+{
+	return (double)b->nm_stall_ns / step;
+}
+
+static double tl_nm_share(const struct trace_tl_bin *b, double step)
+{
+	(void)step;
+	return b->stall_ns ?
+		       100.0 * (double)b->nm_stall_ns / (double)b->stall_ns :
+		       0.0;
+}
+
+static double tl_wk_o3plus(const struct trace_tl_bin *b, double step)
+{
+	return (double)b->wk_o3plus * NSEC_PER_SEC / step;
+}
+
+static const struct tl_col tl_cols[] = {
+	{ "trace.dr_some_pct", "direct_reclaim", 2, tl_some },
+	{ "trace.dr_stall_s_per_s", "direct_reclaim", 4, tl_stall },
+	{ "trace.dr_max_ms", "direct_reclaim", 3, tl_max },
+	{ "trace.dr_per_s", "direct_reclaim", 1, tl_n },
+	{ "trace.dr_nm_stall_s_per_s", "direct_reclaim", 4, tl_nm_stall },
+	{ "trace.dr_nm_share_pct", "direct_reclaim", 2, tl_nm_share },
+	{ "trace.wk_o3plus_per_s", "wakeup_kswapd", 1, tl_wk_o3plus },
+};
+
+bool trace_timeline_wanted(const struct trace_state *st)
+{
+	size_t c;
+
+	for (c = 0; c < ARRAY_SIZE(tl_cols); c++)
+		if (group_present(st, tl_cols[c].group))
+			return true;
+	return false;
+}
+
+/*
+ * The columns of the groups that were traced: a column of a group that
+ * was not would read 0, which is not what happened
+ */
 int trace_timeline_csv(const struct trace_state *st, const char *path)
 {
 	double step = (double)st->tl_step;
-	size_t k, n = st->ntl;
+	bool on[ARRAY_SIZE(tl_cols)];
+	size_t c, k, n = st->ntl;
 	FILE *f;
 	int ret;
 
-	if (!st->tl_step)
+	if (!st->tl_step || !trace_timeline_wanted(st))
 		return 0;
 	/* quiet bins up to the end of the trace are rows too */
 	if (st->t1 > st->tl_t0 && (st->t1 - st->tl_t0) / st->tl_step > n)
@@ -720,22 +791,26 @@ int trace_timeline_csv(const struct trace_state *st, const char *path)
 	f = fopen(path, "we");
 	if (!f)
 		return -errno;
-	fputs("t,trace.dr_some_pct,trace.dr_stall_s_per_s,trace.dr_max_ms,trace.dr_per_s,trace.dr_nm_stall_s_per_s,trace.dr_nm_share_pct,trace.wk_o3plus_per_s\n",
-	      f);
+	fputs("t", f);
+	for (c = 0; c < ARRAY_SIZE(tl_cols); c++) {
+		on[c] = group_present(st, tl_cols[c].group);
+		if (on[c])
+			fprintf(f, ",%s", tl_cols[c].name);
+	}
+	fputc('\n', f);
 	for (k = 0; k < n; k++) {
 		static const struct trace_tl_bin zero;
 		const struct trace_tl_bin *b = k < st->ntl ? &st->tl[k] : &zero;
 
-		fprintf(f, "%.3f,%.2f,%.4f,%.3f,%.1f,%.4f,%.2f,%.1f\n",
-			(double)(k + 1) * step / NSEC_PER_SEC,
-			100.0 * (double)b->some_ns / step,
-			(double)b->stall_ns / step, (double)b->max_ns / 1e6,
-			(double)b->n * NSEC_PER_SEC / step,
-			(double)b->nm_stall_ns / step,
-			b->stall_ns ? 100.0 * (double)b->nm_stall_ns /
-					      (double)b->stall_ns :
-				      0.0,
-			(double)b->wk_o3plus * NSEC_PER_SEC / step);
+		fprintf(f, "%.3f", (double)(k + 1) * step / NSEC_PER_SEC);
+		for (c = 0; c < ARRAY_SIZE(tl_cols); c++) {
+			if (!on[c])
+				continue;
+			fputc(',', f);
+			fprintf(f, "%.*f", tl_cols[c].prec,
+				tl_cols[c].val(b, step));
+		}
+		fputc('\n', f);
 	}
 	ret = ferror(f) ? -EIO : 0;
 	if (fclose(f) && !ret)

@@ -961,7 +961,7 @@ int trace_write_results(struct trace_session *s, const char *dir, json_t *extra)
 		ret = json_save(j, tdir, name);
 		json_decref(j);
 	}
-	if (!ret && s->st->tl_step && group_wanted(s->st, "direct_reclaim")) {
+	if (!ret && s->st->tl_step && trace_timeline_wanted(s->st)) {
 		char path[4200];
 
 		pathf(path, sizeof(path), "%s/timeline.csv", tdir);

@@ -343,6 +343,7 @@ void trace_timeline_set(struct trace_state *st, uint64_t t0, uint64_t step);
  * trace.wk_o3plus_per_s (kswapd woken for order >= 3), named as
  * derived.csv names its series.
  */
+bool trace_timeline_wanted(const struct trace_state *st);
 int trace_timeline_csv(const struct trace_state *st, const char *path);
 /* Stall [a, b) still open at the end (nm: of a non-movable request) */
 void trace_timeline_open(struct trace_state *st, uint64_t a, uint64_t b,

@@ -1,11 +1,12 @@
 #!/bin/bash
-# The defrag-unmovable acceptance: three `mmrepro ab` sessions of N runs
+# The defrag-unmovable acceptance: two `mmrepro ab` sessions of N runs
 # a side (default 5), one guest at a time, under whatever accelerator the
 # host has (TCG here):
 #   dm0-vs-dm1   Debian 6.18, vm.defrag_mode=0 against 1 (the knob)
 #   72-vs-618    Debian 7.2 (the fix) against 6.18 (the bug), both at 1
-#   aa-618       6.18 at 1 on both sides (A/A: the noise)
-# then ci/defrag/table.sh of each. About 35 min under TCG on 2 cores.
+#   aa-618       A/A: `mmrepro compare` of the two sessions' 6.18 sides
+#                at 1 (runs of the same kernel, taken apart in time)
+# then ci/defrag/table.sh of each. About 45 min under TCG on 2 cores.
 # usage: ci/defrag/accept.sh [--runs N] OUTDIR [--set KEY=VALUE ...]
 set -eu
 cd "$(dirname "$0")/../.."
@@ -41,10 +42,16 @@ spec() { # spec KERNEL DEFRAG_MODE: an mmrepro ab SPEC
 }
 mkdir -p "$out"
 rc=0
-for ab in "dm0-vs-dm1 6.18 0 6.18 1" "72-vs-618 7.2 1 6.18 1" "aa-618 6.18 1 6.18 1"; do
+for ab in "dm0-vs-dm1 6.18 0 6.18 1" "72-vs-618 7.2 1 6.18 1"; do
 	set -- $ab
 	build/mmrepro ab defrag-unmovable --runs "$runs" --a "$(spec "$2" "$3")" \
 		--b "$(spec "$4" "$5")" --out "$out/$1" >"$out/$1.log" 2>&1 || rc=$?
 	echo "== $1 (mmrepro ab exit $rc)"
 	ci/defrag/table.sh "$out/$1"
 done
+# the A/A: the same kernel and knob in both sessions' side B
+build/mmrepro compare "$out/dm0-vs-dm1/b" "$out/72-vs-618/b" \
+	--plots "$out/aa-618-plots" >"$out/aa-618.txt" 2>&1 || rc=$?
+echo "== aa-618 (mmrepro compare exit $rc)"
+cat "$out/aa-618.txt"
+exit $rc

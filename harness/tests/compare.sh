@@ -196,7 +196,7 @@ check "unknown --format: exit 2" [ $? -eq 2 ]
 check "box plot PNG and SVG per metric" \
 	test -s "$T/wplots/box-kswapd_cpu.png" -a -s "$T/wplots/box-o3_free.svg"
 check "box plot: the unit in parentheses" \
-	grep -qF 'set ylabel "kswapd_cpu (%)"' "$T/wplots/src/box-kswapd_cpu.gp"
+	grep -qF "set ylabel 'kswapd_cpu (%)'" "$T/wplots/src/box-kswapd_cpu.gp"
 "$M" compare "$T/w/a" "$T/n1/b" --plots "$T/n1plots" >/dev/null 2>&1
 check "box plot: N=1 is '(1 run)', N=5 '(5 runs)'" \
 	bash -c "grep -q '(1 run)' '$T/n1plots/src/box-kswapd_cpu.gp' && grep -q '(5 runs)' '$T/n1plots/src/box-kswapd_cpu.gp'"

@@ -835,7 +835,16 @@ static void test_timeline(void **state)
 		"0.005,0.00,0.0000,0.000,0.0,0.0000,0.00,0.0\n"
 		"0.006,100.00,1.0000,0.000,0.0,1.0000,100.00,0.0\n"
 		"0.007,50.00,0.5000,0.000,0.0,0.5000,100.00,0.0\n";
+	static const char *const want_wk = "t,trace.wk_o3plus_per_s\n"
+					   "0.001,0.0\n"
+					   "0.002,2000.0\n"
+					   "0.003,0.0\n"
+					   "0.004,1000.0\n"
+					   "0.005,0.0\n"
+					   "0.006,0.0\n"
+					   "0.007,0.0\n";
 	char path[] = "/tmp/test-trace-tl.XXXXXX";
+	size_t k;
 	int i, fd;
 
 	(void)state;
@@ -874,7 +883,27 @@ static void test_timeline(void **state)
 			fail_msg("%s: timeline\n%s\nwant\n%s", fixdirs[i], got,
 				 want);
 		free(got);
+		/*
+		 * kswapd wakeups traced, direct reclaim not (udp-order3):
+		 * only the wakeup column, not direct reclaim columns of 0
+		 */
+		for (k = 0; k < st->nbound; k++)
+			if (!strcmp(st->bound[k].ops->group, "direct_reclaim"))
+				st->bound[k].selected = false;
+		assert_int_equal(trace_timeline_csv(st, path), 0);
+		got = slurp("%s", path);
+		if (strcmp(got, want_wk))
+			fail_msg("%s: timeline, wakeups only\n%s\nwant\n%s",
+				 fixdirs[i], got, want_wk);
+		free(got);
+		/* neither traced: no file */
+		for (k = 0; k < st->nbound; k++)
+			if (!strcmp(st->bound[k].ops->group, "wakeup_kswapd"))
+				st->bound[k].selected = false;
 		unlink(path);
+		assert_false(trace_timeline_wanted(st));
+		assert_int_equal(trace_timeline_csv(st, path), 0);
+		assert_int_equal(access(path, F_OK), -1);
 		snprintf(path, sizeof(path), "/tmp/test-trace-tl.XXXXXX");
 		unload(st);
 	}

@@ -79,7 +79,7 @@ check "zram-oom-table: a time to OOM and a retry count" \
 # the thread's mechanism on an unpatched kernel: at the last retry before
 # the kill, "reclaimable" counted anon, far above the file LRU
 check "zram-oom-table: reclaimable at the last retry is above the file LRU (anon counted)" \
-	awk -v r="$row" 'BEGIN { split(r, f, / +/); exit !(f[18] ~ /^[0-9]+$/ && f[20] ~ /^[0-9]+$/ && f[18] > f[20]) }'
+	awk -v r="$row" 'BEGIN { split(r, f, / +/); exit !(f[17] ~ /^[0-9]+$/ && f[19] ~ /^[0-9]+$/ && f[17] > f[19]) }'
 check "summary.json: the OOM kill total is a whole number (a counter's change)" \
 	jq -e '.metrics.oom_kill.value | . >= 1 and . == floor' "$R/summary.json"
 check "teardown: swapoff of the zram device" grep -q '^teardown: swapoff /dev/zram[0-9]' "$R/output.log"
