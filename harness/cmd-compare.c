@@ -88,6 +88,13 @@ static void fmt_p(char *b, size_t l, double p)
 		snprintf(b, l, "-");
 	else if (p < 0.001)
 		snprintf(b, l, "<.001");
+	else if (p < 0.01)
+		/*
+		 * two digits, so that 0.0097 does not read 0.010 beside a
+		 * threshold of 0.01; no leading zero, as in "<.001", to
+		 * keep the column 5 wide
+		 */
+		snprintf(b, l, ".%04.0f", p * 1e4);
 	else
 		snprintf(b, l, "%.3f", p);
 }
@@ -845,7 +852,7 @@ static void metric_label(char *b, size_t l, const struct cmp_metric *m)
 static void write_text(const struct comparison *c, FILE *out)
 {
 	char b[1024], l[128], x[32], y[32], ch[40], ci[80], p[16];
-	int i, s, worse = 0;
+	int i, s, len, worse = 0;
 
 	fprintf(out, "mmrepro compare: %s\n", c->scenario);
 	for (s = 0; s < 2; s++) {
@@ -961,17 +968,20 @@ static void write_text(const struct comparison *c, FILE *out)
 			"\nresult: no gating metric is significantly worse\n");
 		return;
 	}
-	fprintf(out, "\nresult: REGRESSION in");
+	/* one line of 72 columns at most, as everything above */
+	len = snprintf(b, sizeof(b), "REGRESSION in");
 	for (i = 0; i < c->nm; i++) {
 		const struct cmp_metric *m = &c->m[i];
 
-		if (m->gate && m->result == RES_WORSE) {
+		if (m->gate && m->result == RES_WORSE && len < (int)sizeof(b)) {
 			fmt_change(ch, sizeof(ch), m);
 			fmt_p(p, sizeof(p), m->mwu.p);
-			fprintf(out, " %s %s (p=%s)", m->name, ch, p);
+			len += snprintf(b + len, sizeof(b) - (size_t)len,
+					" %s %s (p=%s)", m->name, ch, p);
 		}
 	}
-	fprintf(out, "\n");
+	fputc('\n', out);
+	text_wrap(out, 0, "result: ", b, 2);
 }
 
 /* ---- markdown, for web forges ---- */

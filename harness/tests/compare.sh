@@ -61,14 +61,32 @@ side "$T/w/b" udp-order3 "15 16.5 14 15.5 14.5" "5 4 6 5 6"
 check "B 50% worse: exit 1" [ $? -eq 1 ]
 check "text names the regression" grep -q 'REGRESSION in kswapd_cpu +50%' "$T/w.txt"
 check "text: the metric row says worse, exact p" \
-	grep -Eq '^kswapd_cpu\* \(%\) +10 +15 +\+50% .* 0\.008 worse$' "$T/w.txt"
+	grep -Eq '^kswapd_cpu\* \(%\) +10 +15 +\+50% .* \.0079 worse$' "$T/w.txt"
 check "text lines are at most 72 columns" width_ok "$T/w.txt"
+# four gating metrics worse: the result line names them all, wrapped
+for s in a b; do
+	for r in "$T/w/$s"/run-*; do
+		mkdir -p "$T/w4/$s/${r##*/}"
+		cp "$r"/* "$T/w4/$s/${r##*/}/"
+		jq '.metrics as $m | .metrics += {
+			direct_reclaim_stall_seconds: ($m.kswapd_cpu | .value *= 7),
+			pressure_stall_some_percent: ($m.kswapd_cpu | .value *= 3),
+			allocation_stalls_per_second: ($m.kswapd_cpu | .value *= 11) }' \
+			"$r/summary.json" >"$T/w4/$s/${r##*/}/summary.json"
+	done
+done
+"$M" compare "$T/w4/a" "$T/w4/b" --no-plots >"$T/w4.txt" 2>&1
+check "four regressions: each named after 'REGRESSION in'" \
+	bash -c "sed -n '/^result: REGRESSION in/,\$p' '$T/w4.txt' >'$T/w4.res' &&
+		for m in allocation_stalls_per_second direct_reclaim_stall_seconds kswapd_cpu pressure_stall_some_percent; do
+			grep -qE \"(in| ) \$m \\+50% \\(p=\" '$T/w4.res' || exit 1; done"
+check "four regressions: the result is wrapped at 72 columns" width_ok "$T/w4.txt"
 check "text: kernels, N and reproduced k of N at the top" \
 	grep -q '6.12.0-test, local, N=5, reproduced 5 of 5' "$T/w.txt"
 "$M" compare "$T/w/a" "$T/w/b" --format ktap --no-plots >"$T/w.ktap"
 check "ktap: exit 1 too" [ $? -eq 1 ]
 check "ktap: not ok with the change and p" \
-	grep -qx 'not ok 1 kswapd_cpu # worse: +50% (p=0.008)' "$T/w.ktap"
+	grep -qx 'not ok 1 kswapd_cpu # worse: +50% (p=.0079)' "$T/w.ktap"
 check "ktap parses: version, plan = number of tests" ktap_ok "$T/w.ktap"
 check "ktap: only gating metrics are tests" bash -c "! grep -q '^ok.*o3_free' '$T/w.ktap'"
 "$M" compare "$T/w/a" "$T/w/b" --format json --no-plots >"$T/w.json"
@@ -99,7 +117,7 @@ for d in w/a w/b aa/b; do
 done
 "$M" compare "$T/x-w-b" "$T/x-w-a" --no-plots >"$T/x1.txt" 2>&1
 check "expect: B lower by a third: 'B behaves like the fix', with the change and p" \
-	grep -q '^expect: B behaves like the fix: kswapd_cpu -33.*(p=0.008)' "$T/x1.txt"
+	grep -q '^expect: B behaves like the fix: kswapd_cpu -33.*(p=.0079)' "$T/x1.txt"
 check "expect: text still 72 columns" width_ok "$T/x1.txt"
 "$M" compare "$T/x-w-b" "$T/x-w-a" --format ktap --no-plots >"$T/x1.ktap"
 check "expect: ktap passes expect_fixed, and the plan counts it" \
