@@ -118,6 +118,25 @@ bad "[expect] with a bad direction names file:line" "bad.ini:5: fixed: expected 
 	"$HEAD"$'\n[expect]\nfixed = x sideways'
 bad "[expect] naming no metric is refused" "bad.ini: \\[expect\\] fixed: no \\[metric.nope\\] in this scenario" \
 	"$HEAD"$'\n[phase.a]\ncmd = true\n[expect]\nfixed = nope lower'
+bad "a header without its ']' says so" "bad.ini:4: section header '\\[phase.a' has no '\\]'" \
+	"$HEAD"$'\n[phase.a\ncmd = true'
+bad "a key before any section says so, at its line" "bad.ini:1: 'name' comes before any \\[section\\]" \
+	$'name = x\n[scenario]'
+bad "a line that is no header and no key: syntax error naming it" \
+	"bad.ini:1: syntax error: expected \\[section\\] or KEY = VALUE, not 'scenario\\]'" $'scenario]\nname = x'
+long=$(printf '%0300d' 0)
+bad "a line past inih's limit says so, at its own line" \
+	"bad.ini:4: line longer than 199 characters" "$HEAD"$'\ncolour = '"$long"$'\n[phase.a]\ncmd = true'
+bad "a [phase.x] given twice names both lines" "bad.ini:6: \\[phase.a\\] again \\(first at line 4\\)" \
+	"$HEAD"$'\n[phase.a]\ncmd = true\n[phase.a]\ncmd = false'
+bad "a key given twice in a section names both lines" "bad.ini:7: 'ready' again in \\[phase.a\\] \\(first at line 6\\)" \
+	"$HEAD"$'\n[phase.a]\ncmd = true\nready = exit\nready = start'
+head -c 600 "$M" >"$T/bad.ini"
+"$M" run "$T/bad.ini" "${L[@]}" --out "$T/bad-out" >/dev/null 2>"$T/bad.err"
+check "a binary file: exit 2, one line, 'binary data' at line 1" \
+	bash -c "[ $? -eq 2 ] && [ \$(wc -l <'$T/bad.err') -eq 1 ] &&
+		grep -q 'bad.ini:1: binary data (byte 0x02): not a scenario file' '$T/bad.err'"
+check "no bad scenario wrote anything" [ ! -e "$T/bad-out" ]
 "$M" run no-such-scenario "${L[@]}" >/dev/null 2>"$T/err"
 check "unknown scenario: exit 2, one line" bash -c "[ $? -eq 2 ] && [ \$(wc -l <'$T/err') -eq 1 ]"
 "$M" run "$S/harmless.ini" --local >/dev/null 2>"$T/err"
