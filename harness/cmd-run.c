@@ -52,7 +52,8 @@ static void load(struct scenario *sc, const char *arg, const struct run_opts *o)
 	for (i = 0; i < o->sets.n; i++)
 		if (scenario_set(sc, o->sets.v[i], err, sizeof(err)))
 			die("run: %s", err);
-	if (scenario_check(sc, err, sizeof(err)))
+	/* all that can be known before anything starts or boots */
+	if (scenario_verify(sc, err, sizeof(err)))
 		die("%s", err);
 }
 

@@ -25,6 +25,8 @@ struct cmd_struct {
 
 static const struct cmd_struct commands[] = {
 	{ "list", cmd_list, "list the scenarios, with where each comes from" },
+	{ "check", cmd_check,
+	  "check a scenario before running it: every problem, with its line" },
 	{ "run", cmd_run,
 	  "run a scenario in a guest (or --local) and give a verdict" },
 	{ "sample", cmd_sample,

@@ -173,10 +173,11 @@ check "and the phase lasted 2 s" \
 "$M" run "$T/dur.ini" "${L[@]}" --set rc=3 --set hold=5 --out "$T/dur3" >/dev/null 2>&1
 check "a duration phase that exits 3 before its time: error (exit 2)" [ $? -eq 2 ]
 check "and the verdict names the phase" grep -q '^error: phase held exited with 3' "$T/dur3/verdict"
-"$M" run "$T/dur.ini" "${L[@]}" --set hold=soon --out "$T/dur4" >/dev/null 2>&1
-check "a duration var that is no duration: error (exit 2)" [ $? -eq 2 ]
+"$M" run "$T/dur.ini" "${L[@]}" --set hold=soon --out "$T/dur4" >/dev/null 2>"$T/dur4.err"
+check "a duration var that is no duration: refused before the run (exit 2)" \
+	bash -c "[ $? -eq 2 ] && [ ! -e '$T/dur4' ]"
 check "naming the value and where it came from" \
-	grep -q "invalid duration 'soons' (from '{hold}s')" "$T/dur4/verdict"
+	grep -q "dur.ini:14: end: invalid duration 'soons' (from 'duration:{hold}s')" "$T/dur4.err"
 check "state unchanged by the duration runs" [ "$(state)" = "$before" ]
 
 # --- a change teardown cannot undo: an error on the host, a warning in a
