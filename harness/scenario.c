@@ -978,6 +978,20 @@ int scenario_expand_at(const struct scenario *sc, const char *in, char *out,
 		struct sc_kv *v;
 		char name[96];
 
+		/* {{ and }}: a literal brace (awk '{{print $2}}') */
+		if ((*in == '{' || *in == '}') && in[1] == *in) {
+			if (n + 1 >= len)
+				goto too_long;
+			out[n++] = *in;
+			in += 2;
+			continue;
+		}
+		if (*in == '}') {
+			snprintf(
+				err, elen,
+				"a '}' without its '{' (write }} for a literal brace)");
+			goto bad;
+		}
 		if (*in != '{') {
 			if (n + 1 >= len)
 				goto too_long;
@@ -985,15 +999,31 @@ int scenario_expand_at(const struct scenario *sc, const char *in, char *out,
 			continue;
 		}
 		close = strchr(in, '}');
-		if (!close || (size_t)(close - in - 1) >= sizeof(name)) {
-			snprintf(err, elen, "unclosed '{' in '%.60s'", in);
+		if (!close) {
+			snprintf(
+				err, elen,
+				"unclosed '{' in '%.60s' (write {{ for a literal brace)",
+				in);
 			goto bad;
 		}
+		if ((size_t)(close - in - 1) >= sizeof(name))
+			close = in + sizeof(name); /* too long: not a name */
 		memcpy(name, in + 1, (size_t)(close - in - 1));
 		name[close - in - 1] = '\0';
+		if (!valid_name(name, "")) {
+			snprintf(
+				err, elen,
+				"'{%.60s}' is not a {variable} (write {{ and }} for literal braces)",
+				name);
+			goto bad;
+		}
 		v = kv_find((struct sc_kv *)sc->vars, sc->nvars, name);
 		if (!v) {
-			snprintf(err, elen, "unknown variable {%s}", name);
+			snprintf(
+				err, elen, "unknown variable {%s}%s", name,
+				in > start && in[-1] == '$' ?
+					" (a shell ${...} is written ${{...}})" :
+					"");
 			goto bad;
 		}
 		if (n + strlen(v->val) >= len)

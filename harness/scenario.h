@@ -178,9 +178,9 @@ int scenario_lint(const struct scenario *sc, struct sc_problems *pr);
 /* scenario_lint(); -1 with the first problem in err, "FILE:LINE: why" */
 int scenario_verify(const struct scenario *sc, char *err, size_t elen);
 /*
- * Expand {var} references into out; -1 with err on an unknown variable
- * or an unclosed brace, and *pos (when not NULL) at the offending
- * character of in
+ * Expand {var} references into out, and {{ and }} into a brace; -1 with
+ * err on an unknown variable or a brace that is neither, and *pos (when
+ * not NULL) at the offending character of in
  */
 int scenario_expand(const struct scenario *sc, const char *in, char *out,
 		    size_t len, char *err, size_t elen);

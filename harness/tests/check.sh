@@ -7,6 +7,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . harness/tests/tap.sh
 M=build/mmrepro
 T=$(mktemp -d /tmp/mmrepro-check.XXXXXX)
+export MMREPRO_JOURNAL=$T/journal
 trap 'rm -rf "$T"' EXIT
 L=(--local --i-understand-this-stresses-the-host -q)
 
@@ -64,7 +65,12 @@ $2"
 
 finds "an unknown {var} in a cmd, at the line of the cmd that has it" \
 	"13: cmd: unknown variable {nope}" "$(with 0 $'  echo {n}\n  echo {nope}')"
-finds "an unclosed brace" "11: cmd: unclosed '{' in '{n; echo'" "$(with 11 'cmd = sleep {n; echo')"
+finds "an unclosed brace" "11: cmd: unclosed '{' in '{n; echo' (write {{ for a literal brace)" \
+	"$(with 11 'cmd = sleep {n; echo')"
+finds "a literal brace without the escape" \
+	"11: cmd: '{print \$2}' is not a {variable} (write {{ and }} for literal braces)" \
+	"$(with 11 "cmd = echo a b | awk '{print \$2}'")"
+finds "a lone '}'" "11: cmd: a '}' without its '{' (write }} for a literal brace)" "$(with 11 'cmd = echo }')"
 finds "an unknown {var} in a condition" "8: when: unknown variable {lots}" \
 	"$(with 8 'when = meminfo.MemFree_MiB > {lots}')"
 finds "a series no source provides" \
@@ -104,6 +110,14 @@ finds "a hidden name" \
 finds "a [phase.x] given twice" "12: [phase.a] again (first at line 10)" "$(with 0 $'[phase.a]\nready = exit')"
 finds "end = duration:{var} that is no duration" "12: end: invalid duration 'xs' (from 'duration:{n}s')" \
 	"$(with 0 'end = duration:{n}s')" --set n=x
+
+# {{ and }} reach the shell as braces
+with 11 "cmd = echo a b | awk '{{print \$2}}'; echo '}}{{'" >"$T/braces.ini"
+"$M" check "$T/braces.ini" >/dev/null 2>&1
+check "check: {{ and }} are no problem" [ $? -eq 0 ]
+"$M" run "$T/braces.ini" "${L[@]}" --out "$T/braces" >/dev/null 2>&1
+check "run: the phase got awk '{print \$2}' and '}{'" \
+	bash -c "[ $? -le 1 ] && grep -q ' b\$' '$T/braces/phases/a.log' && grep -q ' }{\$' '$T/braces/phases/a.log'"
 
 # --set: the problem names the --set, and run refuses it too
 printf '%s\n' "$GOOD" >"$T/bad.ini"
