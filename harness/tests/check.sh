@@ -124,6 +124,15 @@ printf '%s\n' "$GOOD" >"$T/bad.ini"
 "$M" check "$T/bad.ini" --set scenario.interval=0 >"$T/out" 2>&1
 check "check --set scenario.interval=0: names the --set" \
 	bash -c "[ $? -eq 2 ] && [ \"\$(cat '$T/out')\" = '$T/bad.ini: --set scenario.interval: 0s is out of range (1ms to 1h)' ]"
+# the issue's crash: a division by zero (SIGFPE) left a run directory
+# without a verdict and a stale journal
+"$M" run harness/tests/scenarios/observe.ini "${L[@]}" --set scenario.interval=0 \
+	--out "$T/fpe" >/dev/null 2>"$T/err"
+check "run --set scenario.interval=0: exit 2 and one line, no crash" \
+	bash -c "[ $? -eq 2 ] && [ \$(wc -l <'$T/err') -eq 1 ] &&
+		grep -q 'observe.ini: --set scenario.interval: 0s is out of range' '$T/err'"
+check "and no run directory, no journal left" \
+	bash -c "[ ! -e '$T/fpe' ] && [ ! -e '$MMREPRO_JOURNAL' ]"
 "$M" check "$T/bad.ini" --set n=nope --set 'phase.a.cmd=echo {m}' >"$T/out" 2>&1
 check "check --set of a cmd with an unknown {var}" \
 	bash -c "[ $? -eq 2 ] && [ \"\$(cat '$T/out')\" = '$T/bad.ini: --set phase.a.cmd: unknown variable {m}' ]"

@@ -700,6 +700,35 @@ static void test_series_patterns(void **state)
 	assert_null(src_by_name("kthread", 7));
 }
 
+/*
+ * An interval of 0 divided by zero (SIGFPE) once a slow source was
+ * opened: the sampler refuses it, before it writes anything
+ */
+static void test_sampler_interval_zero(void **state)
+{
+	char out[128], proc[400], sys[400];
+	volatile sig_atomic_t stop = 0;
+	struct sampler_cfg cfg = {
+		.interval_ns = 0,
+		.slow_interval_ns = NSEC_PER_SEC,
+		.duration_ns = NSEC_PER_SEC,
+		.quiet = true,
+	};
+	struct stat st;
+
+	(void)state;
+	assert_true(nfix > 0);
+	snprintf(proc, sizeof(proc), "%s/proc", fixdirs[0]);
+	snprintf(sys, sizeof(sys), "%s/sys", fixdirs[0]);
+	snprintf(out, sizeof(out), "%s/interval0", tmproot);
+	cfg.env.proc_root = proc;
+	cfg.env.sys_root = sys;
+	cfg.out_dir = out;
+	cfg.live = stderr;
+	assert_int_equal(sampler_run(&cfg, &stop), EXIT_USAGE);
+	assert_int_not_equal(stat(out, &st), 0);
+}
+
 static void test_live_line_width(void **state)
 {
 	const struct mm_src *p[1];
@@ -836,6 +865,7 @@ int main(void)
 		cmocka_unit_test(test_pagetypeinfo_overflow),
 		cmocka_unit_test(test_missing_sources),
 		cmocka_unit_test(test_series_patterns),
+		cmocka_unit_test(test_sampler_interval_zero),
 		cmocka_unit_test(test_live_line_width),
 		cmocka_unit_test(test_scan_int),
 		cmocka_unit_test(test_parse_units),
