@@ -110,6 +110,11 @@ expect_usage "output below a regular file" sample --out "$T/file/sub"
 expect_usage "output in an unwritable place" sample --out /proc/mmrepro-out
 expect_usage "output already holds a run" sample --out "$E"
 expect_usage "unknown command" frobnicate
+"$M" --frob >"$T/out" 2>"$T/err"
+check "an unknown global option: exit 2, said first, then the usage" \
+	bash -c "[ $? -eq 2 ] && [ ! -s '$T/out' ] &&
+		[ \"\$(head -1 '$T/err')\" = \"mmrepro: unknown option '--frob'\" ] &&
+		grep -q '^usage: mmrepro ' '$T/err' && grep -q '^  check ' '$T/err'"
 expect_usage "stray argument" sample extra
 "$M" sample --help >"$T/help"
 check "--help exits 0 and lists the options" grep -q -- '--interval' "$T/help"
