@@ -46,6 +46,22 @@ check "--rejudge with another condition: exit 0" [ $? -eq 0 ]
 check "--rejudge rewrote the verdict" grep -q '^not-reproduced: ' "$T/rj/verdict"
 "$M" run "$S/harmless.ini" --rejudge "$T/rj" >/dev/null
 check "--rejudge with the file's condition: reproduced again" grep -q '^reproduced: ' "$T/rj/verdict"
+# rejudging rewrites summary.json and verdict: only of a run of the scenario
+cp "$T/rj/summary.json" "$T/rj.summary"
+"$M" run "$S/observe.ini" --rejudge "$T/rj" >"$T/rj.out" 2>"$T/rj.err"
+check "--rejudge of another scenario's run: exit 2, one line naming both" \
+	bash -c "[ $? -eq 2 ] && [ ! -s '$T/rj.out' ] && [ \$(wc -l <'$T/rj.err') -eq 1 ] &&
+		grep -q \"a run of scenario 'harmless', not 'observe'\" '$T/rj.err'"
+check "and its summary.json and verdict are as they were" \
+	bash -c "cmp -s '$T/rj.summary' '$T/rj/summary.json' && grep -q '^reproduced: ' '$T/rj/verdict'"
+"$M" sample -q --interval 100ms --duration 300ms --out "$T/smp" >/dev/null 2>&1
+cp "$T/smp/summary.json" "$T/smp.summary"
+"$M" run "$S/harmless.ini" --rejudge "$T/smp" >"$T/rj.out" 2>"$T/rj.err"
+check "--rejudge of a sample run: exit 2, one line" \
+	bash -c "[ $? -eq 2 ] && [ \$(wc -l <'$T/rj.err') -eq 1 ] &&
+		grep -q 'not a run of a scenario' '$T/rj.err'"
+check "and nothing written to it" \
+	bash -c "cmp -s '$T/smp.summary' '$T/smp/summary.json' && [ ! -e '$T/smp/verdict' ]"
 
 "$M" run "$S/harmless.ini" "${L[@]}" --set sysctl.vm.no_such_knob=1 --out "$T/r3" >/dev/null 2>&1
 check "a sysctl this kernel lacks: exit 0" [ $? -eq 0 ]

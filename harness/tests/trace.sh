@@ -117,7 +117,7 @@ done
 # --- the timeline joins derived.csv over each sample's whole gap ---
 J=$T/join
 mkdir -p "$J/trace"
-echo '{"phases": []}' >"$J/meta.json"
+echo '{"scenario": "join", "phases": []}' >"$J/meta.json"
 printf 't,x\n0.0,1\n1.0,1\n2.0,1\n5.0,1\n6.0,1\n' >"$J/derived.csv"
 {
 	echo 't,trace.dr_some_pct,trace.dr_stall_s_per_s,trace.dr_max_ms,trace.dr_per_s'
