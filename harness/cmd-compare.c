@@ -578,7 +578,15 @@ static int check_scenarios(struct comparison *c, char *err, size_t elen)
 				return -1;
 			}
 		}
-	snprintf(c->scenario, sizeof(c->scenario), "%s", sc[0] ? sc : "(none)");
+	/* sample runs have no metrics and no verdict: nothing to test */
+	if (!sc[0]) {
+		snprintf(
+			err, elen,
+			"%s: runs of no scenario (sample runs?): nothing to compare; compare takes the runs of mmrepro run or ab",
+			first->dir);
+		return -1;
+	}
+	snprintf(c->scenario, sizeof(c->scenario), "%s", sc);
 	return 0;
 }
 

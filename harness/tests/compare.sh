@@ -170,6 +170,13 @@ bad() { # bad NAME REGEX ARGS...
 }
 side "$T/other" harmless "1 2 3" "1 2 3"
 bad "different scenarios" "different scenarios: .*'udp-order3'.*'harmless'" "$T/w/a" "$T/other"
+# sample runs: no metrics, no verdict; it used to print an empty table
+# and "no gating metric is significantly worse"
+for d in sa/run-1 sa/run-2 sb/run-1 sb/run-2; do
+	"$M" sample -q --interval 50ms --duration 150ms --out "$T/$d" >/dev/null 2>&1
+done
+bad "two sets of sample runs: nothing to compare" \
+	"sa/run-1: runs of no scenario \\(sample runs\\?\\): nothing to compare" "$T/sa" "$T/sb"
 side "$T/corrupt" udp-order3 "1 2 3" "1 2 3"
 echo '{ "metrics": { "kswapd_cpu": ' >"$T/corrupt/run-2/summary.json"
 bad "corrupt summary.json, named" "corrupt/run-2/summary.json: corrupt JSON" "$T/w/a" "$T/corrupt"
