@@ -1279,12 +1279,13 @@ static void write_json(const struct comparison *c, FILE *out)
 	json_decref(o);
 }
 
-/* ---- KTAP: one test per gating metric ---- */
+/* ---- KTAP: one test per gating metric (and [expect]), at least one ---- */
 
 static void write_ktap(const struct comparison *c, FILE *out)
 {
 	int i, k = 0, n = 0, pass = 0, fail = 0, skip = 0, who;
 	char ch[40], p[16], x[32], y[32], eb[256];
+	bool none;
 
 	for (i = 0; i < c->nm; i++)
 		n += c->m[i].gate;
@@ -1293,6 +1294,12 @@ static void write_ktap(const struct comparison *c, FILE *out)
 	/* [expect]: B behaves like the fix passes, A (B lost it) fails */
 	who = expect_fixed(c, eb, sizeof(eb));
 	n += !!who;
+	/*
+	 * Nothing gates: one test that says so, with the reproduction
+	 * rates, as "1..0" is an error to KTAP parsers (kunit.py)
+	 */
+	none = !n;
+	n += none;
 	fprintf(out, "KTAP version 1\n");
 	fprintf(out, "# mmrepro compare %s: A %s (N=%d), B %s (N=%d)\n",
 		c->scenario, c->side[0].set.arg, c->side[0].set.n,
@@ -1334,6 +1341,13 @@ static void write_ktap(const struct comparison *c, FILE *out)
 		fail++;
 	} else if (who) {
 		fprintf(out, "ok %d expect_fixed # SKIP %s\n", ++k, eb);
+		skip++;
+	}
+	if (none) {
+		fprintf(out,
+			"ok %d reproduced # SKIP no gating metric: reproduced A %d of %d, B %d of %d\n",
+			++k, c->side[0].reproduced, c->side[0].set.n,
+			c->side[1].reproduced, c->side[1].set.n);
 		skip++;
 	}
 	if (compare_unusable(c)) {

@@ -89,6 +89,20 @@ check "A/A: exit 0" [ $? -eq 0 ]
 check "A/A: ok 1 kswapd_cpu" grep -qx 'ok 1 kswapd_cpu' "$T/aa.ktap"
 check "A/A ktap parses" ktap_ok "$T/aa.ktap"
 
+# --- no gating metric: one test still (1..0 is an error to kunit.py) ---
+for d in w/a w/b; do
+	cp -r "$T/$d" "$T/ng-${d//\//-}"
+	for f in "$T/ng-${d//\//-}"/run-*/summary.json; do
+		jq '.metrics.kswapd_cpu.gate = false' "$f" >"$f.new" && mv "$f.new" "$f"
+	done
+done
+"$M" compare "$T/ng-w-a" "$T/ng-w-b" --format ktap --no-plots >"$T/ng.ktap"
+check "no gating metric: exit 0, one test, a SKIP with the reproduction rates" \
+	bash -c "[ $? -eq 0 ] && grep -qx '1..1' '$T/ng.ktap' &&
+		grep -qx 'ok 1 reproduced # SKIP no gating metric: reproduced A 5 of 5, B 5 of 5' '$T/ng.ktap'"
+check "no gating metric: kunit.py parse reads it without an error" \
+	ktap_parses "$T/ng.ktap" "$T/ng.kjson"
+
 # --- [expect] fixed = kswapd_cpu lower: which side behaves like the fix ---
 for d in w/a w/b aa/b; do
 	cp -r "$T/$d" "$T/x-${d//\//-}"
