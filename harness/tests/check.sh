@@ -95,9 +95,9 @@ finds "an interval as long as the run" "3: interval: 60s is not shorter than the
 finds "timeout 0" "4: timeout: 0s is out of range (1s to 7d)" "$(with 4 'timeout = 0s')"
 finds "mem 0" "3: mem: 0 bytes is out of range (64M to 1T; a bare number is bytes)" "$(with 3 'mem = 0')"
 finds "mem 10 (bytes)" "3: mem: 10 bytes is out of range (64M to 1T; a bare number is bytes)" "$(with 3 'mem = 10')"
-finds "swap size 0x" "14: size: '0x' is out of range (a multiple of RAM above 0x, at most 64x; or 1M to 64T)" \
+finds "swap size 0x" "14: size: '0x' is not a multiple of RAM above 0 (e.g. 2x)" \
 	"$(with 0 $'[swap]\ntype = zram\nsize = 0x')"
-finds "swap size of 10 bytes" "14: size: 10 bytes is out of range (1M to 64T, or a multiple of RAM such as 2x)" \
+finds "swap size of 10 bytes" "14: size: 10 bytes is below 1M (a bare number is bytes: use 2x of RAM, or 1G)" \
 	"$(with 0 $'[swap]\ntype = zram\nsize = 10')"
 finds "a swap type from a {var} that is none" "13: type: expected zram, disk, none or keep, not '1' (from '{n}')" \
 	"$(with 0 $'[swap]\ntype = {n}')"
