@@ -93,7 +93,7 @@ check "--proc-root: values are the captured ones" \
 	[ "$(awk -F, 'NR==1 { for (i = 1; i <= NF; i++) if ($i == "nr_free_pages") c = i }
 		NR==2 { print $c }' "$T/fx/samples/vmstat.csv")" = \
 	  "$(awk '$1 == "nr_free_pages" { print $2 }' "$fx/proc/vmstat")" ]
-mkdir -p "$T/bare/proc"
+mkdir -p "$T/bare/proc" "$T/bare/sys"
 cp "$fx/proc/vmstat" "$T/bare/proc/"
 "$M" sample -q --interval 10ms --duration 20ms --proc-root "$T/bare/proc" --sys-root "$T/bare/sys" --out "$T/bare/out"
 check "absent sources are not a crash" [ $? -eq 0 ]
@@ -105,6 +105,12 @@ expect_usage "unknown option" sample --frobnicate
 expect_usage "interval 0" sample --interval 0 --out "$T/x1"
 expect_usage "interval garbage" sample --interval fast --out "$T/x2"
 expect_usage "interval without a value" sample --interval
+# a duration of 0 ran until SIGINT, as if none was given
+expect_usage "sample --duration 0" sample --duration 0 --out "$T/x3"
+expect_usage "trace --duration 0" trace --duration 0 --out "$T/x4"
+check "and nothing written" bash -c "[ ! -e '$T/x3' ] && [ ! -e '$T/x4' ]"
+# --proc-root of no directory was an error, --sys-root of none was not
+expect_usage "a --sys-root that does not exist" sample --sys-root "$T/nosys" --out "$T/x5"
 touch "$T/file"
 expect_usage "output below a regular file" sample --out "$T/file/sub"
 expect_usage "output in an unwritable place" sample --out /proc/mmrepro-out
