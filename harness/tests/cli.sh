@@ -109,6 +109,11 @@ expect_usage "interval without a value" sample --interval
 expect_usage "sample --duration 0" sample --duration 0 --out "$T/x3"
 expect_usage "trace --duration 0" trace --duration 0 --out "$T/x4"
 check "and nothing written" bash -c "[ ! -e '$T/x3' ] && [ ! -e '$T/x4' ]"
+# QEMU's -m 10 is MiB, mmrepro's --mem 10 bytes: refused, saying so
+"$M" vm --kernel "$T/nokernel" --mem 10 -- true >"$T/out" 2>"$T/err"
+check "vm --mem 10: exit 2, one line: bytes, not MiB, and the suffixes" \
+	bash -c "[ $? -eq 2 ] && [ \$(wc -l <'$T/err') -eq 1 ] && [ ! -s '$T/out' ] &&
+		grep -q 'vm: --mem of 10 bytes is too small .*a bare number is bytes, not MiB.*512M or 2G' '$T/err'"
 # --proc-root of no directory was an error, --sys-root of none was not
 expect_usage "a --sys-root that does not exist" sample --sys-root "$T/nosys" --out "$T/x5"
 touch "$T/file"
