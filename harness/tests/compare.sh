@@ -266,6 +266,35 @@ tar -tzf "$T/b2.tar.gz" >"$T/b2.list" 2>/dev/null
 check "bundle holds the reproducers named in the phases" \
 	bash -c "grep -q '/repro/frag.c$' '$T/b2.list' && grep -q '/repro/udp_storm.c$' '$T/b2.list'"
 check "bundle holds the scenario file" grep -q '/udp-order3.ini$' "$T/b2.list"
+# the tracer's results, raw traces and the snapshots go in too
+cp -r "$T/r/a/run-1" "$T/u4"
+mkdir -p "$T/u4/trace"
+echo '{"count": 3}' >"$T/u4/trace/direct_reclaim.json"
+printf 't,trace.dr_some_pct\n1.0,5\n' >"$T/u4/trace/timeline.csv"
+echo 'mark' >"$T/u4/reclaim_retry.trace"
+"$M" report "$T/u4" --bundle "$T/b4.tar.gz" >/dev/null 2>&1
+tar -tzf "$T/b4.tar.gz" >"$T/b4.list" 2>/dev/null
+for f in trace/direct_reclaim.json trace/timeline.csv reclaim_retry.trace \
+	snapshots/start/zoneinfo snapshots/end/zoneinfo; do
+	check "bundle holds $f" grep -q "/$f\$" "$T/b4.list"
+done
+# reproduce.sh runs the bundle's scenario file from where it is unpacked:
+# a stand-in mmrepro checks that the file it is given is there
+mkdir -p "$T/unpack" "$T/bin"
+tar -xzf "$T/b4.tar.gz" -C "$T/unpack"
+printf '#!/bin/sh\nfor a; do case $a in *.ini) [ -f "$a" ] && echo "scenario $a" ;; esac; done\n' \
+	>"$T/bin/mmrepro"
+chmod +x "$T/bin/mmrepro"
+(cd / && PATH="$T/bin:$PATH" sh "$T"/unpack/*/reproduce.sh) >"$T/unpack.out" 2>&1
+check "bundle: reproduce.sh runs its own harmless.ini, from anywhere" \
+	bash -c "[ $? -eq 0 ] && grep -qx 'scenario ./harmless.ini' '$T/unpack.out'"
+# a directory that is not a run, with a corrupt summary.json deep below
+mkdir -p "$T/notrun/x/y"
+echo '{' >"$T/notrun/x/y/summary.json"
+"$M" report "$T/notrun" >/dev/null 2>"$T/rep3.err"
+check "report of a directory that is not a run: says so, names no file below" \
+	bash -c "[ $? -eq 2 ] && [ \$(wc -l <'$T/rep3.err') -eq 1 ] &&
+		grep -q 'notrun is not a run directory' '$T/rep3.err'"
 
 # --- ab: interleaved A B A B, then the report ---
 "$M" ab "$S/harmless.ini" --local --i-understand-this-stresses-the-host --runs 2 \
