@@ -364,6 +364,9 @@ static void write_reports(struct comparison *c, const char *dir)
 	char path[RD_PATH_MAX];
 	size_t i;
 
+	/* md links its plots from where it is */
+	free(c->report_dir);
+	c->report_dir = strdup(dir);
 	for (i = 0; i < ARRAY_SIZE(names); i++) {
 		FILE *f;
 

@@ -78,6 +78,26 @@ check "json: p, CI, direction and result per metric" \
 		.ci.hi >= 5 and .result == "worse" and .A.n == 5)' "$T/w.json"
 "$M" compare "$T/w/a" "$T/w/b" --format md --no-plots >"$T/w.md"
 check "md: a table with a bold worse" grep -q '| \*\*worse\*\* |' "$T/w.md"
+# md's plot links are relative to where the report is (here: the
+# current directory), so that they hold in a CI artifact
+(cd "$T/w" && "$M" compare a b --format md --plots "$T/w/mdplots" >"$T/w/w.md" 2>/dev/null)
+check "md: plot links relative to the report, and they resolve" \
+	bash -c "grep -q '^!\[box-kswapd_cpu\](mdplots/box-kswapd_cpu.svg)\$' '$T/w/w.md' &&
+		! grep -q '](/' '$T/w/w.md' &&
+		cd '$T/w' && grep -o '](.*)' w.md | tr -d '()]' | xargs -r ls >/dev/null"
+# two gating metrics worse, one with a long name: the result line keeps
+# to 72 columns and a comma parts the two
+side "$T/w2/a" udp-order3 "10 11 9 10.5 9.5" "50 52 48 51 49"
+side "$T/w2/b" udp-order3 "15 16.5 14 15.5 14.5" "20 21 19 22 18"
+for f in "$T"/w2/*/run-*/summary.json; do
+	jq '.metrics.free_order3_blocks_nodma = (.metrics.o3_free | .gate = true) |
+		del(.metrics.o3_free)' "$f" >"$f.new" && mv "$f.new" "$f"
+done
+"$M" compare "$T/w2/a" "$T/w2/b" --no-plots >"$T/w2.txt" 2>&1
+check "two regressions: exit 1, the result at most 72 columns, comma-parted" \
+	bash -c "[ $? -eq 1 ] && awk 'length > 72 { exit 1 }' '$T/w2.txt' &&
+		sed -n '/^result: /,\$p' '$T/w2.txt' | tr -s '\n ' '  ' |
+		grep -q 'REGRESSION in kswapd_cpu +50% (p=0.008), free_order3_blocks_nodma -60% (p=0.008)'"
 
 # --- the same, better, and A/A ---
 "$M" compare "$T/w/b" "$T/w/a" --no-plots >"$T/better.txt" 2>&1
@@ -312,6 +332,8 @@ check "ab: B ran with its --set, A without" \
 	bash -c "grep -q swappiness=10 '$T/ab/b/run-1/reproduce.sh' && ! grep -q swappiness '$T/ab/a/run-1/reproduce.sh'"
 check "ab: prints the compare report" grep -q '^mmrepro compare: harmless' "$T/ab.txt"
 check "ab: report files" test -s "$T/ab/report.txt" -a -s "$T/ab/report.ktap" -a -s "$T/ab/report.json"
+check "ab: report.md links its plots as plots/NAME.svg" \
+	bash -c "grep -q '](plots/[a-z0-9_-]*.svg)\$' '$T/ab/report.md' && ! grep -q '](/' '$T/ab/report.md'"
 check "ab: progress lines name side, phase and ETA" grep -q 'ab: run 2 of 4: B run-1 of 2, .*ETA' "$T/ab.err"
 "$M" ab "$S/harmless.ini" --local --runs 1 --a set=hold=1 --b set=hold=2 >/dev/null 2>"$T/ab2.err"
 check "ab --local needs the host-stress flag" \
