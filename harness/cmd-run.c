@@ -221,7 +221,8 @@ int cmd_run(int argc, char **argv)
 	static const struct cmd_usage u = {
 		.synopsis =
 			"SCENARIO [--kernel IMG [--modules DIR | --deb PKG...] | --local]\n"
-			"       [--runs N] [--set KEY=VALUE...] [--out DIR] [--quiet]\n"
+			"       [--accel kvm|tcg] [--runs N] [--set KEY=VALUE...] [--out DIR]\n"
+			"       [--quiet]\n"
 			"   or: mmrepro run SCENARIO --rejudge DIR [--set KEY=VALUE...]",
 		.summary =
 			"Run a scenario (configs/SCENARIO.ini, or a path): boot the kernel\n"

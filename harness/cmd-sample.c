@@ -44,7 +44,8 @@ int cmd_sample(int argc, char **argv)
 {
 	static const struct cmd_usage u = {
 		.synopsis =
-			"[--interval TIME] [--duration TIME] [--out DIR] [--quiet]",
+			"[--interval TIME] [--duration TIME] [--out DIR] [--quiet]\n"
+			"               [--slow-interval TIME] [--proc-root DIR] [--sys-root DIR]",
 		.summary =
 			"Sample buddyinfo, pagetypeinfo, vmstat, meminfo, PSI, kswapd and\n"
 			"kcompactd CPU, zram and UDP counters at a fixed interval into\n"

@@ -133,7 +133,7 @@ int cmd_trace(int argc, char **argv)
 	static const struct cmd_usage u = {
 		.synopsis =
 			"[--events LIST] [--duration TIME] [--out DIR] [--buffer-kb N]\n"
-			"               [--count SYSTEM:EVENT]... [--filter EVENT=EXPR]... [--quiet]",
+			"              [--count SYSTEM:EVENT]... [--filter EVENT=EXPR]... [--quiet]",
 		.summary =
 			"Trace direct reclaim, kswapd, compaction, external fragmentation and\n"
 			"OOM events in a private tracefs instance (trace_clock mono) for\n"

@@ -28,7 +28,8 @@ int cmd_vm(int argc, char **argv)
 	static const struct cmd_usage u = {
 		.synopsis =
 			"--kernel IMG [--modules DIR | --deb PKG...] [--mem 2G] [--cpus 2]\n"
-			"       [--disk SIZE] [--timeout TIME] [--out DIR] -- COMMAND...",
+			"       [--disk SIZE] [--timeout TIME] [--out DIR] [--accel kvm|tcg]\n"
+			"       [--append ARGS] [--quiet] -- COMMAND...",
 		.summary =
 			"Boot IMG in QEMU and run COMMAND in the guest as root, with the host's\n"
 			"root filesystem shared read-only over 9p under a tmpfs overlay, --out\n"

@@ -127,6 +127,20 @@ check "an unknown global option: exit 2, said first, then the usage" \
 		[ \"\$(head -1 '$T/err')\" = \"mmrepro: unknown option '--frob'\" ] &&
 		grep -q '^usage: mmrepro ' '$T/err' && grep -q '^  check ' '$T/err'"
 expect_usage "stray argument" sample extra
+# every command's synopsis in README.md is its --help's (spaces aside)
+for c in $("$M" --help | awk '/^Commands:/ { f = 1; next } f && /^  [a-z]/ { print $1 }'); do
+	h=$("$M" "$c" --help | awk 'NR == 1 { sub(/^usage: /, "") } /^$/ { exit } { print }' |
+		tr -s ' \n' '  ' | sed 's/ *$//')
+	r=$(awk -v c="mmrepro $c" '/^```/ { if (f) exit; inb = !inb; next }
+		inb && !f && index($0, c) == 1 &&
+		(length($0) == length(c) || substr($0, length(c) + 1, 1) == " ") { f = 1 }
+		f { print }' README.md | tr -s ' \n' '  ' | sed 's/ *$//')
+	if [ -n "$h" ] && [ "$h" = "$r" ]; then
+		ok "README's synopsis of $c is its --help's"
+	else
+		not_ok "README's synopsis of $c is its --help's" "help: $h; README: $r"
+	fi
+done
 "$M" sample --help >"$T/help"
 check "--help exits 0 and lists the options" grep -q -- '--interval' "$T/help"
 tap_end
