@@ -11,7 +11,7 @@
 #define NSEC_PER_SEC 1000000000LL
 #define NSEC_PER_MSEC 1000000LL
 
-/* Exit codes, as in DESIGN.md */
+/* Exit codes, as in docs/design.md */
 #define EXIT_REPRODUCED 1
 #define EXIT_USAGE 2
 #define EXIT_INFRA 3
