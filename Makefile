@@ -83,10 +83,21 @@ accept: deps
 lint:
 	harness/tests/lint.sh
 
+# The scenarios, the reproducers' sources (for report --bundle) and the
+# documentation go to PREFIX/share/mmrepro, where an installed mmrepro
+# finds them when there is no ./configs.
+SHARE := $(DESTDIR)$(PREFIX)/share/mmrepro
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/mmrepro
 	install -m 755 $(B)/mmrepro $(DESTDIR)$(PREFIX)/bin/mmrepro
 	$(if $(REPRO_BIN),install -m 755 $(REPRO_BIN) $(DESTDIR)$(PREFIX)/libexec/mmrepro/)
+	install -d $(SHARE)/configs/kernel/patches $(SHARE)/repro $(SHARE)/doc
+	install -m 644 configs/*.ini configs/README.md $(SHARE)/configs/
+	install -m 644 configs/kernel/mmrepro.config $(SHARE)/configs/kernel/
+	install -m 644 configs/kernel/patches/*.patch $(SHARE)/configs/kernel/patches/
+	install -m 644 $(REPRO_SRC) $(SHARE)/repro/
+	install -m 644 README.md docs/design.md $(SHARE)/doc/
+	install -m 644 results/README.md $(SHARE)/doc/results.md
 
 clean:
 	rm -rf $(B)

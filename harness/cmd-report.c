@@ -205,7 +205,10 @@ static int repro_names(const struct scenario *sc, char names[][64], int max)
 	return n;
 }
 
-/* repro/NAME.c in the source tree next to the binary (build/mmrepro) */
+/*
+ * repro/NAME.c in the source tree next to the binary (build/mmrepro), or
+ * where make install put it (PREFIX/share/mmrepro/repro)
+ */
 static int repro_source(const char *name, char *path, size_t len)
 {
 	char self[4096], *d;
@@ -213,6 +216,10 @@ static int repro_source(const char *name, char *path, size_t len)
 	self_exe(self, sizeof(self));
 	d = dirname(dirname(self));
 	if (!pathf(path, len, "%s/repro/%s.c", d, name) && !access(path, R_OK))
+		return 0;
+	if (share_dir() &&
+	    !pathf(path, len, "%s/repro/%s.c", share_dir(), name) &&
+	    !access(path, R_OK))
 		return 0;
 	if (!pathf(path, len, "repro/%s.c", name) && !access(path, R_OK))
 		return 0;

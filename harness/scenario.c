@@ -1050,9 +1050,18 @@ int scenario_expand(const struct scenario *sc, const char *in, char *out,
 
 const char *scenario_dir(void)
 {
+	static char shared[4200];
 	const char *d = getenv("MMREPRO_CONFIGS");
+	struct stat st;
 
-	return d && *d ? d : "configs";
+	if (d && *d)
+		return d;
+	/* ./configs in a source tree, else those that make install put */
+	if ((stat("configs", &st) || !S_ISDIR(st.st_mode)) && share_dir() &&
+	    !pathf(shared, sizeof(shared), "%s/configs", share_dir()) &&
+	    !stat(shared, &st) && S_ISDIR(st.st_mode))
+		return shared;
+	return "configs";
 }
 
 int scenario_find(const char *arg, char *path, size_t len)
