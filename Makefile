@@ -25,7 +25,7 @@ TEST_BIN := $(TEST_SRC:harness/tests/%.c=$(B)/tests/%)
 BENCH_SRC := $(wildcard harness/bench/*.c)
 BENCH_BIN := $(BENCH_SRC:harness/bench/%.c=$(B)/bench/%)
 
-all: $(B)/mmrepro $(REPRO_BIN)
+all: $(B)/mmrepro $(REPRO_BIN) $(B)/mmrepro.1
 
 $(B)/harness/%.o: harness/%.c $(wildcard harness/*.h)
 	@mkdir -p $(@D)
@@ -44,6 +44,10 @@ $(B)/harness/vm-init.o: $(B)/harness/vm-init.c
 
 $(B)/mmrepro: $(HARNESS_OBJ)
 	$(CC) $(CFLAGS) $(STATIC) -o $@ $^ $(LIBS)
+
+# The man page, from the same command and option tables as --help
+$(B)/mmrepro.1: $(B)/mmrepro harness/man.sh
+	harness/man.sh $(B)/mmrepro >$@.tmp && mv $@.tmp $@
 
 # A reproducer names its own libraries in a "mmrepro-libs:" comment, so
 # that it stays one file that builds alone.
@@ -98,6 +102,11 @@ install: all
 	install -m 644 $(REPRO_SRC) $(SHARE)/repro/
 	install -m 644 README.md docs/design.md $(SHARE)/doc/
 	install -m 644 results/README.md $(SHARE)/doc/results.md
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 644 $(B)/mmrepro.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 harness/mmrepro.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/mmrepro
 
 clean:
 	rm -rf $(B)

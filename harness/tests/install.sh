@@ -15,6 +15,9 @@ for f in configs/*.ini configs/README.md repro/*.c; do
 done
 check "installed: the documentation" \
 	test -s "$S/doc/README.md" -a -s "$S/doc/design.md" -a -s "$S/doc/results.md"
+check "installed: the man page and the bash completion" \
+	bash -c "cmp -s build/mmrepro.1 '$T/root/usr/share/man/man1/mmrepro.1' &&
+		cmp -s harness/mmrepro.bash '$T/root/usr/share/bash-completion/completions/mmrepro'"
 
 # outside the source tree, with no ./configs
 mkdir -p "$T/elsewhere"
