@@ -25,7 +25,7 @@ TEST_BIN := $(TEST_SRC:harness/tests/%.c=$(B)/tests/%)
 BENCH_SRC := $(wildcard harness/bench/*.c)
 BENCH_BIN := $(BENCH_SRC:harness/bench/%.c=$(B)/bench/%)
 
-all: $(B)/mmrepro $(REPRO_BIN)
+all: $(B)/mmrepro $(REPRO_BIN) $(B)/mmrepro.1
 
 $(B)/harness/%.o: harness/%.c $(wildcard harness/*.h)
 	@mkdir -p $(@D)
@@ -44,6 +44,10 @@ $(B)/harness/vm-init.o: $(B)/harness/vm-init.c
 
 $(B)/mmrepro: $(HARNESS_OBJ)
 	$(CC) $(CFLAGS) $(STATIC) -o $@ $^ $(LIBS)
+
+# The man page, from the same command and option tables as --help
+$(B)/mmrepro.1: $(B)/mmrepro harness/man.sh
+	harness/man.sh $(B)/mmrepro >$@.tmp && mv $@.tmp $@
 
 # A reproducer names its own libraries in a "mmrepro-libs:" comment, so
 # that it stays one file that builds alone.
@@ -85,10 +89,26 @@ accept: deps
 lint:
 	harness/tests/lint.sh
 
+# The scenarios, the reproducers' sources (for report --bundle) and the
+# documentation go to PREFIX/share/mmrepro, where an installed mmrepro
+# finds them when there is no ./configs.
+SHARE := $(DESTDIR)$(PREFIX)/share/mmrepro
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/mmrepro
 	install -m 755 $(B)/mmrepro $(DESTDIR)$(PREFIX)/bin/mmrepro
 	$(if $(REPRO_BIN),install -m 755 $(REPRO_BIN) $(DESTDIR)$(PREFIX)/libexec/mmrepro/)
+	install -d $(SHARE)/configs/kernel/patches $(SHARE)/repro $(SHARE)/doc
+	install -m 644 configs/*.ini configs/README.md $(SHARE)/configs/
+	install -m 644 configs/kernel/mmrepro.config $(SHARE)/configs/kernel/
+	install -m 644 configs/kernel/patches/*.patch $(SHARE)/configs/kernel/patches/
+	install -m 644 $(REPRO_SRC) $(SHARE)/repro/
+	install -m 644 README.md docs/design.md $(SHARE)/doc/
+	install -m 644 results/README.md $(SHARE)/doc/results.md
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 644 $(B)/mmrepro.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 harness/mmrepro.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/mmrepro
 
 clean:
 	rm -rf $(B)

@@ -127,7 +127,7 @@ static void check_side(const char *scen, const struct spec *sp, char side)
 	for (i = 0; i < sp->sets.n; i++)
 		if (scenario_set(sc, sp->sets.v[i], err, sizeof(err)))
 			die("ab: --%c: %s", side, err);
-	if (scenario_check(sc, err, sizeof(err)))
+	if (scenario_verify(sc, err, sizeof(err)))
 		die("ab: --%c: %s", side, err);
 	free(sc);
 }
@@ -364,6 +364,9 @@ static void write_reports(struct comparison *c, const char *dir)
 	char path[RD_PATH_MAX];
 	size_t i;
 
+	/* md links its plots from where it is */
+	free(c->report_dir);
+	c->report_dir = strdup(dir);
 	for (i = 0; i < ARRAY_SIZE(names); i++) {
 		FILE *f;
 

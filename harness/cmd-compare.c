@@ -585,7 +585,15 @@ static int check_scenarios(struct comparison *c, char *err, size_t elen)
 				return -1;
 			}
 		}
-	snprintf(c->scenario, sizeof(c->scenario), "%s", sc[0] ? sc : "(none)");
+	/* sample runs have no metrics and no verdict: nothing to test */
+	if (!sc[0]) {
+		snprintf(
+			err, elen,
+			"%s: runs of no scenario (sample runs?): nothing to compare; compare takes the runs of mmrepro run or ab",
+			first->dir);
+		return -1;
+	}
+	snprintf(c->scenario, sizeof(c->scenario), "%s", sc);
 	return 0;
 }
 
@@ -706,6 +714,7 @@ void compare_free(struct comparison *c)
 		free(c->plots[i]);
 	free(c->plots);
 	free(c->plots_dir);
+	free(c->report_dir);
 	free(c);
 }
 
@@ -852,7 +861,8 @@ static void metric_label(char *b, size_t l, const struct cmp_metric *m)
 static void write_text(const struct comparison *c, FILE *out)
 {
 	char b[1024], l[128], x[32], y[32], ch[40], ci[80], p[16];
-	int i, s, len, worse = 0;
+	int i, k, s, worse = 0;
+	size_t n;
 
 	fprintf(out, "mmrepro compare: %s\n", c->scenario);
 	for (s = 0; s < 2; s++) {
@@ -968,20 +978,21 @@ static void write_text(const struct comparison *c, FILE *out)
 			"\nresult: no gating metric is significantly worse\n");
 		return;
 	}
-	/* one line of 72 columns at most, as everything above */
-	len = snprintf(b, sizeof(b), "REGRESSION in");
-	for (i = 0; i < c->nm; i++) {
+	/* "a +50% (p=0.008), b -20% (p=0.03)", wrapped to the width */
+	n = (size_t)snprintf(b, sizeof(b), "REGRESSION in");
+	for (i = 0, k = 0; i < c->nm && n < sizeof(b); i++) {
 		const struct cmp_metric *m = &c->m[i];
 
-		if (m->gate && m->result == RES_WORSE && len < (int)sizeof(b)) {
+		if (m->gate && m->result == RES_WORSE) {
 			fmt_change(ch, sizeof(ch), m);
 			fmt_p(p, sizeof(p), m->mwu.p);
-			len += snprintf(b + len, sizeof(b) - (size_t)len,
-					" %s %s (p=%s)", m->name, ch, p);
+			n += (size_t)snprintf(b + n, sizeof(b) - n,
+					      "%s %s %s (p=%s)", k++ ? "," : "",
+					      m->name, ch, p);
 		}
 	}
-	fputc('\n', out);
-	text_wrap(out, 0, "result: ", b, 2);
+	fprintf(out, "\n");
+	text_wrap(out, 0, "result: ", b, 8);
 }
 
 /* ---- markdown, for web forges ---- */
@@ -993,6 +1004,33 @@ static void md_cell(FILE *out, const char *s)
 			fputc('\\', out);
 		fputc(*s, out);
 	}
+}
+
+/*
+ * The path of file from dir ("plots/a.svg", "../plots/a.svg"), so that
+ * the report's links hold wherever its directory is moved or unpacked;
+ * file itself when either cannot be resolved
+ */
+static void rel_path(const char *dir, const char *file, char *out, size_t len)
+{
+	char d[RD_PATH_MAX], f[RD_PATH_MAX];
+	size_t i, common = 0, n = 0;
+
+	snprintf(out, len, "%s", file);
+	if (!realpath(dir, d) || !realpath(file, f))
+		return;
+	/* the longest common prefix of whole components */
+	for (i = 0; d[i] && d[i] == f[i]; i++)
+		if (d[i] == '/')
+			common = i;
+	if (!d[i] && f[i] == '/')
+		common = i;
+	out[0] = '\0';
+	for (i = common; d[i] && n < len; i++)
+		if (d[i] == '/' && d[i + 1])
+			n += (size_t)snprintf(out + n, len - n, "../");
+	if (n < len)
+		snprintf(out + n, len - n, "%s", f + common + 1);
 }
 
 static void write_md(const struct comparison *c, FILE *out)
@@ -1098,14 +1136,16 @@ static void write_md(const struct comparison *c, FILE *out)
 	if (c->nplots) {
 		fprintf(out, "\n");
 		for (i = 0; i < c->nplots; i++) {
-			const char *f = c->plots[i];
+			const char *f = c->plots[i], *base;
 			size_t n = strlen(f);
 
-			if (n > 4 && !strcmp(f + n - 4, ".svg"))
-				fprintf(out, "![%.*s](%s)\n", (int)(n - 4),
-					strrchr(f, '/') ? strrchr(f, '/') + 1 :
-							  f,
-					f);
+			if (n <= 4 || strcmp(f + n - 4, ".svg"))
+				continue;
+			rel_path(c->report_dir ? c->report_dir : ".", f, b,
+				 sizeof(b));
+			base = strrchr(f, '/') ? strrchr(f, '/') + 1 : f;
+			fprintf(out, "![%.*s](%s)\n", (int)strlen(base) - 4,
+				base, b);
 		}
 	}
 }
@@ -1281,12 +1321,13 @@ static void write_json(const struct comparison *c, FILE *out)
 	json_decref(o);
 }
 
-/* ---- KTAP: one test per gating metric ---- */
+/* ---- KTAP: one test per gating metric (and [expect]), at least one ---- */
 
 static void write_ktap(const struct comparison *c, FILE *out)
 {
 	int i, k = 0, n = 0, pass = 0, fail = 0, skip = 0, who;
 	char ch[40], p[16], x[32], y[32], eb[256];
+	bool none;
 
 	for (i = 0; i < c->nm; i++)
 		n += c->m[i].gate;
@@ -1295,6 +1336,12 @@ static void write_ktap(const struct comparison *c, FILE *out)
 	/* [expect]: B behaves like the fix passes, A (B lost it) fails */
 	who = expect_fixed(c, eb, sizeof(eb));
 	n += !!who;
+	/*
+	 * Nothing gates: one test that says so, with the reproduction
+	 * rates, as "1..0" is an error to KTAP parsers (kunit.py)
+	 */
+	none = !n;
+	n += none;
 	fprintf(out, "KTAP version 1\n");
 	fprintf(out, "# mmrepro compare %s: A %s (N=%d), B %s (N=%d)\n",
 		c->scenario, c->side[0].set.arg, c->side[0].set.n,
@@ -1336,6 +1383,13 @@ static void write_ktap(const struct comparison *c, FILE *out)
 		fail++;
 	} else if (who) {
 		fprintf(out, "ok %d expect_fixed # SKIP %s\n", ++k, eb);
+		skip++;
+	}
+	if (none) {
+		fprintf(out,
+			"ok %d reproduced # SKIP no gating metric: reproduced A %d of %d, B %d of %d\n",
+			++k, c->side[0].reproduced, c->side[0].set.n,
+			c->side[1].reproduced, c->side[1].set.n);
 		skip++;
 	}
 	if (compare_unusable(c)) {

@@ -205,7 +205,10 @@ static int repro_names(const struct scenario *sc, char names[][64], int max)
 	return n;
 }
 
-/* repro/NAME.c in the source tree next to the binary (build/mmrepro) */
+/*
+ * repro/NAME.c in the source tree next to the binary (build/mmrepro), or
+ * where make install put it (PREFIX/share/mmrepro/repro)
+ */
 static int repro_source(const char *name, char *path, size_t len)
 {
 	char self[4096], *d;
@@ -213,6 +216,10 @@ static int repro_source(const char *name, char *path, size_t len)
 	self_exe(self, sizeof(self));
 	d = dirname(dirname(self));
 	if (!pathf(path, len, "%s/repro/%s.c", d, name) && !access(path, R_OK))
+		return 0;
+	if (share_dir() &&
+	    !pathf(path, len, "%s/repro/%s.c", share_dir(), name) &&
+	    !access(path, R_OK))
 		return 0;
 	if (!pathf(path, len, "repro/%s.c", name) && !access(path, R_OK))
 		return 0;
@@ -551,6 +558,47 @@ static int run_tar(const char *file, const char *dir, const char *name)
 	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -EIO;
 }
 
+/*
+ * The bundle's reproduce.sh runs the scenario file of the bundle (the
+ * run's named it where it was): from the directory it was unpacked in
+ */
+static void bundle_reproduce(const char *top, const struct rd_run *r,
+			     const char *scname)
+{
+	char path[RD_PATH_MAX], *buf = NULL;
+	size_t len = 0, n = strlen(scname);
+	FILE *f;
+	int i;
+
+	if (!r->argc)
+		return;
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return;
+	fprintf(f,
+		"#!/bin/sh\n# the command that made this run, with the scenario file of\n"
+		"# this bundle: run it from where the bundle was unpacked\n"
+		"cd \"$(dirname \"$0\")\" || exit 1\nexec mmrepro");
+	for (i = 1; i < r->argc; i++) {
+		const char *a = r->argv[i];
+		size_t l = strlen(a);
+		bool scen = i > 1 && (!strcmp(a, rd_scenario(r)) ||
+				      (l >= n && !strcmp(a + l - n, scname) &&
+				       (l == n || a[l - n - 1] == '/')));
+
+		if (scen)
+			fprintf(f, " './%s'", scname);
+		else
+			fprintf(f, " '%s'", a);
+	}
+	fputc('\n', f);
+	fclose(f);
+	pathf(path, sizeof(path), "%s/reproduce.sh", top);
+	write_file(path, buf, len);
+	chmod(path, 0755);
+	free(buf);
+}
+
 static void write_bundle(const char *file, const struct rd_run *r,
 			 const struct scenario *sc, const char *scfile)
 {
@@ -594,10 +642,16 @@ static void write_bundle(const char *file, const struct rd_run *r,
 		copy_into(r->dir, files[i], top);
 	copy_dir(r->dir, "samples", ".csv", top);
 	copy_dir(r->dir, "phases", ".log", top);
+	/* the tracer's results and raw traces, and /proc at start and end */
+	copy_dir(r->dir, "trace", NULL, top);
+	copy_dir(r->dir, ".", ".trace", top);
+	copy_dir(r->dir, "snapshots/start", NULL, top);
+	copy_dir(r->dir, "snapshots/end", NULL, top);
 	if (scfile[0]) {
 		snprintf(base, sizeof(base), "%s", scfile);
 		pathf(src, sizeof(src), "%s/%s", top, basename(base));
 		copy_file(scfile, src);
+		bundle_reproduce(top, r, basename(base));
 	}
 	n = repro_names(sc, names, 8);
 	if (n) {
@@ -645,7 +699,9 @@ int cmd_report(int argc, char **argv)
 			"it, the verdict, the metrics, a time-series table and the kernel\n"
 			"log's OOM kills, WARNINGs and allocation failures. --bundle adds\n"
 			"a tarball with the report, the reproducers' C files, the scenario\n"
-			"file, the CSVs, the kernel log and plots.",
+			"file (which its reproduce.sh runs), the CSVs, the tracer's results\n"
+			"and raw traces, the start and end snapshots, the kernel log and\n"
+			"plots.",
 		.permute = true,
 	};
 	const char *bundle_file = NULL;
@@ -661,8 +717,14 @@ int cmd_report(int argc, char **argv)
 
 	if (argc - i != 1)
 		die("report: give one run directory (see 'mmrepro report --help')");
-	if (rd_load(&s, argv[i], err, sizeof(err)))
+	if (rd_load(&s, argv[i], err, sizeof(err))) {
+		/* a run's own error, or none that names a file deep below */
+		pathf(scfile, sizeof(scfile), "%s/summary.json", argv[i]);
+		if (access(scfile, F_OK))
+			die("report: %s is not a run directory (no summary.json in it)",
+			    argv[i]);
 		die("report: %s", err);
+	}
 	if (s.n > 1)
 		die("report: %s holds %d runs; give one of them (e.g. %s)",
 		    argv[i], s.n, s.run[0].dir);

@@ -52,7 +52,8 @@ static void load(struct scenario *sc, const char *arg, const struct run_opts *o)
 	for (i = 0; i < o->sets.n; i++)
 		if (scenario_set(sc, o->sets.v[i], err, sizeof(err)))
 			die("run: %s", err);
-	if (scenario_check(sc, err, sizeof(err)))
+	/* all that can be known before anything starts or boots */
+	if (scenario_verify(sc, err, sizeof(err)))
 		die("%s", err);
 }
 
@@ -166,6 +167,7 @@ static int judge_again(const struct scenario *sc, const char *dir)
 {
 	struct run_result res = { .verdict = V_NOT_REPRODUCED };
 	char path[4200];
+	const char *of;
 	json_t *meta, *ph;
 	size_t i;
 	int k;
@@ -174,6 +176,14 @@ static int judge_again(const struct scenario *sc, const char *dir)
 	meta = json_load_file(path, 0, NULL);
 	if (!meta)
 		die("run: --rejudge %s: no meta.json", dir);
+	/* its summary.json and verdict are rewritten: only for this scenario */
+	of = json_string_value(json_object_get(meta, "scenario"));
+	if (!of)
+		die("run: --rejudge %s: not a run of a scenario (its meta.json names none: a sample run?)",
+		    dir);
+	if (strcmp(of, sc->name))
+		die("run: --rejudge %s: a run of scenario '%s', not '%s'", dir,
+		    of, sc->name);
 	json_array_foreach(json_object_get(meta, "phases"), i, ph)
 	{
 		const char *name =
@@ -211,7 +221,9 @@ int cmd_run(int argc, char **argv)
 	static const struct cmd_usage u = {
 		.synopsis =
 			"SCENARIO [--kernel IMG [--modules DIR | --deb PKG...] | --local]\n"
-			"       [--runs N] [--set KEY=VALUE...] [--out DIR] [--quiet]",
+			"       [--accel kvm|tcg] [--runs N] [--set KEY=VALUE...] [--out DIR]\n"
+			"       [--quiet]\n"
+			"   or: mmrepro run SCENARIO --rejudge DIR [--set KEY=VALUE...]",
 		.summary =
 			"Run a scenario (configs/SCENARIO.ini, or a path): boot the kernel\n"
 			"under test in QEMU and run the scenario inside, or with --local run\n"

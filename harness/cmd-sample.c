@@ -44,7 +44,8 @@ int cmd_sample(int argc, char **argv)
 {
 	static const struct cmd_usage u = {
 		.synopsis =
-			"[--interval TIME] [--duration TIME] [--out DIR] [--quiet]",
+			"[--interval TIME] [--duration TIME] [--out DIR] [--quiet]\n"
+			"               [--slow-interval TIME] [--proc-root DIR] [--sys-root DIR]",
 		.summary =
 			"Sample buddyinfo, pagetypeinfo, vmstat, meminfo, PSI, kswapd and\n"
 			"kcompactd CPU, zram and UDP counters at a fixed interval into\n"
@@ -55,6 +56,7 @@ int cmd_sample(int argc, char **argv)
 	struct sampler_cfg cfg = {
 		.interval_ns = NSEC_PER_SEC,
 		.slow_interval_ns = NSEC_PER_SEC,
+		.duration_ns = -1, /* not given: until SIGINT */
 		.env = { "/proc", "/sys" },
 		.live = stdout,
 	};
@@ -84,8 +86,16 @@ int cmd_sample(int argc, char **argv)
 		die("sample: unexpected argument '%s'", argv[i]);
 	if (cfg.interval_ns < NSEC_PER_MSEC)
 		die("sample: --interval: must be at least 1ms");
+	/* --duration 0 is no duration: it ran until SIGINT, as if not given */
+	if (!cfg.duration_ns)
+		die("sample: --duration: must be above 0 (leave it out to sample until SIGINT)");
+	if (cfg.duration_ns < 0)
+		cfg.duration_ns = 0;
 	if (access(cfg.env.proc_root, R_OK))
 		die("sample: --proc-root %s: %s", cfg.env.proc_root,
+		    strerror(errno));
+	if (access(cfg.env.sys_root, R_OK))
+		die("sample: --sys-root %s: %s", cfg.env.sys_root,
 		    strerror(errno));
 	if (!out) {
 		results_default_dir(defdir, sizeof(defdir), "sample", &cfg.env);

@@ -133,7 +133,7 @@ int cmd_trace(int argc, char **argv)
 	static const struct cmd_usage u = {
 		.synopsis =
 			"[--events LIST] [--duration TIME] [--out DIR] [--buffer-kb N]\n"
-			"               [--count SYSTEM:EVENT]... [--filter EVENT=EXPR]... [--quiet]",
+			"              [--count SYSTEM:EVENT]... [--filter EVENT=EXPR]... [--quiet]",
 		.summary =
 			"Trace direct reclaim, kswapd, compaction, external fragmentation and\n"
 			"OOM events in a private tracefs instance (trace_clock mono) for\n"
@@ -147,7 +147,7 @@ int cmd_trace(int argc, char **argv)
 	struct opt_list events = { 0 }, counts = { 0 }, filters = { 0 };
 	const char *ev[OPT_LIST_MAX * 8];
 	const char *out = NULL;
-	int64_t duration = 0;
+	int64_t duration = -1; /* not given: until SIGINT */
 	int buffer_kb = INT_MIN; /* not given */
 	bool quiet = false, usage;
 	const struct opt opts[] = {
@@ -184,6 +184,11 @@ int cmd_trace(int argc, char **argv)
 	json_object_seed((size_t)now_ns() | 1);
 	if (buffer_kb != INT_MIN && (buffer_kb < 1 || buffer_kb > (1 << 20)))
 		die("trace: --buffer-kb: must be 1 to 1048576");
+	/* --duration 0 is no duration: it ran until SIGINT, as if not given */
+	if (!duration)
+		die("trace: --duration: must be above 0 (leave it out to trace until SIGINT)");
+	if (duration < 0)
+		duration = 0;
 	cfg.nevents = split_events(&events, ev, (int)ARRAY_SIZE(ev));
 	cfg.events = ev;
 	cfg.counts = counts.v;

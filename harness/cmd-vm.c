@@ -28,7 +28,8 @@ int cmd_vm(int argc, char **argv)
 	static const struct cmd_usage u = {
 		.synopsis =
 			"--kernel IMG [--modules DIR | --deb PKG...] [--mem 2G] [--cpus 2]\n"
-			"       [--disk SIZE] [--timeout TIME] [--out DIR] -- COMMAND...",
+			"       [--disk SIZE] [--timeout TIME] [--out DIR] [--accel kvm|tcg]\n"
+			"       [--append ARGS] [--quiet] -- COMMAND...",
 		.summary =
 			"Boot IMG in QEMU and run COMMAND in the guest as root, with the host's\n"
 			"root filesystem shared read-only over 9p under a tmpfs overlay, --out\n"
@@ -92,6 +93,11 @@ int cmd_vm(int argc, char **argv)
 		die("vm: --kernel or --deb is required");
 	if (cfg.modules && cfg.ndebs && cfg.kernel)
 		die("vm: --modules and --deb both give modules; choose one");
+	/* QEMU's -m 10 is MiB; here a bare number is bytes, as in sizes */
+	if (cfg.mem < (1ULL << 20))
+		die("vm: --mem of %llu bytes is too small (at least %lluM): a bare number is bytes, not MiB as for QEMU's -m; write 512M or 2G",
+		    (unsigned long long)cfg.mem,
+		    (unsigned long long)(MIN_MEM >> 20));
 	if (cfg.mem < MIN_MEM)
 		die("vm: --mem %lluM is too small (at least %lluM)",
 		    (unsigned long long)(cfg.mem >> 20),

@@ -77,6 +77,8 @@ struct comparison {
 	int nplots;
 	char **plots; /* files written by compare_plot() */
 	char *plots_dir;
+	/* the directory the report goes to, for md's links; NULL: cwd */
+	char *report_dir;
 };
 
 struct comparison *compare_load(const char *a, const char *b, char *err,

@@ -25,6 +25,8 @@ struct cmd_struct {
 
 static const struct cmd_struct commands[] = {
 	{ "list", cmd_list, "list the scenarios, with where each comes from" },
+	{ "check", cmd_check,
+	  "check a scenario before running it: every problem, with its line" },
 	{ "run", cmd_run,
 	  "run a scenario in a guest (or --local) and give a verdict" },
 	{ "sample", cmd_sample,
@@ -78,5 +80,11 @@ int main(int argc, char **argv)
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(cmd, commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
+	if (cmd[0] == '-') {
+		/* the reason first, on a line of its own; then what there is */
+		fprintf(stderr, "%s: unknown option '%s'\n\n", progname, cmd);
+		print_usage(stderr);
+		return EXIT_USAGE;
+	}
 	die("'%s' is not a command (see '%s --help')", cmd, progname);
 }

@@ -25,7 +25,11 @@ void opt_usage(const char *cmd, const struct cmd_usage *u,
 				     o->short_name);
 		snprintf(left + n, sizeof(left) - n, "--%s%s%s", o->long_name,
 			 o->argh ? " " : "", o->argh ? o->argh : "");
-		printf("  %-28s %s\n", left, o->help);
+		/* a long one on a line of its own: the help keeps its column */
+		if (strlen(left) > 28)
+			printf("  %s\n  %-28s %s\n", left, "", o->help);
+		else
+			printf("  %-28s %s\n", left, o->help);
 	}
 	printf("  %-28s %s\n", "-h, --help", "show this help and exit");
 }

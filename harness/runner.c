@@ -462,6 +462,7 @@ struct sthread {
 	struct sampler_cfg cfg;
 	volatile sig_atomic_t stop;
 	volatile int64_t first;
+	volatile sig_atomic_t done; /* sampler_run() returned */
 	int ret;
 };
 
@@ -470,6 +471,7 @@ static void *sampler_thread(void *arg)
 	struct sthread *st = arg;
 
 	st->ret = sampler_run(&st->cfg, &st->stop);
+	st->done = 1;
 	return NULL;
 }
 
@@ -568,7 +570,7 @@ int run_here(struct scenario *sc, const char *out, bool quiet, bool in_guest,
 		if (!sampling)
 			set_error(r, "cannot start the sampler");
 		/* phases start once the first sample is in: t = 0 for both */
-		while (sampling && !st.first && !out_of_time(r))
+		while (sampling && !st.first && !st.done && !out_of_time(r))
 			usleep(10000);
 		if (sampling && st.first) {
 			r->t0 = st.first;

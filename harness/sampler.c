@@ -530,6 +530,13 @@ int sampler_run(const struct sampler_cfg *cfg, volatile sig_atomic_t *stop)
 	bool last = false;
 	uint64_t i;
 
+	/* slots and slow sources divide by it: check it even when callers did */
+	if (cfg->interval_ns <= 0 || cfg->slow_interval_ns < 0) {
+		warnx_("sample: interval %lld ns: must be above 0",
+		       (long long)cfg->interval_ns);
+		free(runs);
+		return EXIT_USAGE;
+	}
 	for (s = 0; s < n; s++) {
 		src_open(&runs[s].src, mm_sources[s], &cfg->env);
 		if (runs[s].src.ncols > maxcols)

@@ -7,6 +7,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <ini.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,28 +18,78 @@
 #include "scenario.h"
 #include "util.h"
 
+#define MAX_SECTIONS 64
+
 struct pstate {
 	struct scenario *sc;
-	char err[512]; /* the first error, without its line */
+	struct sc_problems *pr;
 	bool override; /* from --set: nothing new but sysctls */
 	int line; /* lines seen by the reader */
 	int section_line; /* where the current [section] began */
-	int err_line;
+	int bad_section; /* the [section] already reported unknown */
+	bool key_seen; /* a key since the [section]: indented lines continue */
+	bool cont; /* the line read is such a continuation */
+	int nsections;
+	char section[MAX_SECTIONS][52]; /* headers seen, for duplicates */
+	int section_at[MAX_SECTIONS];
 };
+
+void sc_problem_add(struct sc_problems *pr, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (pr->n < SC_MAX_PROBLEMS) {
+		pr->p[pr->n].line = line;
+		va_start(ap, fmt);
+		vsnprintf(pr->p[pr->n].msg, sizeof(pr->p[0].msg), fmt, ap);
+		va_end(ap);
+	}
+	pr->n++;
+}
+
+/* no line known: last */
+static int sort_key(const struct sc_problem *p)
+{
+	return p->line > 0 ? p->line : INT_MAX;
+}
+
+void sc_problems_sort(struct sc_problems *pr)
+{
+	int n = pr->n < SC_MAX_PROBLEMS ? pr->n : SC_MAX_PROBLEMS, i, j;
+
+	/* insertion sort: stable, and n is small */
+	for (i = 1; i < n; i++) {
+		struct sc_problem t = pr->p[i];
+
+		for (j = i; j > 0 && sort_key(&pr->p[j - 1]) > sort_key(&t);
+		     j--)
+			pr->p[j] = pr->p[j - 1];
+		pr->p[j] = t;
+	}
+}
+
+void sc_problem_fmt(const char *path, const struct sc_problem *p, char *buf,
+		    size_t len)
+{
+	if (p->line > 0)
+		snprintf(buf, len, "%s:%d: %s", path, p->line, p->msg);
+	else
+		snprintf(buf, len, "%s: %s", path, p->msg);
+}
 
 static int fail(struct pstate *ps, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* A problem on the line being read; 0, for inih's handler */
 static int fail(struct pstate *ps, const char *fmt, ...)
 {
+	char msg[600];
 	va_list ap;
 
-	if (!ps->err[0]) {
-		ps->err_line = ps->line;
-		va_start(ap, fmt);
-		vsnprintf(ps->err, sizeof(ps->err), fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	sc_problem_add(ps->pr, ps->line, "%s", msg);
 	return 0;
 }
 
@@ -515,11 +567,62 @@ static int h_trace(struct pstate *ps, const char *k, const char *v)
 	return fail(ps, "unknown key '%s' in [trace]", k);
 }
 
+/* A key is set once per section; these may repeat */
+static bool repeatable(const char *key)
+{
+	return !strcmp(key, "verdict.when") || !strcmp(key, "trace.count") ||
+	       !strcmp(key, "trace.filter");
+}
+
+/*
+ * Remember where SECTION.KEY was set, for the problems found after the
+ * file is read; a key set twice in the file is one of them
+ */
+static void note_key(struct pstate *ps, const char *section, const char *k)
+{
+	struct scenario *sc = ps->sc;
+	char key[sizeof(sc->keys[0].key)];
+	bool found = false;
+	int i;
+
+	if (ps->cont || (size_t)snprintf(key, sizeof(key), "%s.%s", section,
+					 k) >= sizeof(key))
+		return;
+	for (i = 0; i < sc->nkeys; i++) {
+		if (strcmp(sc->keys[i].key, key))
+			continue;
+		if (ps->override)
+			sc->keys[i].line = -1;
+		else if (!found && !repeatable(key))
+			fail(ps, "'%s' again in [%s] (first at line %d)", k,
+			     section, sc->keys[i].line);
+		found = true;
+	}
+	if ((found && ps->override) || sc->nkeys == SC_MAX_KEYS)
+		return;
+	snprintf(sc->keys[sc->nkeys].key, sizeof(key), "%s", key);
+	sc->keys[sc->nkeys++].line = ps->override ? -1 : ps->line;
+}
+
+int scenario_key_line(const struct scenario *sc, const char *section,
+		      const char *key, int nth)
+{
+	char k[sizeof(sc->keys[0].key)];
+	int i;
+
+	snprintf(k, sizeof(k), "%s.%s", section, key);
+	for (i = 0; i < sc->nkeys; i++)
+		if (!strcmp(sc->keys[i].key, k) && !nth--)
+			return sc->keys[i].line;
+	return 0;
+}
+
 static int handler(void *user, const char *section, const char *k,
 		   const char *v)
 {
 	struct pstate *ps = user;
 
+	note_key(ps, section, k);
 	if (!strcmp(section, "scenario"))
 		return h_scenario(ps, k, v);
 	if (!strcmp(section, "sysctl"))
@@ -542,26 +645,132 @@ static int handler(void *user, const char *section, const char *k,
 		return h_trace(ps, k, v);
 	if (!strcmp(section, "expect"))
 		return h_expect(ps, k, v);
-	fail(ps, "unknown section [%s]", section);
-	ps->err_line = ps->section_line;
+	if (!ps->override && !ps->section_line)
+		return fail(ps, "'%s' comes before any [section]", k);
+	/* once per section, at its header */
+	if (ps->override || ps->bad_section != ps->section_line)
+		sc_problem_add(ps->pr, ps->section_line, "unknown section [%s]",
+			       section);
+	ps->bad_section = ps->section_line;
 	return 0;
 }
 
-/* A reader that counts lines, so that errors can name them */
-static char *reader(char *buf, int n, void *stream)
+/* inih's own scanning: up to one of chars, or an inline "; comment" */
+static const char *find_chars_or_comment(const char *s, const char *chars)
 {
-	struct {
-		FILE *f;
-		struct pstate *ps;
-	} *r = stream;
-	char *s = fgets(buf, n, r->f);
+	bool was_space = false;
 
-	if (s) {
-		r->ps->line++;
-		if (buf[strspn(buf, " \t")] == '[')
-			r->ps->section_line = r->ps->line;
+	while (*s && !strchr(chars, *s) && !(was_space && *s == ';')) {
+		was_space = isspace((unsigned char)*s);
+		s++;
 	}
 	return s;
+}
+
+/*
+ * What inih will make of a line, told here because inih would not: a
+ * header without its ']', a line that is neither a header nor a key, a
+ * section given twice.  Indented lines after a key continue its value.
+ */
+static void classify(struct pstate *ps, const char *line)
+{
+	const char *s = line, *start, *end;
+	size_t len;
+	int i;
+
+	if (ps->line == 1 && !strncmp(s, "\xEF\xBB\xBF", 3))
+		s += 3; /* a UTF-8 BOM, which inih skips */
+	start = s;
+	while (isspace((unsigned char)*start))
+		start++;
+	ps->cont = false;
+	if (!*start || *start == ';' || *start == '#')
+		return;
+	if (ps->key_seen && start > line) {
+		ps->cont = true;
+		return;
+	}
+	if (*start == '[') {
+		end = find_chars_or_comment(start + 1, "]");
+		if (*end != ']') {
+			fail(ps, "section header '%.40s' has no ']'", start);
+			return;
+		}
+		ps->key_seen = false;
+		ps->section_line = ps->line;
+		len = (size_t)(end - start - 1);
+		for (i = 0; i < ps->nsections; i++)
+			if (strlen(ps->section[i]) == len &&
+			    !strncmp(ps->section[i], start + 1, len))
+				break;
+		if (i < ps->nsections) {
+			fail(ps, "[%s] again (first at line %d)",
+			     ps->section[i], ps->section_at[i]);
+		} else if (ps->nsections < MAX_SECTIONS &&
+			   len < sizeof(ps->section[0])) {
+			memcpy(ps->section[i], start + 1, len);
+			ps->section[i][len] = '\0';
+			ps->section_at[ps->nsections++] = ps->line;
+		}
+		return;
+	}
+	end = find_chars_or_comment(start, "=:");
+	if (*end != '=' && *end != ':') {
+		fail(ps,
+		     "syntax error: expected [section] or KEY = VALUE, not '%.40s'",
+		     start);
+		return;
+	}
+	ps->key_seen = true;
+}
+
+struct reader {
+	FILE *f;
+	struct pstate *ps;
+	bool stop;
+};
+
+/*
+ * inih's reader: a line at a time, counted so that problems can name
+ * it.  Binary data ends the file; a line past inih's buffer (n - 1
+ * characters) is a problem, and what inih sees of it an empty line.
+ */
+static char *reader(char *buf, int n, void *stream)
+{
+	struct reader *r = stream;
+	struct pstate *ps = r->ps;
+	size_t len = 0;
+	bool longer = false;
+	int c;
+
+	if (r->stop)
+		return NULL;
+	while ((c = getc(r->f)) != EOF && c != '\n') {
+		if (c < 0x20 && c != '\t' && c != '\r' && c != '\f') {
+			ps->line++;
+			fail(ps,
+			     "binary data (byte 0x%02x): not a scenario file",
+			     c);
+			r->stop = true;
+			return NULL;
+		}
+		if (len + 1 < (size_t)n)
+			buf[len++] = (char)c;
+		else
+			longer = true;
+	}
+	if (c == EOF && !len && !longer)
+		return NULL;
+	buf[len] = '\0';
+	ps->line++;
+	if (longer) {
+		fail(ps,
+		     "line longer than %d characters (inih's limit; a cmd may go on over indented lines)",
+		     n - 1);
+		buf[0] = '\0';
+	}
+	classify(ps, buf);
+	return buf;
 }
 
 static void defaults(struct scenario *sc)
@@ -574,50 +783,69 @@ static void defaults(struct scenario *sc)
 	sc->trace_enable = -1;
 }
 
-int scenario_load(struct scenario *sc, const char *path, char *err, size_t elen)
+int scenario_parse(struct scenario *sc, const char *path,
+		   struct sc_problems *pr)
 {
-	struct pstate ps = { .sc = sc };
-	struct {
-		FILE *f;
-		struct pstate *ps;
-	} r = { NULL, &ps };
+	struct pstate *ps = calloc(1, sizeof(*ps));
+	struct reader r = { .ps = ps };
 	int line;
 
+	memset(pr, 0, sizeof(*pr));
 	defaults(sc);
 	snprintf(sc->path, sizeof(sc->path), "%s", path);
 	r.f = fopen(path, "re");
-	if (!r.f) {
-		snprintf(err, elen, "%s: %s", path, strerror(errno));
+	if (!r.f || !ps) {
+		sc_problem_add(pr, 0, "%s", strerror(errno));
+		free(ps);
+		if (r.f)
+			fclose(r.f);
 		return -1;
 	}
-	line = ini_parse_stream(reader, &r, handler, &ps);
+	ps->sc = sc;
+	ps->pr = pr;
+	line = ini_parse_stream(reader, &r, handler, ps);
+	if (ferror(r.f))
+		sc_problem_add(pr, 0, "%s", strerror(EIO));
 	fclose(r.f);
-	if (line) {
-		/* inih's own syntax errors leave ps.err empty */
-		bool syntax = !ps.err[0] || line < ps.err_line;
+	/* classify() tells inih's syntax errors; in case it missed one */
+	if (line > 0 && !pr->n)
+		sc_problem_add(
+			pr, line,
+			"syntax error (expected [section] or key = value)");
+	free(ps);
+	sc_problems_sort(pr);
+	return pr->n ? -1 : 0;
+}
 
-		snprintf(
-			err, elen, "%s:%d: %s", path,
-			syntax ? line : ps.err_line,
-			syntax ?
-				"syntax error (expected [section] or key = value)" :
-				ps.err);
-		return -1;
-	}
-	return 0;
+int scenario_load(struct scenario *sc, const char *path, char *err, size_t elen)
+{
+	struct sc_problems *pr = malloc(sizeof(*pr));
+	int ret;
+
+	if (!pr)
+		die("out of memory");
+	ret = scenario_parse(sc, path, pr);
+	if (ret)
+		sc_problem_fmt(path, &pr->p[0], err, elen);
+	free(pr);
+	return ret;
 }
 
 int scenario_set(struct scenario *sc, const char *assign, char *err,
 		 size_t elen)
 {
-	struct pstate ps = { .sc = sc, .override = true };
+	struct sc_problems *pr = calloc(1, sizeof(*pr));
+	struct pstate ps = { .sc = sc, .pr = pr, .override = true };
 	char buf[SC_STR + 128], *eq, *dot, *sec, *key;
 	int ok;
 
+	if (!pr)
+		die("out of memory");
 	snprintf(buf, sizeof(buf), "%s", assign);
 	eq = strchr(buf, '=');
 	if (!eq) {
 		snprintf(err, elen, "--set %s: expected KEY=VALUE", assign);
+		free(pr);
 		return -1;
 	}
 	*eq = '\0';
@@ -632,6 +860,7 @@ int scenario_set(struct scenario *sc, const char *assign, char *err,
 			snprintf(err, elen,
 				 "--set %s: expected %.6sNAME.KEY=VALUE",
 				 assign, buf);
+			free(pr);
 			return -1;
 		}
 		*dot = '\0';
@@ -643,11 +872,10 @@ int scenario_set(struct scenario *sc, const char *assign, char *err,
 		key = dot + 1;
 	}
 	ok = handler(&ps, sec, key, eq + 1);
-	if (!ok) {
-		snprintf(err, elen, "--set %s: %s", assign, ps.err);
-		return -1;
-	}
-	return 0;
+	if (!ok)
+		snprintf(err, elen, "--set %s: %s", assign, pr->p[0].msg);
+	free(pr);
+	return ok ? 0 : -1;
 }
 
 /*
@@ -674,76 +902,75 @@ static int during_check(const struct scenario *sc, const char *during,
 	return 0;
 }
 
-int scenario_check(struct scenario *sc, char *err, size_t elen)
+void scenario_check_all(const struct scenario *sc, struct sc_problems *pr)
 {
 	char bad[64];
 	int i;
 
-	if (!sc->name[0]) {
-		snprintf(err, elen, "%s: [scenario] has no name", sc->path);
-		return -1;
-	}
+	if (!sc->name[0])
+		sc_problem_add(pr, 0, "[scenario] has no name");
 	if (sc->has_from != sc->has_to ||
-	    (sc->has_from + !!sc->nwhen + sc->has_metric) > 1) {
-		snprintf(
-			err, elen,
-			"%s: [verdict] takes one of when/for, from/to (with min_delay, mean) or metric",
-			sc->path);
-		return -1;
-	}
+	    (sc->has_from + !!sc->nwhen + sc->has_metric) > 1)
+		sc_problem_add(
+			pr, 0,
+			"[verdict] takes one of when/for, from/to (with min_delay, mean) or metric");
 	for (i = 0; sc->has_metric && i < sc->nmetrics; i++)
 		if (!strcmp(sc->metric[i].name, sc->metric_cond.lhs))
 			break;
-	if (sc->has_metric && i == sc->nmetrics) {
-		snprintf(
-			err, elen,
-			"%s: [verdict] metric: no [metric.%s] in this scenario",
-			sc->path, sc->metric_cond.lhs);
-		return -1;
-	}
+	if (sc->has_metric && i == sc->nmetrics)
+		sc_problem_add(
+			pr, 0,
+			"[verdict] metric: no [metric.%s] in this scenario",
+			sc->metric_cond.lhs);
 	/* [expect] names a [metric], or the delay verdict's delay_s */
 	for (i = 0; sc->expect_metric[0] && i < sc->nmetrics; i++)
 		if (!strcmp(sc->metric[i].name, sc->expect_metric))
 			break;
 	if (sc->expect_metric[0] && i == sc->nmetrics &&
-	    !(sc->has_from && !strcmp(sc->expect_metric, "delay_s"))) {
-		snprintf(err, elen,
-			 "%s: [expect] fixed: no [metric.%s] in this scenario",
-			 sc->path, sc->expect_metric);
-		return -1;
-	}
-	if (!sc->nphases) {
-		snprintf(err, elen, "%s: no [phase.NAME] section", sc->path);
-		return -1;
-	}
-	for (i = 0; i < sc->nphases; i++) {
-		if (sc->phase[i].cmd[0])
-			continue;
-		snprintf(err, elen, "%s:%d: [phase.%s] has no cmd", sc->path,
-			 sc->phase[i].line, sc->phase[i].name);
-		return -1;
-	}
+	    !(sc->has_from && !strcmp(sc->expect_metric, "delay_s")))
+		sc_problem_add(
+			pr, 0,
+			"[expect] fixed: no [metric.%s] in this scenario",
+			sc->expect_metric);
+	if (!sc->nphases)
+		sc_problem_add(pr, 0, "no [phase.NAME] section");
+	for (i = 0; i < sc->nphases; i++)
+		if (!sc->phase[i].cmd[0])
+			sc_problem_add(pr, sc->phase[i].line,
+				       "[phase.%s] has no cmd",
+				       sc->phase[i].name);
 	for (i = 0; i < sc->nmetrics; i++) {
 		const char *d = sc->metric[i].during;
 
-		if (!sc->metric[i].series[0]) {
-			snprintf(err, elen, "%s: [metric.%s] has no series",
-				 sc->path, sc->metric[i].name);
-			return -1;
-		}
-		if (during_check(sc, d, bad, sizeof(bad))) {
-			snprintf(err, elen,
-				 "%s: [metric.%s] during: no phase '%s'",
-				 sc->path, sc->metric[i].name, bad);
-			return -1;
-		}
+		if (!sc->metric[i].series[0])
+			sc_problem_add(pr, 0, "[metric.%s] has no series",
+				       sc->metric[i].name);
+		if (during_check(sc, d, bad, sizeof(bad)))
+			sc_problem_add(pr, 0,
+				       "[metric.%s] during: no phase '%s'",
+				       sc->metric[i].name, bad);
 	}
-	return 0;
 }
 
-int scenario_expand(const struct scenario *sc, const char *in, char *out,
-		    size_t len, char *err, size_t elen)
+int scenario_check(struct scenario *sc, char *err, size_t elen)
 {
+	struct sc_problems *pr = calloc(1, sizeof(*pr));
+	int ret;
+
+	if (!pr)
+		die("out of memory");
+	scenario_check_all(sc, pr);
+	ret = pr->n ? -1 : 0;
+	if (ret)
+		sc_problem_fmt(sc->path, &pr->p[0], err, elen);
+	free(pr);
+	return ret;
+}
+
+int scenario_expand_at(const struct scenario *sc, const char *in, char *out,
+		       size_t len, char *err, size_t elen, size_t *pos)
+{
+	const char *start = in;
 	size_t n = 0;
 
 	while (*in) {
@@ -751,6 +978,20 @@ int scenario_expand(const struct scenario *sc, const char *in, char *out,
 		struct sc_kv *v;
 		char name[96];
 
+		/* {{ and }}: a literal brace (awk '{{print $2}}') */
+		if ((*in == '{' || *in == '}') && in[1] == *in) {
+			if (n + 1 >= len)
+				goto too_long;
+			out[n++] = *in;
+			in += 2;
+			continue;
+		}
+		if (*in == '}') {
+			snprintf(
+				err, elen,
+				"a '}' without its '{' (write }} for a literal brace)");
+			goto bad;
+		}
 		if (*in != '{') {
 			if (n + 1 >= len)
 				goto too_long;
@@ -758,16 +999,32 @@ int scenario_expand(const struct scenario *sc, const char *in, char *out,
 			continue;
 		}
 		close = strchr(in, '}');
-		if (!close || (size_t)(close - in - 1) >= sizeof(name)) {
-			snprintf(err, elen, "unclosed '{' in '%s'", in);
-			return -1;
+		if (!close) {
+			snprintf(
+				err, elen,
+				"unclosed '{' in '%.60s' (write {{ for a literal brace)",
+				in);
+			goto bad;
 		}
+		if ((size_t)(close - in - 1) >= sizeof(name))
+			close = in + sizeof(name); /* too long: not a name */
 		memcpy(name, in + 1, (size_t)(close - in - 1));
 		name[close - in - 1] = '\0';
+		if (!valid_name(name, "")) {
+			snprintf(
+				err, elen,
+				"'{%.60s}' is not a {variable} (write {{ and }} for literal braces)",
+				name);
+			goto bad;
+		}
 		v = kv_find((struct sc_kv *)sc->vars, sc->nvars, name);
 		if (!v) {
-			snprintf(err, elen, "unknown variable {%s}", name);
-			return -1;
+			snprintf(
+				err, elen, "unknown variable {%s}%s", name,
+				in > start && in[-1] == '$' ?
+					" (a shell ${...} is written ${{...}})" :
+					"");
+			goto bad;
 		}
 		if (n + strlen(v->val) >= len)
 			goto too_long;
@@ -779,14 +1036,32 @@ int scenario_expand(const struct scenario *sc, const char *in, char *out,
 	return 0;
 too_long:
 	snprintf(err, elen, "command too long after expansion");
+bad:
+	if (pos)
+		*pos = (size_t)(in - start);
 	return -1;
+}
+
+int scenario_expand(const struct scenario *sc, const char *in, char *out,
+		    size_t len, char *err, size_t elen)
+{
+	return scenario_expand_at(sc, in, out, len, err, elen, NULL);
 }
 
 const char *scenario_dir(void)
 {
+	static char shared[4200];
 	const char *d = getenv("MMREPRO_CONFIGS");
+	struct stat st;
 
-	return d && *d ? d : "configs";
+	if (d && *d)
+		return d;
+	/* ./configs in a source tree, else those that make install put */
+	if ((stat("configs", &st) || !S_ISDIR(st.st_mode)) && share_dir() &&
+	    !pathf(shared, sizeof(shared), "%s/configs", share_dir()) &&
+	    !stat(shared, &st) && S_ISDIR(st.st_mode))
+		return shared;
+	return "configs";
 }
 
 int scenario_find(const char *arg, char *path, size_t len)

@@ -18,6 +18,8 @@
 #define SC_MAX_WHEN 8
 #define SC_STR 512
 #define SC_MAX_TRACE 8
+#define SC_MAX_KEYS 256
+#define SC_MAX_PROBLEMS 32
 
 enum sc_ready { READY_START, READY_EXIT, READY_LINE, READY_DELAY };
 enum sc_end { END_EXIT, END_DURATION, END_RUN };
@@ -61,6 +63,23 @@ struct sc_when {
 	char lhs[96];
 	enum sc_op op;
 	char rhs[96]; /* a number or a series */
+};
+
+/* Where a key was set: SECTION.KEY and its line, or -1 for --set */
+struct sc_keyline {
+	char key[104];
+	int line;
+};
+
+/* What is wrong with a scenario, each with its line (0: none known) */
+struct sc_problem {
+	int line;
+	char msg[600];
+};
+
+struct sc_problems {
+	int n; /* all found; the first SC_MAX_PROBLEMS are kept */
+	struct sc_problem p[SC_MAX_PROBLEMS];
 };
 
 struct scenario {
@@ -128,6 +147,9 @@ struct scenario {
 	int ntrace_counts, ntrace_filters;
 	char trace_count[SC_MAX_TRACE][96]; /* SYSTEM:EVENT */
 	char trace_filter[SC_MAX_TRACE][SC_STR]; /* EVENT=EXPR */
+
+	int nkeys;
+	struct sc_keyline keys[SC_MAX_KEYS];
 };
 
 /* The run traces: a [trace] section without enable = no */
@@ -136,15 +158,43 @@ static inline bool scenario_traced(const struct scenario *sc)
 	return sc->trace_enable >= 0 ? sc->trace_enable : sc->trace_keys;
 }
 
-/* 0, or -1 with "FILE:LINE: why" in err */
+/* 0, or -1 with "FILE:LINE: why" (the first problem) in err */
 int scenario_load(struct scenario *sc, const char *path, char *err,
 		  size_t elen);
+/* The same, with every problem of the file in pr; 0 when none */
+int scenario_parse(struct scenario *sc, const char *path,
+		   struct sc_problems *pr);
 int scenario_set(struct scenario *sc, const char *assign, char *err,
 		 size_t elen);
 int scenario_check(struct scenario *sc, char *err, size_t elen);
-/* Expand {var} references into out; -1 with err on an unknown one */
+/* What scenario_check() finds, every problem of it into pr */
+void scenario_check_all(const struct scenario *sc, struct sc_problems *pr);
+/*
+ * scenario-lint.c: everything that can be known before a run starts
+ * (scenario_check_all(), {var}s, series, ranges, names) into pr; the
+ * number of problems
+ */
+int scenario_lint(const struct scenario *sc, struct sc_problems *pr);
+/* scenario_lint(); -1 with the first problem in err, "FILE:LINE: why" */
+int scenario_verify(const struct scenario *sc, char *err, size_t elen);
+/*
+ * Expand {var} references into out, and {{ and }} into a brace; -1 with
+ * err on an unknown variable or a brace that is neither, and *pos (when
+ * not NULL) at the offending character of in
+ */
 int scenario_expand(const struct scenario *sc, const char *in, char *out,
 		    size_t len, char *err, size_t elen);
+int scenario_expand_at(const struct scenario *sc, const char *in, char *out,
+		       size_t len, char *err, size_t elen, size_t *pos);
+/* The line where SECTION.KEY was set (its nth time); -1: --set; 0: never */
+int scenario_key_line(const struct scenario *sc, const char *section,
+		      const char *key, int nth);
+void sc_problem_add(struct sc_problems *pr, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* In line order (no line last); "FILE:LINE: why" of one into buf */
+void sc_problems_sort(struct sc_problems *pr);
+void sc_problem_fmt(const char *path, const struct sc_problem *p, char *buf,
+		    size_t len);
 /* configs/NAME.ini or a path; 0 when found */
 int scenario_find(const char *arg, char *path, size_t len);
 const char *scenario_dir(void);

@@ -81,6 +81,12 @@ struct mm_source_ops {
 	 * reader itself would otherwise perturb what it measures.
 	 */
 	bool slow;
+	/*
+	 * The names of the derived metrics that open() may declare, as
+	 * fnmatch() patterns, NULL-terminated: what a scenario's series
+	 * may name before any kernel is read (mmrepro check)
+	 */
+	const char *const *series;
 	/* 0, or -errno with src->reason set; a missing source is not fatal */
 	int (*open)(struct mm_src *src);
 	/* refill src->vals; columns not found are MM_MISSING */
@@ -92,6 +98,11 @@ extern const struct mm_source_ops *const mm_sources[];
 extern const struct mm_source_ops src_buddyinfo, src_pagetypeinfo, src_vmstat,
 	src_meminfo, src_psi, src_kthreads, src_zram, src_snmp;
 extern const size_t mm_nsources;
+
+/* The source called name, or NULL */
+const struct mm_source_ops *src_by_name(const char *name, size_t len);
+/* One of ops->series matches the derived metric's name */
+bool src_may_derive(const struct mm_source_ops *ops, const char *drv);
 
 /* Helpers shared by the sources */
 int src_add_col(struct mm_src *src, unsigned char decimals, const char *fmt,

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The table of sampled sources; adding one is a file plus one line here. */
+#include <fnmatch.h>
+#include <string.h>
+
 #include "source.h"
 #include "util.h"
 
@@ -9,3 +12,24 @@ const struct mm_source_ops *const mm_sources[] = {
 };
 
 const size_t mm_nsources = ARRAY_SIZE(mm_sources);
+
+const struct mm_source_ops *src_by_name(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < mm_nsources; i++)
+		if (strlen(mm_sources[i]->name) == len &&
+		    !strncmp(mm_sources[i]->name, name, len))
+			return mm_sources[i];
+	return NULL;
+}
+
+bool src_may_derive(const struct mm_source_ops *ops, const char *drv)
+{
+	const char *const *p;
+
+	for (p = ops->series; p && *p; p++)
+		if (!fnmatch(*p, drv, 0))
+			return true;
+	return false;
+}

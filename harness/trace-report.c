@@ -761,6 +761,21 @@ static const struct tl_col tl_cols[] = {
 	{ "trace.wk_o3plus_per_s", "wakeup_kswapd", 1, tl_wk_o3plus },
 };
 
+const char *trace_timeline_group(const char *col)
+{
+	size_t c;
+
+	for (c = 0; c < ARRAY_SIZE(tl_cols); c++)
+		if (!strcmp(tl_cols[c].name, col))
+			return tl_cols[c].group;
+	return NULL;
+}
+
+const char *trace_timeline_col(size_t i)
+{
+	return i < ARRAY_SIZE(tl_cols) ? tl_cols[i].name : NULL;
+}
+
 bool trace_timeline_wanted(const struct trace_state *st)
 {
 	size_t c;

@@ -335,6 +335,13 @@ struct trace_state {
 /* Starts the direct reclaim timeline (before the first event) */
 void trace_timeline_set(struct trace_state *st, uint64_t t0, uint64_t step);
 /*
+ * The columns of trace/timeline.csv ("trace.dr_some_pct"...): the group
+ * the named one needs, or NULL when there is none of that name; and the
+ * name of the ith (NULL past the last)
+ */
+const char *trace_timeline_group(const char *col);
+const char *trace_timeline_col(size_t i);
+/*
  * Writes the timeline as CSV: t (end of the bin, s from t0), then
  * trace.dr_some_pct, trace.dr_stall_s_per_s, trace.dr_max_ms,
  * trace.dr_per_s, trace.dr_nm_stall_s_per_s (the stall time of

@@ -236,6 +236,29 @@ ssize_t self_exe(char *buf, size_t len)
 	return n > 0 ? n : -1;
 }
 
+const char *share_dir(void)
+{
+	static char dir[4096];
+	char self[4096], *slash;
+	struct stat st;
+
+	if (dir[0])
+		return dir;
+	if (self_exe(self, sizeof(self)) < 0)
+		return NULL;
+	slash = strrchr(self, '/');
+	if (!slash)
+		return NULL;
+	*slash = '\0';
+	if (pathf(self + strlen(self), sizeof(self) - strlen(self),
+		  "/../share/mmrepro") ||
+	    !realpath(self, dir) || stat(dir, &st) || !S_ISDIR(st.st_mode)) {
+		dir[0] = '\0';
+		return NULL;
+	}
+	return dir;
+}
+
 char *safe_name(char *out, size_t len, const char *in)
 {
 	size_t i;

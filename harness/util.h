@@ -11,7 +11,7 @@
 #define NSEC_PER_SEC 1000000000LL
 #define NSEC_PER_MSEC 1000000LL
 
-/* Exit codes, as in DESIGN.md */
+/* Exit codes, as in docs/design.md */
 #define EXIT_REPRODUCED 1
 #define EXIT_USAGE 2
 #define EXIT_INFRA 3
@@ -34,6 +34,12 @@ char *read_file_str(const char *path, size_t max, size_t *len);
  */
 ssize_t self_exe(char *buf, size_t len);
 void utc_stamp(char *buf, size_t len);
+/*
+ * PREFIX/share/mmrepro of an installed binary (PREFIX/bin/mmrepro):
+ * the scenarios, the reproducers' sources and the documentation; NULL
+ * when there is none (a binary in the source tree)
+ */
+const char *share_dir(void);
 
 /*
  * snprintf for paths: -ENAMETOOLONG instead of a silently cut path.

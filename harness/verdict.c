@@ -731,7 +731,7 @@ const char *verdict_name(enum verdict v)
 	return names[v];
 }
 
-/* DESIGN.md: 1 reproduced, 0 not reproduced, 2 error */
+/* docs/design.md: 1 reproduced, 0 not reproduced, 2 error */
 int verdict_exit(enum verdict v)
 {
 	return v == V_REPRODUCED ? EXIT_REPRODUCED :

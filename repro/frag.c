@@ -449,32 +449,47 @@ static void print_usage(void)
 	       "order-0 and order>=3 free blocks in /proc/buddyinfo (all zones).\n");
 }
 
+/* As mmrepro reads a duration: ns, us, ms, s, m, h; a bare number is s */
 static double parse_time(const char *s)
 {
+	static const struct {
+		const char *unit;
+		double mult;
+	} units[] = { { "ns", 1e-9 }, { "us", 1e-6 }, { "ms", 1e-3 },
+		      { "s", 1 },     { "", 1 },      { "m", 60 },
+		      { "h", 3600 } };
 	char *e;
 	double v = strtod(s, &e);
+	size_t i;
 
-	if (e == s || v < 0)
-		die(2, "bad duration '%s'", s);
-	if (!strcmp(e, "ms"))
-		return v / 1000;
-	if (!strcmp(e, "m"))
-		return v * 60;
-	if (*e && strcmp(e, "s"))
-		die(2, "bad duration '%s' (use 500ms, 40s, 2m)", s);
-	return v;
+	for (i = 0; e != s && v >= 0 && i < ARRAY_SIZE(units); i++)
+		if (!strcmp(e, units[i].unit))
+			return v * units[i].mult;
+	die(2, "bad duration '%s' (use 500ms, 40s, 2m, 1h)", s);
+	return 0;
 }
 
+/*
+ * As mmrepro reads a size: a number of bytes, or with K, M, G, T or P
+ * (binary multiples), optionally followed by B or iB: 32K, 32KiB, 1.5G
+ */
 static size_t parse_size(const char *s)
 {
+	static const char units[] = "KMGTP";
 	char *e;
 	double v = strtod(s, &e);
-	const char *u = "KMG";
-	const char *p = *e ? strchr(u, *e & ~0x20) : NULL;
+	const char *p = *e ? strchr(units, *e & ~0x20) : NULL;
 
-	if (e == s || v <= 0 || (*e && (!p || (e[1] && e[1] != 'B'))))
-		die(2, "bad size '%s' (use 32K, 64M, 1G)", s);
-	return (size_t)(v * (double)(p ? 1UL << (10 * (p - u + 1)) : 1));
+	if (p && *p)
+		e++;
+	if (p && *p && (!strcmp(e, "iB") || !strcmp(e, "B")))
+		e += strlen(e);
+	if (e == s || *e || v <= 0 || (*e && !p))
+		die(2, "bad size '%s' (use 32K, 32KiB, 64M, 1G)", s);
+	v *= p && *p ? (double)(1ULL << (10 * (p - units + 1))) : 1;
+	if (v >= 0x1p62)
+		die(2, "bad size '%s': too large", s);
+	return (size_t)v;
 }
 
 int main(int argc, char **argv)

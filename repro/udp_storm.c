@@ -45,6 +45,8 @@
 #define UDP_SEGMENT 103
 #endif
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 static volatile sig_atomic_t stop;
 static atomic_ulong sent, send_errors, received, parked;
 
@@ -281,20 +283,24 @@ static void *parker(void *arg)
 	return NULL;
 }
 
+/* As mmrepro reads a duration: ns, us, ms, s, m, h; a bare number is s */
 static double parse_time(const char *s)
 {
+	static const struct {
+		const char *unit;
+		double mult;
+	} units[] = { { "ns", 1e-9 }, { "us", 1e-6 }, { "ms", 1e-3 },
+		      { "s", 1 },     { "", 1 },      { "m", 60 },
+		      { "h", 3600 } };
 	char *e;
 	double v = strtod(s, &e);
+	size_t i;
 
-	if (e == s || v < 0)
-		die(2, "bad duration '%s'", s);
-	if (!strcmp(e, "ms"))
-		return v / 1000;
-	if (!strcmp(e, "m"))
-		return v * 60;
-	if (*e && strcmp(e, "s"))
-		die(2, "bad duration '%s' (use 500ms, 40s, 2m)", s);
-	return v;
+	for (i = 0; e != s && v >= 0 && i < ARRAY_SIZE(units); i++)
+		if (!strcmp(e, units[i].unit))
+			return v * units[i].mult;
+	die(2, "bad duration '%s' (use 500ms, 40s, 2m, 1h)", s);
+	return 0;
 }
 
 static long number(const char *s, const char *what, long lo, long hi)
@@ -305,6 +311,29 @@ static long number(const char *s, const char *what, long lo, long hi)
 	if (e == s || *e || v < lo || v > hi)
 		die(2, "--%s: expected %ld to %ld, not '%s'", what, lo, hi, s);
 	return v;
+}
+
+/*
+ * A size in bytes, as mmrepro reads one: a number, or with K, M, G or T
+ * (binary multiples), optionally followed by B or iB (4M, 256MiB)
+ */
+static long size_arg(const char *s, const char *what, long lo, long hi)
+{
+	static const char units[] = "KMGT";
+	char *e;
+	double v = strtod(s, &e);
+	const char *p = *e ? strchr(units, *e & ~0x20) : NULL;
+
+	if (p && *p) {
+		v *= (double)(1ULL << (10 * (p - units + 1)));
+		e++;
+		if (!strcmp(e, "iB") || !strcmp(e, "B"))
+			e += strlen(e);
+	}
+	if (e == s || *e || v != v || v < (double)lo || v > (double)hi)
+		die(2, "--%s: expected %ld to %ld bytes (or e.g. 4M), not '%s'",
+		    what, lo, hi, s);
+	return (long)v;
 }
 
 static void print_usage(void)
@@ -349,7 +378,7 @@ int main(int argc, char **argv)
 			opt.threads = (int)number(optarg, "threads", 1, 256);
 			break;
 		case 's':
-			opt.size = (size_t)number(optarg, "size", 1, 65507);
+			opt.size = (size_t)size_arg(optarg, "size", 1, 65507);
 			break;
 		case 'c':
 			opt.cork = true;
@@ -361,12 +390,12 @@ int main(int argc, char **argv)
 			opt.holes = (int)number(optarg, "holes", 1, 10000);
 			break;
 		case 'b':
-			opt.hole_buf =
-				(int)number(optarg, "hole-buf", 4096, 1 << 30);
+			opt.hole_buf = (int)size_arg(optarg, "hole-buf", 4096,
+						     1 << 30);
 			break;
 		case 'P':
-			opt.park_max =
-				(size_t)number(optarg, "park-max", 0, 1L << 40);
+			opt.park_max = (size_t)size_arg(optarg, "park-max", 0,
+							1L << 40);
 			break;
 		case 'n':
 			opt.receiver = false;

@@ -145,9 +145,18 @@ static int buddy_sample(struct mm_src *src)
 	return 0;
 }
 
+static const char *const buddy_series[] = {
+	"free_o0_pages",
+	"free_o3plus_blocks",
+	"free_o3plus_blocks_nodma",
+	"node*_*_o3plus_blocks",
+	NULL,
+};
+
 const struct mm_source_ops src_buddyinfo = {
 	.name = "buddyinfo",
 	.desc = "/proc/buddyinfo free blocks per zone and order",
+	.series = buddy_series,
 	.open = buddy_open,
 	.sample = buddy_sample,
 };

@@ -196,9 +196,18 @@ static int kth_sample(struct mm_src *src)
 	return 0;
 }
 
+static const char *const kth_series[] = {
+	"kswapd_cpu_pct",
+	"kcompactd_cpu_pct",
+	"kswapd[0-9]*_cpu_pct",
+	"kcompactd[0-9]*_cpu_pct",
+	NULL,
+};
+
 const struct mm_source_ops src_kthreads = {
 	.name = "kthreads",
 	.desc = "kswapdN and kcompactdN CPU time",
+	.series = kth_series,
 	.open = kth_open,
 	.sample = kth_sample,
 };

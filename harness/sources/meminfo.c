@@ -36,9 +36,19 @@ static int meminfo_sample(struct mm_src *src)
 	return ret ? ret : kv_parse(src, 0, ':');
 }
 
+/* gauges[], as open() names them */
+static const char *const meminfo_series[] = {
+	"MemFree_MiB",	  "MemAvailable_MiB",
+	"Cached_MiB",	  "AnonPages_MiB",
+	"SwapFree_MiB",	  "Slab_MiB",
+	"PageTables_MiB", "KernelStack_MiB",
+	"Mlocked_MiB",	  NULL,
+};
+
 const struct mm_source_ops src_meminfo = {
 	.name = "meminfo",
 	.desc = "/proc/meminfo",
+	.series = meminfo_series,
 	.open = meminfo_open,
 	.sample = meminfo_sample,
 };

@@ -236,9 +236,16 @@ static int pti_sample(struct mm_src *src)
 	return 0;
 }
 
+static const char *const pti_series[] = {
+	"free_*_o3plus_blocks",
+	"pageblocks_*",
+	NULL,
+};
+
 const struct mm_source_ops src_pagetypeinfo = {
 	.name = "pagetypeinfo",
 	.desc = "/proc/pagetypeinfo free blocks and pageblocks per migratetype",
+	.series = pti_series,
 	/*
 	 * Each read walks every free list (up to 100000 entries per order
 	 * and type) and every pageblock under zone->lock with interrupts

@@ -82,9 +82,14 @@ static int psi_sample(struct mm_src *src)
 	return ret ? ret : psi_parse(src);
 }
 
+static const char *const psi_series[] = {
+	"some_avg10", "full_avg10", "some_pct", "full_pct", NULL,
+};
+
 const struct mm_source_ops src_psi = {
 	.name = "psi",
 	.desc = "/proc/pressure/memory some and full",
+	.series = psi_series,
 	.open = psi_open,
 	.sample = psi_sample,
 };

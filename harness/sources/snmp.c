@@ -81,9 +81,21 @@ static int snmp_sample(struct mm_src *src)
 	return 0;
 }
 
+/* rates[] of snmp_open(), as it names them */
+static const char *const snmp_series[] = {
+	"udp_InDatagrams_per_s",
+	"udp_OutDatagrams_per_s",
+	"udp_RcvbufErrors_per_s",
+	"udp_SndbufErrors_per_s",
+	"udp_InErrors_per_s",
+	"udp_MemErrors_per_s",
+	NULL,
+};
+
 const struct mm_source_ops src_snmp = {
 	.name = "snmp",
 	.desc = "/proc/net/snmp Udp counters",
+	.series = snmp_series,
 	.open = snmp_open,
 	.sample = snmp_sample,
 };

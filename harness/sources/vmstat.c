@@ -77,9 +77,30 @@ static int vmstat_sample(struct mm_src *src)
 	return ret ? ret : kv_parse(src, 0, 0);
 }
 
+/* rates[], as open() names them, and the free blocks gauge */
+static const char *const vmstat_series[] = {
+	"pgscan_kswapd_per_s",
+	"pgscan_direct_per_s",
+	"pgsteal_kswapd_per_s",
+	"pgsteal_direct_per_s",
+	"allocstall_per_s",
+	"pswpin_per_s",
+	"pswpout_per_s",
+	"compact_stall_per_s",
+	"compact_fail_per_s",
+	"compact_success_per_s",
+	"kswapd_high_wmark_hit_quickly_per_s",
+	"workingset_refault_per_s",
+	"pgmajfault_per_s",
+	"oom_kill_per_s",
+	"free_pages_blocks_MiB",
+	NULL,
+};
+
 const struct mm_source_ops src_vmstat = {
 	.name = "vmstat",
 	.desc = "/proc/vmstat counters",
+	.series = vmstat_series,
 	.open = vmstat_open,
 	.sample = vmstat_sample,
 };

@@ -145,9 +145,17 @@ static int zram_sample(struct mm_src *src)
 	return 0;
 }
 
+static const char *const zram_series[] = {
+	"orig_data_MiB",
+	"compr_data_MiB",
+	"mem_used_MiB",
+	NULL,
+};
+
 const struct mm_source_ops src_zram = {
 	.name = "zram",
 	.desc = "zram mm_stat and io_stat",
+	.series = zram_series,
 	.open = zram_open,
 	.sample = zram_sample,
 };

@@ -14,19 +14,6 @@ T=$(mktemp -d /tmp/mmrepro-ciab.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 A=$T/artifacts
 
-# ktap_parses FILE JSON: the kernel's own KTAP parser (kunit.py parse,
-# from linux-source-6.12) reads FILE without an error; JSON gets its tree
-ktap_parses() {
-	local d=${MMREPRO_CACHE:-$HOME/.cache/mmrepro}/linux-tools/kunit-6.12
-	local k=$d/linux-source-6.12/tools/testing/kunit/kunit.py
-	if [ ! -f "$k" ]; then
-		mkdir -p "$d" && tar -C "$d" -xJf /usr/src/linux-source-6.12.tar.xz \
-			linux-source-6.12/tools/testing/kunit || return 1
-	fi
-	python3 "$k" parse --json="$2" "$1" >"$1.parsed" 2>&1
-	grep -q 'Testing complete' "$1.parsed" && ! grep -Eq '\[(ERROR|CRASHED)\]' "$1.parsed"
-}
-
 width_ok() { # width_ok FILE: every line at most 72 columns
 	awk 'length($0) > 72 { bad = 1; print "too wide: " $0 > "/dev/stderr" } END { exit bad }' "$1"
 }

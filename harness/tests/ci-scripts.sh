@@ -17,19 +17,6 @@ AB=ci/ab.sh
 # has FILE REGEX: FILE has a line matching REGEX
 has() { grep -Eq -- "$2" "$1"; }
 
-# ktap_parses FILE JSON: the kernel's own KTAP parser (kunit.py parse,
-# from linux-source-6.12) reads FILE without an error; JSON gets its tree
-ktap_parses() {
-	local d=${MMREPRO_CACHE:-$HOME/.cache/mmrepro}/linux-tools/kunit-6.12
-	local k=$d/linux-source-6.12/tools/testing/kunit/kunit.py
-	if [ ! -f "$k" ]; then
-		mkdir -p "$d" && tar -C "$d" -xJf /usr/src/linux-source-6.12.tar.xz \
-			linux-source-6.12/tools/testing/kunit || return 1
-	fi
-	python3 "$k" parse --json="$2" "$1" >"$1.parsed" 2>&1
-	grep -q 'Testing complete' "$1.parsed" && ! grep -Eq '\[(ERROR|CRASHED)\]' "$1.parsed"
-}
-
 # --- build-kernel.sh: bad input ------------------------------------------
 $BK --src "$T/none" --out "$T/o" 2>"$T/e"
 check "no source tree: exit 2" [ $? -eq 2 ]

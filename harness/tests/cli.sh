@@ -93,7 +93,7 @@ check "--proc-root: values are the captured ones" \
 	[ "$(awk -F, 'NR==1 { for (i = 1; i <= NF; i++) if ($i == "nr_free_pages") c = i }
 		NR==2 { print $c }' "$T/fx/samples/vmstat.csv")" = \
 	  "$(awk '$1 == "nr_free_pages" { print $2 }' "$fx/proc/vmstat")" ]
-mkdir -p "$T/bare/proc"
+mkdir -p "$T/bare/proc" "$T/bare/sys"
 cp "$fx/proc/vmstat" "$T/bare/proc/"
 "$M" sample -q --interval 10ms --duration 20ms --proc-root "$T/bare/proc" --sys-root "$T/bare/sys" --out "$T/bare/out"
 check "absent sources are not a crash" [ $? -eq 0 ]
@@ -105,12 +105,42 @@ expect_usage "unknown option" sample --frobnicate
 expect_usage "interval 0" sample --interval 0 --out "$T/x1"
 expect_usage "interval garbage" sample --interval fast --out "$T/x2"
 expect_usage "interval without a value" sample --interval
+# a duration of 0 ran until SIGINT, as if none was given
+expect_usage "sample --duration 0" sample --duration 0 --out "$T/x3"
+expect_usage "trace --duration 0" trace --duration 0 --out "$T/x4"
+check "and nothing written" bash -c "[ ! -e '$T/x3' ] && [ ! -e '$T/x4' ]"
+# QEMU's -m 10 is MiB, mmrepro's --mem 10 bytes: refused, saying so
+"$M" vm --kernel "$T/nokernel" --mem 10 -- true >"$T/out" 2>"$T/err"
+check "vm --mem 10: exit 2, one line: bytes, not MiB, and the suffixes" \
+	bash -c "[ $? -eq 2 ] && [ \$(wc -l <'$T/err') -eq 1 ] && [ ! -s '$T/out' ] &&
+		grep -q 'vm: --mem of 10 bytes is too small .*a bare number is bytes, not MiB.*512M or 2G' '$T/err'"
+# --proc-root of no directory was an error, --sys-root of none was not
+expect_usage "a --sys-root that does not exist" sample --sys-root "$T/nosys" --out "$T/x5"
 touch "$T/file"
 expect_usage "output below a regular file" sample --out "$T/file/sub"
 expect_usage "output in an unwritable place" sample --out /proc/mmrepro-out
 expect_usage "output already holds a run" sample --out "$E"
 expect_usage "unknown command" frobnicate
+"$M" --frob >"$T/out" 2>"$T/err"
+check "an unknown global option: exit 2, said first, then the usage" \
+	bash -c "[ $? -eq 2 ] && [ ! -s '$T/out' ] &&
+		[ \"\$(head -1 '$T/err')\" = \"mmrepro: unknown option '--frob'\" ] &&
+		grep -q '^usage: mmrepro ' '$T/err' && grep -q '^  check ' '$T/err'"
 expect_usage "stray argument" sample extra
+# every command's synopsis in README.md is its --help's (spaces aside)
+for c in $("$M" --help | awk '/^Commands:/ { f = 1; next } f && /^  [a-z]/ { print $1 }'); do
+	h=$("$M" "$c" --help | awk 'NR == 1 { sub(/^usage: /, "") } /^$/ { exit } { print }' |
+		tr -s ' \n' '  ' | sed 's/ *$//')
+	r=$(awk -v c="mmrepro $c" '/^```/ { if (f) exit; inb = !inb; next }
+		inb && !f && index($0, c) == 1 &&
+		(length($0) == length(c) || substr($0, length(c) + 1, 1) == " ") { f = 1 }
+		f { print }' README.md | tr -s ' \n' '  ' | sed 's/ *$//')
+	if [ -n "$h" ] && [ "$h" = "$r" ]; then
+		ok "README's synopsis of $c is its --help's"
+	else
+		not_ok "README's synopsis of $c is its --help's" "help: $h; README: $r"
+	fi
+done
 "$M" sample --help >"$T/help"
 check "--help exits 0 and lists the options" grep -q -- '--interval' "$T/help"
 tap_end

@@ -96,6 +96,26 @@ check "json: p, CI, direction and result per metric" \
 		.ci.hi >= 5 and .result == "worse" and .A.n == 5)' "$T/w.json"
 "$M" compare "$T/w/a" "$T/w/b" --format md --no-plots >"$T/w.md"
 check "md: a table with a bold worse" grep -q '| \*\*worse\*\* |' "$T/w.md"
+# md's plot links are relative to where the report is (here: the
+# current directory), so that they hold in a CI artifact
+(cd "$T/w" && "$M" compare a b --format md --plots "$T/w/mdplots" >"$T/w/w.md" 2>/dev/null)
+check "md: plot links relative to the report, and they resolve" \
+	bash -c "grep -q '^!\[box-kswapd_cpu\](mdplots/box-kswapd_cpu.svg)\$' '$T/w/w.md' &&
+		! grep -q '](/' '$T/w/w.md' &&
+		cd '$T/w' && grep -o '](.*)' w.md | tr -d '()]' | xargs -r ls >/dev/null"
+# two gating metrics worse, one with a long name: the result line keeps
+# to 72 columns and a comma parts the two
+side "$T/w2/a" udp-order3 "10 11 9 10.5 9.5" "50 52 48 51 49"
+side "$T/w2/b" udp-order3 "15 16.5 14 15.5 14.5" "20 21 19 22 18"
+for f in "$T"/w2/*/run-*/summary.json; do
+	jq '.metrics.free_order3_blocks_nodma = (.metrics.o3_free | .gate = true) |
+		del(.metrics.o3_free)' "$f" >"$f.new" && mv "$f.new" "$f"
+done
+"$M" compare "$T/w2/a" "$T/w2/b" --no-plots >"$T/w2.txt" 2>&1
+check "two regressions: exit 1, the result at most 72 columns, comma-parted" \
+	bash -c "[ $? -eq 1 ] && awk 'length > 72 { exit 1 }' '$T/w2.txt' &&
+		sed -n '/^result: /,\$p' '$T/w2.txt' | tr -s '\n ' '  ' |
+		grep -q 'REGRESSION in kswapd_cpu +50% (p=.0079), free_order3_blocks_nodma -60% (p=.0079)'"
 
 # --- the same, better, and A/A ---
 "$M" compare "$T/w/b" "$T/w/a" --no-plots >"$T/better.txt" 2>&1
@@ -106,6 +126,20 @@ side "$T/aa/b" udp-order3 "10.5 9 11 9.5 10" "6 5 4 6 5"
 check "A/A: exit 0" [ $? -eq 0 ]
 check "A/A: ok 1 kswapd_cpu" grep -qx 'ok 1 kswapd_cpu' "$T/aa.ktap"
 check "A/A ktap parses" ktap_ok "$T/aa.ktap"
+
+# --- no gating metric: one test still (1..0 is an error to kunit.py) ---
+for d in w/a w/b; do
+	cp -r "$T/$d" "$T/ng-${d//\//-}"
+	for f in "$T/ng-${d//\//-}"/run-*/summary.json; do
+		jq '.metrics.kswapd_cpu.gate = false' "$f" >"$f.new" && mv "$f.new" "$f"
+	done
+done
+"$M" compare "$T/ng-w-a" "$T/ng-w-b" --format ktap --no-plots >"$T/ng.ktap"
+check "no gating metric: exit 0, one test, a SKIP with the reproduction rates" \
+	bash -c "[ $? -eq 0 ] && grep -qx '1..1' '$T/ng.ktap' &&
+		grep -qx 'ok 1 reproduced # SKIP no gating metric: reproduced A 5 of 5, B 5 of 5' '$T/ng.ktap'"
+check "no gating metric: kunit.py parse reads it without an error" \
+	ktap_parses "$T/ng.ktap" "$T/ng.kjson"
 
 # --- [expect] fixed = kswapd_cpu lower: which side behaves like the fix ---
 for d in w/a w/b aa/b; do
@@ -188,6 +222,13 @@ bad() { # bad NAME REGEX ARGS...
 }
 side "$T/other" harmless "1 2 3" "1 2 3"
 bad "different scenarios" "different scenarios: .*'udp-order3'.*'harmless'" "$T/w/a" "$T/other"
+# sample runs: no metrics, no verdict; it used to print an empty table
+# and "no gating metric is significantly worse"
+for d in sa/run-1 sa/run-2 sb/run-1 sb/run-2; do
+	"$M" sample -q --interval 50ms --duration 150ms --out "$T/$d" >/dev/null 2>&1
+done
+bad "two sets of sample runs: nothing to compare" \
+	"sa/run-1: runs of no scenario \\(sample runs\\?\\): nothing to compare" "$T/sa" "$T/sb"
 side "$T/corrupt" udp-order3 "1 2 3" "1 2 3"
 echo '{ "metrics": { "kswapd_cpu": ' >"$T/corrupt/run-2/summary.json"
 bad "corrupt summary.json, named" "corrupt/run-2/summary.json: corrupt JSON" "$T/w/a" "$T/corrupt"
@@ -263,6 +304,35 @@ tar -tzf "$T/b2.tar.gz" >"$T/b2.list" 2>/dev/null
 check "bundle holds the reproducers named in the phases" \
 	bash -c "grep -q '/repro/frag.c$' '$T/b2.list' && grep -q '/repro/udp_storm.c$' '$T/b2.list'"
 check "bundle holds the scenario file" grep -q '/udp-order3.ini$' "$T/b2.list"
+# the tracer's results, raw traces and the snapshots go in too
+cp -r "$T/r/a/run-1" "$T/u4"
+mkdir -p "$T/u4/trace"
+echo '{"count": 3}' >"$T/u4/trace/direct_reclaim.json"
+printf 't,trace.dr_some_pct\n1.0,5\n' >"$T/u4/trace/timeline.csv"
+echo 'mark' >"$T/u4/reclaim_retry.trace"
+"$M" report "$T/u4" --bundle "$T/b4.tar.gz" >/dev/null 2>&1
+tar -tzf "$T/b4.tar.gz" >"$T/b4.list" 2>/dev/null
+for f in trace/direct_reclaim.json trace/timeline.csv reclaim_retry.trace \
+	snapshots/start/zoneinfo snapshots/end/zoneinfo; do
+	check "bundle holds $f" grep -q "/$f\$" "$T/b4.list"
+done
+# reproduce.sh runs the bundle's scenario file from where it is unpacked:
+# a stand-in mmrepro checks that the file it is given is there
+mkdir -p "$T/unpack" "$T/bin"
+tar -xzf "$T/b4.tar.gz" -C "$T/unpack"
+printf '#!/bin/sh\nfor a; do case $a in *.ini) [ -f "$a" ] && echo "scenario $a" ;; esac; done\n' \
+	>"$T/bin/mmrepro"
+chmod +x "$T/bin/mmrepro"
+(cd / && PATH="$T/bin:$PATH" sh "$T"/unpack/*/reproduce.sh) >"$T/unpack.out" 2>&1
+check "bundle: reproduce.sh runs its own harmless.ini, from anywhere" \
+	bash -c "[ $? -eq 0 ] && grep -qx 'scenario ./harmless.ini' '$T/unpack.out'"
+# a directory that is not a run, with a corrupt summary.json deep below
+mkdir -p "$T/notrun/x/y"
+echo '{' >"$T/notrun/x/y/summary.json"
+"$M" report "$T/notrun" >/dev/null 2>"$T/rep3.err"
+check "report of a directory that is not a run: says so, names no file below" \
+	bash -c "[ $? -eq 2 ] && [ \$(wc -l <'$T/rep3.err') -eq 1 ] &&
+		grep -q 'notrun is not a run directory' '$T/rep3.err'"
 
 # --- ab: interleaved A B A B, then the report ---
 "$M" ab "$S/harmless.ini" --local --i-understand-this-stresses-the-host --runs 2 \
@@ -280,6 +350,8 @@ check "ab: B ran with its --set, A without" \
 	bash -c "grep -q swappiness=10 '$T/ab/b/run-1/reproduce.sh' && ! grep -q swappiness '$T/ab/a/run-1/reproduce.sh'"
 check "ab: prints the compare report" grep -q '^mmrepro compare: harmless' "$T/ab.txt"
 check "ab: report files" test -s "$T/ab/report.txt" -a -s "$T/ab/report.ktap" -a -s "$T/ab/report.json"
+check "ab: report.md links its plots as plots/NAME.svg" \
+	bash -c "grep -q '](plots/[a-z0-9_-]*.svg)\$' '$T/ab/report.md' && ! grep -q '](/' '$T/ab/report.md'"
 check "ab: progress lines name side, phase and ETA" grep -q 'ab: run 2 of 4: B run-1 of 2, .*ETA' "$T/ab.err"
 "$M" ab "$S/harmless.ini" --local --runs 1 --a set=hold=1 --b set=hold=2 >/dev/null 2>"$T/ab2.err"
 check "ab --local needs the host-stress flag" \

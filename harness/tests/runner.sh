@@ -46,6 +46,22 @@ check "--rejudge with another condition: exit 0" [ $? -eq 0 ]
 check "--rejudge rewrote the verdict" grep -q '^not-reproduced: ' "$T/rj/verdict"
 "$M" run "$S/harmless.ini" --rejudge "$T/rj" >/dev/null
 check "--rejudge with the file's condition: reproduced again" grep -q '^reproduced: ' "$T/rj/verdict"
+# rejudging rewrites summary.json and verdict: only of a run of the scenario
+cp "$T/rj/summary.json" "$T/rj.summary"
+"$M" run "$S/observe.ini" --rejudge "$T/rj" >"$T/rj.out" 2>"$T/rj.err"
+check "--rejudge of another scenario's run: exit 2, one line naming both" \
+	bash -c "[ $? -eq 2 ] && [ ! -s '$T/rj.out' ] && [ \$(wc -l <'$T/rj.err') -eq 1 ] &&
+		grep -q \"a run of scenario 'harmless', not 'observe'\" '$T/rj.err'"
+check "and its summary.json and verdict are as they were" \
+	bash -c "cmp -s '$T/rj.summary' '$T/rj/summary.json' && grep -q '^reproduced: ' '$T/rj/verdict'"
+"$M" sample -q --interval 100ms --duration 300ms --out "$T/smp" >/dev/null 2>&1
+cp "$T/smp/summary.json" "$T/smp.summary"
+"$M" run "$S/harmless.ini" --rejudge "$T/smp" >"$T/rj.out" 2>"$T/rj.err"
+check "--rejudge of a sample run: exit 2, one line" \
+	bash -c "[ $? -eq 2 ] && [ \$(wc -l <'$T/rj.err') -eq 1 ] &&
+		grep -q 'not a run of a scenario' '$T/rj.err'"
+check "and nothing written to it" \
+	bash -c "cmp -s '$T/smp.summary' '$T/smp/summary.json' && [ ! -e '$T/smp/verdict' ]"
 
 "$M" run "$S/harmless.ini" "${L[@]}" --set sysctl.vm.no_such_knob=1 --out "$T/r3" >/dev/null 2>&1
 check "a sysctl this kernel lacks: exit 0" [ $? -eq 0 ]
@@ -118,6 +134,25 @@ bad "[expect] with a bad direction names file:line" "bad.ini:5: fixed: expected 
 	"$HEAD"$'\n[expect]\nfixed = x sideways'
 bad "[expect] naming no metric is refused" "bad.ini: \\[expect\\] fixed: no \\[metric.nope\\] in this scenario" \
 	"$HEAD"$'\n[phase.a]\ncmd = true\n[expect]\nfixed = nope lower'
+bad "a header without its ']' says so" "bad.ini:4: section header '\\[phase.a' has no '\\]'" \
+	"$HEAD"$'\n[phase.a\ncmd = true'
+bad "a key before any section says so, at its line" "bad.ini:1: 'name' comes before any \\[section\\]" \
+	$'name = x\n[scenario]'
+bad "a line that is no header and no key: syntax error naming it" \
+	"bad.ini:1: syntax error: expected \\[section\\] or KEY = VALUE, not 'scenario\\]'" $'scenario]\nname = x'
+long=$(printf '%0300d' 0)
+bad "a line past inih's limit says so, at its own line" \
+	"bad.ini:4: line longer than 199 characters" "$HEAD"$'\ncolour = '"$long"$'\n[phase.a]\ncmd = true'
+bad "a [phase.x] given twice names both lines" "bad.ini:6: \\[phase.a\\] again \\(first at line 4\\)" \
+	"$HEAD"$'\n[phase.a]\ncmd = true\n[phase.a]\ncmd = false'
+bad "a key given twice in a section names both lines" "bad.ini:7: 'ready' again in \\[phase.a\\] \\(first at line 6\\)" \
+	"$HEAD"$'\n[phase.a]\ncmd = true\nready = exit\nready = start'
+head -c 600 "$M" >"$T/bad.ini"
+"$M" run "$T/bad.ini" "${L[@]}" --out "$T/bad-out" >/dev/null 2>"$T/bad.err"
+check "a binary file: exit 2, one line, 'binary data' at line 1" \
+	bash -c "[ $? -eq 2 ] && [ \$(wc -l <'$T/bad.err') -eq 1 ] &&
+		grep -q 'bad.ini:1: binary data (byte 0x02): not a scenario file' '$T/bad.err'"
+check "no bad scenario wrote anything" [ ! -e "$T/bad-out" ]
 "$M" run no-such-scenario "${L[@]}" >/dev/null 2>"$T/err"
 check "unknown scenario: exit 2, one line" bash -c "[ $? -eq 2 ] && [ \$(wc -l <'$T/err') -eq 1 ]"
 "$M" run "$S/harmless.ini" --local >/dev/null 2>"$T/err"
@@ -154,10 +189,11 @@ check "and the phase lasted 2 s" \
 "$M" run "$T/dur.ini" "${L[@]}" --set rc=3 --set hold=5 --out "$T/dur3" >/dev/null 2>&1
 check "a duration phase that exits 3 before its time: error (exit 2)" [ $? -eq 2 ]
 check "and the verdict names the phase" grep -q '^error: phase held exited with 3' "$T/dur3/verdict"
-"$M" run "$T/dur.ini" "${L[@]}" --set hold=soon --out "$T/dur4" >/dev/null 2>&1
-check "a duration var that is no duration: error (exit 2)" [ $? -eq 2 ]
+"$M" run "$T/dur.ini" "${L[@]}" --set hold=soon --out "$T/dur4" >/dev/null 2>"$T/dur4.err"
+check "a duration var that is no duration: refused before the run (exit 2)" \
+	bash -c "[ $? -eq 2 ] && [ ! -e '$T/dur4' ]"
 check "naming the value and where it came from" \
-	grep -q "invalid duration 'soons' (from '{hold}s')" "$T/dur4/verdict"
+	grep -q "dur.ini:14: end: invalid duration 'soons' (from 'duration:{hold}s')" "$T/dur4.err"
 check "state unchanged by the duration runs" [ "$(state)" = "$before" ]
 
 # --- a change teardown cannot undo: an error on the host, a warning in a

@@ -8,6 +8,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -645,6 +646,89 @@ static void test_missing_sources(void **state)
 	}
 }
 
+/*
+ * mmrepro check knows a source's series from its patterns, without a
+ * kernel: every name a source declares on a fixture kernel matches one,
+ * and every pattern is matched on some fixture (none is stale)
+ */
+static void test_series_patterns(void **state)
+{
+	size_t i;
+	int f, d;
+
+	(void)state;
+	for (i = 0; i < mm_nsources; i++) {
+		const struct mm_source_ops *ops = mm_sources[i];
+		bool used[16] = { false };
+		size_t k, npat = 0;
+
+		while (ops->series && ops->series[npat])
+			npat++;
+		assert_true(npat > 0 && npat <= ARRAY_SIZE(used));
+		for (f = 0; f < nfix; f++) {
+			char proc[400], sys[400];
+			struct mm_env env = { proc, sys };
+			struct mm_src s;
+
+			snprintf(proc, sizeof(proc), "%s/proc", fixdirs[f]);
+			snprintf(sys, sizeof(sys), "%s/sys", fixdirs[f]);
+			if (src_open(&s, ops, &env) < 0) {
+				src_free(&s);
+				continue;
+			}
+			for (d = 0; d < s.ndrv; d++) {
+				if (!src_may_derive(ops, s.drv[d].name))
+					fail_msg("%s: %s.%s matches no pattern",
+						 fixdirs[f], ops->name,
+						 s.drv[d].name);
+				for (k = 0; k < npat; k++)
+					used[k] |= !fnmatch(ops->series[k],
+							    s.drv[d].name, 0);
+			}
+			src_free(&s);
+		}
+		for (k = 0; k < npat; k++)
+			if (!used[k])
+				fail_msg("%s: pattern '%s' matches nothing",
+					 ops->name, ops->series[k]);
+	}
+	/* raw columns and made-up names are not series */
+	assert_false(src_may_derive(&src_kthreads, "nope"));
+	assert_false(src_may_derive(&src_vmstat, "pgscan_kswapd"));
+	assert_false(src_may_derive(&src_meminfo, "MemFree"));
+	assert_non_null(src_by_name("kthreads", 8));
+	assert_null(src_by_name("kthread", 7));
+}
+
+/*
+ * An interval of 0 divided by zero (SIGFPE) once a slow source was
+ * opened: the sampler refuses it, before it writes anything
+ */
+static void test_sampler_interval_zero(void **state)
+{
+	char out[128], proc[400], sys[400];
+	volatile sig_atomic_t stop = 0;
+	struct sampler_cfg cfg = {
+		.interval_ns = 0,
+		.slow_interval_ns = NSEC_PER_SEC,
+		.duration_ns = NSEC_PER_SEC,
+		.quiet = true,
+	};
+	struct stat st;
+
+	(void)state;
+	assert_true(nfix > 0);
+	snprintf(proc, sizeof(proc), "%s/proc", fixdirs[0]);
+	snprintf(sys, sizeof(sys), "%s/sys", fixdirs[0]);
+	snprintf(out, sizeof(out), "%s/interval0", tmproot);
+	cfg.env.proc_root = proc;
+	cfg.env.sys_root = sys;
+	cfg.out_dir = out;
+	cfg.live = stderr;
+	assert_int_equal(sampler_run(&cfg, &stop), EXIT_USAGE);
+	assert_int_not_equal(stat(out, &st), 0);
+}
+
 static void test_live_line_width(void **state)
 {
 	const struct mm_src *p[1];
@@ -780,6 +864,8 @@ int main(void)
 		cmocka_unit_test(test_buddyinfo_truncated),
 		cmocka_unit_test(test_pagetypeinfo_overflow),
 		cmocka_unit_test(test_missing_sources),
+		cmocka_unit_test(test_series_patterns),
+		cmocka_unit_test(test_sampler_interval_zero),
 		cmocka_unit_test(test_live_line_width),
 		cmocka_unit_test(test_scan_int),
 		cmocka_unit_test(test_parse_units),

@@ -136,6 +136,45 @@ static void test_set(void **state)
 	free(sc);
 }
 
+/* {{ and }} are literal braces; any other brace must be a {var} */
+static void test_expand_braces(void **state)
+{
+	static const struct {
+		const char *in, *out, *err;
+	} cases[] = {
+		{ "awk '{{print $2}}' {n}", "awk '{print $2}' 3", NULL },
+		{ "{{n}} {{{n}}}", "{n} {3}", NULL },
+		{ "x}}y{{", "x}y{", NULL },
+		{ "awk '{print $2}'", NULL,
+		  "'{print $2}' is not a {variable}" },
+		{ "echo }", NULL, "a '}' without its '{'" },
+		{ "echo {n", NULL, "unclosed '{'" },
+		{ "echo ${HOME}", NULL, "a shell ${...} is written ${{...}}" },
+	};
+	struct scenario *sc = calloc(1, sizeof(*sc));
+	char out[256];
+	size_t i, pos;
+
+	(void)state;
+	assert_int_equal(
+		scenario_load(sc, put("g.ini", good), err, sizeof(err)), 0);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		int ret = scenario_expand_at(sc, cases[i].in, out, sizeof(out),
+					     err, sizeof(err), &pos);
+
+		if (cases[i].out) {
+			assert_int_equal(ret, 0);
+			assert_string_equal(out, cases[i].out);
+		} else {
+			assert_int_equal(ret, -1);
+			assert_non_null(strstr(err, cases[i].err));
+			/* at the brace that is wrong */
+			assert_true(strchr("{}", cases[i].in[pos]));
+		}
+	}
+	free(sc);
+}
+
 static void test_errors_name_lines(void **state)
 {
 	static const struct {
@@ -538,6 +577,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_load_good),
 		cmocka_unit_test(test_set),
+		cmocka_unit_test(test_expand_braces),
 		cmocka_unit_test(test_errors_name_lines),
 		cmocka_unit_test(test_verdict_streak),
 		cmocka_unit_test(test_verdict_delay),

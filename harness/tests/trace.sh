@@ -117,7 +117,7 @@ done
 # --- the timeline joins derived.csv over each sample's whole gap ---
 J=$T/join
 mkdir -p "$J/trace"
-echo '{"phases": []}' >"$J/meta.json"
+echo '{"scenario": "join", "phases": []}' >"$J/meta.json"
 printf 't,x\n0.0,1\n1.0,1\n2.0,1\n5.0,1\n6.0,1\n' >"$J/derived.csv"
 {
 	echo 't,trace.dr_some_pct,trace.dr_stall_s_per_s,trace.dr_max_ms,trace.dr_per_s'
@@ -145,6 +145,8 @@ stat = total
 [verdict]
 when = trace.dr_some_pct > 25
 for = 2s
+[trace]
+events = direct_reclaim
 EOF
 "$M" run "$T/join.ini" --rejudge "$J" >/dev/null 2>&1
 check "join: a late sample averages the intervals it covers (mean 32.5)" \
@@ -207,19 +209,21 @@ check "run [trace]: trace.dr_some_pct > 1 does not hold here (exit 0)" [ $? -eq 
 check "trace.enable=no: the run works (exit 1)" [ $? -eq 1 ]
 check "trace.enable=no: no trace/ and no trace object" \
 	bash -c "[ ! -e '$T/run2/trace' ] && jq -e 'has(\"trace\") | not' '$T/run2/summary.json'"
-"$M" run "$T/traced.ini" "${L[@]}" --set trace.enable=no --out "$T/run3" >/dev/null 2>&1
-check "trace.enable=no, verdict on trace.*: error (exit 2)" [ $? -eq 2 ]
-check "and the verdict says the series is missing" \
-	grep -q "no series 'trace.dr_some_pct'" "$T/run3/verdict"
+"$M" run "$T/traced.ini" "${L[@]}" --set trace.enable=no --out "$T/run3" >/dev/null 2>"$T/run3.err"
+check "trace.enable=no, verdict on trace.*: refused before the run (exit 2)" \
+	bash -c "[ $? -eq 2 ] && [ ! -e '$T/run3' ]"
+check "naming the condition and why its series is missing" \
+	grep -q "traced.ini:13: when: 'trace.dr_some_pct' comes from the tracer, which \\[trace\\] enable = no turns off" "$T/run3.err"
 "$M" run "$T/traced.ini" "${L[@]}" --set trace.bogus=1 --out "$T/run4" >/dev/null 2>"$T/run4.err"
 rc=$?
 check "[trace] unknown key: exit 2 ($rc), one line" \
 	bash -c "[ $rc -eq 2 ] && [ \$(wc -l <'$T/run4.err') -eq 1 ] &&
 		grep -q \"unknown key 'bogus' in .trace.\" '$T/run4.err'"
-"$M" run "$T/traced.ini" "${L[@]}" --set trace.events=nonsense --out "$T/run5" >/dev/null 2>&1
+"$M" run "$T/traced.ini" "${L[@]}" --set trace.events=nonsense --out "$T/run5" >/dev/null 2>"$T/run5.err"
 rc=$?
-check "[trace] events = nonsense: error verdict naming it ($rc)" \
-	bash -c "[ $rc -eq 2 ] && grep -q '^error: trace: .*nonsense' '$T/run5/verdict'"
+check "[trace] events = nonsense: refused before the run, naming it ($rc)" \
+	bash -c "[ $rc -eq 2 ] && [ ! -e '$T/run5' ] &&
+		grep -q \"set trace.events: no group or event 'nonsense'\" '$T/run5.err'"
 check "and no instance left" bash -c "! ls $TR/instances | grep -q '^mmrepro-'"
 
 # SIGKILL of the runner mid-run: the journal removes the instance next time

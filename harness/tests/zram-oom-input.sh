@@ -62,9 +62,19 @@ expect() {
 	check "$c: no swap and no zram device left" \
 		test -f "$V/$c.after" -a ! -s "$V/$c.after"
 }
+# CASE PATTERN: refused before the run (mmrepro check's problems): exit
+# 2, the reason, no run directory
+refused() {
+	local c=$1 pat=$2
+	check "$c: exit 2, refused before the run" \
+		bash -c "[ \"\$(cat '$V/$c.rc' 2>/dev/null)\" = 2 ] && [ ! -e '$V/$c' ]"
+	check "$c: says: $pat" grep -Eq "$pat" "$V/$c.out"
+	check "$c: no swap and no zram device left" \
+		test -f "$V/$c.after" -a ! -s "$V/$c.after"
+}
 expect huge 2 '^error: .*larger than the 64-bit address space'
 expect big 2 '^error: .*zram device needs a [0-9]+ MiB table, more than half of RAM'
-expect bogus 2 "^error: .*swap type 'bogus': expected zram, disk, none or keep"
+refused bogus "zram-oom.ini:[0-9]+: type: expected zram, disk, none or keep, not 'bogus' \\(from '\\{swap\\}'\\)"
 expect nozramctl 2 '^error: .*zramctl not found'
 expect nozram 0 '^not-applicable: .*this kernel has no zram'
 check "no phase ran in any bad-input case" \
