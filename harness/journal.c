@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -290,6 +291,64 @@ int journal_replay_file(const char *path, FILE *log)
 	return failed;
 }
 
+/*
+ * The lock beside the journal (JOURNAL.lock), taken before the journal
+ * is read and held until this process ends: a run that cannot take it
+ * leaves the journal alone, whatever the journal says or does not say
+ * yet (it is created before its header is written).  The kernel drops
+ * it when the holder dies, so a journal found under the lock is stale.
+ * Close-on-exec, so that no phase outlives the runner holding it; the
+ * file itself stays, as removing it would let two runs lock two files.
+ */
+static int lock_fd = -1;
+
+static int journal_lock(const char *jpath, char *err, size_t elen)
+{
+	char path[600], owner[64] = "", *s;
+	long pid;
+	int fd, n;
+
+	if (lock_fd >= 0)
+		return 0;
+	if (pathf(path, sizeof(path), "%s.lock", jpath)) {
+		snprintf(err, elen, "%s.lock: %s", jpath,
+			 strerror(ENAMETOOLONG));
+		return -1;
+	}
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		snprintf(err, elen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		if (errno != EWOULDBLOCK) {
+			snprintf(err, elen, "%s: flock: %s", path,
+				 strerror(errno));
+			close(fd);
+			return -1;
+		}
+		/* its holder writes its pid there once it has it */
+		s = read_file_str(path, 64, NULL);
+		pid = s ? strtol(s, NULL, 10) : 0;
+		if (pid > 0)
+			snprintf(owner, sizeof(owner), " (pid %ld)", pid);
+		free(s);
+		snprintf(err, elen,
+			 "another run%s holds %s; wait for it or stop it",
+			 owner, jpath);
+		close(fd);
+		return -1;
+	}
+	n = snprintf(owner, sizeof(owner), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) || pwrite(fd, owner, (size_t)n, 0) != n) {
+		snprintf(err, elen, "%s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	lock_fd = fd;
+	return 0;
+}
+
 int journal_open(struct journal *j, FILE *log, char *err, size_t elen)
 {
 	char dir[512], *s, *slash;
@@ -309,11 +368,14 @@ int journal_open(struct journal *j, FILE *log, char *err, size_t elen)
 			return -1;
 		}
 	}
+	if (journal_lock(j->path, err, elen))
+		return -1;
 	s = read_file_str(j->path, 4096, NULL);
 	if (s) {
+		/* a run of a build that takes no lock */
 		if (sscanf(s, "mmrepro-journal pid=%ld start=%llu", &pid,
 			   &st) == 2 &&
-		    start_time(pid) == st && st) {
+		    pid != getpid() && start_time(pid) == st && st) {
 			snprintf(
 				err, elen,
 				"another run (pid %ld) holds %s; wait for it or stop it",

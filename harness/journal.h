@@ -21,7 +21,9 @@
  *
  * Teardown undoes them in reverse order: at the end of a run, on
  * SIGINT/SIGTERM, and, after a SIGKILL of the runner, at the next start,
- * which finds the journal of a process that no longer exists.
+ * which finds the journal of a process that no longer exists.  A run
+ * holds an flock on JOURNAL.lock from before it reads the journal until
+ * it exits; one that cannot take it touches nothing and is refused.
  */
 
 struct journal {
@@ -31,7 +33,10 @@ struct journal {
 };
 
 const char *journal_path(void);
-/* Replays a stale journal first; -1 with err if a live run holds it */
+/*
+ * Takes the lock, replays a stale journal, starts a new one; -1 with err
+ * if another run holds the lock or the stale journal is not all undone
+ */
 int journal_open(struct journal *j, FILE *log, char *err, size_t elen);
 int journal_add(struct journal *j, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -94,6 +94,49 @@ check "naming the live run" grep -q "another run (pid $pid)" "$T/o-live.err"
 wait $pid
 check "the live run still restores" [ "$(state)" = "$before" ]
 
+# --- two runs at once. A second run must leave a live run's journal
+# alone even where the journal names no owner yet: a journal is created
+# before its header is written, and a header can be lost. Here the live
+# run's header is removed while it runs (its later writes go to the old
+# file, its teardown reads the new one). ---
+"$M" run "$S/harmless.ini" "${L[@]}" --set hold=6 --out "$T/la" >/dev/null 2>"$T/la.err" &
+pid=$!
+for _ in $(seq 250); do # both phases started: header, 2 sysctls, netns, 2 pgids
+	[ "$(wc -l <"$MMREPRO_JOURNAL" 2>/dev/null || echo 0)" -ge 6 ] && break
+	sleep 0.02
+done
+sed -i 1d "$MMREPRO_JOURNAL"
+cp "$MMREPRO_JOURNAL" "$T/la.journal"
+during=$(state)
+"$M" run "$S/observe.ini" "${L[@]}" --out "$T/lb" >/dev/null 2>"$T/lb.err"
+rc=$?
+check "a second run beside a live one whose journal names no owner: exit 2" [ $rc -eq 2 ]
+check "in one line: another run holds the journal" \
+	bash -c "[ \$(wc -l <'$T/lb.err') -eq 1 ] && grep -q 'another run.*holds $MMREPRO_JOURNAL' '$T/lb.err'"
+check "the second run ran no phase" [ ! -e "$T/lb/phases/look.log" ]
+check "it left the live run's journal as it was" cmp -s "$MMREPRO_JOURNAL" "$T/la.journal"
+check "and the live run's changes in place" [ "$(state)" = "$during" ]
+wait $pid
+check "the live run ends normally (exit 1)" [ $? -eq 1 ]
+check "and restores everything" [ "$(state)" = "$before" ]
+check "and removes its journal" [ ! -e "$MMREPRO_JOURNAL" ]
+
+# two runs started together: one runs, the other refuses, every time
+for i in 1 2 3 4 5; do
+	"$M" run "$S/harmless.ini" "${L[@]}" --set hold=1 --out "$T/ca$i" >/dev/null 2>"$T/ca$i.err" &
+	a=$!
+	"$M" run "$S/harmless.ini" "${L[@]}" --set hold=1 --out "$T/cb$i" >/dev/null 2>"$T/cb$i.err" &
+	b=$!
+	wait $a
+	ra=$?
+	wait $b
+	rb=$?
+	check "started together ($i): one runs, one refuses (exits $ra $rb)" \
+		bash -c "[ '$ra $rb' = '1 2' ] || [ '$ra $rb' = '2 1' ]"
+	check "started together ($i): everything restored, no journal left" \
+		bash -c "[ '$(state)' = '$before' ] && [ ! -e '$MMREPRO_JOURNAL' ]"
+done
+
 # --- bad scenario files: one line with FILE:LINE, exit 2 ---
 bad() { # bad NAME EXPECT-REGEX CONTENT
 	printf '%s\n' "$3" >"$T/bad.ini"
