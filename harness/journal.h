@@ -6,7 +6,9 @@
 
 /*
  * Every change the runner makes to the system is written here before it
- * is made, one line each, fsync'ed:
+ * is made, one line each, fsync'ed, ending in " #" and the POSIX cksum(1)
+ * of the text before it (`printf %s TEXT | cksum`), so that a line cut
+ * short is known and never applied:
  *
  *   sysctl NAME OLD-VALUE     restored by writing OLD-VALUE back
  *   netns NAME                ip netns del NAME
@@ -18,10 +20,14 @@
  *   param PATH OLD-VALUE      a module parameter (zswap), written back
  *   tracefs NAME              rmdir the tracefs instance NAME
  *   pgid PGID                 SIGKILL to a process group still running
+ *   cut TEXT                  a line found cut short: never undone, it
+ *                             stays until removed by hand
  *
  * Teardown undoes them in reverse order: at the end of a run, on
  * SIGINT/SIGTERM, and, after a SIGKILL of the runner, at the next start,
- * which finds the journal of a process that no longer exists.  A run
+ * which finds the journal of a process that no longer exists.  What
+ * cannot be undone stays in the journal, and only that, and the next
+ * run retries it and does not start while any is left.  A run
  * holds an flock on JOURNAL.lock from before it reads the journal until
  * it exits; one that cannot take it touches nothing and is refused.
  */
@@ -40,8 +46,9 @@ const char *journal_path(void);
 int journal_open(struct journal *j, FILE *log, char *err, size_t elen);
 int journal_add(struct journal *j, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* Undo everything in reverse order and remove the journal; failures */
+/* Undo everything in reverse order, remove the journal; failures */
 int journal_teardown(struct journal *j, FILE *log);
+/* The same for a journal file, for a caller holding the lock */
 int journal_replay_file(const char *path, FILE *log);
 
 /* Changes made through the journal */

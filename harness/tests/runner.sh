@@ -84,6 +84,59 @@ for n in 2 4 6; do
 	pkill -KILL -f 'sleep 600' 2>/dev/null
 done
 
+# --- a journal cut mid-line, as when the run died writing it: the cut
+# line is never applied, the whole lines before it are undone, and what
+# could not be undone stays in the journal and is named on stderr ---
+J=$MMREPRO_JOURNAL
+rm -rf "$T/cut"
+"$M" run "$S/harmless.ini" "${L[@]}" --set hold=30 --out "$T/cut" >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 250); do
+	[ "$(wc -l 2>/dev/null <"$J" || echo 0)" -ge 6 ] && break
+	sleep 0.02
+done
+{
+	kill -KILL $pid
+	wait $pid
+} 2>/dev/null
+sums=0
+while IFS= read -r l; do
+	[ "${l##* #}" = "$(printf %s "${l% #*}" | cksum | cut -d' ' -f1)" ] || sums=1
+done <"$J"
+check "every journal line ends in ' #' and the POSIX cksum of its text" [ $sums -eq 0 ]
+pgids=$(sed -n 's/^pgid \([0-9]*\).*/\1/p' "$J")
+wsf0=$(echo "$before" | cut -d' ' -f2)
+check "vm.watermark_scale_factor had two digits or more (a cut value differs)" [ ${#wsf0} -ge 2 ]
+cut="sysctl vm.watermark_scale_factor ${wsf0%?}"
+check "its journal line 3 restores vm.watermark_scale_factor" \
+	bash -c "sed -n 3p '$J' | grep -q '^sysctl vm.watermark_scale_factor $wsf0 #'"
+# the run died writing line 3: what followed was never written
+{
+	head -n 2 "$J"
+	printf '%s' "$cut"
+} >"$T/cut.journal"
+mv "$T/cut.journal" "$J"
+changed_wsf=$(cat /proc/sys/vm/watermark_scale_factor)
+"$M" run "$S/observe.ini" "${L[@]}" --out "$T/cut-next" >/dev/null 2>"$T/cut-next.err"
+check "a journal cut mid-line: the next start is refused (exit 2)" [ $? -eq 2 ]
+check "it ran no phase" [ ! -e "$T/cut-next/phases/look.log" ]
+check "the cut line was not applied" [ "$(cat /proc/sys/vm/watermark_scale_factor)" = "$changed_wsf" ]
+check "the whole line before it was undone" [ "$(cat /proc/sys/vm/swappiness)" = "${before%% *}" ]
+check "stderr names the cut line" grep -qF "'$cut'" "$T/cut-next.err"
+check "the journal stays" [ -s "$J" ]
+check "and holds the cut line" grep -qF "$cut" "$J"
+check "but not the line that was undone" bash -c "! grep -q '^sysctl vm.swappiness' '$J'"
+"$M" run "$S/observe.ini" "${L[@]}" --out "$T/cut-next2" >/dev/null 2>"$T/cut-next2.err"
+check "the start after that is refused again, naming the cut line" \
+	bash -c "[ $? -eq 2 ] && grep -qF \"'$cut'\" '$T/cut-next2.err'"
+check "and has still not applied it" [ "$(cat /proc/sys/vm/watermark_scale_factor)" = "$changed_wsf" ]
+# by hand, what the journal could not do
+echo "$wsf0" >/proc/sys/vm/watermark_scale_factor
+ip netns del mmrepro-selftest 2>/dev/null
+for g in $pgids; do kill -KILL -- "-$g" 2>/dev/null; done
+rm -f "$J"
+check "after that by hand: everything as before" [ "$(state)" = "$before" ]
+
 # --- a run in progress is not disturbed ---
 "$M" run "$S/harmless.ini" "${L[@]}" --set hold=4 --out "$T/live" >/dev/null 2>&1 &
 pid=$!
@@ -102,7 +155,7 @@ check "the live run still restores" [ "$(state)" = "$before" ]
 "$M" run "$S/harmless.ini" "${L[@]}" --set hold=6 --out "$T/la" >/dev/null 2>"$T/la.err" &
 pid=$!
 for _ in $(seq 250); do # both phases started: header, 2 sysctls, netns, 2 pgids
-	[ "$(wc -l <"$MMREPRO_JOURNAL" 2>/dev/null || echo 0)" -ge 6 ] && break
+	[ "$(wc -l 2>/dev/null <"$MMREPRO_JOURNAL" || echo 0)" -ge 6 ] && break
 	sleep 0.02
 done
 sed -i 1d "$MMREPRO_JOURNAL"
@@ -205,7 +258,8 @@ check "state unchanged by the duration runs" [ "$(state)" = "$before" ]
 
 # --- a change teardown cannot undo: an error on the host, a warning in a
 # guest (thrown away after the run), where the measurement stands. The
-# phase plants it in the runner's journal: a parameter file that is gone.
+# phase plants it in the runner's journal: a parameter file that is gone,
+# in a whole line (its text, " #" and its POSIX cksum).
 cat >"$T/undo.ini" <<'EOF'
 [scenario]
 name = undo
@@ -214,7 +268,7 @@ interval = 200ms
 timeout = 60s
 
 [phase.plant]
-cmd = echo "param $MMREPRO_JOURNAL.gone/param 1" >>"$MMREPRO_JOURNAL"; sleep 1
+cmd = l="param $MMREPRO_JOURNAL.gone/param 1"; echo "$l #$(printf %s "$l" | cksum | cut -d' ' -f1)" >>"$MMREPRO_JOURNAL"; sleep 1
 ready = start
 end = exit
 
@@ -227,6 +281,9 @@ check "host: a change left undone is an error (exit 2)" [ $? -eq 2 ]
 check "host: the verdict says so" \
 	grep -q '^error: teardown could not undo 1 change(s)' "$T/undo-host/verdict"
 check "host: the journal stays for the next start to retry" [ -s "$MMREPRO_JOURNAL" ]
+check "host: it keeps the entry not undone, not the ones undone" \
+	bash -c "grep -q '^param $MMREPRO_JOURNAL.gone/param 1 #' '$MMREPRO_JOURNAL' && ! grep -q '^pgid ' '$MMREPRO_JOURNAL'"
+check "host: stderr says the journal keeps it" grep -q "$MMREPRO_JOURNAL keeps the 1 change" "$T/undo-host.err"
 rm -f "$MMREPRO_JOURNAL"
 MMREPRO_GUEST=1 "$M" run "$T/undo.ini" --inside -q --out "$T/undo-guest" >/dev/null 2>"$T/undo-guest.err"
 check "guest: the measurement stands (reproduced, exit 1)" \
