@@ -26,7 +26,7 @@ const char *journal_path(void)
 }
 
 /* Field 22 of /proc/PID/stat: tells a live owner from a reused pid */
-static unsigned long long start_time(long pid)
+unsigned long long proc_start_time(long pid)
 {
 	char path[64], *s, *rp;
 	unsigned long long t = 0;
@@ -182,8 +182,11 @@ static void kill_group(long pg)
 		usleep(100000);
 }
 
-/* Undo one entry (its text, without the checksum); 1 if it failed */
-static int undo(const char *line, FILE *log)
+/*
+ * Undo one entry (its text, without the checksum); 1 if it failed.  STALE:
+ * the journal of a run that died, not this process's own.
+ */
+static int undo(const char *line, FILE *log, bool stale)
 {
 	char kind[16], arg[4096], path[600];
 	int ret = 0, n = 0;
@@ -265,7 +268,20 @@ static int undo(const char *line, FILE *log)
 		fprintf(log, "teardown: tracefs instance %s removed%s\n", arg,
 			ret ? " FAILED" : "");
 	} else if (!strcmp(kind, "pgid")) {
-		kill_group(strtol(arg, NULL, 10));
+		long pg = 0;
+		unsigned long long st = 0;
+
+		/*
+		 * Only while its leader is the process the run started: the
+		 * number may name another process's group now.
+		 */
+		if (sscanf(arg, "%ld %llu", &pg, &st) == 2 && pg > 1 && st &&
+		    proc_start_time(pg) == st)
+			kill_group(pg);
+		else if (stale && pg > 1 && !kill((pid_t)-pg, 0))
+			fprintf(log,
+				"teardown: process group %ld left alone: its leader is not the phase's (gone, or another process)\n",
+				pg);
 	} else if (!strcmp(kind, "cut")) {
 		fprintf(log,
 			"teardown: a line found cut short before, never undone: '%s'\n",
@@ -398,7 +414,7 @@ static int keep_left(const char *path, const struct jline *l, int n)
  * failure, and the journal then keeps what is left instead of going.
  * The caller holds the lock.
  */
-int journal_replay_file(const char *path, FILE *log)
+static int replay(const char *path, FILE *log, bool stale)
 {
 	struct jline *l = NULL;
 	char buf[4200], *text;
@@ -438,7 +454,7 @@ int journal_replay_file(const char *path, FILE *log)
 			failed++;
 		} else if (!strncmp(text, "mmrepro-journal", 15)) {
 			l[i].left = true; /* kept with what is left, if any */
-		} else if (undo(text, log)) {
+		} else if (undo(text, log, stale)) {
 			l[i].left = true;
 			failed++;
 		}
@@ -458,6 +474,11 @@ int journal_replay_file(const char *path, FILE *log)
 		free(l[i].raw);
 	free(l);
 	return failed;
+}
+
+int journal_replay_file(const char *path, FILE *log)
+{
+	return replay(path, log, true);
 }
 
 /*
@@ -544,7 +565,7 @@ int journal_open(struct journal *j, FILE *log, char *err, size_t elen)
 		/* a run of a build that takes no lock */
 		if (sscanf(s, "mmrepro-journal pid=%ld start=%llu", &pid,
 			   &st) == 2 &&
-		    pid != getpid() && start_time(pid) == st && st) {
+		    pid != getpid() && proc_start_time(pid) == st && st) {
 			snprintf(
 				err, elen,
 				"another run (pid %ld) holds %s; wait for it or stop it",
@@ -556,7 +577,7 @@ int journal_open(struct journal *j, FILE *log, char *err, size_t elen)
 		fprintf(log,
 			"mmrepro: %s: restoring what a run that died left changed\n",
 			j->path);
-		if (journal_replay_file(j->path, log)) {
+		if (replay(j->path, log, true)) {
 			snprintf(err, elen,
 				 "%s: could not undo every change; see above",
 				 j->path);
@@ -569,7 +590,7 @@ int journal_open(struct journal *j, FILE *log, char *err, size_t elen)
 		return -1;
 	}
 	snprintf(hdr, sizeof(hdr), "mmrepro-journal pid=%ld start=%llu",
-		 (long)getpid(), start_time(getpid()));
+		 (long)getpid(), proc_start_time(getpid()));
 	ret = put_line(j->f, hdr);
 	if (ret)
 		snprintf(err, elen, "%s: %s", j->path, strerror(-ret));
@@ -599,7 +620,8 @@ int journal_teardown(struct journal *j, FILE *log)
 		return 0;
 	fclose(j->f);
 	j->f = NULL;
-	failed = journal_replay_file(j->path, log);
+	/* the runner killed what its phases left in their groups */
+	failed = replay(j->path, log, false);
 	return failed;
 }
 

@@ -19,7 +19,9 @@
  *   swapon DEVICE             swapon DEVICE (swap that was on before)
  *   param PATH OLD-VALUE      a module parameter (zswap), written back
  *   tracefs NAME              rmdir the tracefs instance NAME
- *   pgid PGID                 SIGKILL to a process group still running
+ *   pgid PGID START           SIGKILL to a process group still running,
+ *                             if its leader started at START (field 22
+ *                             of /proc/PGID/stat): a reused pid is not it
  *   cut TEXT                  a line found cut short: never undone, it
  *                             stays until removed by hand
  *
@@ -58,5 +60,7 @@ int sys_sysctl_set(struct journal *j, const char *name, const char *val,
 		   char *err, size_t elen);
 int sys_netns_add(struct journal *j, const char *name, char *err, size_t elen);
 int sys_run(const char *const argv[]);
+/* Field 22 of /proc/PID/stat, in clock ticks after boot; 0 if gone */
+unsigned long long proc_start_time(long pid);
 
 #endif

@@ -137,6 +137,73 @@ for g in $pgids; do kill -KILL -- "-$g" 2>/dev/null; done
 rm -f "$J"
 check "after that by hand: everything as before" [ "$(state)" = "$before" ]
 
+# --- a stale journal's process group is killed only while its leader
+# is the process the run started (its start time, /proc/PID/stat field
+# 22): a group whose number now names another process is left alone ---
+jline() { printf '%s #%s\n' "$1" "$(printf %s "$1" | cksum | cut -d' ' -f1)"; }
+# gone PID: no such process within 3 s, or a zombie (init reaps it later)
+gone() {
+	for _ in $(seq 150); do
+		kill -0 "$1" 2>/dev/null || return 0
+		ps -o stat= -p "$1" | grep -q '^Z' && return 0
+		sleep 0.02
+	done
+	return 1
+}
+rm -f "$T/other.pid"
+setsid -f sh -c 'echo $$ >"$1"; exec sleep 600' sh "$T/other.pid"
+for _ in $(seq 100); do [ -s "$T/other.pid" ] && break; sleep 0.02; done
+other=$(cat "$T/other.pid")
+other_st=$(sed 's/.*) //' "/proc/$other/stat" | cut -d' ' -f20)
+check "an unrelated process leads its own group" \
+	[ "$(ps -o pgid= -p "$other" | tr -d ' ')" = "$other" ]
+true &
+dead=$!
+wait $dead
+{
+	jline "mmrepro-journal pid=$dead start=1"
+	jline "pgid $other $((other_st + 1))"
+} >"$MMREPRO_JOURNAL"
+"$M" run "$S/observe.ini" "${L[@]}" --out "$T/pg1" >/dev/null 2>"$T/pg1.err"
+check "a stale pgid whose leader's start time differs: the run goes on (exit 0)" [ $? -eq 0 ]
+check "and the group is left alive" kill -0 "$other"
+{
+	jline "mmrepro-journal pid=$dead start=1"
+	jline "pgid $other $other_st"
+} >"$MMREPRO_JOURNAL"
+"$M" run "$S/observe.ini" "${L[@]}" --out "$T/pg2" >/dev/null 2>"$T/pg2.err"
+check "with the leader's start time: the run goes on (exit 0)" [ $? -eq 0 ]
+check "and the group is killed" gone "$other"
+kill -KILL "$other" 2>/dev/null
+
+# --- what a phase leaves behind in its group after it exits is killed
+# by the end of the run ---
+cat >"$T/bg.ini" <<'EOF2'
+[scenario]
+name = bg
+description = a phase that leaves a process behind
+interval = 200ms
+timeout = 60s
+
+[phase.bg]
+cmd = sleep 600 >/dev/null 2>&1 & echo $! >"$MMREPRO_OUT/bg.pid"
+ready = exit
+
+[phase.hold]
+cmd = sleep 1
+ready = start
+end = exit
+
+[verdict]
+when = meminfo.MemFree_MiB > 0
+for = 200ms
+EOF2
+"$M" run "$T/bg.ini" "${L[@]}" --out "$T/bg" >/dev/null 2>&1
+check "a phase's leftover process: the run ends normally (exit 1)" [ $? -eq 1 ]
+bg=$(cat "$T/bg/bg.pid" 2>/dev/null)
+check "the phase wrote its leftover's pid" [ -n "$bg" ]
+check "and the leftover is gone after the run" gone "${bg:-1}"
+
 # --- a run in progress is not disturbed ---
 "$M" run "$S/harmless.ini" "${L[@]}" --set hold=4 --out "$T/live" >/dev/null 2>&1 &
 pid=$!
