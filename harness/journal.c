@@ -17,6 +17,8 @@
 #include "journal.h"
 #include "util.h"
 
+#define TRACEFS_INSTANCES "/sys/kernel/tracing/instances"
+
 const char *journal_path(void)
 {
 	const char *p = getenv("MMREPRO_JOURNAL");
@@ -262,11 +264,19 @@ static int undo(const char *line, FILE *log, bool stale)
 		unlink(arg);
 		fprintf(log, "teardown: removed %s\n", arg);
 	} else if (!strcmp(kind, "tracefs")) {
-		pathf(path, sizeof(path), "/sys/kernel/tracing/instances/%s",
-		      arg);
-		ret = rmdir(path) && errno != ENOENT ? -errno : 0;
-		fprintf(log, "teardown: tracefs instance %s removed%s\n", arg,
-			ret ? " FAILED" : "");
+		pathf(path, sizeof(path), "%s/%s", TRACEFS_INSTANCES, arg);
+		ret = rmdir(path) ? -errno : 0;
+		/* the tracer removes its own; but no tracefs is no answer */
+		if (ret == -ENOENT && !access(TRACEFS_INSTANCES, F_OK))
+			ret = 0;
+		else if (ret == -ENOENT)
+			fprintf(log,
+				"teardown: no tracefs at %s: cannot look for instance %s\n",
+				TRACEFS_INSTANCES, arg);
+		else
+			fprintf(log,
+				"teardown: tracefs instance %s removed%s\n",
+				arg, ret ? " FAILED" : "");
 	} else if (!strcmp(kind, "pgid")) {
 		long pg = 0;
 		unsigned long long st = 0;

@@ -18,7 +18,8 @@
  *   file PATH                 unlink PATH (a swap file)
  *   swapon DEVICE             swapon DEVICE (swap that was on before)
  *   param PATH OLD-VALUE      a module parameter (zswap), written back
- *   tracefs NAME              rmdir the tracefs instance NAME
+ *   tracefs NAME              rmdir the tracefs instance NAME (written
+ *                             once made, by the name it got)
  *   pgid PGID START           SIGKILL to a process group still running,
  *                             if its leader started at START (field 22
  *                             of /proc/PGID/stat): a reused pid is not it

@@ -204,6 +204,80 @@ bg=$(cat "$T/bg/bg.pid" 2>/dev/null)
 check "the phase wrote its leftover's pid" [ -n "$bg" ]
 check "and the leftover is gone after the run" gone "${bg:-1}"
 
+# --- a traced run journals the tracefs instance it made, once made. With
+# mmrepro-PID taken (by someone else), it traces in mmrepro-PID-1 and
+# removes only that, at its end and, after a SIGKILL, at the next start.
+# In a private mount namespace with tracefs mounted (as the tracer would
+# mount it), so that the host's mounts stay as they are. ---
+cat >"$T/traced.ini" <<'EOF2'
+[scenario]
+name = traced
+description = a traced run with little to trace
+interval = 200ms
+timeout = 60s
+
+[vars]
+hold = 1
+
+[trace]
+events = kswapd
+
+[phase.hold]
+cmd = sleep {hold}
+ready = start
+end = exit
+
+[verdict]
+when = meminfo.MemFree_MiB > 0
+for = 200ms
+EOF2
+I=/sys/kernel/tracing/instances
+TFS='mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing || exit 97'
+tfs() { unshare -m sh -c "$TFS; $1"; }
+# traced OUT [--set...]: the run as the pid of a shell that first takes
+# its instance name; that pid in OUT.pid
+traced() {
+	local out=$1
+	shift
+	unshare -m sh -c "$TFS; mkdir $I/mmrepro-\$\$ || exit 98; echo \$\$ >'$out.pid'; exec '$M' run '$T/traced.ini' ${L[*]} --out '$out' $*"
+}
+traced "$T/tr" >/dev/null 2>"$T/tr.err"
+rc=$?
+tpid=$(cat "$T/tr.pid" 2>/dev/null)
+check "a traced run with mmrepro-PID taken: exit 1" [ $rc -eq 1 ]
+check "it traced in mmrepro-PID-1" grep -q "tracing in instance mmrepro-$tpid-1\$" "$T/tr.err"
+check "the instance it did not make is still there" tfs "test -d $I/mmrepro-$tpid"
+check "its own is gone" tfs "test -n '$tpid' && test ! -e $I/mmrepro-$tpid-1"
+tfs "rmdir $I/mmrepro-$tpid" 2>/dev/null
+rm -f "$J"
+traced "$T/tk" --set hold=60 >/dev/null 2>"$T/tk.err" &
+for _ in $(seq 250); do
+	grep -q '^tracefs ' "$J" 2>/dev/null && grep -q '^pgid ' "$J" && break
+	sleep 0.02
+done
+tpid=$(cat "$T/tk.pid" 2>/dev/null)
+{
+	kill -KILL "$tpid"
+	wait
+} 2>/dev/null
+check "SIGKILLed while tracing: the journal names only the instance it made" \
+	bash -c "[ \"\$(sed -n 's/^tracefs \([^ ]*\) #.*/\1/p' '$J')\" = 'mmrepro-$tpid-1' ]"
+tfs "'$M' run '$S/observe.ini' ${L[*]} --out '$T/tk-next'" >/dev/null 2>&1
+check "the next start: exit 0" [ $? -eq 0 ]
+check "it removed the instance the killed run made" tfs "test -n '$tpid' && test ! -e $I/mmrepro-$tpid-1"
+check "and not the one it did not make" tfs "test -d $I/mmrepro-$tpid"
+tfs "rmdir $I/mmrepro-$tpid; rmdir $I/mmrepro-$tpid-1" 2>/dev/null
+# a stale instance entry where no tracefs is mounted is not taken as done
+{
+	jline "mmrepro-journal pid=$dead start=1"
+	jline "tracefs mmrepro-selftest-none"
+} >"$J"
+unshare -m sh -c "umount /sys/kernel/tracing 2>/dev/null; exec '$M' run '$S/observe.ini' ${L[*]} --out '$T/notfs'" >/dev/null 2>"$T/notfs.err"
+check "a stale tracefs entry without tracefs: the start is refused (exit 2)" [ $? -eq 2 ]
+check "saying it cannot look for the instance" grep -q "no tracefs at .*mmrepro-selftest-none" "$T/notfs.err"
+check "the journal keeps the entry" grep -q '^tracefs mmrepro-selftest-none #' "$J"
+rm -f "$J"
+
 # --- a run in progress is not disturbed ---
 "$M" run "$S/harmless.ini" "${L[@]}" --set hold=4 --out "$T/live" >/dev/null 2>&1 &
 pid=$!
