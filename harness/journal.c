@@ -486,11 +486,6 @@ static int replay(const char *path, FILE *log, bool stale)
 	return failed;
 }
 
-int journal_replay_file(const char *path, FILE *log)
-{
-	return replay(path, log, true);
-}
-
 /*
  * The lock beside the journal (JOURNAL.lock), taken before the journal
  * is read and held until this process ends: a run that cannot take it

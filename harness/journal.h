@@ -51,8 +51,6 @@ int journal_add(struct journal *j, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Undo everything in reverse order, remove the journal; failures */
 int journal_teardown(struct journal *j, FILE *log);
-/* The same for a journal file, for a caller holding the lock */
-int journal_replay_file(const char *path, FILE *log);
 
 /* Changes made through the journal */
 int sys_sysctl_path(const char *name, char *path, size_t len);
