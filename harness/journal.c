@@ -1,20 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The runner's journal of system changes, and their undoing. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "journal.h"
 #include "util.h"
 
-#define MAX_LINES 4096
+#define TRACEFS_INSTANCES "/sys/kernel/tracing/instances"
 
 const char *journal_path(void)
 {
@@ -25,7 +28,7 @@ const char *journal_path(void)
 }
 
 /* Field 22 of /proc/PID/stat: tells a live owner from a reused pid */
-static unsigned long long start_time(long pid)
+unsigned long long proc_start_time(long pid)
 {
 	char path[64], *s, *rp;
 	unsigned long long t = 0;
@@ -181,20 +184,24 @@ static void kill_group(long pg)
 		usleep(100000);
 }
 
-static void undo(const char *line, FILE *log, int *failed)
+/*
+ * Undo one entry (its text, without the checksum); 1 if it failed.  STALE:
+ * the journal of a run that died, not this process's own.
+ */
+static int undo(const char *line, FILE *log, bool stale)
 {
 	char kind[16], arg[4096], path[600];
 	int ret = 0, n = 0;
 
 	if (sscanf(line, "%15s %n", kind, &n) != 1)
-		return;
+		return 0;
 	snprintf(arg, sizeof(arg), "%s", line + n);
 	arg[strcspn(arg, "\n")] = '\0';
 	if (!strcmp(kind, "sysctl")) {
 		char *sp = strchr(arg, ' ');
 
 		if (!sp)
-			return;
+			return 0;
 		*sp = '\0';
 		ret = sysctl_write(arg, sp + 1);
 		fprintf(log, "teardown: sysctl %s = %s%s\n", arg, sp + 1,
@@ -248,7 +255,7 @@ static void undo(const char *line, FILE *log, int *failed)
 		char *sp = strchr(arg, ' ');
 
 		if (!sp)
-			return;
+			return 0;
 		*sp = '\0';
 		ret = write_file(arg, sp + 1, strlen(sp + 1));
 		fprintf(log, "teardown: %s = %s%s\n", arg, sp + 1,
@@ -257,42 +264,289 @@ static void undo(const char *line, FILE *log, int *failed)
 		unlink(arg);
 		fprintf(log, "teardown: removed %s\n", arg);
 	} else if (!strcmp(kind, "tracefs")) {
-		pathf(path, sizeof(path), "/sys/kernel/tracing/instances/%s",
-		      arg);
-		ret = rmdir(path) && errno != ENOENT ? -errno : 0;
-		fprintf(log, "teardown: tracefs instance %s removed%s\n", arg,
-			ret ? " FAILED" : "");
+		pathf(path, sizeof(path), "%s/%s", TRACEFS_INSTANCES, arg);
+		ret = rmdir(path) ? -errno : 0;
+		/* the tracer removes its own; but no tracefs is no answer */
+		if (ret == -ENOENT && !access(TRACEFS_INSTANCES, F_OK))
+			ret = 0;
+		else if (ret == -ENOENT)
+			fprintf(log,
+				"teardown: no tracefs at %s: cannot look for instance %s\n",
+				TRACEFS_INSTANCES, arg);
+		else
+			fprintf(log,
+				"teardown: tracefs instance %s removed%s\n",
+				arg, ret ? " FAILED" : "");
 	} else if (!strcmp(kind, "pgid")) {
-		kill_group(strtol(arg, NULL, 10));
+		long pg = 0;
+		unsigned long long st = 0;
+
+		/*
+		 * Only while its leader is the process the run started: the
+		 * number may name another process's group now.
+		 */
+		if (sscanf(arg, "%ld %llu", &pg, &st) == 2 && pg > 1 && st &&
+		    proc_start_time(pg) == st)
+			kill_group(pg);
+		else if (stale && pg > 1 && !kill((pid_t)-pg, 0))
+			fprintf(log,
+				"teardown: process group %ld left alone: its leader is not the phase's (gone, or another process)\n",
+				pg);
+	} else if (!strcmp(kind, "cut")) {
+		fprintf(log,
+			"teardown: a line found cut short before, never undone: '%s'\n",
+			arg);
+		ret = -1;
 	}
-	if (ret)
-		(*failed)++;
+	return ret ? 1 : 0;
 }
 
-int journal_replay_file(const char *path, FILE *log)
+/*
+ * The POSIX cksum(1) of a line's text: CRC-32 (0x04c11db7, MSB first) of
+ * the bytes, then of the length, least significant byte first, inverted.
+ * `printf %s TEXT | cksum` says the same.
+ */
+static uint32_t crc_byte(uint32_t crc, unsigned char c)
 {
-	char *lines[MAX_LINES], buf[4200];
-	int n = 0, failed = 0;
+	int b;
+
+	crc ^= (uint32_t)c << 24;
+	for (b = 0; b < 8; b++)
+		crc = crc & 0x80000000u ? (crc << 1) ^ 0x04c11db7u : crc << 1;
+	return crc;
+}
+
+static uint32_t cksum(const char *s, size_t n)
+{
+	uint32_t crc = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		crc = crc_byte(crc, (unsigned char)s[i]);
+	for (; n; n >>= 8)
+		crc = crc_byte(crc, n & 0xff);
+	return ~crc;
+}
+
+/* One line: TEXT #CKSUM, fsync'ed */
+static int put_line(FILE *f, const char *text)
+{
+	if (strchr(text, '\n'))
+		return -EINVAL;
+	fprintf(f, "%s #%u\n", text, cksum(text, strlen(text)));
+	if (fflush(f) || fsync(fileno(f)))
+		return -errno;
+	return 0;
+}
+
+/*
+ * The text of a whole line, its checksum cut off; NULL for a line cut
+ * short (the run died writing it) or damaged.  LINE is changed.
+ */
+static char *line_text(char *line)
+{
+	char *hash, *end;
+	unsigned long ck;
+
+	line[strcspn(line, "\n")] = '\0';
+	hash = strrchr(line, '#');
+	if (!hash || hash == line || hash[-1] != ' ' || !isdigit(hash[1]))
+		return NULL;
+	errno = 0;
+	ck = strtoul(hash + 1, &end, 10);
+	if (*end || errno || ck > UINT32_MAX)
+		return NULL;
+	hash[-1] = '\0';
+	if (cksum(line, strlen(line)) != ck)
+		return NULL;
+	return line;
+}
+
+/* A line as it can be printed: control bytes become '?' */
+static char *printable(char *s)
+{
+	char *p;
+
+	s[strcspn(s, "\n")] = '\0';
+	for (p = s; *p; p++)
+		if ((unsigned char)*p < ' ' || *p == 0x7f)
+			*p = '?';
+	return s;
+}
+
+struct jline {
+	char *raw; /* as read, with its checksum */
+	bool cut; /* no whole line: never applied */
+	bool left; /* not undone: it stays in the journal */
+};
+
+/*
+ * What could not be undone stays in the journal, and only that: the
+ * header, the entries that failed (the next run retries them) and a
+ * "cut" entry for each line cut short, which no run can undo.  Written
+ * beside it and renamed over it.
+ */
+static int keep_left(const char *path, const struct jline *l, int n)
+{
+	char tmp[600], text[4300];
+	FILE *f;
+	int i, ret = 0;
+
+	if (pathf(tmp, sizeof(tmp), "%s.new", path))
+		return -ENAMETOOLONG;
+	f = fopen(tmp, "we");
+	if (!f)
+		return -errno;
+	for (i = 0; i < n && !ret; i++) {
+		if (!l[i].left)
+			continue;
+		if (l[i].cut) {
+			snprintf(text, sizeof(text), "cut %s", l[i].raw);
+			ret = put_line(f, printable(text));
+		} else if (fprintf(f, "%.*s\n", (int)strcspn(l[i].raw, "\n"),
+				   l[i].raw) < 0) {
+			ret = -EIO;
+		}
+	}
+	if ((fflush(f) || fsync(fileno(f))) && !ret)
+		ret = -errno;
+	fclose(f);
+	if (!ret && rename(tmp, path))
+		ret = -errno;
+	if (ret)
+		unlink(tmp);
+	return ret;
+}
+
+/*
+ * Undo a journal's entries in reverse order.  A line that is not whole
+ * is never applied (its value may be cut: 300 for 3000); it counts as a
+ * failure, and the journal then keeps what is left instead of going.
+ * The caller holds the lock.
+ */
+static int replay(const char *path, FILE *log, bool stale)
+{
+	struct jline *l = NULL;
+	char buf[4200], *text;
+	size_t cap = 0, n = 0, i;
+	int failed = 0, ret;
 	FILE *f = fopen(path, "re");
 
 	if (!f)
 		return errno == ENOENT ? 0 : -1;
-	while (n < MAX_LINES && fgets(buf, sizeof(buf), f))
-		lines[n++] = strdup(buf);
-	fclose(f);
-	while (n-- > 0) {
-		if (strncmp(lines[n], "mmrepro-journal", 15))
-			undo(lines[n], log, &failed);
-		free(lines[n]);
+	while (fgets(buf, sizeof(buf), f)) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			l = realloc(l, cap * sizeof(*l));
+			if (!l)
+				die("out of memory");
+		}
+		l[n].raw = strdup(buf);
+		if (!l[n].raw)
+			die("out of memory");
+		l[n].cut = l[n].left = false;
+		n++;
 	}
-	if (!failed)
+	fclose(f);
+	for (i = n; i-- > 0;) {
+		snprintf(buf, sizeof(buf), "%s", l[i].raw);
+		text = line_text(buf);
+		if (!text) {
+			snprintf(buf, sizeof(buf), "%s", l[i].raw);
+			printable(buf);
+			/* a header cut short: the run died before any change */
+			if (!strncmp(buf, "mmrepro-journal", strnlen(buf, 15)))
+				continue;
+			fprintf(log,
+				"teardown: %s: line %zu is cut short (the run died writing it?), not undone: '%s'\n",
+				path, i + 1, buf);
+			l[i].cut = l[i].left = true;
+			failed++;
+		} else if (!strncmp(text, "mmrepro-journal", 15)) {
+			l[i].left = true; /* kept with what is left, if any */
+		} else if (undo(text, log, stale)) {
+			l[i].left = true;
+			failed++;
+		}
+	}
+	if (!failed) {
 		unlink(path);
+	} else {
+		ret = keep_left(path, l, (int)n);
+		if (ret)
+			fprintf(log, "teardown: %s: cannot rewrite it: %s\n",
+				path, strerror(-ret));
+		fprintf(log,
+			"teardown: %s keeps the %d change(s) not undone: the next run retries them and will not start while any is left; undo by hand what cannot be, then remove the file\n",
+			path, failed);
+	}
+	for (i = 0; i < n; i++)
+		free(l[i].raw);
+	free(l);
 	return failed;
+}
+
+/*
+ * The lock beside the journal (JOURNAL.lock), taken before the journal
+ * is read and held until this process ends: a run that cannot take it
+ * leaves the journal alone, whatever the journal says or does not say
+ * yet (it is created before its header is written).  The kernel drops
+ * it when the holder dies, so a journal found under the lock is stale.
+ * Close-on-exec, so that no phase outlives the runner holding it; the
+ * file itself stays, as removing it would let two runs lock two files.
+ */
+static int lock_fd = -1;
+
+static int journal_lock(const char *jpath, char *err, size_t elen)
+{
+	char path[600], owner[64] = "", *s;
+	long pid;
+	int fd, n;
+
+	if (lock_fd >= 0)
+		return 0;
+	if (pathf(path, sizeof(path), "%s.lock", jpath)) {
+		snprintf(err, elen, "%s.lock: %s", jpath,
+			 strerror(ENAMETOOLONG));
+		return -1;
+	}
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		snprintf(err, elen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		if (errno != EWOULDBLOCK) {
+			snprintf(err, elen, "%s: flock: %s", path,
+				 strerror(errno));
+			close(fd);
+			return -1;
+		}
+		/* its holder writes its pid there once it has it */
+		s = read_file_str(path, 64, NULL);
+		pid = s ? strtol(s, NULL, 10) : 0;
+		if (pid > 0)
+			snprintf(owner, sizeof(owner), " (pid %ld)", pid);
+		free(s);
+		snprintf(err, elen,
+			 "another run%s holds %s; wait for it or stop it",
+			 owner, jpath);
+		close(fd);
+		return -1;
+	}
+	n = snprintf(owner, sizeof(owner), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) || pwrite(fd, owner, (size_t)n, 0) != n) {
+		snprintf(err, elen, "%s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	lock_fd = fd;
+	return 0;
 }
 
 int journal_open(struct journal *j, FILE *log, char *err, size_t elen)
 {
-	char dir[512], *s, *slash;
+	char dir[512], hdr[96], *s, *slash;
 	long pid;
 	unsigned long long st;
 	int ret;
@@ -309,11 +563,14 @@ int journal_open(struct journal *j, FILE *log, char *err, size_t elen)
 			return -1;
 		}
 	}
+	if (journal_lock(j->path, err, elen))
+		return -1;
 	s = read_file_str(j->path, 4096, NULL);
 	if (s) {
+		/* a run of a build that takes no lock */
 		if (sscanf(s, "mmrepro-journal pid=%ld start=%llu", &pid,
 			   &st) == 2 &&
-		    start_time(pid) == st && st) {
+		    pid != getpid() && proc_start_time(pid) == st && st) {
 			snprintf(
 				err, elen,
 				"another run (pid %ld) holds %s; wait for it or stop it",
@@ -325,7 +582,7 @@ int journal_open(struct journal *j, FILE *log, char *err, size_t elen)
 		fprintf(log,
 			"mmrepro: %s: restoring what a run that died left changed\n",
 			j->path);
-		if (journal_replay_file(j->path, log)) {
+		if (replay(j->path, log, true)) {
 			snprintf(err, elen,
 				 "%s: could not undo every change; see above",
 				 j->path);
@@ -337,25 +594,27 @@ int journal_open(struct journal *j, FILE *log, char *err, size_t elen)
 		snprintf(err, elen, "%s: %s", j->path, strerror(errno));
 		return -1;
 	}
-	fprintf(j->f, "mmrepro-journal pid=%ld start=%llu\n", (long)getpid(),
-		start_time(getpid()));
-	fflush(j->f);
-	fsync(fileno(j->f));
-	return 0;
+	snprintf(hdr, sizeof(hdr), "mmrepro-journal pid=%ld start=%llu",
+		 (long)getpid(), proc_start_time(getpid()));
+	ret = put_line(j->f, hdr);
+	if (ret)
+		snprintf(err, elen, "%s: %s", j->path, strerror(-ret));
+	return ret ? -1 : 0;
 }
 
 int journal_add(struct journal *j, const char *fmt, ...)
 {
+	char line[4200];
 	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
-	vfprintf(j->f, fmt, ap);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	fputc('\n', j->f);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return -ENAMETOOLONG;
 	j->entries++;
-	if (fflush(j->f) || fsync(fileno(j->f)))
-		return -errno;
-	return 0;
+	return put_line(j->f, line);
 }
 
 int journal_teardown(struct journal *j, FILE *log)
@@ -366,7 +625,8 @@ int journal_teardown(struct journal *j, FILE *log)
 		return 0;
 	fclose(j->f);
 	j->f = NULL;
-	failed = journal_replay_file(j->path, log);
+	/* the runner killed what its phases left in their groups */
+	failed = replay(j->path, log, false);
 	return failed;
 }
 

@@ -6,7 +6,9 @@
 
 /*
  * Every change the runner makes to the system is written here before it
- * is made, one line each, fsync'ed:
+ * is made, one line each, fsync'ed, ending in " #" and the POSIX cksum(1)
+ * of the text before it (`printf %s TEXT | cksum`), so that a line cut
+ * short is known and never applied:
  *
  *   sysctl NAME OLD-VALUE     restored by writing OLD-VALUE back
  *   netns NAME                ip netns del NAME
@@ -16,12 +18,21 @@
  *   file PATH                 unlink PATH (a swap file)
  *   swapon DEVICE             swapon DEVICE (swap that was on before)
  *   param PATH OLD-VALUE      a module parameter (zswap), written back
- *   tracefs NAME              rmdir the tracefs instance NAME
- *   pgid PGID                 SIGKILL to a process group still running
+ *   tracefs NAME              rmdir the tracefs instance NAME (written
+ *                             once made, by the name it got)
+ *   pgid PGID START           SIGKILL to a process group still running,
+ *                             if its leader started at START (field 22
+ *                             of /proc/PGID/stat): a reused pid is not it
+ *   cut TEXT                  a line found cut short: never undone, it
+ *                             stays until removed by hand
  *
  * Teardown undoes them in reverse order: at the end of a run, on
  * SIGINT/SIGTERM, and, after a SIGKILL of the runner, at the next start,
- * which finds the journal of a process that no longer exists.
+ * which finds the journal of a process that no longer exists.  What
+ * cannot be undone stays in the journal, and only that, and the next
+ * run retries it and does not start while any is left.  A run
+ * holds an flock on JOURNAL.lock from before it reads the journal until
+ * it exits; one that cannot take it touches nothing and is refused.
  */
 
 struct journal {
@@ -31,13 +42,15 @@ struct journal {
 };
 
 const char *journal_path(void);
-/* Replays a stale journal first; -1 with err if a live run holds it */
+/*
+ * Takes the lock, replays a stale journal, starts a new one; -1 with err
+ * if another run holds the lock or the stale journal is not all undone
+ */
 int journal_open(struct journal *j, FILE *log, char *err, size_t elen);
 int journal_add(struct journal *j, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* Undo everything in reverse order and remove the journal; failures */
+/* Undo everything in reverse order, remove the journal; failures */
 int journal_teardown(struct journal *j, FILE *log);
-int journal_replay_file(const char *path, FILE *log);
 
 /* Changes made through the journal */
 int sys_sysctl_path(const char *name, char *path, size_t len);
@@ -46,5 +59,7 @@ int sys_sysctl_set(struct journal *j, const char *name, const char *val,
 		   char *err, size_t elen);
 int sys_netns_add(struct journal *j, const char *name, char *err, size_t elen);
 int sys_run(const char *const argv[]);
+/* Field 22 of /proc/PID/stat, in clock ticks after boot; 0 if gone */
+unsigned long long proc_start_time(long pid);
 
 #endif

@@ -56,12 +56,17 @@ static void *reader(void *arg)
 	return NULL;
 }
 
+static int journal_instance(const char *name, void *arg)
+{
+	return journal_add(arg, "tracefs %s", name);
+}
+
 struct run_trace *run_trace_start(const struct scenario *sc, struct journal *j,
 				  int64_t t0, char *err, size_t elen)
 {
 	struct run_trace *rt = calloc(1, sizeof(*rt));
 	struct trace_cfg cfg = { 0 };
-	char *save = NULL, *w, name[64];
+	char *save = NULL, *w;
 	bool usage;
 	int i;
 
@@ -84,14 +89,15 @@ struct run_trace *run_trace_start(const struct scenario *sc, struct journal *j,
 	cfg.buffer_kb = (unsigned int)sc->trace_buffer_kb;
 	cfg.timeline_t0_ns = t0;
 	cfg.timeline_step_ns = sc->interval_ns;
-	/* journaled before it exists, by the name the tracer picks first */
-	snprintf(name, sizeof(name), "mmrepro-%d", (int)getpid());
-	journal_add(j, "tracefs %s", name);
+	/*
+	 * Journaled by the name it got (mmrepro-PID-1 if mmrepro-PID was
+	 * someone else's), once it exists, before it is set up
+	 */
+	cfg.created = journal_instance;
+	cfg.created_arg = j;
 	rt->s = trace_start(&cfg, err, elen, &usage);
 	if (!rt->s)
 		goto out_free;
-	if (strcmp(trace_instance_name(rt->s), name))
-		journal_add(j, "tracefs %s", trace_instance_name(rt->s));
 	if (pthread_create(&rt->tid, NULL, reader, rt)) {
 		snprintf(err, elen, "trace: cannot start its thread");
 		trace_stop(rt->s);

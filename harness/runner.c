@@ -41,6 +41,8 @@ struct prun {
 	bool running, ready_ok, saw_line;
 	/* SIGKILLed but not gone: a task stuck in the kernel (see phase_kill) */
 	bool killed;
+	/* it exited with others left in its group, killed at the end */
+	bool leftovers;
 };
 
 struct run {
@@ -154,7 +156,9 @@ static int phase_start(struct run *r, struct prun *p)
 	close(pfd[1]);
 	p->fd = pfd[0];
 	setpgid(p->pid, p->pid);
-	journal_add(&r->j, "pgid %d", (int)p->pid);
+	/* its start time: a stale journal kills no group that took its pid */
+	journal_add(&r->j, "pgid %d %llu", (int)p->pid,
+		    proc_start_time(p->pid));
 	p->start = now_ns();
 	p->running = true;
 	say(r, "phase %s started: %s", p->ph->name, cmd);
@@ -200,6 +204,8 @@ static void phase_reap(struct run *r, struct prun *p, int status)
 		p->end = now_ns();
 	p->status = WIFEXITED(status) ? WEXITSTATUS(status) :
 					128 + WTERMSIG(status);
+	/* the group lives on (and keeps its number) while one is in it */
+	p->leftovers = !kill(-p->pid, 0);
 	while (p->fd >= 0)
 		phase_read(r, p);
 	if (p->llen) {
@@ -224,6 +230,7 @@ static bool reap_within(struct run *r, struct prun *p, int64_t ns)
 		if (waitpid(p->pid, &status, WNOHANG) == p->pid) {
 			phase_reap(r, p, status);
 			kill(-p->pid, SIGKILL); /* stragglers in the group */
+			p->leftovers = false;
 			return true;
 		}
 		if (p->fd >= 0)
@@ -407,6 +414,13 @@ static void run_phases(struct run *r)
 	/* one that was stuck may go now that the phases after it are gone */
 	for (i = r->sc->nphases - 1; i >= 0; i--)
 		phase_kill(r, &r->pr[i]);
+	/*
+	 * What a phase that exited left in its group (its leader gone, the
+	 * journal's pgid entry no longer kills it)
+	 */
+	for (i = 0; i < r->sc->nphases; i++)
+		if (r->pr[i].leftovers && !r->pr[i].running)
+			kill(-r->pr[i].pid, SIGKILL);
 }
 
 /* ---- set-up ---- */

@@ -484,8 +484,14 @@ struct trace_session *trace_start(const struct trace_cfg *cfg, char *err,
 		goto out_free;
 	}
 	if (add_events(s, cfg, err, errlen, usage) ||
-	    make_instance(s, err, errlen, usage) ||
-	    configure(s, err, errlen, usage) ||
+	    make_instance(s, err, errlen, usage))
+		goto out_free;
+	if (cfg->created && cfg->created(s->name, cfg->created_arg)) {
+		fail(err, errlen, usage, false, "%s: cannot record it",
+		     s->path);
+		goto out_free;
+	}
+	if (configure(s, err, errlen, usage) ||
 	    open_readers(s, err, errlen, usage))
 		goto out_free;
 	s->t_start = now_ns();

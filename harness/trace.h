@@ -38,6 +38,12 @@ struct trace_cfg {
 	 * timeline_t0_ns (CLOCK_MONOTONIC); 0: none.
 	 */
 	int64_t timeline_t0_ns, timeline_step_ns;
+	/*
+	 * Called with the instance's name once it is made and known to be
+	 * this session's (the runner journals it); non-zero fails the start
+	 */
+	int (*created)(const char *name, void *arg);
+	void *created_arg;
 };
 
 struct trace_session;

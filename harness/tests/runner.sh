@@ -100,6 +100,200 @@ for n in 2 4 6; do
 	pkill -KILL -f 'sleep 600' 2>/dev/null
 done
 
+# --- a journal cut mid-line, as when the run died writing it: the cut
+# line is never applied, the whole lines before it are undone, and what
+# could not be undone stays in the journal and is named on stderr ---
+J=$MMREPRO_JOURNAL
+rm -rf "$T/cut"
+"$M" run "$S/harmless.ini" "${L[@]}" --set hold=30 --out "$T/cut" >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 250); do
+	[ "$(wc -l 2>/dev/null <"$J" || echo 0)" -ge 6 ] && break
+	sleep 0.02
+done
+{
+	kill -KILL $pid
+	wait $pid
+} 2>/dev/null
+sums=0
+while IFS= read -r l; do
+	[ "${l##* #}" = "$(printf %s "${l% #*}" | cksum | cut -d' ' -f1)" ] || sums=1
+done <"$J"
+check "every journal line ends in ' #' and the POSIX cksum of its text" [ $sums -eq 0 ]
+pgids=$(sed -n 's/^pgid \([0-9]*\).*/\1/p' "$J")
+wsf0=$(echo "$before" | cut -d' ' -f2)
+check "vm.watermark_scale_factor had two digits or more (a cut value differs)" [ ${#wsf0} -ge 2 ]
+cut="sysctl vm.watermark_scale_factor ${wsf0%?}"
+check "its journal line 3 restores vm.watermark_scale_factor" \
+	bash -c "sed -n 3p '$J' | grep -q '^sysctl vm.watermark_scale_factor $wsf0 #'"
+# the run died writing line 3: what followed was never written
+{
+	head -n 2 "$J"
+	printf '%s' "$cut"
+} >"$T/cut.journal"
+mv "$T/cut.journal" "$J"
+changed_wsf=$(cat /proc/sys/vm/watermark_scale_factor)
+"$M" run "$S/observe.ini" "${L[@]}" --out "$T/cut-next" >/dev/null 2>"$T/cut-next.err"
+check "a journal cut mid-line: the next start is refused (exit 2)" [ $? -eq 2 ]
+check "it ran no phase" [ ! -e "$T/cut-next/phases/look.log" ]
+check "the cut line was not applied" [ "$(cat /proc/sys/vm/watermark_scale_factor)" = "$changed_wsf" ]
+check "the whole line before it was undone" [ "$(cat /proc/sys/vm/swappiness)" = "${before%% *}" ]
+check "stderr names the cut line" grep -qF "'$cut'" "$T/cut-next.err"
+check "the journal stays" [ -s "$J" ]
+check "and holds the cut line" grep -qF "$cut" "$J"
+check "but not the line that was undone" bash -c "! grep -q '^sysctl vm.swappiness' '$J'"
+"$M" run "$S/observe.ini" "${L[@]}" --out "$T/cut-next2" >/dev/null 2>"$T/cut-next2.err"
+check "the start after that is refused again, naming the cut line" \
+	bash -c "[ $? -eq 2 ] && grep -qF \"'$cut'\" '$T/cut-next2.err'"
+check "and has still not applied it" [ "$(cat /proc/sys/vm/watermark_scale_factor)" = "$changed_wsf" ]
+# by hand, what the journal could not do
+echo "$wsf0" >/proc/sys/vm/watermark_scale_factor
+ip netns del mmrepro-selftest 2>/dev/null
+for g in $pgids; do kill -KILL -- "-$g" 2>/dev/null; done
+rm -f "$J"
+check "after that by hand: everything as before" [ "$(state)" = "$before" ]
+
+# --- a stale journal's process group is killed only while its leader
+# is the process the run started (its start time, /proc/PID/stat field
+# 22): a group whose number now names another process is left alone ---
+jline() { printf '%s #%s\n' "$1" "$(printf %s "$1" | cksum | cut -d' ' -f1)"; }
+# gone PID: no such process within 3 s, or a zombie (init reaps it later)
+gone() {
+	for _ in $(seq 150); do
+		kill -0 "$1" 2>/dev/null || return 0
+		ps -o stat= -p "$1" | grep -q '^Z' && return 0
+		sleep 0.02
+	done
+	return 1
+}
+rm -f "$T/other.pid"
+setsid -f sh -c 'echo $$ >"$1"; exec sleep 600' sh "$T/other.pid"
+for _ in $(seq 100); do [ -s "$T/other.pid" ] && break; sleep 0.02; done
+other=$(cat "$T/other.pid")
+other_st=$(sed 's/.*) //' "/proc/$other/stat" | cut -d' ' -f20)
+check "an unrelated process leads its own group" \
+	[ "$(ps -o pgid= -p "$other" | tr -d ' ')" = "$other" ]
+true &
+dead=$!
+wait $dead
+{
+	jline "mmrepro-journal pid=$dead start=1"
+	jline "pgid $other $((other_st + 1))"
+} >"$MMREPRO_JOURNAL"
+"$M" run "$S/observe.ini" "${L[@]}" --out "$T/pg1" >/dev/null 2>"$T/pg1.err"
+check "a stale pgid whose leader's start time differs: the run goes on (exit 0)" [ $? -eq 0 ]
+check "and the group is left alive" kill -0 "$other"
+{
+	jline "mmrepro-journal pid=$dead start=1"
+	jline "pgid $other $other_st"
+} >"$MMREPRO_JOURNAL"
+"$M" run "$S/observe.ini" "${L[@]}" --out "$T/pg2" >/dev/null 2>"$T/pg2.err"
+check "with the leader's start time: the run goes on (exit 0)" [ $? -eq 0 ]
+check "and the group is killed" gone "$other"
+kill -KILL "$other" 2>/dev/null
+
+# --- what a phase leaves behind in its group after it exits is killed
+# by the end of the run ---
+cat >"$T/bg.ini" <<'EOF2'
+[scenario]
+name = bg
+description = a phase that leaves a process behind
+interval = 200ms
+timeout = 60s
+
+[phase.bg]
+cmd = sleep 600 >/dev/null 2>&1 & echo $! >"$MMREPRO_OUT/bg.pid"
+ready = exit
+
+[phase.hold]
+cmd = sleep 1
+ready = start
+end = exit
+
+[verdict]
+when = meminfo.MemFree_MiB > 0
+for = 200ms
+EOF2
+"$M" run "$T/bg.ini" "${L[@]}" --out "$T/bg" >/dev/null 2>&1
+check "a phase's leftover process: the run ends normally (exit 1)" [ $? -eq 1 ]
+bg=$(cat "$T/bg/bg.pid" 2>/dev/null)
+check "the phase wrote its leftover's pid" [ -n "$bg" ]
+check "and the leftover is gone after the run" gone "${bg:-1}"
+
+# --- a traced run journals the tracefs instance it made, once made. With
+# mmrepro-PID taken (by someone else), it traces in mmrepro-PID-1 and
+# removes only that, at its end and, after a SIGKILL, at the next start.
+# In a private mount namespace with tracefs mounted (as the tracer would
+# mount it), so that the host's mounts stay as they are. ---
+cat >"$T/traced.ini" <<'EOF2'
+[scenario]
+name = traced
+description = a traced run with little to trace
+interval = 200ms
+timeout = 60s
+
+[vars]
+hold = 1
+
+[trace]
+events = kswapd
+
+[phase.hold]
+cmd = sleep {hold}
+ready = start
+end = exit
+
+[verdict]
+when = meminfo.MemFree_MiB > 0
+for = 200ms
+EOF2
+I=/sys/kernel/tracing/instances
+TFS='mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing || exit 97'
+tfs() { unshare -m sh -c "$TFS; $1"; }
+# traced OUT [--set...]: the run as the pid of a shell that first takes
+# its instance name; that pid in OUT.pid
+traced() {
+	local out=$1
+	shift
+	unshare -m sh -c "$TFS; mkdir $I/mmrepro-\$\$ || exit 98; echo \$\$ >'$out.pid'; exec '$M' run '$T/traced.ini' ${L[*]} --out '$out' $*"
+}
+traced "$T/tr" >/dev/null 2>"$T/tr.err"
+rc=$?
+tpid=$(cat "$T/tr.pid" 2>/dev/null)
+check "a traced run with mmrepro-PID taken: exit 1" [ $rc -eq 1 ]
+check "it traced in mmrepro-PID-1" grep -q "tracing in instance mmrepro-$tpid-1\$" "$T/tr.err"
+check "the instance it did not make is still there" tfs "test -d $I/mmrepro-$tpid"
+check "its own is gone" tfs "test -n '$tpid' && test ! -e $I/mmrepro-$tpid-1"
+tfs "rmdir $I/mmrepro-$tpid" 2>/dev/null
+rm -f "$J"
+traced "$T/tk" --set hold=60 >/dev/null 2>"$T/tk.err" &
+for _ in $(seq 250); do
+	grep -q '^tracefs ' "$J" 2>/dev/null && grep -q '^pgid ' "$J" && break
+	sleep 0.02
+done
+tpid=$(cat "$T/tk.pid" 2>/dev/null)
+{
+	kill -KILL "$tpid"
+	wait
+} 2>/dev/null
+check "SIGKILLed while tracing: the journal names only the instance it made" \
+	bash -c "[ \"\$(sed -n 's/^tracefs \([^ ]*\) #.*/\1/p' '$J')\" = 'mmrepro-$tpid-1' ]"
+tfs "'$M' run '$S/observe.ini' ${L[*]} --out '$T/tk-next'" >/dev/null 2>&1
+check "the next start: exit 0" [ $? -eq 0 ]
+check "it removed the instance the killed run made" tfs "test -n '$tpid' && test ! -e $I/mmrepro-$tpid-1"
+check "and not the one it did not make" tfs "test -d $I/mmrepro-$tpid"
+tfs "rmdir $I/mmrepro-$tpid; rmdir $I/mmrepro-$tpid-1" 2>/dev/null
+# a stale instance entry where no tracefs is mounted is not taken as done
+{
+	jline "mmrepro-journal pid=$dead start=1"
+	jline "tracefs mmrepro-selftest-none"
+} >"$J"
+unshare -m sh -c "umount /sys/kernel/tracing 2>/dev/null; exec '$M' run '$S/observe.ini' ${L[*]} --out '$T/notfs'" >/dev/null 2>"$T/notfs.err"
+check "a stale tracefs entry without tracefs: the start is refused (exit 2)" [ $? -eq 2 ]
+check "saying it cannot look for the instance" grep -q "no tracefs at .*mmrepro-selftest-none" "$T/notfs.err"
+check "the journal keeps the entry" grep -q '^tracefs mmrepro-selftest-none #' "$J"
+rm -f "$J"
+
 # --- a run in progress is not disturbed ---
 "$M" run "$S/harmless.ini" "${L[@]}" --set hold=4 --out "$T/live" >/dev/null 2>&1 &
 pid=$!
@@ -109,6 +303,49 @@ check "a second run while one is live: exit 2" [ $? -eq 2 ]
 check "naming the live run" grep -q "another run (pid $pid)" "$T/o-live.err"
 wait $pid
 check "the live run still restores" [ "$(state)" = "$before" ]
+
+# --- two runs at once. A second run must leave a live run's journal
+# alone even where the journal names no owner yet: a journal is created
+# before its header is written, and a header can be lost. Here the live
+# run's header is removed while it runs (its later writes go to the old
+# file, its teardown reads the new one). ---
+"$M" run "$S/harmless.ini" "${L[@]}" --set hold=6 --out "$T/la" >/dev/null 2>"$T/la.err" &
+pid=$!
+for _ in $(seq 250); do # both phases started: header, 2 sysctls, netns, 2 pgids
+	[ "$(wc -l 2>/dev/null <"$MMREPRO_JOURNAL" || echo 0)" -ge 6 ] && break
+	sleep 0.02
+done
+sed -i 1d "$MMREPRO_JOURNAL"
+cp "$MMREPRO_JOURNAL" "$T/la.journal"
+during=$(state)
+"$M" run "$S/observe.ini" "${L[@]}" --out "$T/lb" >/dev/null 2>"$T/lb.err"
+rc=$?
+check "a second run beside a live one whose journal names no owner: exit 2" [ $rc -eq 2 ]
+check "in one line: another run holds the journal" \
+	bash -c "[ \$(wc -l <'$T/lb.err') -eq 1 ] && grep -q 'another run.*holds $MMREPRO_JOURNAL' '$T/lb.err'"
+check "the second run ran no phase" [ ! -e "$T/lb/phases/look.log" ]
+check "it left the live run's journal as it was" cmp -s "$MMREPRO_JOURNAL" "$T/la.journal"
+check "and the live run's changes in place" [ "$(state)" = "$during" ]
+wait $pid
+check "the live run ends normally (exit 1)" [ $? -eq 1 ]
+check "and restores everything" [ "$(state)" = "$before" ]
+check "and removes its journal" [ ! -e "$MMREPRO_JOURNAL" ]
+
+# two runs started together: one runs, the other refuses, every time
+for i in 1 2 3 4 5; do
+	"$M" run "$S/harmless.ini" "${L[@]}" --set hold=1 --out "$T/ca$i" >/dev/null 2>"$T/ca$i.err" &
+	a=$!
+	"$M" run "$S/harmless.ini" "${L[@]}" --set hold=1 --out "$T/cb$i" >/dev/null 2>"$T/cb$i.err" &
+	b=$!
+	wait $a
+	ra=$?
+	wait $b
+	rb=$?
+	check "started together ($i): one runs, one refuses (exits $ra $rb)" \
+		bash -c "[ '$ra $rb' = '1 2' ] || [ '$ra $rb' = '2 1' ]"
+	check "started together ($i): everything restored, no journal left" \
+		bash -c "[ '$(state)' = '$before' ] && [ ! -e '$MMREPRO_JOURNAL' ]"
+done
 
 # --- bad scenario files: one line with FILE:LINE, exit 2 ---
 bad() { # bad NAME EXPECT-REGEX CONTENT
@@ -198,7 +435,8 @@ check "state unchanged by the duration runs" [ "$(state)" = "$before" ]
 
 # --- a change teardown cannot undo: an error on the host, a warning in a
 # guest (thrown away after the run), where the measurement stands. The
-# phase plants it in the runner's journal: a parameter file that is gone.
+# phase plants it in the runner's journal: a parameter file that is gone,
+# in a whole line (its text, " #" and its POSIX cksum).
 cat >"$T/undo.ini" <<'EOF'
 [scenario]
 name = undo
@@ -207,7 +445,7 @@ interval = 200ms
 timeout = 60s
 
 [phase.plant]
-cmd = echo "param $MMREPRO_JOURNAL.gone/param 1" >>"$MMREPRO_JOURNAL"; sleep 1
+cmd = l="param $MMREPRO_JOURNAL.gone/param 1"; echo "$l #$(printf %s "$l" | cksum | cut -d' ' -f1)" >>"$MMREPRO_JOURNAL"; sleep 1
 ready = start
 end = exit
 
@@ -220,6 +458,9 @@ check "host: a change left undone is an error (exit 2)" [ $? -eq 2 ]
 check "host: the verdict says so" \
 	grep -q '^error: teardown could not undo 1 change(s)' "$T/undo-host/verdict"
 check "host: the journal stays for the next start to retry" [ -s "$MMREPRO_JOURNAL" ]
+check "host: it keeps the entry not undone, not the ones undone" \
+	bash -c "grep -q '^param $MMREPRO_JOURNAL.gone/param 1 #' '$MMREPRO_JOURNAL' && ! grep -q '^pgid ' '$MMREPRO_JOURNAL'"
+check "host: stderr says the journal keeps it" grep -q "$MMREPRO_JOURNAL keeps the 1 change" "$T/undo-host.err"
 rm -f "$MMREPRO_JOURNAL"
 MMREPRO_GUEST=1 "$M" run "$T/undo.ini" --inside -q --out "$T/undo-guest" >/dev/null 2>"$T/undo-guest.err"
 check "guest: the measurement stands (reproduced, exit 1)" \
