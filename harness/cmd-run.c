@@ -16,6 +16,7 @@
 #include "journal.h"
 #include "mmrepro.h"
 #include "opt.h"
+#include "rundata.h"
 #include "runner.h"
 #include "scenario.h"
 #include "util.h"
@@ -77,7 +78,7 @@ static void write_reproduce(const char *dir, int argc, char **argv)
 	}
 	n += (size_t)snprintf(buf + n, sizeof(buf) - n, "\n");
 	pathf(path, sizeof(path), "%s/reproduce.sh", dir);
-	write_file(path, buf, n);
+	write_file_replace(path, buf, n);
 }
 
 static void fresh_dir(const char *dir)
@@ -171,9 +172,10 @@ static int judge_again(const struct scenario *sc, const char *dir)
 	int k;
 
 	pathf(path, sizeof(path), "%s/meta.json", dir);
-	meta = json_load_file(path, 0, NULL);
+	meta = json_load_regular(path, NULL);
 	if (!meta)
-		die("run: --rejudge %s: no meta.json", dir);
+		die("run: --rejudge %s: %s", path,
+		    errno == EBADMSG ? "corrupt JSON" : file_error(errno));
 	json_array_foreach(json_object_get(meta, "phases"), i, ph)
 	{
 		const char *name =
@@ -200,7 +202,7 @@ static void read_verdict(const char *dir, char *buf, size_t len)
 	char path[4200], *s;
 
 	pathf(path, sizeof(path), "%s/verdict", dir);
-	s = read_file_str(path, 1024, NULL);
+	s = read_regular(path, 1024, NULL);
 	snprintf(buf, len, "%s", s ? s : "error: no verdict written\n");
 	buf[strcspn(buf, "\n")] = '\0';
 	free(s);

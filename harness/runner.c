@@ -20,6 +20,7 @@
 
 #include "journal.h"
 #include "results.h"
+#include "rundata.h"
 #include "runner.h"
 #include "sampler.h"
 #include "util.h"
@@ -111,7 +112,7 @@ static int phase_end_ns(struct run *r, struct prun *p)
 static int phase_start(struct run *r, struct prun *p)
 {
 	char cmd[SC_STR * 2], err[256], path[4200];
-	int pfd[2];
+	int pfd[2], fd;
 
 	if (scenario_expand(r->sc, p->ph->cmd, cmd, sizeof(cmd), err,
 			    sizeof(err))) {
@@ -122,7 +123,8 @@ static int phase_start(struct run *r, struct prun *p)
 	if (p->ph->end_arg[0] && phase_end_ns(r, p))
 		return -1;
 	pathf(path, sizeof(path), "%s/phases/%s.log", r->out, p->ph->name);
-	p->log = fopen(path, "we");
+	fd = create_new(path);
+	p->log = fd < 0 ? NULL : fdopen(fd, "w");
 	if (!p->log || pipe2(pfd, O_CLOEXEC)) {
 		set_error(r, "phase %s: %s: %s", p->ph->name, path,
 			  strerror(errno));
@@ -609,9 +611,8 @@ int run_here(struct scenario *sc, const char *out, bool quiet, bool in_guest,
 		    "warning: teardown could not undo %d change(s); the guest is thrown away, the measurement stands",
 		    failed_undo);
 
-	meta = json_load_file((pathf(path, sizeof(path), "%s/meta.json", out),
-			       path),
-			      0, NULL);
+	meta = json_load_regular(
+		(pathf(path, sizeof(path), "%s/meta.json", out), path), NULL);
 	if (!meta)
 		meta = meta_system(&st.cfg.env);
 	json_object_set_new(meta, "scenario", json_string(sc->name));

@@ -543,7 +543,7 @@ int vm_execute(const struct vm_cfg *cfg, struct vm_kernel *k,
 	json_decref(j);
 	if (r->excerpt) {
 		pathf(p, sizeof(p), "%s/crash.txt", cfg->out);
-		write_file(p, r->excerpt, strlen(r->excerpt));
+		write_file_replace(p, r->excerpt, strlen(r->excerpt));
 	}
 	/* a run's own exit status is its verdict, said by the run itself */
 	if (cfg->inner_run &&

@@ -1,0 +1,112 @@
+#!/bin/bash
+# Results directories are untrusted (issue 20): one from a bug report or
+# a CI artifact is read as root by report, compare and run --rejudge.
+# Nothing in it may make mmrepro write outside it, follow a link out of
+# it or run a command.  Every run directory here is written by hand: no
+# scenario runs.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. harness/tests/tap.sh
+M=$PWD/build/mmrepro
+S=$PWD/harness/tests/scenarios
+T=$(mktemp -d /tmp/mmrepro-untrusted.XXXXXX)
+trap '[ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
+
+# run DIR [SCENARIO [RELEASE [FREE]]]: a finished run of harmless.ini
+run() {
+	mkdir -p "$1"
+	printf 't,meminfo.MemFree_MiB\n0,%s\n1,%s\n2,%s\n3,%s\n' \
+		"${4:-100}" "${4:-100}" "${4:-100}" "${4:-100}" >"$1/derived.csv"
+	jq -n --arg s "${2:-harmless}" --arg r "${3:-6.1.0-test}" \
+		'{ scenario: $s, kernel: { release: $r },
+		   phases: [ { name: "first", start_s: 0, end_s: 3 },
+			     { name: "second", start_s: 1, end_s: 3 } ] }' \
+		>"$1/meta.json"
+	jq -n --argjson v "${4:-100}" \
+		'{ metrics: { free: { value: $v, unit: "MiB",
+				      better: "higher", stat: "median" } },
+		   verdict: { verdict: "reproduced", reason: "by hand" } }' \
+		>"$1/summary.json"
+	echo 'reproduced: by hand' >"$1/verdict"
+}
+
+echo '{ "host_secret": 1 }' >"$T/host.json"
+printf 't,meminfo.MemFree_MiB\n0,4242\n1,4242\n' >"$T/host.csv"
+
+# --- --rejudge writes through no link ---
+J=("$S/harmless.ini" --rejudge)
+run "$T/j1"
+rm "$T/j1/verdict"
+echo victim >"$T/victim1"
+ln -s "$T/victim1" "$T/j1/verdict"
+"$M" run "${J[@]}" "$T/j1" >/dev/null 2>&1
+check "--rejudge: a verdict link's target is not written" grep -qx victim "$T/victim1"
+check "--rejudge: verdict is now a file of its own" \
+	bash -c "[ -f '$T/j1/verdict' ] && [ ! -L '$T/j1/verdict' ] && grep -q reproduced '$T/j1/verdict'"
+run "$T/j2"
+echo victim >"$T/victim2"
+ln -s "$T/victim2" "$T/j2/summary.json.tmp"
+"$M" run "${J[@]}" "$T/j2" >/dev/null 2>&1
+check "--rejudge: a summary.json.tmp link's target is not written" \
+	grep -qx victim "$T/victim2"
+check "--rejudge: summary.json still written, with the verdict" \
+	bash -c "[ ! -L '$T/j2/summary.json' ] &&
+		[ \"\$(jq -r .verdict.verdict '$T/j2/summary.json')\" = \"\$(cut -d: -f1 '$T/j2/verdict')\" ]"
+run "$T/j3"
+rm "$T/j3/summary.json"
+ln -s "$T/host.json" "$T/j3/summary.json"
+"$M" run "${J[@]}" "$T/j3" >/dev/null 2>"$T/j3.err"
+check "--rejudge: a summary.json link is not read" \
+	bash -c "[ ! -L '$T/j3/summary.json' ] && ! grep -q host_secret '$T/j3/summary.json'"
+check "--rejudge: the link's target is unchanged" \
+	jq -e '. == { "host_secret": 1 }' "$T/host.json"
+check "--rejudge: the refused summary.json is named" \
+	grep -q 'summary.json: .*symbolic link' "$T/j3.err"
+run "$T/j4"
+rm "$T/j4/derived.csv"
+ln -s "$T/host.csv" "$T/j4/derived.csv"
+"$M" run "${J[@]}" "$T/j4" >/dev/null 2>"$T/j4.err"
+check "--rejudge: a derived.csv link is not judged from" \
+	grep -q '^error: ' "$T/j4/verdict"
+check "--rejudge: the refused derived.csv is named" \
+	grep -q 'derived.csv: .*symbolic link' "$T/j4.err"
+run "$T/j5"
+rm "$T/j5/meta.json"
+ln -s "$T/host.json" "$T/j5/meta.json"
+"$M" run "${J[@]}" "$T/j5" >/dev/null 2>"$T/j5.err"
+check "--rejudge: a meta.json link: exit 2, one line naming it" \
+	bash -c "[ $? -eq 2 ] && [ \$(wc -l <'$T/j5.err') -eq 1 ] && grep -q 'meta.json: .*symbolic link' '$T/j5.err'"
+
+# --- compare: links are refused, plots go through no link ---
+for i in 1 2; do
+	run "$T/c/a/run-$i" harmless 6.1.0-test $((100 + i))
+	run "$T/c/b/run-$i" harmless 6.1.0-test $((200 + i))
+done
+cp -r "$T/c/b" "$T/c/bl"
+rm "$T/c/bl/run-2/summary.json"
+ln -s "$T/c/b/run-2/summary.json" "$T/c/bl/run-2/summary.json"
+"$M" compare "$T/c/a" "$T/c/bl" --no-plots >/dev/null 2>"$T/cl.err"
+check "compare: a summary.json link: exit 2, one line naming it" \
+	bash -c "[ $? -eq 2 ] && [ \$(wc -l <'$T/cl.err') -eq 1 ] && grep -q 'bl/run-2/summary.json: .*symbolic link' '$T/cl.err'"
+mkdir -p "$T/c/plots"
+echo victim >"$T/victim3"
+ln -s "$T/victim3" "$T/c/plots/box-free.png"
+"$M" compare "$T/c/a" "$T/c/b" --plots "$T/c/plots" >/dev/null 2>&1
+check "compare: a plot's link target is not written" grep -qx victim "$T/victim3"
+check "compare: the plot is written in its place" \
+	bash -c "[ ! -L '$T/c/plots/box-free.png' ] && head -c 8 '$T/c/plots/box-free.png' | grep -q PNG"
+mkdir -p "$T/c/plots2" "$T/hostsrc"
+ln -s "$T/hostsrc" "$T/c/plots2/src"
+"$M" compare "$T/c/a" "$T/c/b" --plots "$T/c/plots2" >/dev/null 2>"$T/cp2.err"
+check "compare: nothing written through a plots/src link" \
+	bash -c "[ -z \"\$(ls -A '$T/hostsrc')\" ]"
+check "compare: the src link is named" grep -q 'src: .*symbolic link' "$T/cp2.err"
+
+# --- report reads no linked derived.csv ---
+run "$T/d/r"
+rm "$T/d/r/derived.csv"
+ln -s "$T/host.csv" "$T/d/r/derived.csv"
+"$M" report "$T/d/r" >"$T/d.out" 2>"$T/d.err"
+check "report: a derived.csv link is not read" bash -c "! grep -q 4242 '$T/d.out'"
+check "report: and it says so, naming it" grep -q 'derived.csv: .*symbolic link' "$T/d.err"
+tap_end
