@@ -524,6 +524,31 @@ static void add_vars(struct scenario *sc, const char *out)
 	}
 }
 
+/*
+ * The scenario file as run, copied into the run directory: report reads
+ * meta.json's scenario_file only there (relative to the run), as a path
+ * on this machine means nothing where the run is read.  Its name in the
+ * directory, or the path as it is when it cannot be copied.
+ */
+static const char *keep_scenario(const struct scenario *sc, const char *out,
+				 char *name, size_t len)
+{
+	const char *slash = strrchr(sc->path, '/');
+	char path[4200], *s;
+	size_t n;
+	int ret;
+
+	safe_name(name, len, slash ? slash + 1 : sc->path);
+	s = read_file_str(sc->path, 1 << 20, &n);
+	if (!s)
+		return sc->path;
+	ret = pathf(path, sizeof(path), "%s/%s", out, name);
+	if (!ret)
+		ret = write_file_replace(path, s, n);
+	free(s);
+	return ret ? sc->path : name;
+}
+
 int run_here(struct scenario *sc, const char *out, bool quiet, bool in_guest,
 	     volatile sig_atomic_t *stop)
 {
@@ -531,7 +556,7 @@ int run_here(struct scenario *sc, const char *out, bool quiet, bool in_guest,
 	struct sthread st = { 0 };
 	struct run_trace *rt = NULL;
 	pthread_t tid;
-	char err[600], path[4200];
+	char err[600], path[4200], scname[256];
 	bool sampling = false;
 	json_t *meta;
 	int i, ret, failed_undo;
@@ -616,7 +641,9 @@ int run_here(struct scenario *sc, const char *out, bool quiet, bool in_guest,
 	if (!meta)
 		meta = meta_system(&st.cfg.env);
 	json_object_set_new(meta, "scenario", json_string(sc->name));
-	json_object_set_new(meta, "scenario_file", json_string(sc->path));
+	json_object_set_new(
+		meta, "scenario_file",
+		json_string(keep_scenario(sc, out, scname, sizeof(scname))));
 	json_object_set_new(meta, "phases", phases_json(r));
 	json_object_set_new(meta, "teardown_failed", json_integer(failed_undo));
 	json_save(meta, out, "meta.json");
