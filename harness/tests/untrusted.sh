@@ -109,4 +109,92 @@ ln -s "$T/host.csv" "$T/d/r/derived.csv"
 "$M" report "$T/d/r" >"$T/d.out" 2>"$T/d.err"
 check "report: a derived.csv link is not read" bash -c "! grep -q 4242 '$T/d.out'"
 check "report: and it says so, naming it" grep -q 'derived.csv: .*symbolic link' "$T/d.err"
+
+# --- report --bundle: a helper, and files of the host to link to ---
+# bundle NAME RUN: report --bundle into $T/NAME.tar.gz, listing NAME.list
+bundle() {
+	"$M" report "$2" --bundle "$T/$1.tar.gz" >"$T/$1.out" 2>"$T/$1.err"
+	echo $? >"$T/$1.rc"
+	tar -tzf "$T/$1.tar.gz" >"$T/$1.list" 2>/dev/null
+}
+
+top_ok() { # top_ok LIST: all in one mmrepro-* directory, no ".." in it
+	[ "$(cut -d/ -f1 "$1" | sort -u | wc -l)" -eq 1 ] &&
+		head -1 "$1" | grep -q '^mmrepro-' &&
+		! tr / '\n' <"$1" | grep -qx '\.\.'
+}
+
+echo 'Oops: HOST-SECRET-LOG' >"$T/host-log"
+mkdir "$T/hostdir"
+printf 'a,b\n1,2\n' >"$T/hostdir/host-secret.csv"
+sed 's/^description = .*/description = OUTSIDE-MARKER/' "$S/harmless.ini" \
+	>"$T/outside.ini"
+sed 's/^description = .*/description = INSIDE-MARKER/' "$S/harmless.ini" \
+	>"$T/inside.ini"
+
+# --- report --bundle: names from meta.json never leave the staging ---
+run "$T/b1/r" "x/../../../../../../../../..$T/esc1"
+bundle b1 "$T/b1/r"
+check "bundle: a scenario name with ../ writes nothing outside" \
+	bash -c "! ls '$T' | grep -q '^esc1'"
+check "bundle: still written" grep -qx 0 "$T/b1.rc"
+check "bundle: all in its mmrepro-* directory" top_ok "$T/b1.list"
+run "$T/b2/r" harmless "y/../../../../../../../../..$T/esc2"
+bundle b2 "$T/b2/r"
+check "bundle: a kernel release with ../ writes nothing outside" \
+	bash -c "! ls '$T' | grep -q '^esc2'"
+check "bundle: all in its mmrepro-* directory (release)" top_ok "$T/b2.list"
+
+# --- links out of the run directory are not followed ---
+run "$T/l/r"
+ln -s "$T/host-log" "$T/l/r/dmesg.txt"
+ln -s "$T/hostdir" "$T/l/r/samples"
+mkdir "$T/l/r/phases"
+ln -s "$T/hostdir/host-secret.csv" "$T/l/r/phases/x.log"
+bundle l "$T/l/r"
+check "bundle: written with links in the run" grep -qx 0 "$T/l.rc"
+check "bundle: a dmesg.txt link is not bundled" \
+	bash -c "! grep -q '/dmesg.txt\$' '$T/l.list'"
+check "bundle: a samples/ link is not bundled" \
+	bash -c "! grep -q 'host-secret' '$T/l.list'"
+check "bundle: a phases/*.log link is not bundled" \
+	bash -c "! grep -q '/phases/x.log\$' '$T/l.list'"
+check "report: the linked dmesg.txt is not quoted" \
+	bash -c "! grep -q HOST-SECRET '$T/l.out'"
+check "report: the refused dmesg.txt is named on stderr" \
+	grep -q 'dmesg.txt: .*symbolic link' "$T/l.err"
+
+# --- scenario_file: only inside the run directory ---
+run "$T/s1/r"
+jq --arg f "$T/outside.ini" '.scenario_file = $f' "$T/s1/r/meta.json" >"$T/m" &&
+	mv "$T/m" "$T/s1/r/meta.json"
+bundle s1 "$T/s1/r"
+check "scenario_file outside the run: not loaded" \
+	bash -c "! grep -q OUTSIDE-MARKER '$T/s1.out'"
+check "scenario_file outside the run: not bundled" \
+	bash -c "! grep -q outside.ini '$T/s1.list'"
+check "scenario_file outside the run: a warning naming it" \
+	grep -q "scenario_file .*outside.ini" "$T/s1.err"
+run "$T/s2/r"
+cp "$T/inside.ini" "$T/s2/r/scenario.ini"
+jq '.scenario_file = "scenario.ini"' "$T/s2/r/meta.json" >"$T/m" &&
+	mv "$T/m" "$T/s2/r/meta.json"
+bundle s2 "$T/s2/r"
+check "scenario_file inside the run (relative to it): loaded" \
+	grep -q INSIDE-MARKER "$T/s2.out"
+check "scenario_file inside the run: bundled" grep -q '/scenario.ini$' "$T/s2.list"
+run "$T/s3/r"
+ln -s "$T/outside.ini" "$T/s3/r/scenario.ini"
+jq --arg f "$T/s3/r/scenario.ini" '.scenario_file = $f' "$T/s3/r/meta.json" >"$T/m" &&
+	mv "$T/m" "$T/s3/r/meta.json"
+bundle s3 "$T/s3/r"
+check "scenario_file a link inside the run: not loaded" \
+	bash -c "! grep -q OUTSIDE-MARKER '$T/s3.out'"
+check "scenario_file a link inside the run: not bundled" \
+	bash -c "! grep -q scenario.ini '$T/s3.list'"
+run "$T/s4/r"
+jq --arg f "$T/s4/r/../../outside.ini" '.scenario_file = $f' "$T/s4/r/meta.json" >"$T/m" &&
+	mv "$T/m" "$T/s4/r/meta.json"
+bundle s4 "$T/s4/r"
+check "scenario_file with ..: not loaded" bash -c "! grep -q OUTSIDE-MARKER '$T/s4.out'"
 tap_end
