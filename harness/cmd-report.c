@@ -280,11 +280,13 @@ static void print_reproduce(FILE *out, const struct rd_run *r,
 	} else {
 		col = 0;
 		for (i = 0; i < r->argc; i++) {
-			const char *a = r->argv[i];
-			bool plain = strspn(a, NAME_CHARS "-./=+%:,") ==
-				     strlen(a);
+			const char *a = r->argv[i], *q;
+			bool plain = *a && strspn(a, NAME_CHARS "-./=+%:,") ==
+						   strlen(a);
 			int w = (int)strlen(a) + (plain ? 0 : 2);
 
+			for (q = a; !plain && (q = strchr(q, '\'')); q++)
+				w += 3;
 			if (col && col + 1 + w > 70) {
 				fprintf(out, " \\\n    ");
 				col = 4;
@@ -292,7 +294,7 @@ static void print_reproduce(FILE *out, const struct rd_run *r,
 				fputc(' ', out);
 				col++;
 			}
-			col += fprintf(out, plain ? "%s" : "'%s'", a);
+			col += plain ? fprintf(out, "%s", a) : sh_quote(out, a);
 		}
 		fputc('\n', out);
 	}

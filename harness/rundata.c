@@ -131,7 +131,10 @@ static json_t *load_object(const char *path, bool must, char *err, size_t elen)
 	return j;
 }
 
-/* reproduce.sh: "mmrepro 'run' '--deb' 'X' ..." as words */
+/*
+ * reproduce.sh: "mmrepro 'run' '--deb' 'X' ..." as words; a quote in
+ * an argument is written '\'' (sh_quote()), a word may span lines.
+ */
 static void load_reproduce(struct rd_run *r)
 {
 	char path[RD_PATH_MAX], *s, *line, *p;
@@ -168,6 +171,8 @@ static void load_reproduce(struct rd_run *r)
 					p++;
 				continue;
 			}
+			if (*p == '\\' && p[1])
+				p++;
 			word[n++] = *p++;
 		}
 		word[n] = '\0';

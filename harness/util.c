@@ -450,3 +450,20 @@ int write_file_replace(const char *path, const char *data, size_t len)
 	}
 	return afile_commit(&a);
 }
+
+int sh_quote(FILE *f, const char *s)
+{
+	int n = 2;
+
+	fputc('\'', f);
+	for (; *s; s++, n++) {
+		if (*s != '\'') {
+			fputc(*s, f);
+			continue;
+		}
+		fputs("'\\''", f);
+		n += 3;
+	}
+	fputc('\'', f);
+	return n;
+}

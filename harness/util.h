@@ -92,4 +92,10 @@ int afile_open(struct afile *a, const char *path);
 int afile_commit(struct afile *a);
 void afile_abort(struct afile *a);
 int write_file_replace(const char *path, const char *data, size_t len);
+
+/*
+ * s as one single-quoted shell word, '\'' for a quote: inside single
+ * quotes sh expands nothing, a newline included.  The bytes written.
+ */
+int sh_quote(FILE *f, const char *s);
 #endif

@@ -197,4 +197,39 @@ jq --arg f "$T/s4/r/../../outside.ini" '.scenario_file = $f' "$T/s4/r/meta.json"
 	mv "$T/m" "$T/s4/r/meta.json"
 bundle s4 "$T/s4/r"
 check "scenario_file with ..: not loaded" bash -c "! grep -q OUTSIDE-MARKER '$T/s4.out'"
+
+# --- reproduce.sh and the report's "To reproduce": one word per argument ---
+# (the run fails at once, after writing reproduce.sh: no journal)
+W="we'ird \`touch pw1\` \$(touch pw2); touch pw3 '
+\"x\" \\ \$HOME"
+mkdir -p "$T/q/$W" "$T/q/cwd"
+cp "$S/harmless.ini" "$T/q/$W/h.ini"
+(cd "$T/q/cwd" && MMREPRO_JOURNAL=/nonexistent/journal "$M" run "$T/q/$W/h.ini" \
+	--local --i-understand-this-stresses-the-host -q --set "hold=1" \
+	--out "$T/q/run" >/dev/null 2>&1)
+check "reproduce.sh written" test -s "$T/q/run/reproduce.sh"
+check "reproduce.sh parses" bash -n "$T/q/run/reproduce.sh"
+# words WANT SCRIPT: the mmrepro line(s) of SCRIPT, run as set --,
+# give the 7 words of the command, WANT one of them
+words() {
+	local want=$1 script=$2
+	(
+		cd "$T/q/cwd" || exit 1
+		eval "$(sed 's/^mmrepro /set -- /' "$script")"
+		local a n=0
+		for a; do [ "$a" = "$want" ] && n=$((n + 1)); done
+		# run, the path, --local, the flag, -q, --set hold=1 (not --out)
+		[ $# -eq 7 ] && [ "$1" = run ] && [ $n -eq 1 ] &&
+			[[ " $* " == *" --set hold=1 "* ]]
+	)
+}
+check "reproduce.sh: the path is one literal word" words "$T/q/$W/h.ini" "$T/q/run/reproduce.sh"
+check "reproduce.sh: nothing in it ran" bash -c "! ls '$T/q/cwd' | grep -q pw"
+run "$T/q/r2"
+cp "$T/q/run/reproduce.sh" "$T/q/r2/"
+"$M" report "$T/q/r2" >"$T/q/rep.txt" 2>/dev/null
+sed -n '/^To reproduce$/,/^Metrics$/p' "$T/q/rep.txt" | sed '1,2d;$d' | sed '$d' >"$T/q/cmd"
+check "report: To reproduce gives the same words" words "$T/q/$W/h.ini" "$T/q/cmd"
+check "report: nothing in it ran" bash -c "! ls '$T/q/cwd' | grep -q pw"
+check "report: --set read back from reproduce.sh" grep -q 'hold=1' "$T/q/cmd"
 tap_end
