@@ -670,6 +670,28 @@ static void test_zram_truncated(void **state)
 	src_free(&s);
 }
 
+/* a zone name as long as the buffer: the row is not taken */
+static void test_pagetypeinfo_long_zone(void **state)
+{
+	struct mm_env env = { tmproot, tmproot };
+	struct mm_src s;
+
+	(void)state;
+	put("pagetypeinfo",
+	    "Page block order: 9\nPages per block:  512\n\n"
+	    "Free pages count per migrate type at order       0      1      2      3\n"
+	    "Node    0, zone   Normal, type    Unmovable      1      2      3      4\n\n"
+	    "Number of blocks type     Unmovable      Movable  Reclaimable\n"
+	    "Node 0, zone   Normal          12          900            3\n"
+	    "Node 0, zone ABCDEFGHIJKLMNOP          1          2            3\n");
+	assert_int_equal(src_open(&s, &src_pagetypeinfo, &env), 0);
+	assert_int_equal(src_sample(&s), 0);
+	assert_int_equal(col(&s, "node0_Normal_blocks_Movable"), 900);
+	assert_int_equal(
+		src_find_col(&s, "node0_ABCDEFGHIJKLMNOP_blocks_Movable"), -1);
+	src_free(&s);
+}
+
 static void test_missing_sources(void **state)
 {
 	char empty[128];
@@ -826,6 +848,7 @@ int main(void)
 		cmocka_unit_test(test_buddyinfo_truncated),
 		cmocka_unit_test(test_pagetypeinfo_overflow),
 		cmocka_unit_test(test_zram_truncated),
+		cmocka_unit_test(test_pagetypeinfo_long_zone),
 		cmocka_unit_test(test_missing_sources),
 		cmocka_unit_test(test_live_line_width),
 		cmocka_unit_test(test_scan_int),
