@@ -20,6 +20,7 @@
 #include "compare.h"
 #include "mmrepro.h"
 #include "opt.h"
+#include "results.h"
 #include "scenario.h"
 #include "util.h"
 
@@ -175,7 +176,7 @@ static void show(struct progress *pg, char side, int k, int n)
 static void scan_output(const char *path, off_t *off, struct progress *pg)
 {
 	char buf[8192], *line, *save, *p;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open_regular(path);
 	ssize_t n;
 
 	if (fd < 0)
@@ -216,11 +217,17 @@ static void ab_log(const char *dir, const char *fmt, ...)
 	struct tm tm;
 	va_list ap;
 	FILE *f;
+	int fd;
 
 	pathf(path, sizeof(path), "%s/ab.log", dir);
-	f = fopen(path, "ae");
-	if (!f)
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+		  0644);
+	f = fd < 0 ? NULL : fdopen(fd, "a");
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
 		return;
+	}
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
@@ -253,12 +260,12 @@ static void add_manifest(const struct spec *sp, const char *run)
 	if (access(mpath, F_OK))
 		return;
 	man = json_load_file(mpath, 0, &e);
-	m = json_load_file(meta, 0, NULL);
+	m = json_load_regular(meta, NULL);
 	if (!man)
 		warnx_("ab: %s:%d: %s", mpath, e.line, e.text);
 	if (man && m && json_is_object(m)) {
 		json_object_set(m, "kernel_build", man);
-		if (json_dump_file(m, meta, JSON_INDENT(2)))
+		if (json_save(m, run, "meta.json"))
 			warnx_("ab: %s: cannot write it", meta);
 	}
 	json_decref(man);
@@ -320,7 +327,7 @@ static int one_run(const char *scen, const struct ab_opts *o,
 	if (pid < 0)
 		die("ab: fork: %s", strerror(errno));
 	if (pid == 0) {
-		fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		fd = create_new(log);
 		if (fd >= 0) {
 			dup2(fd, 1);
 			dup2(fd, 2);
@@ -368,16 +375,17 @@ static void write_reports(struct comparison *c, const char *dir)
 	free(c->report_dir);
 	c->report_dir = strdup(dir);
 	for (i = 0; i < ARRAY_SIZE(names); i++) {
-		FILE *f;
+		struct afile a;
+		int ret;
 
 		pathf(path, sizeof(path), "%s/%s", dir, names[i]);
-		f = fopen(path, "we");
-		if (!f) {
-			warnx_("ab: %s: %s", path, strerror(errno));
-			continue;
+		ret = afile_open(&a, path);
+		if (!ret) {
+			compare_write(c, (enum cmp_format)i, a.f);
+			ret = afile_commit(&a);
 		}
-		compare_write(c, (enum cmp_format)i, f);
-		fclose(f);
+		if (ret)
+			warnx_("ab: %s: %s", path, strerror(-ret));
 	}
 }
 

@@ -113,19 +113,68 @@ static const char *json_str(json_t *o, const char *k)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+/*
+ * meta.json's scenario_file, when it names a regular file inside the
+ * run directory: relative to it, or absolute under it as given; no ".."
+ * and no link on the way.  0 and its path, or -1 and why.
+ */
+static int scenario_in_run(const struct rd_run *r, const char *f, char *path,
+			   size_t plen, const char **why)
+{
+	size_t dl = strlen(r->dir);
+	const char *rel = f, *p;
+	struct stat st;
+	int fd;
+
+	*why = "outside the run directory";
+	if (f[0] == '/') {
+		if (strncmp(f, r->dir, dl) || f[dl] != '/')
+			return -1;
+		rel = f + dl + 1;
+	}
+	for (p = rel; *p; p += strcspn(p, "/"), p += *p == '/')
+		if (!strncmp(p, "..", 2) && (p[2] == '/' || !p[2]))
+			return -1;
+	if (!*rel || pathf(path, plen, "%s/%s", r->dir, rel))
+		return -1;
+	/* every directory on the way, then the file: none a link */
+	for (p = strchr(path + dl + 1, '/'); p; p = strchr(p + 1, '/')) {
+		char dir[4096];
+
+		snprintf(dir, sizeof(dir), "%.*s", (int)(p - path), path);
+		if (lstat(dir, &st) || !S_ISDIR(st.st_mode)) {
+			*why = "a symbolic link on the way, not followed";
+			return -1;
+		}
+	}
+	fd = open_regular(path);
+	if (fd < 0) {
+		*why = file_error(errno);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 /* The scenario as run: its file with the run's --set values */
 static struct scenario *load_scenario(const struct rd_run *r, char *path,
 				      size_t plen)
 {
 	struct scenario *sc = calloc(1, sizeof(*sc));
-	const char *f = rd_meta_str(r, "scenario_file", NULL), *a;
+	const char *f = rd_meta_str(r, "scenario_file", NULL), *a, *why;
+	const char *name = rd_scenario(r);
 	char err[1024];
 	int i;
 
 	path[0] = '\0';
-	if (f && !access(f, R_OK))
-		snprintf(path, plen, "%s", f);
-	else if (scenario_find(rd_scenario(r), path, plen))
+	if (f && scenario_in_run(r, f, path, plen, &why)) {
+		warnx_("report: scenario_file %s: %s; not read", f, why);
+		path[0] = '\0';
+	}
+	/* else the scenario of that name here, when it is a plain name */
+	if (!path[0] &&
+	    (!*name || strspn(name, NAME_CHARS "-") != strlen(name) ||
+	     scenario_find(name, path, plen)))
 		path[0] = '\0';
 	if (!path[0] || scenario_load(sc, path, err, sizeof(err))) {
 		free(sc);
@@ -238,11 +287,13 @@ static void print_reproduce(FILE *out, const struct rd_run *r,
 	} else {
 		col = 0;
 		for (i = 0; i < r->argc; i++) {
-			const char *a = r->argv[i];
-			bool plain = strspn(a, NAME_CHARS "-./=+%:,") ==
-				     strlen(a);
+			const char *a = r->argv[i], *q;
+			bool plain = *a && strspn(a, NAME_CHARS "-./=+%:,") ==
+						   strlen(a);
 			int w = (int)strlen(a) + (plain ? 0 : 2);
 
+			for (q = a; !plain && (q = strchr(q, '\'')); q++)
+				w += 3;
 			if (col && col + 1 + w > 70) {
 				fprintf(out, " \\\n    ");
 				col = 4;
@@ -250,7 +301,7 @@ static void print_reproduce(FILE *out, const struct rd_run *r,
 				fputc(' ', out);
 				col++;
 			}
-			col += fprintf(out, plain ? "%s" : "'%s'", a);
+			col += plain ? fprintf(out, "%s", a) : sh_quote(out, a);
 		}
 		fputc('\n', out);
 	}
@@ -382,7 +433,7 @@ static void kernel_log(FILE *out, const struct rd_run *r)
 	section(out, "Kernel log");
 	for (f = 0; f < ARRAY_SIZE(files) && !s; f++) {
 		pathf(path, sizeof(path), "%s/%s", r->dir, files[f]);
-		s = read_file_str(path, 16 << 20, NULL);
+		s = read_regular(path, 16 << 20, NULL);
 	}
 	if (!s) {
 		fprintf(out,
@@ -478,10 +529,11 @@ static void write_report(FILE *out, const struct rd_run *r,
 
 /* ---- --bundle ---- */
 
+/* A regular file of the run, never through a link (refused aloud) */
 static int copy_file(const char *src, const char *dst)
 {
 	size_t len;
-	char *s = read_file_str(src, 256 << 20, &len);
+	char *s = read_regular(src, 256 << 20, &len);
 	int ret;
 
 	if (!s)
@@ -497,8 +549,7 @@ static void copy_into(const char *src_dir, const char *name, const char *dst)
 
 	pathf(a, sizeof(a), "%s/%s", src_dir, name);
 	pathf(b, sizeof(b), "%s/%s", dst, name);
-	if (!access(a, R_OK))
-		copy_file(a, b);
+	copy_file(a, b);
 }
 
 /* Every regular file of src/SUB ending in `ext' (or all: NULL) */
@@ -507,9 +558,16 @@ static void copy_dir(const char *src, const char *sub, const char *ext,
 {
 	char a[RD_PATH_MAX], b[RD_PATH_MAX];
 	struct dirent **de;
+	struct stat st;
 	int n, i;
 
 	pathf(a, sizeof(a), "%s/%s", src, sub);
+	if (lstat(a, &st))
+		return;
+	if (!S_ISDIR(st.st_mode)) {
+		warn_refused(a, S_ISLNK(st.st_mode) ? ELOOP : ENOTDIR);
+		return;
+	}
 	n = scandir(a, &de, NULL, alphasort);
 	if (n < 0)
 		return;
@@ -518,10 +576,9 @@ static void copy_dir(const char *src, const char *sub, const char *ext,
 	for (i = 0; i < n; i++) {
 		size_t l = strlen(de[i]->d_name);
 		char x[RD_PATH_MAX], y[RD_PATH_MAX];
-		struct stat st;
 
 		pathf(x, sizeof(x), "%s/%s", a, de[i]->d_name);
-		if (!stat(x, &st) && S_ISREG(st.st_mode) &&
+		if (!lstat(x, &st) && !S_ISDIR(st.st_mode) &&
 		    (!ext || (l > strlen(ext) &&
 			      !strcmp(de[i]->d_name + l - strlen(ext), ext)))) {
 			pathf(y, sizeof(y), "%s/%s", b, de[i]->d_name);
@@ -609,6 +666,7 @@ static void write_bundle(const char *file, const struct rd_run *r,
 	char tmp[] = "/tmp/mmrepro-bundle.XXXXXX", top[RD_PATH_MAX];
 	char name[512], path[RD_PATH_MAX], src[4096], abs[RD_PATH_MAX];
 	char names[8][64], base[RD_PATH_MAX], runname[128], label[400];
+	char safe[3][128];
 	const char *rel = rd_meta_str(r, "kernel", "release");
 	struct plot_files pf = { 0 };
 	struct plot_side ps;
@@ -626,9 +684,12 @@ static void write_bundle(const char *file, const struct rd_run *r,
 		die("report: mkdtemp: %s", strerror(errno));
 	snprintf(base, sizeof(base), "%s", r->dir);
 	snprintf(runname, sizeof(runname), "%s", basename(base));
+	/* from meta.json: each one path component, whatever it says */
 	snprintf(name, sizeof(name), "mmrepro-%s-%s-%s",
-		 rd_scenario(r)[0] ? rd_scenario(r) : "run",
-		 rel ? rel : "unknown", runname);
+		 safe_name(safe[0], sizeof(safe[0]),
+			   rd_scenario(r)[0] ? rd_scenario(r) : "run"),
+		 safe_name(safe[1], sizeof(safe[1]), rel ? rel : "unknown"),
+		 safe_name(safe[2], sizeof(safe[2]), runname));
 	pathf(top, sizeof(top), "%s/%s", tmp, name);
 	mkdir_p(top, 0755);
 
@@ -649,7 +710,8 @@ static void write_bundle(const char *file, const struct rd_run *r,
 	copy_dir(r->dir, "snapshots/end", NULL, top);
 	if (scfile[0]) {
 		snprintf(base, sizeof(base), "%s", scfile);
-		pathf(src, sizeof(src), "%s/%s", top, basename(base));
+		pathf(src, sizeof(src), "%s/%s", top,
+		      safe_name(safe[0], sizeof(safe[0]), basename(base)));
 		copy_file(scfile, src);
 		bundle_reproduce(top, r, basename(base));
 	}

@@ -16,6 +16,7 @@
 #include "journal.h"
 #include "mmrepro.h"
 #include "opt.h"
+#include "rundata.h"
 #include "runner.h"
 #include "scenario.h"
 #include "util.h"
@@ -57,28 +58,35 @@ static void load(struct scenario *sc, const char *arg, const struct run_opts *o)
 		die("%s", err);
 }
 
-/* The command line that reproduces this run, for bug reports */
+/*
+ * The command line that reproduces this run, for bug reports: every
+ * argument one single-quoted word, whatever it holds (sh_quote()).
+ */
 static void write_reproduce(const char *dir, int argc, char **argv)
 {
-	char path[4200], buf[8192];
-	size_t n;
-	int i;
+	char path[4200];
+	struct afile a;
+	int i, ret;
 
-	n = (size_t)snprintf(
-		buf, sizeof(buf),
-		"#!/bin/sh\n# the command that made this run\nmmrepro");
-	for (i = 0; i < argc && n + 4 < sizeof(buf); i++) {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "--out") && i + 1 < argc) {
+	pathf(path, sizeof(path), "%s/reproduce.sh", dir);
+	ret = afile_open(&a, path);
+	if (ret) {
+		warnx_("run: %s: %s", path, strerror(-ret));
+		return;
+	}
+	fputs("#!/bin/sh\n# the command that made this run\nmmrepro", a.f);
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--out") && i + 1 < argc) {
 			i++;
 			continue;
 		}
-		n += (size_t)snprintf(buf + n, sizeof(buf) - n, " '%s'", a);
+		fputc(' ', a.f);
+		sh_quote(a.f, argv[i]);
 	}
-	n += (size_t)snprintf(buf + n, sizeof(buf) - n, "\n");
-	pathf(path, sizeof(path), "%s/reproduce.sh", dir);
-	write_file(path, buf, n);
+	fputc('\n', a.f);
+	ret = afile_commit(&a);
+	if (ret)
+		warnx_("run: %s: %s", path, strerror(-ret));
 }
 
 static void fresh_dir(const char *dir)
@@ -173,9 +181,10 @@ static int judge_again(const struct scenario *sc, const char *dir)
 	int k;
 
 	pathf(path, sizeof(path), "%s/meta.json", dir);
-	meta = json_load_file(path, 0, NULL);
+	meta = json_load_regular(path, NULL);
 	if (!meta)
-		die("run: --rejudge %s: no meta.json", dir);
+		die("run: --rejudge %s: %s", path,
+		    errno == EBADMSG ? "corrupt JSON" : file_error(errno));
 	/* its summary.json and verdict are rewritten: only for this scenario */
 	of = json_string_value(json_object_get(meta, "scenario"));
 	if (!of)
@@ -210,7 +219,7 @@ static void read_verdict(const char *dir, char *buf, size_t len)
 	char path[4200], *s;
 
 	pathf(path, sizeof(path), "%s/verdict", dir);
-	s = read_file_str(path, 1024, NULL);
+	s = read_regular(path, 1024, NULL);
 	snprintf(buf, len, "%s", s ? s : "error: no verdict written\n");
 	buf[strcspn(buf, "\n")] = '\0';
 	free(s);

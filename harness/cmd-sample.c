@@ -34,7 +34,10 @@ static void check_out_dir(const char *dir)
 		die("sample: %s: already holds results; choose another --out",
 		    dir);
 	snprintf(probe, sizeof(probe), "%s/.mmrepro-probe", dir);
-	ret = write_file(probe, "", 0);
+	ret = create_new(probe);
+	if (ret >= 0)
+		close(ret);
+	ret = ret < 0 ? -errno : 0;
 	if (ret)
 		die("sample: %s: not writable: %s", dir, strerror(-ret));
 	unlink(probe);

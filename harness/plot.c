@@ -125,7 +125,7 @@ static int run_gnuplot(const char *dir, const char *script)
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
-		fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		fd = create_new(log);
 		if (fd >= 0) {
 			dup2(fd, 1);
 			dup2(fd, 2);
@@ -310,13 +310,15 @@ static void extent_of(const struct side_data *sd, int ns, const char *col,
 static int write_series(const struct side_data *sd, const char *col,
 			const char *path)
 {
-	FILE *f = fopen(path, "we");
 	double *bins = NULL;
 	int i, k, m, nb = 0, nruns = 0;
+	struct afile a;
 	size_t r;
+	FILE *f;
 
-	if (!f)
+	if (afile_open(&a, path))
 		return -1;
+	f = a.f;
 	for (i = 0; i < sd->n; i++) {
 		const struct csv *t = &sd->csv[i];
 		int c = t->ncols ? csv_col(t, col) : -1;
@@ -367,8 +369,7 @@ static int write_series(const struct side_data *sd, const char *col,
 				median_of(v, m));
 	}
 	free(bins);
-	fclose(f);
-	return nruns;
+	return afile_commit(&a) ? -1 : nruns;
 }
 
 /* The time axis of a figure */
@@ -609,16 +610,38 @@ static void render(FILE *m, const char *name, int height)
 		PLOT_W, height, name, name);
 }
 
+/*
+ * The plot directory may be inside a results directory: it and its
+ * src/ must be directories, not links to one elsewhere.
+ */
 static int prepare(const char *dir)
 {
 	char src[RD_PATH_MAX];
 	int ret;
 
 	pathf(src, sizeof(src), "%s/src", dir);
-	ret = mkdir_p(src, 0755);
+	ret = mkdir_p(dir, 0755);
+	if (!ret)
+		ret = mkdir_nofollow(dir, 0755);
+	if (ret) {
+		warnx_("plots: %s: %s", dir, file_error(-ret));
+		return ret;
+	}
+	ret = mkdir_nofollow(src, 0755);
 	if (ret)
-		warnx_("plots: %s: %s", src, strerror(-ret));
+		warnx_("plots: %s: %s", src, file_error(-ret));
 	return ret;
+}
+
+/* gnuplot's "set output" follows a link: the old plot goes first */
+static void unlink_outputs(const char *dir, const char *name)
+{
+	char path[RD_PATH_MAX];
+
+	if (!pathf(path, sizeof(path), "%s/%s.png", dir, name))
+		unlink(path);
+	if (!pathf(path, sizeof(path), "%s/%s.svg", dir, name))
+		unlink(path);
 }
 
 int plot_series(const struct plot_side *sides, int nsides, const char *scenario,
@@ -628,6 +651,7 @@ int plot_series(const struct plot_side *sides, int nsides, const char *scenario,
 	char path[RD_PATH_MAX], name[64];
 	struct span span = { .from = NAN, .to = NAN, .during = during };
 	int s, i, ret = 0, nfig = 0;
+	struct afile am, ag;
 	size_t f;
 	FILE *m;
 
@@ -636,12 +660,13 @@ int plot_series(const struct plot_side *sides, int nsides, const char *scenario,
 	for (s = 0; s < nsides; s++)
 		load_side(&sd[s], &sides[s], during);
 	pathf(path, sizeof(path), "%s/src/series.gp", dir);
-	m = fopen(path, "we");
-	if (!m) {
-		warnx_("plots: %s: %s", path, strerror(errno));
+	ret = afile_open(&am, path);
+	if (ret) {
+		warnx_("plots: %s: %s", path, strerror(-ret));
 		ret = -1;
 		goto out;
 	}
+	m = am.f;
 	span.aligned = during && *during && align(sd, nsides);
 	for (s = 0; s < nsides; s++) {
 		if (isnan(sd[s].from))
@@ -652,7 +677,6 @@ int plot_series(const struct plot_side *sides, int nsides, const char *scenario,
 	}
 	for (f = 0; f < ARRAY_SIZE(figs); f++) {
 		struct panel p[MAX_PANELS];
-		FILE *g;
 		int np;
 
 		span.tmin = INFINITY;
@@ -662,15 +686,20 @@ int plot_series(const struct plot_side *sides, int nsides, const char *scenario,
 		if (!np)
 			continue;
 		pathf(path, sizeof(path), "%s/src/%s.gp", dir, figs[f].file);
-		g = fopen(path, "we");
-		if (!g)
+		if (afile_open(&ag, path))
 			continue;
-		write_fig(g, &figs[f], p, np, sd, nsides, scenario, &span, dir);
-		fclose(g);
+		write_fig(ag.f, &figs[f], p, np, sd, nsides, scenario, &span,
+			  dir);
+		if (afile_commit(&ag))
+			continue;
+		unlink_outputs(dir, figs[f].file);
 		render(m, figs[f].file, TITLE_H + np * PANEL_H);
 		nfig++;
 	}
-	fclose(m);
+	if (afile_commit(&am)) {
+		nfig = 0;
+		ret = -1;
+	}
 	if (nfig && run_gnuplot(dir, "src/series.gp"))
 		ret = -1;
 	for (f = 0; f < ARRAY_SIZE(figs); f++)
@@ -760,14 +789,15 @@ int plot_boxes(const struct comparison *c, const char *dir,
 {
 	char path[RD_PATH_MAX], rel[160], name[128], safe[96];
 	int i, k, n = 0, ret = 0;
-	FILE *m, *f;
+	struct afile am, af;
+	FILE *m;
 
 	if (prepare(dir))
 		return -1;
 	pathf(path, sizeof(path), "%s/src/boxes.gp", dir);
-	m = fopen(path, "we");
-	if (!m)
+	if (afile_open(&am, path))
 		return -1;
+	m = am.f;
 	for (i = 0; i < c->nm; i++) {
 		const struct cmp_metric *mt = &c->m[i];
 
@@ -778,18 +808,19 @@ int plot_boxes(const struct comparison *c, const char *dir,
 			 safe_name(safe, sizeof(safe), mt->name));
 		snprintf(rel, sizeof(rel), "src/%s.dat", name);
 		pathf(path, sizeof(path), "%s/%s", dir, rel);
-		f = fopen(path, "we");
-		if (!f)
+		if (afile_open(&af, path))
 			continue;
-		write_box_data(f, mt->v[0], mt->n[0], 1);
-		write_box_data(f, mt->v[1], mt->n[1], 2);
-		fclose(f);
+		write_box_data(af.f, mt->v[0], mt->n[0], 1);
+		write_box_data(af.f, mt->v[1], mt->n[1], 2);
+		if (afile_commit(&af))
+			continue;
 		pathf(path, sizeof(path), "%s/src/%s.gp", dir, name);
-		f = fopen(path, "we");
-		if (!f)
+		if (afile_open(&af, path))
 			continue;
-		write_box(f, c, mt, rel);
-		fclose(f);
+		write_box(af.f, c, mt, rel);
+		if (afile_commit(&af))
+			continue;
+		unlink_outputs(dir, name);
 		fprintf(m,
 			"set terminal pngcairo size 700,520 font 'sans,10' background rgb 'white'\n"
 			"set output '%s.png'\nload 'src/%s.gp'\nset output\n"
@@ -798,7 +829,10 @@ int plot_boxes(const struct comparison *c, const char *dir,
 			name, name, name, name);
 		n++;
 	}
-	fclose(m);
+	if (afile_commit(&am)) {
+		n = 0;
+		ret = -1;
+	}
 	if (n && run_gnuplot(dir, "src/boxes.gp"))
 		ret = -1;
 	for (i = 0; i < c->nm; i++)

@@ -132,17 +132,23 @@ json_t *meta_argv(int argc, char *const *argv)
 	return a;
 }
 
+/* Replaced whole (util.h: afile), never written through a link */
 int json_save(json_t *j, const char *dir, const char *name)
 {
-	char path[4096], tmp[4200];
+	char path[4096];
+	struct afile a;
+	int ret;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if (json_dump_file(j, tmp, JSON_INDENT(2) | JSON_SORT_KEYS))
+	if (pathf(path, sizeof(path), "%s/%s", dir, name))
+		return -ENAMETOOLONG;
+	ret = afile_open(&a, path);
+	if (ret)
+		return ret;
+	if (json_dumpf(j, a.f, JSON_INDENT(2) | JSON_SORT_KEYS)) {
+		afile_abort(&a);
 		return -EIO;
-	if (rename(tmp, path))
-		return -errno;
-	return 0;
+	}
+	return afile_commit(&a);
 }
 
 /* Full copies of the counters at the start and end of every run */
@@ -163,7 +169,7 @@ int snapshot_files(const struct mm_env *env, const char *dir)
 		if (!s)
 			continue;
 		snprintf(dst, sizeof(dst), "%s/%s", dir, files[i]);
-		ret = write_file(dst, s, len);
+		ret = write_file_replace(dst, s, len);
 		free(s);
 		if (ret)
 			return ret;

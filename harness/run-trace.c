@@ -18,6 +18,7 @@
 
 #include "journal.h"
 #include "results.h"
+#include "rundata.h"
 #include "runner.h"
 #include "trace.h"
 #include "util.h"
@@ -144,7 +145,7 @@ int run_trace_finish(struct run_trace *rt, const char *out, char *err,
 	json_decref(extra);
 	/* the sampler wrote summary.json already: add to it */
 	pathf(path, sizeof(path), "%s/summary.json", out);
-	sum = json_load_file(path, 0, NULL);
+	sum = json_load_regular(path, NULL);
 	if (!sum)
 		sum = json_object();
 	json_object_set_new(sum, "trace", trace_summary_json(rt->s));

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "rundata.h"
 #include "util.h"
@@ -18,13 +19,10 @@ int csv_load(struct csv *t, const char *path)
 {
 	size_t len, cap = 0;
 	char *s, *line, *save, *c, *e;
-	struct stat st;
 	int col;
 
 	memset(t, 0, sizeof(*t));
-	if (stat(path, &st))
-		return -errno;
-	s = read_file_str(path, (size_t)st.st_size, &len);
+	s = read_regular(path, (size_t)1 << 30, &len);
 	if (!s)
 		return -errno;
 	line = strtok_r(s, "\n", &save);
@@ -63,6 +61,21 @@ int csv_load(struct csv *t, const char *path)
 	return 0;
 }
 
+json_t *json_load_regular(const char *path, json_error_t *je)
+{
+	json_error_t e;
+	json_t *j;
+	int fd = open_regular(path);
+
+	if (fd < 0)
+		return NULL;
+	j = json_loadfd(fd, 0, je ? je : &e);
+	close(fd);
+	if (!j)
+		errno = EBADMSG;
+	return j;
+}
+
 int csv_col(const struct csv *t, const char *name)
 {
 	int i;
@@ -91,16 +104,20 @@ static json_t *load_object(const char *path, bool must, char *err, size_t elen)
 	struct stat st;
 	json_t *j;
 
-	if (stat(path, &st)) {
+	if (lstat(path, &st)) {
 		if (must || errno != ENOENT)
 			snprintf(err, elen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	if (st.st_size == 0) {
+	if (S_ISREG(st.st_mode) && st.st_size == 0) {
 		snprintf(err, elen, "%s: empty file", path);
 		return NULL;
 	}
-	j = json_load_file(path, 0, &je);
+	j = json_load_regular(path, &je);
+	if (!j && errno != EBADMSG) {
+		snprintf(err, elen, "%s: %s", path, file_error(errno));
+		return NULL;
+	}
 	if (!j) {
 		snprintf(err, elen, "%s: corrupt JSON (line %d: %s)", path,
 			 je.line, je.text);
@@ -114,14 +131,17 @@ static json_t *load_object(const char *path, bool must, char *err, size_t elen)
 	return j;
 }
 
-/* reproduce.sh: "mmrepro 'run' '--deb' 'X' ..." as words */
+/*
+ * reproduce.sh: "mmrepro 'run' '--deb' 'X' ..." as words; a quote in
+ * an argument is written '\'' (sh_quote()), a word may span lines.
+ */
 static void load_reproduce(struct rd_run *r)
 {
 	char path[RD_PATH_MAX], *s, *line, *p;
 	int cap = 0;
 
 	pathf(path, sizeof(path), "%s/reproduce.sh", r->dir);
-	s = read_file_str(path, 1 << 16, NULL);
+	s = read_regular(path, 1 << 16, NULL);
 	if (!s)
 		return;
 	for (line = s; line;
@@ -151,6 +171,8 @@ static void load_reproduce(struct rd_run *r)
 					p++;
 				continue;
 			}
+			if (*p == '\\' && p[1])
+				p++;
 			word[n++] = *p++;
 		}
 		word[n] = '\0';
@@ -170,7 +192,7 @@ static void load_verdict(struct rd_run *r)
 	json_t *v;
 
 	pathf(path, sizeof(path), "%s/verdict", r->dir);
-	s = read_file_str(path, 4096, NULL);
+	s = read_regular(path, 4096, NULL);
 	if (s) {
 		s[strcspn(s, "\n")] = '\0';
 		colon = strchr(s, ':');
@@ -194,7 +216,9 @@ static void load_accel(struct rd_run *r)
 	json_t *vm, *a;
 
 	pathf(path, sizeof(path), "%s/vm.json", r->dir);
-	vm = json_load_file(path, 0, NULL);
+	vm = json_load_regular(path, NULL);
+	if (!vm)
+		warn_refused(path, errno);
 	a = json_object_get(vm, "accel");
 	snprintf(r->accel, sizeof(r->accel), "%s",
 		 json_is_string(a) ? json_string_value(a) : "local");
@@ -251,12 +275,13 @@ static int scan(struct rd_set *s, const char *dir, int depth, char *err,
 	int ret = 0;
 	DIR *d;
 
+	/* a link is a run too: it is refused by name when loaded */
 	pathf(path, sizeof(path), "%s/summary.json", dir);
-	if (!stat(path, &st))
+	if (!lstat(path, &st))
 		return add_run(s, dir, err, elen);
 	/* a run that was stopped or crashed before it wrote its summary */
 	pathf(path, sizeof(path), "%s/meta.json", dir);
-	if (!stat(path, &st)) {
+	if (!lstat(path, &st)) {
 		if (!s->unfinished++)
 			s->first_unfinished = strdup(dir);
 		return 0;
@@ -270,7 +295,11 @@ static int scan(struct rd_set *s, const char *dir, int depth, char *err,
 		if (de->d_name[0] == '.' || !strcmp(de->d_name, "plots"))
 			continue;
 		pathf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		if (stat(path, &st) || !S_ISDIR(st.st_mode))
+		if (lstat(path, &st))
+			continue;
+		if (S_ISLNK(st.st_mode))
+			warn_refused(path, ELOOP);
+		if (!S_ISDIR(st.st_mode))
 			continue;
 		names = realloc(names, (n + 1) * sizeof(char *));
 		names[n++] = strdup(de->d_name);

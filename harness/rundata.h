@@ -21,7 +21,8 @@ struct csv {
 	double *v; /* nrows x ncols, NAN for an empty cell */
 };
 
-int csv_load(struct csv *t, const char *path); /* 0 or -errno */
+/* 0 or -errno; a link or a file that is not regular is refused aloud */
+int csv_load(struct csv *t, const char *path);
 int csv_col(const struct csv *t, const char *name); /* -1: none */
 void csv_free(struct csv *t);
 
@@ -57,6 +58,12 @@ struct rd_set {
  * missing path, no runs, or an empty or corrupt summary.json/meta.json.
  */
 int rd_load(struct rd_set *s, const char *path, char *err, size_t elen);
+/*
+ * A JSON file of a results directory, through open_regular() (see
+ * util.h): NULL with errno (EBADMSG: not JSON; je, if given, says
+ * where), and nothing on stderr.
+ */
+json_t *json_load_regular(const char *path, json_error_t *je);
 void rd_free(struct rd_set *s);
 
 const char *rd_scenario(const struct rd_run *r); /* "" if unknown */

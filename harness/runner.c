@@ -20,6 +20,7 @@
 
 #include "journal.h"
 #include "results.h"
+#include "rundata.h"
 #include "runner.h"
 #include "sampler.h"
 #include "util.h"
@@ -113,7 +114,7 @@ static int phase_end_ns(struct run *r, struct prun *p)
 static int phase_start(struct run *r, struct prun *p)
 {
 	char cmd[SC_STR * 2], err[256], path[4200];
-	int pfd[2];
+	int pfd[2], fd;
 
 	if (scenario_expand(r->sc, p->ph->cmd, cmd, sizeof(cmd), err,
 			    sizeof(err))) {
@@ -124,7 +125,8 @@ static int phase_start(struct run *r, struct prun *p)
 	if (p->ph->end_arg[0] && phase_end_ns(r, p))
 		return -1;
 	pathf(path, sizeof(path), "%s/phases/%s.log", r->out, p->ph->name);
-	p->log = fopen(path, "we");
+	fd = create_new(path);
+	p->log = fd < 0 ? NULL : fdopen(fd, "w");
 	if (!p->log || pipe2(pfd, O_CLOEXEC)) {
 		set_error(r, "phase %s: %s: %s", p->ph->name, path,
 			  strerror(errno));
@@ -538,6 +540,31 @@ static void add_vars(struct scenario *sc, const char *out)
 	}
 }
 
+/*
+ * The scenario file as run, copied into the run directory: report reads
+ * meta.json's scenario_file only there (relative to the run), as a path
+ * on this machine means nothing where the run is read.  Its name in the
+ * directory, or the path as it is when it cannot be copied.
+ */
+static const char *keep_scenario(const struct scenario *sc, const char *out,
+				 char *name, size_t len)
+{
+	const char *slash = strrchr(sc->path, '/');
+	char path[4200], *s;
+	size_t n;
+	int ret;
+
+	safe_name(name, len, slash ? slash + 1 : sc->path);
+	s = read_file_str(sc->path, 1 << 20, &n);
+	if (!s)
+		return sc->path;
+	ret = pathf(path, sizeof(path), "%s/%s", out, name);
+	if (!ret)
+		ret = write_file_replace(path, s, n);
+	free(s);
+	return ret ? sc->path : name;
+}
+
 int run_here(struct scenario *sc, const char *out, bool quiet, bool in_guest,
 	     volatile sig_atomic_t *stop)
 {
@@ -545,7 +572,7 @@ int run_here(struct scenario *sc, const char *out, bool quiet, bool in_guest,
 	struct sthread st = { 0 };
 	struct run_trace *rt = NULL;
 	pthread_t tid;
-	char err[600], path[4200];
+	char err[600], path[4200], scname[256];
 	bool sampling = false;
 	json_t *meta;
 	int i, ret, failed_undo;
@@ -625,13 +652,14 @@ int run_here(struct scenario *sc, const char *out, bool quiet, bool in_guest,
 		    "warning: teardown could not undo %d change(s); the guest is thrown away, the measurement stands",
 		    failed_undo);
 
-	meta = json_load_file((pathf(path, sizeof(path), "%s/meta.json", out),
-			       path),
-			      0, NULL);
+	meta = json_load_regular(
+		(pathf(path, sizeof(path), "%s/meta.json", out), path), NULL);
 	if (!meta)
 		meta = meta_system(&st.cfg.env);
 	json_object_set_new(meta, "scenario", json_string(sc->name));
-	json_object_set_new(meta, "scenario_file", json_string(sc->path));
+	json_object_set_new(
+		meta, "scenario_file",
+		json_string(keep_scenario(sc, out, scname, sizeof(scname))));
 	json_object_set_new(meta, "phases", phases_json(r));
 	json_object_set_new(meta, "teardown_failed", json_integer(failed_undo));
 	json_save(meta, out, "meta.json");

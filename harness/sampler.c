@@ -439,7 +439,7 @@ static int open_outputs(const struct sampler_cfg *cfg, struct srun *runs,
 {
 	char path[4096];
 	size_t s;
-	int ret;
+	int ret, fd;
 
 	snprintf(path, sizeof(path), "%s/samples", cfg->out_dir);
 	ret = mkdir_p(path, 0755);
@@ -454,7 +454,8 @@ static int open_outputs(const struct sampler_cfg *cfg, struct srun *runs,
 			continue;
 		snprintf(path, sizeof(path), "%s/samples/%s.csv", cfg->out_dir,
 			 r->src.ops->name);
-		r->csv = fopen(path, "we");
+		fd = create_new(path);
+		r->csv = fd < 0 ? NULL : fdopen(fd, "w");
 		if (!r->csv) {
 			warnx_("sample: %s: %s", path, strerror(errno));
 			return EXIT_USAGE;
@@ -526,7 +527,7 @@ int sampler_run(const struct sampler_cfg *cfg, volatile sig_atomic_t *stop)
 	FILE *dcsv;
 	char path[4096], *rowbuf;
 	json_t *meta;
-	int ret, maxcols = 0;
+	int ret, fd, maxcols = 0;
 	bool last = false;
 	uint64_t i;
 
@@ -576,7 +577,8 @@ int sampler_run(const struct sampler_cfg *cfg, volatile sig_atomic_t *stop)
 		srcp[s] = &runs[s].src;
 	lv = live_new(srcp, n);
 	snprintf(path, sizeof(path), "%s/derived.csv", cfg->out_dir);
-	dcsv = fopen(path, "we");
+	fd = create_new(path);
+	dcsv = fd < 0 ? NULL : fdopen(fd, "w");
 	if (!dcsv) {
 		warnx_("sample: %s: %s", path, strerror(errno));
 		json_decref(meta);

@@ -72,7 +72,8 @@ void src_drv_term(struct mm_src *src, int drv, int col)
 {
 	struct mm_drv *d = &src->drv[drv];
 
-	if (col < 0)
+	/* a column a parser expected but did not find is no term */
+	if (col < 0 || col >= src->ncols)
 		return;
 	d->terms = xrealloc(d->terms, (d->nterms + 1) * sizeof(*d->terms));
 	d->terms[d->nterms++] = col;

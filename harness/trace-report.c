@@ -795,6 +795,7 @@ int trace_timeline_csv(const struct trace_state *st, const char *path)
 	double step = (double)st->tl_step;
 	bool on[ARRAY_SIZE(tl_cols)];
 	size_t c, k, n = st->ntl;
+	struct afile a;
 	FILE *f;
 	int ret;
 
@@ -803,9 +804,10 @@ int trace_timeline_csv(const struct trace_state *st, const char *path)
 	/* quiet bins up to the end of the trace are rows too */
 	if (st->t1 > st->tl_t0 && (st->t1 - st->tl_t0) / st->tl_step > n)
 		n = (size_t)((st->t1 - st->tl_t0) / st->tl_step);
-	f = fopen(path, "we");
-	if (!f)
-		return -errno;
+	ret = afile_open(&a, path);
+	if (ret)
+		return ret;
+	f = a.f;
 	fputs("t", f);
 	for (c = 0; c < ARRAY_SIZE(tl_cols); c++) {
 		on[c] = group_present(st, tl_cols[c].group);
@@ -827,8 +829,5 @@ int trace_timeline_csv(const struct trace_state *st, const char *path)
 		}
 		fputc('\n', f);
 	}
-	ret = ferror(f) ? -EIO : 0;
-	if (fclose(f) && !ret)
-		ret = -errno;
-	return ret;
+	return afile_commit(&a);
 }

@@ -278,3 +278,215 @@ char *safe_name(char *out, size_t len, const char *in)
 	out[i] = '\0';
 	return out;
 }
+
+/* ---- files of a results directory, which may come from elsewhere ---- */
+
+/* The reasons a file is refused: see open_regular() */
+static bool refused(int err)
+{
+	return err == ELOOP || err == E_NOT_REGULAR || err == EISDIR;
+}
+
+const char *file_error(int err)
+{
+	if (err == ELOOP)
+		return "a symbolic link, not followed";
+	if (err == E_NOT_REGULAR)
+		return "not a regular file";
+	return strerror(err);
+}
+
+void warn_refused(const char *path, int err)
+{
+	int e = errno;
+
+	if (refused(err))
+		warnx_("%s: %s", path, file_error(err));
+	errno = e;
+}
+
+int open_regular(const char *path)
+{
+	struct stat st;
+	int fd;
+
+	/* a FIFO or a device is never opened: opening one can block */
+	if (lstat(path, &st))
+		return -1;
+	if (!S_ISREG(st.st_mode)) {
+		errno = S_ISLNK(st.st_mode) ? ELOOP :
+			S_ISDIR(st.st_mode) ? EISDIR :
+					      E_NOT_REGULAR;
+		return -1;
+	}
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	/* replaced between the two looks */
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = E_NOT_REGULAR;
+		return -1;
+	}
+	return fd;
+}
+
+char *read_regular(const char *path, size_t max, size_t *len)
+{
+	size_t used = 0, cap;
+	struct stat st;
+	char *buf;
+	ssize_t n;
+	int fd = open_regular(path), e;
+
+	if (fd < 0) {
+		warn_refused(path, errno);
+		return NULL;
+	}
+	/* sized to the file: a guest may not have a spare gigabyte */
+	cap = fstat(fd, &st) || (size_t)st.st_size > max ? max :
+							   (size_t)st.st_size;
+	buf = malloc(cap + 1);
+	if (!buf) {
+		close(fd);
+		errno = ENOMEM;
+		return NULL;
+	}
+	while (used < cap) {
+		n = read(fd, buf + used, cap - used);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			e = errno;
+			free(buf);
+			close(fd);
+			errno = e;
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		used += (size_t)n;
+	}
+	close(fd);
+	buf[used] = '\0';
+	if (len)
+		*len = used;
+	return buf;
+}
+
+int mkdir_nofollow(const char *path, int mode)
+{
+	struct stat st;
+
+	if (!mkdir(path, (mode_t)mode))
+		return 0;
+	if (errno != EEXIST)
+		return -errno;
+	if (lstat(path, &st))
+		return -errno;
+	if (S_ISLNK(st.st_mode))
+		return -ELOOP;
+	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+}
+
+int create_new(const char *path)
+{
+	int fd;
+
+	if (unlink(path) && errno != ENOENT)
+		return -1;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  0644);
+	return fd;
+}
+
+int afile_open(struct afile *a, const char *path)
+{
+	static unsigned int seq;
+	const char *slash = strrchr(path, '/');
+	int dl = slash ? (int)(slash - path + 1) : 0, i, fd = -1;
+
+	a->f = NULL;
+	if (pathf(a->path, sizeof(a->path), "%s", path))
+		return -ENAMETOOLONG;
+	for (i = 0; i < 100 && fd < 0; i++) {
+		unsigned long r = (unsigned long)now_ns() ^
+				  ((unsigned long)getpid() << 16) ^ seq++;
+
+		if (pathf(a->tmp, sizeof(a->tmp), "%.*s.%s.%06lx", dl, path,
+			  path + dl, r & 0xffffff))
+			return -ENAMETOOLONG;
+		fd = open(a->tmp,
+			  O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			  0644);
+		if (fd < 0 && errno != EEXIST)
+			return -errno;
+	}
+	if (fd < 0)
+		return -EEXIST;
+	a->f = fdopen(fd, "w");
+	if (!a->f) {
+		int e = errno;
+
+		close(fd);
+		unlink(a->tmp);
+		return -e;
+	}
+	return 0;
+}
+
+int afile_commit(struct afile *a)
+{
+	int ret = 0;
+
+	if (fflush(a->f) || ferror(a->f))
+		ret = errno ? -errno : -EIO;
+	if (fclose(a->f) && !ret)
+		ret = -errno;
+	a->f = NULL;
+	if (!ret && rename(a->tmp, a->path))
+		ret = -errno;
+	if (ret)
+		unlink(a->tmp);
+	return ret;
+}
+
+void afile_abort(struct afile *a)
+{
+	if (a->f)
+		fclose(a->f);
+	a->f = NULL;
+	unlink(a->tmp);
+}
+
+int write_file_replace(const char *path, const char *data, size_t len)
+{
+	struct afile a;
+	int ret = afile_open(&a, path);
+
+	if (ret)
+		return ret;
+	if (len && fwrite(data, 1, len, a.f) != len) {
+		ret = -errno;
+		afile_abort(&a);
+		return ret ? ret : -EIO;
+	}
+	return afile_commit(&a);
+}
+
+int sh_quote(FILE *f, const char *s)
+{
+	int n = 2;
+
+	fputc('\'', f);
+	for (; *s; s++, n++) {
+		if (*s != '\'') {
+			fputc(*s, f);
+			continue;
+		}
+		fputs("'\\''", f);
+		n += 3;
+	}
+	fputc('\'', f);
+	return n;
+}

@@ -2,8 +2,11 @@
 #ifndef MMREPRO_UTIL_H
 #define MMREPRO_UTIL_H
 
+#include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -53,4 +56,52 @@ int pathf(char *out, size_t len, const char *fmt, ...)
  * no hidden file); an empty name becomes "_".  Returns out.
  */
 char *safe_name(char *out, size_t len, const char *in);
+
+/*
+ * Files of a results directory.  One may come from another machine (a
+ * bug report, a CI artifact) and be read here as root, so a file in it
+ * is read only when it is a regular file itself, never through a
+ * symbolic link, and written only by replacing it: a new file renamed
+ * over the name replaces a planted link instead of writing through it.
+ *
+ * open_regular: O_RDONLY of a regular file; -1 with errno ELOOP for a
+ * link, EISDIR for a directory, E_NOT_REGULAR for anything else (a FIFO
+ * or a device is not even opened).  file_error() says which in words, and
+ * warn_refused() says it on stderr, naming the file, when the error is
+ * one of these three (nothing when the file is just missing).
+ */
+#define E_NOT_REGULAR EMEDIUMTYPE
+int open_regular(const char *path);
+const char *file_error(int err);
+void warn_refused(const char *path, int err);
+/* read_file_str() through open_regular(), warning when refused */
+char *read_regular(const char *path, size_t max, size_t *len);
+/* mkdir, or an existing directory that is not a link (-ELOOP) */
+int mkdir_nofollow(const char *path, int mode);
+/*
+ * For files written as they grow (logs, samples): the name is unlinked
+ * and created anew, O_EXCL | O_NOFOLLOW.  A descriptor, or -1 and errno.
+ */
+int create_new(const char *path);
+
+/*
+ * Whole files: written to a new temporary file next to `path' (O_EXCL,
+ * O_NOFOLLOW), renamed over it by afile_commit(), which returns 0 or
+ * -errno and removes the temporary file on failure.
+ */
+struct afile {
+	FILE *f;
+	char path[4096];
+	char tmp[4200];
+};
+int afile_open(struct afile *a, const char *path);
+int afile_commit(struct afile *a);
+void afile_abort(struct afile *a);
+int write_file_replace(const char *path, const char *data, size_t len);
+
+/*
+ * s as one single-quoted shell word, '\'' for a quote: inside single
+ * quotes sh expands nothing, a newline included.  The bytes written.
+ */
+int sh_quote(FILE *f, const char *s);
 #endif

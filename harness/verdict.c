@@ -40,14 +40,11 @@ static int table_load(struct table *t, const char *path)
 {
 	size_t len, cap = 0;
 	char *s, *line, *save, *c, *e;
-	struct stat st;
 	int col;
 
 	memset(t, 0, sizeof(*t));
-	if (stat(path, &st))
-		return -errno;
 	/* sized to the file: a guest may not have a spare gigabyte */
-	s = read_file_str(path, (size_t)st.st_size, &len);
+	s = read_regular(path, (size_t)1 << 30, &len);
 	if (!s)
 		return -errno;
 	line = strtok_r(s, "\n", &save);
@@ -162,7 +159,7 @@ static double wmark_mib(const char *dir, const char *which)
 	long v;
 
 	pathf(path, sizeof(path), "%s/snapshots/start/zoneinfo", dir);
-	s = read_file_str(path, 1 << 20, NULL);
+	s = read_regular(path, 1 << 20, NULL);
 	if (!s)
 		return NAN;
 	snprintf(key, sizeof(key), "\n        %s ", which);
@@ -457,7 +454,9 @@ static int exact_total(const char *dir, const char *series,
 		return -1;
 	snprintf(src, sizeof(src), "%.*s", (int)(dot - series), series);
 	pathf(path, sizeof(path), "%s/meta.json", dir);
-	meta = json_load_file(path, 0, NULL);
+	meta = json_load_regular(path, NULL);
+	if (!meta)
+		warn_refused(path, errno);
 	terms = json_object_get(
 		json_object_get(
 			json_object_get(json_object_get(meta, "sources"), src),
@@ -688,9 +687,11 @@ int evaluate(const struct scenario *sc, const char *dir, struct run_result *res)
 		judge_metric(sc, &t, metrics, res);
 	}
 	pathf(path, sizeof(path), "%s/summary.json", dir);
-	sum = json_load_file(path, 0, NULL);
-	if (!sum)
+	sum = json_load_regular(path, NULL);
+	if (!sum) {
+		warn_refused(path, errno);
 		sum = json_object();
+	}
 	/* the delay is a metric too, for compare */
 	if (json_object_get(detail, "delay_s")) {
 		json_t *m = json_object();
@@ -748,11 +749,13 @@ int write_verdict(const char *dir, const struct run_result *res)
 	n = snprintf(line, sizeof(line), "%s: %s\n", verdict_name(res->verdict),
 		     res->reason);
 	pathf(path, sizeof(path), "%s/verdict", dir);
-	write_file(path, line, (size_t)n);
+	write_file_replace(path, line, (size_t)n);
 	pathf(path, sizeof(path), "%s/summary.json", dir);
-	sum = json_load_file(path, 0, NULL);
-	if (!sum)
+	sum = json_load_regular(path, NULL);
+	if (!sum) {
+		warn_refused(path, errno);
 		sum = json_object();
+	}
 	v = json_object();
 	json_object_set_new(v, "verdict",
 			    json_string(verdict_name(res->verdict)));

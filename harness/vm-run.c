@@ -29,27 +29,6 @@
 #define EXIT_HANG 124
 #define EXIT_CRASH 125
 
-/* Quote for sh: 'it'\''s' */
-static size_t sh_quote(char *out, size_t len, const char *s)
-{
-	size_t n = 0;
-
-	if (n < len)
-		out[n++] = '\'';
-	for (; *s && n + 5 < len; s++) {
-		if (*s == '\'') {
-			memcpy(out + n, "'\\''", 4);
-			n += 4;
-		} else {
-			out[n++] = *s;
-		}
-	}
-	if (n < len)
-		out[n++] = '\'';
-	out[n < len ? n : len - 1] = '\0';
-	return n;
-}
-
 static int sh(const char *script, const char *a1, const char *a2)
 {
 	const char *argv[] = { "sh", "-c", script, "sh", a1, a2, NULL };
@@ -65,41 +44,42 @@ static int sh(const char *script, const char *a1, const char *a2)
 static int run_initrd(const struct vm_cfg *cfg, const char *base,
 		      const char *dir, char *initrd, size_t len)
 {
-	char p[4200], q[8192], cwd[4096];
-	size_t n = 0;
+	char p[4200], cwd[4096];
+	struct afile a;
 	int i;
 
 	snprintf(p, sizeof(p), "%s/stage", dir);
 	if (mkdir_p(p, 0755))
 		return -1;
-	n += (size_t)snprintf(q + n, sizeof(q) - n, "OUT=");
-	n += sh_quote(q + n, sizeof(q) - n, cfg->out ? cfg->out : "");
-	n += (size_t)snprintf(q + n, sizeof(q) - n, "\nSCRATCH=%s\n",
-			      cfg->disk ? SCRATCH_MNT : "");
 	snprintf(p, sizeof(p), "%s/stage/run.conf", dir);
-	if (write_file(p, q, n))
+	if (afile_open(&a, p))
+		return -1;
+	fputs("OUT=", a.f);
+	sh_quote(a.f, cfg->out ? cfg->out : "");
+	fprintf(a.f, "\nSCRATCH=%s\n", cfg->disk ? SCRATCH_MNT : "");
+	if (afile_commit(&a))
 		return -1;
 
 	if (!getcwd(cwd, sizeof(cwd)))
 		snprintf(cwd, sizeof(cwd), "/");
-	n = (size_t)snprintf(q, sizeof(q), "cd ");
-	n += sh_quote(q + n, sizeof(q) - n, cwd);
-	n += (size_t)snprintf(
-		q + n, sizeof(q) - n,
-		" || echo 'mmrepro vm: that directory is not in the guest' >&2\n"
-		"export HOME=/root TERM=dumb NO_COLOR=1 MMREPRO_GUEST=1\n"
-		"export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n"
-		"export MMREPRO_OUT=");
-	n += sh_quote(q + n, sizeof(q) - n, cfg->out ? cfg->out : "");
-	n += (size_t)snprintf(q + n, sizeof(q) - n, " MMREPRO_SCRATCH=%s\nexec",
-			      cfg->disk ? SCRATCH_MNT : "");
-	for (i = 0; i < cfg->argc && n + 8 < sizeof(q); i++) {
-		q[n++] = ' ';
-		n += sh_quote(q + n, sizeof(q) - n, cfg->argv[i]);
-	}
-	n += (size_t)snprintf(q + n, sizeof(q) - n, "\n");
 	snprintf(p, sizeof(p), "%s/stage/cmd.sh", dir);
-	if (write_file(p, q, n))
+	if (afile_open(&a, p))
+		return -1;
+	fputs("cd ", a.f);
+	sh_quote(a.f, cwd);
+	fputs(" || echo 'mmrepro vm: that directory is not in the guest' >&2\n"
+	      "export HOME=/root TERM=dumb NO_COLOR=1 MMREPRO_GUEST=1\n"
+	      "export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n"
+	      "export MMREPRO_OUT=",
+	      a.f);
+	sh_quote(a.f, cfg->out ? cfg->out : "");
+	fprintf(a.f, " MMREPRO_SCRATCH=%s\nexec", cfg->disk ? SCRATCH_MNT : "");
+	for (i = 0; i < cfg->argc; i++) {
+		fputc(' ', a.f);
+		sh_quote(a.f, cfg->argv[i]);
+	}
+	fputc('\n', a.f);
+	if (afile_commit(&a))
 		return -1;
 
 	snprintf(initrd, len, "%s/initrd", dir);
@@ -543,7 +523,7 @@ int vm_execute(const struct vm_cfg *cfg, struct vm_kernel *k,
 	json_decref(j);
 	if (r->excerpt) {
 		pathf(p, sizeof(p), "%s/crash.txt", cfg->out);
-		write_file(p, r->excerpt, strlen(r->excerpt));
+		write_file_replace(p, r->excerpt, strlen(r->excerpt));
 	}
 	/* a run's own exit status is its verdict, said by the run itself */
 	if (cfg->inner_run &&

@@ -48,12 +48,16 @@ static int parse_row(struct scan *s, int *node, const char **zone, size_t *zl,
 	*node = (int)v;
 	if (!scan_word(s, &w, &n) || !word_eq(w, n, "zone"))
 		return -1;
-	if (!scan_word(s, zone, zl) || *zl >= 17)
+	if (!scan_word(s, zone, zl))
+		return -1;
+	if ((*zone)[*zl - 1] == ',')
+		(*zl)--;
+	/* a struct prow's zone[16] with its NUL */
+	if (*zl >= 16)
 		return -1;
 	*tl = 0;
-	if ((*zone)[*zl - 1] != ',')
+	if ((*zone)[*zl] != ',')
 		return 0;
-	(*zl)--;
 	if (!scan_word(s, &w, &n) || !word_eq(w, n, "type"))
 		return -1;
 	if (!scan_word(s, type, tl) || *tl >= 16)

@@ -76,7 +76,7 @@ static int zram_open(struct mm_src *src)
 	struct zram *zr = calloc(1, sizeof(*zr));
 	char path[256], *names[MAX_DEVS];
 	struct dirent *de;
-	int i, nn = 0, orig, compr, used;
+	int i, k, nn = 0, sums[3];
 	DIR *d;
 
 	if (!zr)
@@ -95,20 +95,21 @@ static int zram_open(struct mm_src *src)
 		return -ENOENT;
 	}
 	qsort(names, (size_t)nn, sizeof(names[0]), by_name);
-	orig = src_add_drv(src, MM_DRV_GAUGE, 1.0 / (1 << 20), "MiB",
-			   "orig_data_MiB");
-	compr = src_add_drv(src, MM_DRV_GAUGE, 1.0 / (1 << 20), "MiB",
-			    "compr_data_MiB");
-	used = src_add_drv(src, MM_DRV_GAUGE, 1.0 / (1 << 20), "MiB",
-			   "mem_used_MiB");
+	/* mm_stat's first three fields, summed over the devices */
+	sums[0] = src_add_drv(src, MM_DRV_GAUGE, 1.0 / (1 << 20), "MiB",
+			      "orig_data_MiB");
+	sums[1] = src_add_drv(src, MM_DRV_GAUGE, 1.0 / (1 << 20), "MiB",
+			      "compr_data_MiB");
+	sums[2] = src_add_drv(src, MM_DRV_GAUGE, 1.0 / (1 << 20), "MiB",
+			      "mem_used_MiB");
 	for (i = 0; i < nn; i++) {
 		struct zdev *z = &zr->d[zr->n];
 
 		z->file[1] = -1;
 		if (add_stat(src, z, 0, names[i], mm_names, 9) == 0) {
-			src_drv_term(src, orig, z->col[0]);
-			src_drv_term(src, compr, z->col[0] + 1);
-			src_drv_term(src, used, z->col[0] + 2);
+			/* a short mm_stat: only the fields it has */
+			for (k = 0; k < 3 && k < z->n[0]; k++)
+				src_drv_term(src, sums[k], z->col[0] + k);
 			add_stat(src, z, 1, names[i], io_names, 4);
 			zr->n++;
 		}

@@ -30,6 +30,8 @@ check "phase second lasted its {hold} of 2 s" \
 	jq -e '.phases[1].end_s - .phases[1].start_s | . > 1.9 and . < 3' "$T/r1/meta.json"
 check "derived.csv has samples" [ "$(wc -l <"$T/r1/derived.csv")" -gt 5 ]
 check "reproduce.sh holds the command" grep -q "harmless.ini" "$T/r1/reproduce.sh"
+check "the scenario file is kept in the run, meta.json names it there" \
+	bash -c "[ \"\$(jq -r .scenario_file '$T/r1/meta.json')\" = harmless.ini ] && cmp -s '$S/harmless.ini' '$T/r1/harmless.ini'"
 check "state restored after a normal end" [ "$(state)" = "$before" ]
 check "journal removed after a normal end" [ ! -e "$MMREPRO_JOURNAL" ]
 

@@ -625,6 +625,74 @@ static void test_pagetypeinfo_overflow(void **state)
 	src_free(&s);
 }
 
+/* The value of the derived metric NAME (fail when there is none) */
+static double drv(const struct mm_src *s, const char *name)
+{
+	int d;
+
+	for (d = 0; d < s->ndrv; d++)
+		if (!strcmp(s->drv[d].name, name))
+			return src_derive(s, d, NULL, s->vals, 1);
+	fail_msg("no derived metric %s in %s", name, s->ops->name);
+	return NAN;
+}
+
+/*
+ * mm_stat shorter than its three first fields (orig, compr, mem_used):
+ * the sums take what is there, never the columns after it (io_stat's,
+ * or the next device's).
+ */
+static void test_zram_truncated(void **state)
+{
+	struct mm_env env = { tmproot, tmproot };
+	const double mib = 1.0 / (1 << 20);
+	char p[300];
+	struct mm_src s;
+
+	(void)state;
+	snprintf(p, sizeof(p), "%s/block/zram0", tmproot);
+	assert_int_equal(mkdir_p(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/block/zram1", tmproot);
+	assert_int_equal(mkdir_p(p, 0755), 0);
+	put("block/zram0/mm_stat", "100 200\n");
+	put("block/zram0/io_stat", "1 2 3 4\n");
+	put("block/zram1/mm_stat", "\n");
+	put("block/zram1/io_stat", "5 6 7 8\n");
+	assert_int_equal(src_open(&s, &src_zram, &env), 0);
+	assert_int_equal(src_sample(&s), 0);
+	assert_int_equal(col(&s, "zram0_orig_data_size"), 100);
+	assert_int_equal(col(&s, "zram0_compr_data_size"), 200);
+	assert_int_equal(col(&s, "zram0_failed_reads"), 1);
+	assert_int_equal(col(&s, "zram1_failed_reads"), 5);
+	assert_true(fabs(drv(&s, "orig_data_MiB") - 100 * mib) < 1e-12);
+	assert_true(fabs(drv(&s, "compr_data_MiB") - 200 * mib) < 1e-12);
+	/* neither device has mem_used_total */
+	assert_true(isnan(drv(&s, "mem_used_MiB")));
+	src_free(&s);
+}
+
+/* a zone name as long as the buffer: the row is not taken */
+static void test_pagetypeinfo_long_zone(void **state)
+{
+	struct mm_env env = { tmproot, tmproot };
+	struct mm_src s;
+
+	(void)state;
+	put("pagetypeinfo",
+	    "Page block order: 9\nPages per block:  512\n\n"
+	    "Free pages count per migrate type at order       0      1      2      3\n"
+	    "Node    0, zone   Normal, type    Unmovable      1      2      3      4\n\n"
+	    "Number of blocks type     Unmovable      Movable  Reclaimable\n"
+	    "Node 0, zone   Normal          12          900            3\n"
+	    "Node 0, zone ABCDEFGHIJKLMNOP          1          2            3\n");
+	assert_int_equal(src_open(&s, &src_pagetypeinfo, &env), 0);
+	assert_int_equal(src_sample(&s), 0);
+	assert_int_equal(col(&s, "node0_Normal_blocks_Movable"), 900);
+	assert_int_equal(
+		src_find_col(&s, "node0_ABCDEFGHIJKLMNOP_blocks_Movable"), -1);
+	src_free(&s);
+}
+
 static void test_missing_sources(void **state)
 {
 	char empty[128];
@@ -863,6 +931,8 @@ int main(void)
 		cmocka_unit_test(test_vmstat_free_blocks),
 		cmocka_unit_test(test_buddyinfo_truncated),
 		cmocka_unit_test(test_pagetypeinfo_overflow),
+		cmocka_unit_test(test_zram_truncated),
+		cmocka_unit_test(test_pagetypeinfo_long_zone),
 		cmocka_unit_test(test_missing_sources),
 		cmocka_unit_test(test_series_patterns),
 		cmocka_unit_test(test_sampler_interval_zero),
