@@ -629,7 +629,12 @@ int sampler_run(const struct sampler_cfg *cfg, volatile sig_atomic_t *stop)
 		if (now - slot >= cfg->interval_ns) {
 			uint64_t missed =
 				(uint64_t)((now - slot) / cfg->interval_ns);
+			uint64_t lasti =
+				(uint64_t)(cfg->duration_ns / cfg->interval_ns);
 
+			/* slots past the end of the run are not missed */
+			if (cfg->duration_ns && i + missed > lasti)
+				missed = lasti > i ? lasti - i : 0;
 			skipped += missed;
 			i += missed;
 		}
