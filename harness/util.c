@@ -163,29 +163,28 @@ int write_file(const char *path, const char *data, size_t len)
 	return ret;
 }
 
-/* Whole (small) file as a NUL-terminated string, or NULL with errno set. */
-char *read_file_str(const char *path, size_t max, size_t *len)
+/*
+ * Up to cap bytes of fd as a NUL-terminated string; fd is closed.  NULL
+ * with errno set.
+ */
+static char *read_fd_str(int fd, size_t cap, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	size_t used = 0;
-	char *buf;
+	char *buf = malloc(cap + 1);
 	ssize_t n;
+	int e;
 
-	if (fd < 0)
-		return NULL;
-	buf = malloc(max + 1);
 	if (!buf) {
 		close(fd);
 		errno = ENOMEM;
 		return NULL;
 	}
-	while (used < max) {
-		n = read(fd, buf + used, max - used);
+	while (used < cap) {
+		n = read(fd, buf + used, cap - used);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			int e = errno;
-
+			e = errno;
 			free(buf);
 			close(fd);
 			errno = e;
@@ -200,6 +199,16 @@ char *read_file_str(const char *path, size_t max, size_t *len)
 	if (len)
 		*len = used;
 	return buf;
+}
+
+/* Whole (small) file as a NUL-terminated string, or NULL with errno set. */
+char *read_file_str(const char *path, size_t max, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	return read_fd_str(fd, max, len);
 }
 
 void utc_stamp(char *buf, size_t len)
@@ -333,11 +342,9 @@ int open_regular(const char *path)
 
 char *read_regular(const char *path, size_t max, size_t *len)
 {
-	size_t used = 0, cap;
+	size_t cap;
 	struct stat st;
-	char *buf;
-	ssize_t n;
-	int fd = open_regular(path), e;
+	int fd = open_regular(path);
 
 	if (fd < 0) {
 		warn_refused(path, errno);
@@ -346,32 +353,7 @@ char *read_regular(const char *path, size_t max, size_t *len)
 	/* sized to the file: a guest may not have a spare gigabyte */
 	cap = fstat(fd, &st) || (size_t)st.st_size > max ? max :
 							   (size_t)st.st_size;
-	buf = malloc(cap + 1);
-	if (!buf) {
-		close(fd);
-		errno = ENOMEM;
-		return NULL;
-	}
-	while (used < cap) {
-		n = read(fd, buf + used, cap - used);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			e = errno;
-			free(buf);
-			close(fd);
-			errno = e;
-			return NULL;
-		}
-		if (n == 0)
-			break;
-		used += (size_t)n;
-	}
-	close(fd);
-	buf[used] = '\0';
-	if (len)
-		*len = used;
-	return buf;
+	return read_fd_str(fd, cap, len);
 }
 
 int mkdir_nofollow(const char *path, int mode)
