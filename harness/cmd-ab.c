@@ -366,22 +366,20 @@ static int one_run(const char *scen, const struct ab_opts *o,
 
 static void write_reports(struct comparison *c, const char *dir)
 {
-	static const char *const names[] = { "report.txt", "report.md",
-					     "report.json", "report.ktap" };
+	const struct cmp_format *f;
 	char path[RD_PATH_MAX];
-	size_t i;
 
 	/* md links its plots from where it is */
 	free(c->report_dir);
 	c->report_dir = strdup(dir);
-	for (i = 0; i < ARRAY_SIZE(names); i++) {
+	for (f = cmp_formats; f->name; f++) {
 		struct afile a;
 		int ret;
 
-		pathf(path, sizeof(path), "%s/%s", dir, names[i]);
+		pathf(path, sizeof(path), "%s/report.%s", dir, f->ext);
 		ret = afile_open(&a, path);
 		if (!ret) {
-			compare_write(c, (enum cmp_format)i, a.f);
+			compare_write(c, f, a.f);
 			ret = afile_commit(&a);
 		}
 		if (ret)
@@ -446,6 +444,7 @@ int cmd_ab(int argc, char **argv)
 	char stamp[32], sdir[2][RD_PATH_MAX];
 	struct progress pg = { 0 };
 	struct spec sp[2];
+	const struct cmp_format *f;
 	struct comparison *c;
 	struct sigaction sa;
 	int failed[4] = { 0 };
@@ -537,8 +536,11 @@ int cmd_ab(int argc, char **argv)
 	pathf(sub, sizeof(sub), "%s/plots", dir);
 	compare_plot(c, sub);
 	write_reports(c, dir);
-	compare_write(c, CMP_TEXT, stdout);
-	printf("reports: %s/report.{txt,md,json,ktap}\n", dir);
+	compare_write(c, &cmp_formats[0], stdout);
+	printf("reports: %s/report.{", dir);
+	for (f = cmp_formats; f->name; f++)
+		printf("%s%s", f == cmp_formats ? "" : ",", f->ext);
+	printf("}\n");
 	fflush(stdout);
 	ret = compare_exit(c);
 	compare_free(c);

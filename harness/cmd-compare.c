@@ -36,7 +36,7 @@ const char *cmp_result_name(enum cmp_result r)
 
 /* ---- number formats, compact for a 72-column table ---- */
 
-static void fmt_num(char *b, size_t l, double v)
+void cmp_fmt_num(char *b, size_t l, double v)
 {
 	double a = fabs(v);
 
@@ -60,7 +60,7 @@ static void fmt_signed(char *b, size_t l, double v)
 {
 	char n[24];
 
-	fmt_num(n, sizeof(n), fabs(v));
+	cmp_fmt_num(n, sizeof(n), fabs(v));
 	snprintf(b, l, "%s%s",
 		 isnan(v) ? "" :
 		 v > 0	  ? "+" :
@@ -69,7 +69,7 @@ static void fmt_signed(char *b, size_t l, double v)
 		 n);
 }
 
-static void fmt_pct(char *b, size_t l, double v)
+void cmp_fmt_pct(char *b, size_t l, double v)
 {
 	/* one decimal below 10 %, three digits above: -99.7 is not -100 */
 	if (isnan(v))
@@ -82,7 +82,7 @@ static void fmt_pct(char *b, size_t l, double v)
 		snprintf(b, l, "%+.0f", v);
 }
 
-static void fmt_p(char *b, size_t l, double p)
+void cmp_fmt_p(char *b, size_t l, double p)
 {
 	if (isnan(p))
 		snprintf(b, l, "-");
@@ -100,14 +100,14 @@ static void fmt_p(char *b, size_t l, double p)
 }
 
 /* "-12.3%" or, where the median of A is 0, "(+4.1)" in the unit */
-static void fmt_change(char *b, size_t l, const struct cmp_metric *m)
+void cmp_fmt_change(char *b, size_t l, const struct cmp_metric *m)
 {
 	char n[32];
 
 	if (isnan(m->change_abs)) {
 		snprintf(b, l, "-");
 	} else if (!isnan(m->change_pct)) {
-		fmt_pct(n, sizeof(n), m->change_pct);
+		cmp_fmt_pct(n, sizeof(n), m->change_pct);
 		snprintf(b, l, "%s%%", n);
 	} else {
 		fmt_signed(n, sizeof(n), m->change_abs);
@@ -115,15 +115,15 @@ static void fmt_change(char *b, size_t l, const struct cmp_metric *m)
 	}
 }
 
-static void fmt_ci(char *b, size_t l, const struct cmp_metric *m)
+void cmp_fmt_ci(char *b, size_t l, const struct cmp_metric *m)
 {
 	char lo[32], hi[32];
 
 	if (isnan(m->ci_lo)) {
 		snprintf(b, l, "-");
 	} else if (!isnan(m->change_pct)) {
-		fmt_pct(lo, sizeof(lo), m->ci_pct_lo);
-		fmt_pct(hi, sizeof(hi), m->ci_pct_hi);
+		cmp_fmt_pct(lo, sizeof(lo), m->ci_pct_lo);
+		cmp_fmt_pct(hi, sizeof(hi), m->ci_pct_hi);
 		snprintf(b, l, "%s,%s", lo, hi);
 	} else {
 		fmt_signed(lo, sizeof(lo), m->ci_lo);
@@ -500,7 +500,7 @@ static void side_fingerprint(struct cmp_side *sd, const struct rd_run *r)
  * "promoted in 5 of 5 runs: non-movable reclaim 230 at order >= pb, 0
  * below; compaction 41 at, 0 below"
  */
-static void fingerprint_line(char *b, size_t l, const struct cmp_side *sd)
+void cmp_fingerprint_line(char *b, size_t l, const struct cmp_side *sd)
 {
 	int none = sd->fp_runs - sd->fp_promoted - sd->fp_not_promoted;
 	const char *what = "mixed";
@@ -598,14 +598,14 @@ static int check_scenarios(struct comparison *c, char *err, size_t elen)
 }
 
 /* Runs with a measured verdict: reproduced or not */
-static int usable(const struct cmp_side *sd)
+int cmp_usable(const struct cmp_side *sd)
 {
 	return sd->reproduced + sd->not_reproduced;
 }
 
 bool compare_unusable(const struct comparison *c)
 {
-	return usable(&c->side[0]) < 2 || usable(&c->side[1]) < 2;
+	return cmp_usable(&c->side[0]) < 2 || cmp_usable(&c->side[1]) < 2;
 }
 
 static void add_notes(struct comparison *c)
@@ -639,11 +639,11 @@ static void add_notes(struct comparison *c)
 				c,
 				"side %s: %d of %d runs ended in error (see their verdict files)",
 				sd->name, sd->error, sd->set.n);
-		if (usable(sd) < 2)
+		if (cmp_usable(sd) < 2)
 			add_note(
 				c,
 				"side %s: %d usable run(s) of %d (reproduced or not-reproduced): nothing can be compared, exit 3",
-				sd->name, usable(sd), sd->set.n);
+				sd->name, cmp_usable(sd), sd->set.n);
 	}
 	if (!c->nm)
 		add_note(c,
@@ -731,17 +731,14 @@ int compare_exit(const struct comparison *c)
 	return 0;
 }
 
-int compare_parse_format(const char *s, enum cmp_format *f)
+const struct cmp_format *compare_format(const char *s)
 {
-	static const char *const names[] = { "text", "md", "json", "ktap" };
-	size_t i;
+	const struct cmp_format *f;
 
-	for (i = 0; i < ARRAY_SIZE(names); i++)
-		if (!strcmp(s, names[i])) {
-			*f = (enum cmp_format)i;
-			return 0;
-		}
-	return -1;
+	for (f = cmp_formats; f->name; f++)
+		if (!strcmp(s, f->name))
+			return f;
+	return NULL;
 }
 
 /* ---- text: 72 columns, for email ---- */
@@ -790,7 +787,7 @@ static void wrap(FILE *out, int indent, const char *first, const char *s)
 	text_wrap(out, indent, first, s, indent + 2);
 }
 
-static void side_line(char *b, size_t l, const struct cmp_side *sd)
+void cmp_side_line(char *b, size_t l, const struct cmp_side *sd)
 {
 	size_t n;
 
@@ -810,7 +807,7 @@ static void side_line(char *b, size_t l, const struct cmp_side *sd)
  * (neither: no significant change, or the metric was not tested); the
  * sentence in b.  0 when no run declares an expectation.
  */
-static int expect_fixed(const struct comparison *c, char *b, size_t l)
+int cmp_expect_fixed(const struct comparison *c, char *b, size_t l)
 {
 	const struct cmp_metric *m = NULL;
 	const char *name = NULL, *better = NULL;
@@ -838,8 +835,8 @@ static int expect_fixed(const struct comparison *c, char *b, size_t l)
 			 better, m ? m->why : "no such metric in the runs");
 		return 'n';
 	}
-	fmt_change(ch, sizeof(ch), m);
-	fmt_p(p, sizeof(p), m->mwu.p);
+	cmp_fmt_change(ch, sizeof(ch), m);
+	cmp_fmt_p(p, sizeof(p), m->mwu.p);
 	if (m->result != RES_BETTER && m->result != RES_WORSE) {
 		snprintf(
 			b, l,
@@ -861,8 +858,7 @@ static void metric_label(char *b, size_t l, const struct cmp_metric *m)
 static void write_text(const struct comparison *c, FILE *out)
 {
 	char b[1024], l[128], x[32], y[32], ch[40], ci[80], p[16];
-	int i, k, s, worse = 0;
-	size_t n;
+	int i, s;
 
 	fprintf(out, "mmrepro compare: %s\n", c->scenario);
 	for (s = 0; s < 2; s++) {
@@ -870,13 +866,13 @@ static void write_text(const struct comparison *c, FILE *out)
 
 		snprintf(l, sizeof(l), "%s: ", sd->name);
 		wrap(out, 2, l, sd->set.arg);
-		side_line(b, sizeof(b), sd);
+		cmp_side_line(b, sizeof(b), sd);
 		wrap(out, 5, "", b);
 	}
 	for (s = 0; s < 2; s++) {
 		if (!c->side[s].fp_runs)
 			continue;
-		fingerprint_line(b, sizeof(b), &c->side[s]);
+		cmp_fingerprint_line(b, sizeof(b), &c->side[s]);
 		snprintf(l, sizeof(l), "%s fix fingerprint: ", c->side[s].name);
 		wrap(out, 2, l, b);
 	}
@@ -915,14 +911,13 @@ static void write_text(const struct comparison *c, FILE *out)
 			fprintf(out, "%s\n", l);
 			l[0] = '\0';
 		}
-		fmt_num(x, sizeof(x), m->d[0].median);
-		fmt_num(y, sizeof(y), m->d[1].median);
-		fmt_change(ch, sizeof(ch), m);
-		fmt_ci(ci, sizeof(ci), m);
-		fmt_p(p, sizeof(p), m->mwu.p);
+		cmp_fmt_num(x, sizeof(x), m->d[0].median);
+		cmp_fmt_num(y, sizeof(y), m->d[1].median);
+		cmp_fmt_change(ch, sizeof(ch), m);
+		cmp_fmt_ci(ci, sizeof(ci), m);
+		cmp_fmt_p(p, sizeof(p), m->mwu.p);
 		fprintf(out, "%-22s %7s %7s %7s %12s %5s %s\n", l, x, y, ch, ci,
 			p, cmp_result_name(m->result));
-		worse += m->gate && m->result == RES_WORSE;
 	}
 
 	fprintf(out, "\n%-20s %-25s %-25s\n", "", "------------ A ----------",
@@ -936,8 +931,8 @@ static void write_text(const struct comparison *c, FILE *out)
 		for (s = 0; s < 2; s++) {
 			char mean[32], sd[32], cov[16];
 
-			fmt_num(mean, sizeof(mean), m->d[s].mean);
-			fmt_num(sd, sizeof(sd), m->d[s].sd);
+			cmp_fmt_num(mean, sizeof(mean), m->d[s].mean);
+			cmp_fmt_num(sd, sizeof(sd), m->d[s].sd);
 			if (isnan(m->d[s].cov))
 				snprintf(cov, sizeof(cov), "-");
 			else
@@ -966,33 +961,40 @@ static void write_text(const struct comparison *c, FILE *out)
 	     "5% and the CoV of A), else same; n/a: not tested.");
 	if (c->nplots)
 		text_wrap(out, 0, "plots: ", c->plots_dir, 2);
-	if (expect_fixed(c, b, sizeof(b)))
+	if (cmp_expect_fixed(c, b, sizeof(b)))
 		text_wrap(out, 0, "expect: ", b, 2);
+	cmp_result_line(c, b, sizeof(b));
+	fprintf(out, "\n");
+	text_wrap(out, 0, "result: ", b, 8);
+}
+
+int cmp_result_line(const struct comparison *c, char *b, size_t l)
+{
+	char ch[40], p[16];
+	int i, k;
+	size_t n;
+
 	if (compare_unusable(c)) {
-		fprintf(out,
-			"\nresult: NO COMPARISON: a side has fewer than 2 usable runs\n");
-		return;
+		snprintf(b, l,
+			 "NO COMPARISON: a side has fewer than 2 usable runs");
+		return EXIT_INFRA;
 	}
-	if (!worse) {
-		fprintf(out,
-			"\nresult: no gating metric is significantly worse\n");
-		return;
-	}
-	/* "a +50% (p=0.008), b -20% (p=0.03)", wrapped to the width */
-	n = (size_t)snprintf(b, sizeof(b), "REGRESSION in");
-	for (i = 0, k = 0; i < c->nm && n < sizeof(b); i++) {
+	/* "a +50% (p=0.008), b -20% (p=0.03)", wrapped by the writer */
+	n = (size_t)snprintf(b, l, "REGRESSION in");
+	for (i = 0, k = 0; i < c->nm && n < l; i++) {
 		const struct cmp_metric *m = &c->m[i];
 
 		if (m->gate && m->result == RES_WORSE) {
-			fmt_change(ch, sizeof(ch), m);
-			fmt_p(p, sizeof(p), m->mwu.p);
-			n += (size_t)snprintf(b + n, sizeof(b) - n,
-					      "%s %s %s (p=%s)", k++ ? "," : "",
-					      m->name, ch, p);
+			cmp_fmt_change(ch, sizeof(ch), m);
+			cmp_fmt_p(p, sizeof(p), m->mwu.p);
+			n += (size_t)snprintf(b + n, l - n, "%s %s %s (p=%s)",
+					      k++ ? "," : "", m->name, ch, p);
 		}
 	}
-	fprintf(out, "\n");
-	text_wrap(out, 0, "result: ", b, 8);
+	if (k)
+		return EXIT_REPRODUCED;
+	snprintf(b, l, "no gating metric is significantly worse");
+	return 0;
 }
 
 /* ---- markdown, for web forges ---- */
@@ -1054,7 +1056,7 @@ static void write_md(const struct comparison *c, FILE *out)
 		fprintf(out, "| fix fingerprint (defrag) |");
 		for (s = 0; s < 2; s++) {
 			if (c->side[s].fp_runs)
-				fingerprint_line(b, sizeof(b), &c->side[s]);
+				cmp_fingerprint_line(b, sizeof(b), &c->side[s]);
 			else
 				snprintf(b, sizeof(b), "not traced");
 			fprintf(out, " %s |", b);
@@ -1080,18 +1082,18 @@ static void write_md(const struct comparison *c, FILE *out)
 		const struct cmp_metric *m = &c->m[i];
 		const char *r = cmp_result_name(m->result);
 
-		fmt_num(x, sizeof(x), m->d[0].median);
-		fmt_num(y, sizeof(y), m->d[1].median);
-		fmt_change(ch, sizeof(ch), m);
-		fmt_ci(ci, sizeof(ci), m);
+		cmp_fmt_num(x, sizeof(x), m->d[0].median);
+		cmp_fmt_num(y, sizeof(y), m->d[1].median);
+		cmp_fmt_change(ch, sizeof(ch), m);
+		cmp_fmt_ci(ci, sizeof(ci), m);
 		if (!isnan(m->ci_pct_lo)) {
 			char lo[32], hi[32];
 
-			fmt_pct(lo, sizeof(lo), m->ci_pct_lo);
-			fmt_pct(hi, sizeof(hi), m->ci_pct_hi);
+			cmp_fmt_pct(lo, sizeof(lo), m->ci_pct_lo);
+			cmp_fmt_pct(hi, sizeof(hi), m->ci_pct_hi);
 			snprintf(ci, sizeof(ci), "%s%% to %s%%", lo, hi);
 		}
-		fmt_p(p, sizeof(p), m->mwu.p);
+		cmp_fmt_p(p, sizeof(p), m->mwu.p);
 		fprintf(out,
 			"| %s | %s | %s | %s | %zu | %s | %zu | %s | %s | %s | %s | %s%s%s |\n",
 			m->name, m->unit, m->gate ? "yes" : "",
@@ -1113,8 +1115,8 @@ static void write_md(const struct comparison *c, FILE *out)
 
 		fprintf(out, "| %s ", m->name);
 		for (s = 0; s < 2; s++) {
-			fmt_num(x, sizeof(x), m->d[s].mean);
-			fmt_num(y, sizeof(y), m->d[s].sd);
+			cmp_fmt_num(x, sizeof(x), m->d[s].mean);
+			cmp_fmt_num(y, sizeof(y), m->d[s].sd);
 			if (isnan(m->d[s].cov))
 				snprintf(b, sizeof(b), "-");
 			else
@@ -1131,7 +1133,7 @@ static void write_md(const struct comparison *c, FILE *out)
 		"better/worse: p < %.2f and the change beyond the noise band (the larger of %.0f%% and the CoV of A); "
 		"gating metrics fail CI when significantly worse.\n",
 		CMP_RESAMPLES, CMP_ALPHA, CMP_BAND_PCT);
-	if (expect_fixed(c, b, sizeof(b)))
+	if (cmp_expect_fixed(c, b, sizeof(b)))
 		fprintf(out, "\n**Expect:** %s\n", b);
 	if (c->nplots) {
 		fprintf(out, "\n");
@@ -1205,7 +1207,7 @@ static json_t *side_json(const struct cmp_side *sd)
 		json_t *fp = json_object();
 		char b[512];
 
-		fingerprint_line(b, sizeof(b), sd);
+		cmp_fingerprint_line(b, sizeof(b), sd);
 		json_object_set_new(fp, "runs", json_integer(sd->fp_runs));
 		json_object_set_new(fp, "promoted",
 				    json_integer(sd->fp_promoted));
@@ -1300,7 +1302,7 @@ static void write_json(const struct comparison *c, FILE *out)
 			    json_boolean(compare_exit(c) == EXIT_REPRODUCED));
 	{
 		char b[256];
-		int who = expect_fixed(c, b, sizeof(b));
+		int who = cmp_expect_fixed(c, b, sizeof(b));
 
 		if (who) {
 			json_t *e = json_object();
@@ -1334,7 +1336,7 @@ static void write_ktap(const struct comparison *c, FILE *out)
 	/* a side without two measured runs: one more test, which fails */
 	n += compare_unusable(c);
 	/* [expect]: B behaves like the fix passes, A (B lost it) fails */
-	who = expect_fixed(c, eb, sizeof(eb));
+	who = cmp_expect_fixed(c, eb, sizeof(eb));
 	n += !!who;
 	/*
 	 * Nothing gates: one test that says so, with the reproduction
@@ -1355,10 +1357,10 @@ static void write_ktap(const struct comparison *c, FILE *out)
 		if (!m->gate)
 			continue;
 		k++;
-		fmt_change(ch, sizeof(ch), m);
-		fmt_p(p, sizeof(p), m->mwu.p);
-		fmt_num(x, sizeof(x), m->d[0].median);
-		fmt_num(y, sizeof(y), m->d[1].median);
+		cmp_fmt_change(ch, sizeof(ch), m);
+		cmp_fmt_p(p, sizeof(p), m->mwu.p);
+		cmp_fmt_num(x, sizeof(x), m->d[0].median);
+		cmp_fmt_num(y, sizeof(y), m->d[1].median);
 		fprintf(out, "# %s: median %s -> %s %s, %s%s%s\n", m->name, x,
 			y, m->unit, ch, m->tested ? ", p=" : "",
 			m->tested ? p : "");
@@ -1395,8 +1397,8 @@ static void write_ktap(const struct comparison *c, FILE *out)
 	if (compare_unusable(c)) {
 		fprintf(out,
 			"not ok %d usable_runs # A %d of %d, B %d of %d: fewer than 2\n",
-			++k, usable(&c->side[0]), c->side[0].set.n,
-			usable(&c->side[1]), c->side[1].set.n);
+			++k, cmp_usable(&c->side[0]), c->side[0].set.n,
+			cmp_usable(&c->side[1]), c->side[1].set.n);
 		fail++;
 	}
 	fprintf(out,
@@ -1404,22 +1406,18 @@ static void write_ktap(const struct comparison *c, FILE *out)
 		pass, fail, skip);
 }
 
-void compare_write(const struct comparison *c, enum cmp_format f, FILE *out)
+const struct cmp_format cmp_formats[] = {
+	{ "text", "txt", write_text },
+	{ "md", "md", write_md },
+	{ "json", "json", write_json },
+	{ "ktap", "ktap", write_ktap },
+	{ NULL },
+};
+
+void compare_write(const struct comparison *c, const struct cmp_format *f,
+		   FILE *out)
 {
-	switch (f) {
-	case CMP_TEXT:
-		write_text(c, out);
-		break;
-	case CMP_MD:
-		write_md(c, out);
-		break;
-	case CMP_JSON:
-		write_json(c, out);
-		break;
-	case CMP_KTAP:
-		write_ktap(c, out);
-		break;
-	}
+	f->write(c, out);
 }
 
 int compare_plot(struct comparison *c, const char *dir)
@@ -1488,11 +1486,18 @@ int cmd_compare(int argc, char **argv)
 	};
 	int i = opt_parse(argc, argv, "compare", &u, opts), ret;
 	char err[RD_PATH_MAX + 256], pd[RD_PATH_MAX];
+	const struct cmp_format *f = compare_format(format);
 	struct comparison *c;
-	enum cmp_format f;
 
-	if (compare_parse_format(format, &f))
-		die("compare: --format %s: use text, md, json or ktap", format);
+	if (!f) {
+		char names[128];
+		size_t n = 0;
+
+		for (f = cmp_formats; f->name && n < sizeof(names); f++)
+			n += (size_t)snprintf(names + n, sizeof(names) - n,
+					      "%s%s", n ? ", " : "", f->name);
+		die("compare: --format %s: use one of %s", format, names);
+	}
 	if (argc - i != 2)
 		die("compare: give two directories, DIR_A and DIR_B (see 'mmrepro compare --help')");
 	c = compare_load(argv[i], argv[i + 1], err, sizeof(err));

@@ -19,7 +19,6 @@
 #define CMP_RESAMPLES 2000
 #define CMP_SEED 20260417UL
 
-enum cmp_format { CMP_TEXT, CMP_MD, CMP_JSON, CMP_KTAP };
 enum cmp_result { RES_NA, RES_SAME, RES_BETTER, RES_WORSE };
 
 struct cmp_metric {
@@ -83,8 +82,25 @@ struct comparison {
 
 struct comparison *compare_load(const char *a, const char *b, char *err,
 				size_t elen);
-int compare_parse_format(const char *s, enum cmp_format *f);
-void compare_write(const struct comparison *c, enum cmp_format f, FILE *out);
+
+/*
+ * The output formats, as fio's I/O engines: each writer is a function of
+ * a comparison (text, md, json and ktap in cmd-compare.c, html in
+ * report-html.c), and one row of cmp_formats[] (cmd-compare.c) names
+ * it for --format and for ab's DIR/report.EXT.  The table ends with a
+ * row whose name is NULL; its first row is text.
+ */
+struct cmp_format {
+	const char *name; /* --format NAME */
+	const char *ext; /* ab writes DIR/report.EXT */
+	void (*write)(const struct comparison *c, FILE *out);
+};
+
+extern const struct cmp_format cmp_formats[];
+/* The row named s, or NULL */
+const struct cmp_format *compare_format(const char *s);
+void compare_write(const struct comparison *c, const struct cmp_format *f,
+		   FILE *out);
 /* Plots into dir; 0, or -1 after a warning on stderr */
 int compare_plot(struct comparison *c, const char *dir);
 /*
@@ -95,6 +111,29 @@ int compare_exit(const struct comparison *c);
 bool compare_unusable(const struct comparison *c);
 void compare_free(struct comparison *c);
 const char *cmp_result_name(enum cmp_result r);
+
+/* For the writers: numbers and sentences as every format shows them */
+void cmp_fmt_num(char *b, size_t l, double v);
+void cmp_fmt_pct(char *b, size_t l, double v);
+void cmp_fmt_p(char *b, size_t l, double p);
+/* "-12.3%" or, where the median of A is 0, "(+4.1)" in the unit */
+void cmp_fmt_change(char *b, size_t l, const struct cmp_metric *m);
+void cmp_fmt_ci(char *b, size_t l, const struct cmp_metric *m);
+/* "6.12.0, kvm, N=5, reproduced 5 of 5[, 1 error]" */
+void cmp_side_line(char *b, size_t l, const struct cmp_side *sd);
+void cmp_fingerprint_line(char *b, size_t l, const struct cmp_side *sd);
+/* The runs of a side that reproduced or did not: the measured ones */
+int cmp_usable(const struct cmp_side *sd);
+/*
+ * [expect] fixed: 'A' or 'B' (the side that behaves like the fix), 'n'
+ * (neither), with the sentence in b; 0 when no run declares one
+ */
+int cmp_expect_fixed(const struct comparison *c, char *b, size_t l);
+/*
+ * The result as one sentence ("REGRESSION in ...", "no gating metric
+ * is significantly worse", "NO COMPARISON: ..."); the exit status
+ */
+int cmp_result_line(const struct comparison *c, char *b, size_t l);
 
 #define TEXT_WIDTH 72 /* text reports survive an email reply */
 void text_wrap(FILE *out, int indent, const char *first, const char *s,
