@@ -22,7 +22,9 @@ directory:
   report.txt     the text reports, 72 columns (for email)
   report.md      the Markdown reports (a CI job summary, a merge request)
   plots/SCENARIO/  the plots (PNG, SVG)
-  SCENARIO/      everything \`mmrepro ab\` wrote: runs, logs, reports
+  SCENARIO/      everything \`mmrepro ab\` wrote: runs, logs, reports;
+                 SCENARIO/report.html is one page with the plots inside,
+                 to open from the artifact in a browser
   base.json, test.json  each side's SPEC and, for a kernel from
                  ci/build-kernel.sh, its manifest
 

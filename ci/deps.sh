@@ -9,7 +9,8 @@ libinih-dev libjansson-dev libtracefs-dev libtraceevent-dev libgsl-dev
 libcmocka-dev liburing-dev
 stress-ng fio util-linux iproute2 kmod cpio e2fsprogs xz-utils zstd jq
 busybox-static qemu-system-x86 gnuplot-nox python3
-linux-source-6.12 bc bison flex libelf-dev libssl-dev"
+linux-source-6.12 bc bison flex libelf-dev libssl-dev
+chromium"
 
 missing=""
 for p in $PKGS; do

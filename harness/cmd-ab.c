@@ -419,7 +419,7 @@ int cmd_ab(int argc, char **argv)
 			"beside IMG (ci/build-kernel.sh) goes into each run's meta.json.\n\n"
 			"Runs go to DIR/a/run-K and DIR/b/run-K (DIR: default\n"
 			"results/SCENARIO/ab-<UTC>), the order to DIR/ab.log, the reports\n"
-			"to DIR/report.{txt,md,json,ktap} and the plots to DIR/plots.\n\n"
+			"to DIR/report.{txt,md,json,ktap,html} and the plots to DIR/plots.\n\n"
 			"Exit: as compare: 1 when a gating metric is significantly worse,\n"
 			"0 otherwise, 2 on an error.",
 		.permute = true,

@@ -1407,11 +1407,12 @@ static void write_ktap(const struct comparison *c, FILE *out)
 }
 
 const struct cmp_format cmp_formats[] = {
-	{ "text", "txt", write_text },
-	{ "md", "md", write_md },
-	{ "json", "json", write_json },
-	{ "ktap", "ktap", write_ktap },
-	{ NULL },
+	{ .name = "text", .ext = "txt", .write = write_text },
+	{ .name = "md", .ext = "md", .write = write_md },
+	{ .name = "json", .ext = "json", .write = write_json },
+	{ .name = "ktap", .ext = "ktap", .write = write_ktap },
+	{ .name = "html", .ext = "html", .write = compare_write_html },
+	{ .name = NULL },
 };
 
 void compare_write(const struct comparison *c, const struct cmp_format *f,
@@ -1461,7 +1462,7 @@ int cmd_compare(int argc, char **argv)
 {
 	static const struct cmd_usage u = {
 		.synopsis =
-			"DIR_A DIR_B [--format text|md|json|ktap] [--plots DIR | --no-plots]",
+			"DIR_A DIR_B [--format text|md|json|ktap|html] [--plots DIR | --no-plots]",
 		.summary =
 			"Compare the runs in DIR_A with the runs in DIR_B (each a run\n"
 			"directory, or a directory holding run directories, e.g. run-1..N).\n"
@@ -1479,7 +1480,7 @@ int cmd_compare(int argc, char **argv)
 	bool no_plots = false;
 	const struct opt opts[] = {
 		OPT_STR('f', "format", &format, "FMT",
-			"text (72 columns), md, json or ktap"),
+			"text (72 columns), md, json, ktap or html"),
 		OPT_STR(0, "plots", &plots, "DIR", "write the plots here"),
 		OPT_BOOLEAN(0, "no-plots", &no_plots, "no plots"),
 		OPT_TABLE_END,

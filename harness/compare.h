@@ -135,6 +135,9 @@ int cmp_expect_fixed(const struct comparison *c, char *b, size_t l);
  */
 int cmp_result_line(const struct comparison *c, char *b, size_t l);
 
+/* report-html.c */
+void compare_write_html(const struct comparison *c, FILE *out);
+
 #define TEXT_WIDTH 72 /* text reports survive an email reply */
 void text_wrap(FILE *out, int indent, const char *first, const char *s,
 	       int cont);

@@ -34,7 +34,7 @@ _mmrepro() {
 		return
 		;;
 	--format | -f)
-		mapfile -t COMPREPLY < <(compgen -W "text md json ktap" -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W "text md json ktap html" -- "$cur")
 		return
 		;;
 	--accel)

@@ -350,6 +350,17 @@ check "ab: B ran with its --set, A without" \
 	bash -c "grep -q swappiness=10 '$T/ab/b/run-1/reproduce.sh' && ! grep -q swappiness '$T/ab/a/run-1/reproduce.sh'"
 check "ab: prints the compare report" grep -q '^mmrepro compare: harmless' "$T/ab.txt"
 check "ab: report files" test -s "$T/ab/report.txt" -a -s "$T/ab/report.ktap" -a -s "$T/ab/report.json"
+ab_html() { # every SVG of DIR/plots inside report.html, and no other image
+	local f n=0
+	for f in "$T"/ab/plots/*.svg; do
+		grep -qF "base64,$(base64 -w0 "$f")\"" "$T/ab/report.html" || return 1
+		n=$((n + 1))
+	done
+	[ "$n" -gt 0 ] && [ "$(grep -o '<img ' "$T/ab/report.html" | wc -l)" -eq "$n" ]
+}
+check "ab: report.html embeds each of its plots" ab_html
+check "ab: prints where the reports are, html among them" \
+	grep -q "^reports: $T/ab/report.{txt,md,json,ktap,html}\$" "$T/ab.txt"
 check "ab: report.md links its plots as plots/NAME.svg" \
 	bash -c "grep -q '](plots/[a-z0-9_-]*.svg)\$' '$T/ab/report.md' && ! grep -q '](/' '$T/ab/report.md'"
 check "ab: progress lines name side, phase and ETA" grep -q 'ab: run 2 of 4: B run-1 of 2, .*ETA' "$T/ab.err"
