@@ -176,7 +176,7 @@ static void sides(const struct comparison *c, FILE *out)
 		cell(out, "p", "note", c->note[i]);
 }
 
-static void metrics(const struct comparison *c, FILE *out)
+static void metric_tables(const struct comparison *c, FILE *out)
 {
 	char x[32], y[32], ch[40], ci[80], p[16], b[64];
 	int i, s;
@@ -333,7 +333,7 @@ void compare_write_html(const struct comparison *c, FILE *out)
 		fputs("</p>\n", out);
 	}
 	sides(c, out);
-	metrics(c, out);
+	metric_tables(c, out);
 	runs(c, out);
 	plots(c, out);
 	fputs("</body>\n</html>\n", out);
