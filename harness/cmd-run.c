@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "journal.h"
+#include "config.h"
 #include "mmrepro.h"
 #include "opt.h"
 #include "rundata.h"
@@ -298,6 +299,8 @@ int cmd_run(int argc, char **argv)
 		die("run: --local and --kernel/--deb exclude each other");
 	if (!o.local && !guest)
 		die("run: give --kernel IMG (or --deb) to run in a guest, or --local");
+	if (!o.local && !o.accel && config_get()->accel[0])
+		o.accel = config_get()->accel;
 	if (o.local && !o.inside && !o.stress_ok)
 		die("run: --local stresses this machine's memory; add --i-understand-this-stresses-the-host if it is a dedicated test box");
 

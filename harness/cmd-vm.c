@@ -7,13 +7,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "mmrepro.h"
 #include "opt.h"
 #include "results.h"
 #include "util.h"
 #include "vm.h"
-
-#define MIN_MEM (256ULL << 20)
 
 static volatile sig_atomic_t stop;
 
@@ -29,7 +28,7 @@ int cmd_vm(int argc, char **argv)
 		.synopsis =
 			"--kernel IMG [--modules DIR | --deb PKG...] [--mem 2G] [--cpus 2]\n"
 			"       [--disk SIZE] [--timeout TIME] [--out DIR] [--accel kvm|tcg]\n"
-			"       [--append ARGS] [--quiet] -- COMMAND...",
+			"       [--append ARGS] [--quiet] [--dry-run] -- COMMAND...",
 		.summary =
 			"Boot IMG in QEMU and run COMMAND in the guest as root, with the host's\n"
 			"root filesystem shared read-only over 9p under a tmpfs overlay, --out\n"
@@ -40,7 +39,9 @@ int cmd_vm(int argc, char **argv)
 			"Exit: COMMAND's status; 124 hang (no output and no heartbeat for\n"
 			"--timeout); 125 guest crash; 2 bad usage; 3 the guest did not come\n"
 			"up after 3 retries (a death before the command, or an int3 oops\n"
-			"under TCG at any time, is retried).",
+			"under TCG at any time, is retried).\n\n"
+			"Defaults for --mem, --cpus, --accel and the kernel cache come from\n"
+			"~/.config/mmrepro/config (see README.md); options here win.",
 	};
 	struct vm_cfg cfg = {
 		.mem = 2ULL << 30,
@@ -48,7 +49,9 @@ int cmd_vm(int argc, char **argv)
 		.timeout_ns = 120 * NSEC_PER_SEC,
 	};
 	struct opt_list debs = { 0 };
+	const struct mm_config *conf = config_get();
 	const char *out = NULL;
+	bool dry_run = false;
 	char why[1024], defdir[512], absout[4096];
 	struct vm_kernel k;
 	struct vm_result r;
@@ -76,10 +79,19 @@ int cmd_vm(int argc, char **argv)
 			"extra kernel command line"),
 		OPT_BOOLEAN('q', "quiet", &cfg.quiet,
 			    "do not stream the command's output"),
+		OPT_BOOLEAN(0, "dry-run", &dry_run,
+			    "print the settings and the config file, and exit"),
 		OPT_TABLE_END,
 	};
 	int i, ret;
 
+	/* the config file's defaults, before the options that win */
+	if (conf->mem)
+		cfg.mem = conf->mem;
+	if (conf->cpus)
+		cfg.cpus = conf->cpus;
+	if (conf->accel[0])
+		cfg.accel = conf->accel;
 	i = opt_parse(argc, argv, "vm", &u, opts);
 	if (debs.n > VM_MAX_DEBS)
 		die("vm: at most %d --deb packages", VM_MAX_DEBS);
@@ -97,11 +109,11 @@ int cmd_vm(int argc, char **argv)
 	if (cfg.mem < (1ULL << 20))
 		die("vm: --mem of %llu bytes is too small (at least %lluM): a bare number is bytes, not MiB as for QEMU's -m; write 512M or 2G",
 		    (unsigned long long)cfg.mem,
-		    (unsigned long long)(MIN_MEM >> 20));
-	if (cfg.mem < MIN_MEM)
+		    (unsigned long long)(VM_MIN_MEM >> 20));
+	if (cfg.mem < VM_MIN_MEM)
 		die("vm: --mem %lluM is too small (at least %lluM)",
 		    (unsigned long long)(cfg.mem >> 20),
-		    (unsigned long long)(MIN_MEM >> 20));
+		    (unsigned long long)(VM_MIN_MEM >> 20));
 	if (cfg.cpus < 1 || cfg.cpus > ncpu)
 		die("vm: --cpus %d: must be 1 to %ld (the host's CPUs)",
 		    cfg.cpus, ncpu);
@@ -109,6 +121,15 @@ int cmd_vm(int argc, char **argv)
 		die("vm: --accel %s: must be kvm or tcg", cfg.accel);
 	if (cfg.timeout_ns < NSEC_PER_SEC)
 		die("vm: --timeout must be at least 1s");
+	if (dry_run) {
+		vm_cache_base(why, sizeof(why));
+		printf("config: %s\nmem: %lluM\ncpus: %d\naccel: %s\ncache: %s\n",
+		       conf->path[0] ? conf->path : "none",
+		       (unsigned long long)(cfg.mem >> 20), cfg.cpus,
+		       cfg.accel ? cfg.accel : "probe (kvm if a guest runs)",
+		       why);
+		return 0;
+	}
 	if (cfg.kernel &&
 	    vm_kernel_release(cfg.kernel, k.release, sizeof(k.release), why,
 			      sizeof(why)))

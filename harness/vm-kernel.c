@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "util.h"
 #include "vm.h"
 
@@ -35,17 +36,25 @@ static const char *const wanted[] = {
 	"crypto-842", "crypto-lz4hc",	"crypto-deflate",
 };
 
-char *vm_cache_dir(const char *sub)
+void vm_cache_base(char *b, size_t l)
 {
 	const char *base = getenv("MMREPRO_CACHE");
 	const char *home = getenv("HOME");
-	char path[4096];
 
 	if (base && *base)
-		snprintf(path, sizeof(path), "%s/%s", base, sub);
+		snprintf(b, l, "%s", base);
+	else if (config_get()->cache[0])
+		snprintf(b, l, "%s", config_get()->cache);
 	else
-		snprintf(path, sizeof(path), "%s/.cache/mmrepro/%s",
-			 home ? home : "/tmp", sub);
+		snprintf(b, l, "%s/.cache/mmrepro", home ? home : "/tmp");
+}
+
+char *vm_cache_dir(const char *sub)
+{
+	char base[4096], path[4200];
+
+	vm_cache_base(base, sizeof(base));
+	snprintf(path, sizeof(path), "%s/%s", base, sub);
 	if (mkdir_p(path, 0755))
 		return NULL;
 	return strdup(path);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #define VM_MAX_DEBS 4
+#define VM_MIN_MEM (256ULL << 20)
 
 /* What was asked for: see `mmrepro vm --help` */
 struct vm_cfg {
@@ -65,6 +66,8 @@ int vm_prepare_kernel(const struct vm_cfg *cfg, struct vm_kernel *k, char *why,
 int vm_initramfs(const struct vm_kernel *k, const char *cache, char *path,
 		 size_t len, char **mods, char *why, size_t wlen);
 char *vm_cache_dir(const char *sub);
+/* $MMREPRO_CACHE, else the config file's cache, else ~/.cache/mmrepro */
+void vm_cache_base(char *b, size_t l);
 
 /* vm-console.c: classify a console log (pure, testable on captures) */
 struct vm_console {
