@@ -178,6 +178,14 @@ full_disk() {
 	fi
 	umount "$d"
 }
+# --inside without --out wrote into a "(null)/" directory (issue 20)
+(cd "$T" && MMREPRO_GUEST=1 "$OLDPWD/$M" run "$OLDPWD/harness/tests/scenarios/harmless.ini" \
+	--inside -q >"$T/inside-out" 2>"$T/inside-err")
+rc=$?
+check "run --inside without --out: exit 2 with one line naming --out" \
+	bash -c "[ $rc -eq 2 ] && [ \$(wc -l <'$T/inside-err') -eq 1 ] && grep -q -- '--out' '$T/inside-err'"
+check "run --inside without --out: no (null) directory" [ ! -e "$T/(null)" ]
+
 full_disk 490k full
 full_disk 160k full
 full_disk 8m room
