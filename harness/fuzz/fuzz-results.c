@@ -11,6 +11,7 @@
 
 #include "fuzz.h"
 #include "rundata.h"
+#include "util.h"
 
 static const char *const names[] = { "summary.json", "meta.json", "derived.csv",
 				     "reproduce.sh", "verdict",	  "vm.json" };
@@ -21,7 +22,7 @@ static void put_files(const char *in)
 	const char *p, *end;
 	size_t i;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
 		snprintf(mark, sizeof(mark), "==> %s <==\n", names[i]);
 		snprintf(rel, sizeof(rel), "run/%s", names[i]);
 		p = strstr(in, mark);
