@@ -115,4 +115,46 @@ clean:
 
 -include $(HARNESS_OBJ:.o=.d)
 
-.PHONY: all deps check bench demo lint install clean accept
+# libFuzzer targets (harness/fuzz), built with clang, ASan and UBSan, and
+# dynamically linked: make fuzz FUZZ_S=60 runs each for FUZZ_S seconds
+# from seeds out of harness/tests/fixtures, after replaying every input
+# kept in harness/tests/fuzz-regressions.  A crash fails it, and its input
+# is kept there.
+FUZZ_CC ?= clang
+FUZZ_S ?= 60
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS := -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN)
+FB := $(B)/fuzz
+FUZZ_SOURCES := $(notdir $(basename $(wildcard harness/sources/*.c)))
+FUZZ_TARGETS := $(FUZZ_SOURCES:%=source-%) scenario journal results console
+FUZZ_BIN := $(FUZZ_TARGETS:%=$(FB)/fuzz-%)
+FUZZ_LIB := $(LIB_OBJ:$(B)/%=$(FB)/obj/%) $(FB)/obj/fuzz/fuzz-common.o
+
+$(FB)/obj/harness/%.o: harness/%.c $(wildcard harness/*.h)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(WARN) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(DEFS) -c -o $@ $<
+
+$(FB)/obj/harness/vm-init.o: $(B)/harness/vm-init.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(WARN) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FB)/obj/fuzz/%.o: harness/fuzz/%.c harness/fuzz/fuzz.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(WARN) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(DEFS) -Iharness -c -o $@ $<
+
+$(FB)/fuzz-source-%: harness/fuzz/fuzz-source.c $(FUZZ_LIB)
+	$(FUZZ_CC) $(WARN) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(DEFS) -Iharness \
+		-DFUZZ_SOURCE='"$*"' -o $@ $< $(FUZZ_LIB) $(LIBS)
+
+$(FB)/fuzz-%: harness/fuzz/fuzz-%.c $(FUZZ_LIB)
+	$(FUZZ_CC) $(WARN) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(DEFS) -Iharness \
+		-o $@ $< $(FUZZ_LIB) $(LIBS)
+
+.SECONDARY: $(FUZZ_LIB)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: fuzz-build
+	harness/fuzz/run.sh $(FUZZ_S) $(FUZZ_TARGETS)
+
+.PHONY: all deps check bench demo lint install clean accept fuzz fuzz-build

@@ -782,7 +782,9 @@ int cmd_report(int argc, char **argv)
 	if (rd_load(&s, argv[i], err, sizeof(err))) {
 		/* a run's own error, or none that names a file deep below */
 		pathf(scfile, sizeof(scfile), "%s/summary.json", argv[i]);
-		if (access(scfile, F_OK))
+		if (access(scfile, F_OK) &&
+		    (pathf(scfile, sizeof(scfile), "%s/meta.json", argv[i]),
+		     access(scfile, F_OK)))
 			die("report: %s is not a run directory (no summary.json in it)",
 			    argv[i]);
 		die("report: %s", err);

@@ -293,6 +293,9 @@ int cmd_run(int argc, char **argv)
 	guest = o.kernel || o.debs.n;
 	if (o.inside && !getenv("MMREPRO_GUEST"))
 		die("run: --inside is for the guest side of a run");
+	/* the host gives it one; without, it wrote into "(null)/" */
+	if (o.inside && !o.out)
+		die("run: --inside needs --out DIR (the host's results share)");
 	if (o.inside)
 		o.local = true;
 	if (o.local && guest)

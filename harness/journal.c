@@ -424,7 +424,8 @@ static int keep_left(const char *path, const struct jline *l, int n)
  * failure, and the journal then keeps what is left instead of going.
  * The caller holds the lock.
  */
-static int replay(const char *path, FILE *log, bool stale)
+int journal_replay_with(const char *path, FILE *log, bool stale,
+			journal_undo_fn undo)
 {
 	struct jline *l = NULL;
 	char buf[4200], *text;
@@ -484,6 +485,11 @@ static int replay(const char *path, FILE *log, bool stale)
 		free(l[i].raw);
 	free(l);
 	return failed;
+}
+
+static int replay(const char *path, FILE *log, bool stale)
+{
+	return journal_replay_with(path, log, stale, undo);
 }
 
 /*

@@ -2,6 +2,7 @@
 #ifndef MMREPRO_JOURNAL_H
 #define MMREPRO_JOURNAL_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 /*
@@ -51,6 +52,14 @@ int journal_add(struct journal *j, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Undo everything in reverse order, remove the journal; failures */
 int journal_teardown(struct journal *j, FILE *log);
+/*
+ * The reader of journal_teardown() and of a stale journal, with the
+ * undo of one whole line given (the fuzz target's changes nothing): the
+ * number of lines not undone; the caller holds the lock
+ */
+typedef int (*journal_undo_fn)(const char *line, FILE *log, bool stale);
+int journal_replay_with(const char *path, FILE *log, bool stale,
+			journal_undo_fn undo);
 
 /* Changes made through the journal */
 int sys_sysctl_path(const char *name, char *path, size_t len);

@@ -144,15 +144,21 @@ int json_save(json_t *j, const char *dir, const char *name)
 	ret = afile_open(&a, path);
 	if (ret)
 		return ret;
+	errno = 0;
 	if (json_dumpf(j, a.f, JSON_INDENT(2) | JSON_SORT_KEYS)) {
+		ret = errno ? -errno : -EIO;
 		afile_abort(&a);
-		return -EIO;
+		return ret;
 	}
 	return afile_commit(&a);
 }
 
-/* Full copies of the counters at the start and end of every run */
-int snapshot_files(const struct mm_env *env, const char *dir)
+/*
+ * Full copies of the counters at the start and end of every run; on
+ * failure, the file that could not be written is in errpath.
+ */
+int snapshot_files(const struct mm_env *env, const char *dir, char *errpath,
+		   size_t elen)
 {
 	static const char *const files[] = { "vmstat", "zoneinfo", "meminfo",
 					     "buddyinfo", "pagetypeinfo" };
@@ -160,6 +166,7 @@ int snapshot_files(const struct mm_env *env, const char *dir)
 	size_t i, len;
 	int ret;
 
+	snprintf(errpath, elen, "%s", dir);
 	ret = mkdir_p(dir, 0755);
 	if (ret)
 		return ret;
@@ -171,8 +178,10 @@ int snapshot_files(const struct mm_env *env, const char *dir)
 		snprintf(dst, sizeof(dst), "%s/%s", dir, files[i]);
 		ret = write_file_replace(dst, s, len);
 		free(s);
-		if (ret)
+		if (ret) {
+			snprintf(errpath, elen, "%s", dst);
 			return ret;
+		}
 	}
 	return 0;
 }

@@ -10,7 +10,8 @@
 json_t *meta_system(const struct mm_env *env);
 json_t *meta_argv(int argc, char *const *argv);
 int json_save(json_t *j, const char *dir, const char *name);
-int snapshot_files(const struct mm_env *env, const char *dir);
+int snapshot_files(const struct mm_env *env, const char *dir, char *errpath,
+		   size_t elen);
 void results_default_dir(char *buf, size_t len, const char *what,
 			 const struct mm_env *env);
 

@@ -253,6 +253,16 @@ static int add_run(struct rd_set *s, const char *dir, char *err, size_t elen)
 		free(r->dir);
 		return -1;
 	}
+	/* it could not write all its data (a full disk): not a measurement */
+	if (json_is_string(json_object_get(r->meta, "incomplete"))) {
+		snprintf(err, elen, "%s: incomplete run: %s", dir,
+			 json_string_value(
+				 json_object_get(r->meta, "incomplete")));
+		json_decref(r->meta);
+		json_decref(r->summary);
+		free(r->dir);
+		return -1;
+	}
 	s->n++;
 	load_verdict(r);
 	load_accel(r);
@@ -317,6 +327,27 @@ static int scan(struct rd_set *s, const char *dir, int depth, char *err,
 	return ret;
 }
 
+/* the first unfinished run, and why when its meta.json says */
+static void unfinished_error(struct rd_set *s, const char *path, char *err,
+			     size_t elen)
+{
+	char p[RD_PATH_MAX];
+	json_t *meta, *why;
+
+	pathf(p, sizeof(p), "%s/meta.json", s->first_unfinished);
+	meta = json_load_regular(p, NULL);
+	why = json_object_get(meta, "incomplete");
+	if (json_is_string(why))
+		snprintf(err, elen,
+			 "%s: no finished runs (%s is incomplete: %s)", path,
+			 s->first_unfinished, json_string_value(why));
+	else
+		snprintf(err, elen,
+			 "%s: no finished runs (%s has no summary.json)", path,
+			 s->first_unfinished);
+	json_decref(meta);
+}
+
 int rd_load(struct rd_set *s, const char *path, char *err, size_t elen)
 {
 	char clean[RD_PATH_MAX];
@@ -339,9 +370,7 @@ int rd_load(struct rd_set *s, const char *path, char *err, size_t elen)
 	if (scan(s, clean, 0, err, elen))
 		return -1;
 	if (!s->n && s->unfinished) {
-		snprintf(err, elen,
-			 "%s: no finished runs (%s has no summary.json)", path,
-			 s->first_unfinished);
+		unfinished_error(s, path, err, elen);
 		return -1;
 	}
 	if (!s->n) {

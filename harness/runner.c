@@ -662,7 +662,10 @@ int run_here(struct scenario *sc, const char *out, bool quiet, bool in_guest,
 		json_string(keep_scenario(sc, out, scname, sizeof(scname))));
 	json_object_set_new(meta, "phases", phases_json(r));
 	json_object_set_new(meta, "teardown_failed", json_integer(failed_undo));
-	json_save(meta, out, "meta.json");
+	i = json_save(meta, out, "meta.json");
+	if (i)
+		set_error(r, "%s/meta.json: cannot write: %s", out,
+			  strerror(-i));
 	json_decref(meta);
 
 	if (r->res.verdict == V_NOT_REPRODUCED)

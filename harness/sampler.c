@@ -44,6 +44,53 @@ struct srun {
 	struct series *ser; /* one per derived metric */
 };
 
+/*
+ * The first write that failed: a run that could not write all its data
+ * says which file and why, and is marked incomplete in meta.json.
+ */
+struct wfail {
+	char path[4096];
+	int err;
+};
+
+static void wfail_note(struct wfail *w, const char *path, int err)
+{
+	if (w->err)
+		return;
+	w->err = err ? err : EIO;
+	snprintf(w->path, sizeof(w->path), "%s", path);
+}
+
+/* fflush, or fclose when closing, of a stream written as it grows */
+static void check_stream(FILE *f, bool closing, struct wfail *w,
+			 const char *dir, const char *name)
+{
+	char path[4096];
+	int bad;
+
+	errno = 0;
+	bad = fflush(f) || ferror(f);
+	if (closing && fclose(f))
+		bad = 1;
+	if (bad) {
+		snprintf(path, sizeof(path), "%s/%s", dir, name);
+		wfail_note(w, path, errno);
+	}
+}
+
+static void set_incomplete(json_t *meta, const struct wfail *w)
+{
+	char *why;
+
+	if (asprintf(&why, "%s: %s", w->path, strerror(w->err)) < 0)
+		die("out of memory");
+	json_object_set_new(meta, "incomplete", json_string(why));
+	free(why);
+}
+
+/* what an incomplete run says in meta.json until it has written it all */
+#define STILL_RUNNING "still running, or stopped before it wrote all its data"
+
 static void *xcalloc(size_t n, size_t sz)
 {
 	void *p = calloc(n ? n : 1, sz);
@@ -476,6 +523,24 @@ static int open_outputs(const struct sampler_cfg *cfg, struct srun *runs,
 	return 0;
 }
 
+/* every samples/<source>.csv, flushed or closed, checked */
+static void flush_all(const struct sampler_cfg *cfg, struct srun *runs,
+		      size_t n, bool closing, struct wfail *w)
+{
+	char name[256];
+	size_t s;
+
+	for (s = 0; s < n; s++) {
+		if (!runs[s].csv)
+			continue;
+		snprintf(name, sizeof(name), "samples/%s.csv",
+			 runs[s].src.ops->name);
+		check_stream(runs[s].csv, closing, w, cfg->out_dir, name);
+		if (closing)
+			runs[s].csv = NULL;
+	}
+}
+
 static void close_all(struct srun *runs, size_t n)
 {
 	size_t s;
@@ -525,8 +590,9 @@ int sampler_run(const struct sampler_cfg *cfg, volatile sig_atomic_t *stop)
 	const struct mm_src *srcp[64] = { NULL };
 	struct live_view *lv;
 	FILE *dcsv;
-	char path[4096], *rowbuf;
-	json_t *meta;
+	char path[4096], errpath[4096], *rowbuf;
+	struct wfail wf = { .err = 0 };
+	json_t *meta, *sum;
 	int ret, fd, maxcols = 0;
 	bool last = false;
 	uint64_t i;
@@ -564,9 +630,15 @@ int sampler_run(const struct sampler_cfg *cfg, volatile sig_atomic_t *stop)
 			    sources_json(runs, n, cfg->interval_ns));
 	protect_self(meta);
 	snprintf(path, sizeof(path), "%s/snapshots/start", cfg->out_dir);
-	snapshot_files(&cfg->env, path);
-	if (json_save(meta, cfg->out_dir, "meta.json")) {
-		warnx_("sample: %s/meta.json: cannot write", cfg->out_dir);
+	ret = snapshot_files(&cfg->env, path, errpath, sizeof(errpath));
+	if (ret)
+		warnx_("sample: %s: cannot write: %s", errpath, strerror(-ret));
+	json_object_set_new(meta, "incomplete", json_string(STILL_RUNNING));
+	fd = json_save(meta, cfg->out_dir, "meta.json");
+	if (fd && !ret)
+		warnx_("sample: %s/meta.json: cannot write: %s", cfg->out_dir,
+		       strerror(-fd));
+	if (ret || fd) {
 		json_decref(meta);
 		close_all(runs, n);
 		return EXIT_USAGE;
@@ -616,13 +688,13 @@ int sampler_run(const struct sampler_cfg *cfg, volatile sig_atomic_t *stop)
 			*cfg->first_sample_ns = start;
 		emit_live(cfg, lv, runs, n, t, k++);
 		if (now - last_flush >= FLUSH_NS) {
-			for (s = 0; s < n; s++)
-				if (runs[s].csv)
-					fflush(runs[s].csv);
-			fflush(dcsv);
+			flush_all(cfg, runs, n, false, &wf);
+			check_stream(dcsv, false, &wf, cfg->out_dir,
+				     "derived.csv");
 			last_flush = now;
 		}
-		if (last)
+		/* the disk is full, or gone: stop, and say so */
+		if (last || wf.err)
 			break;
 		/* skip the slots this sample already overran */
 		now = now_ns();
@@ -640,10 +712,13 @@ int sampler_run(const struct sampler_cfg *cfg, volatile sig_atomic_t *stop)
 		}
 	}
 	now = now_ns();
-	fclose(dcsv);
+	check_stream(dcsv, true, &wf, cfg->out_dir, "derived.csv");
+	flush_all(cfg, runs, n, true, &wf);
 
 	snprintf(path, sizeof(path), "%s/snapshots/end", cfg->out_dir);
-	snapshot_files(&cfg->env, path);
+	ret = snapshot_files(&cfg->env, path, errpath, sizeof(errpath));
+	if (ret)
+		wfail_note(&wf, errpath, -ret);
 	json_object_set_new(meta, "samples", json_integer((json_int_t)k));
 	json_object_set_new(meta, "samples_skipped",
 			    json_integer((json_int_t)skipped));
@@ -655,17 +730,49 @@ int sampler_run(const struct sampler_cfg *cfg, volatile sig_atomic_t *stop)
 			    json_string(*stop ? "signal" : "duration"));
 	json_object_set_new(meta, "sources",
 			    sources_json(runs, n, cfg->interval_ns));
-	ret = json_save(meta, cfg->out_dir, "meta.json");
+	if (wf.err) {
+		/*
+		 * No summary.json: the run is unfinished, and meta.json says
+		 * why, when it can still be written at all (if not, the one
+		 * of the start says so).
+		 */
+		set_incomplete(meta, &wf);
+		json_save(meta, cfg->out_dir, "meta.json");
+		json_decref(meta);
+		warnx_("sample: %s: cannot write: %s", wf.path,
+		       strerror(wf.err));
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	/*
+	 * summary.json first, then meta.json without its "incomplete": a
+	 * run that stopped in between is still marked as incomplete.
+	 */
+	sum = summary_json(runs, n, k, (double)(now - start) / NSEC_PER_SEC);
+	ret = json_save(sum, cfg->out_dir, "summary.json");
+	json_decref(sum);
+	if (ret) {
+		pathf(path, sizeof(path), "%s/summary.json", cfg->out_dir);
+		wfail_note(&wf, path, -ret);
+		set_incomplete(meta, &wf);
+	} else {
+		json_object_del(meta, "incomplete");
+	}
+	fd = json_save(meta, cfg->out_dir, "meta.json");
+	if (fd && !ret) {
+		pathf(path, sizeof(path), "%s/meta.json", cfg->out_dir);
+		wfail_note(&wf, path, -fd);
+		ret = fd;
+	}
 	json_decref(meta);
-	meta = summary_json(runs, n, k, (double)(now - start) / NSEC_PER_SEC);
-	ret = ret ? ret : json_save(meta, cfg->out_dir, "summary.json");
-	json_decref(meta);
+	if (ret) {
+		warnx_("sample: %s: cannot write: %s", wf.path,
+		       strerror(wf.err));
+		ret = EXIT_USAGE;
+	}
+out:
 	free(rowbuf);
 	live_free(lv);
 	close_all(runs, n);
-	if (ret) {
-		warnx_("sample: %s: cannot write results", cfg->out_dir);
-		return EXIT_USAGE;
-	}
-	return 0;
+	return ret;
 }

@@ -283,7 +283,8 @@ bool scan_word(struct scan *s, const char **w, size_t *len)
 
 bool word_eq(const char *w, size_t len, const char *s)
 {
-	return strlen(s) == len && !memcmp(w, s, len);
+	/* w is NULL for an empty word (a row without a type) */
+	return strlen(s) == len && (!len || !memcmp(w, s, len));
 }
 
 /*

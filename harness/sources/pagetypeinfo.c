@@ -157,7 +157,9 @@ static int pti_open(struct mm_src *src)
 		r->node = node;
 		memcpy(r->zone, zone, zl);
 		r->zone[zl] = '\0';
-		memcpy(r->type, type, tl);
+		/* a block-count row has no type: type is NULL (no memcpy) */
+		if (tl)
+			memcpy(r->type, type, tl);
 		r->type[tl] = '\0';
 		r->first = src->ncols;
 		for (r->n = 0;

@@ -5,7 +5,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . harness/tests/tap.sh
 M=build/mmrepro
 T=$(mktemp -d /tmp/mmrepro-cli.XXXXXX)
-trap 'rm -rf "$T"' EXIT
+trap 'umount "$T"/fs-* 2>/dev/null; rm -rf "$T"' EXIT
 
 # one-line error with exit 2: expect_usage NAME ARGS...
 expect_usage() {
@@ -141,6 +141,55 @@ for c in $("$M" --help | awk '/^Commands:/ { f = 1; next } f && /^  [a-z]/ { pri
 		not_ok "README's synopsis of $c is its --help's" "help: $h; README: $r"
 	fi
 done
+# --- a full disk (issue 20): a run that could not write all its data says
+# which file and why in one line, exits 2, and compare and report refuse
+# it.  Small tmpfs mounts: 490k fills up near the end of the run, 160k
+# while it samples; 8m is the control that has room.
+full_disk() {
+	local size=$1 want=$2 d=$T/fs-$1 rc
+	mkdir -p "$d"
+	if ! mount -t tmpfs -o "size=$size" tmpfs "$d"; then
+		not_ok "full disk $size: mount a tmpfs (needs root)" "mount failed"
+		return
+	fi
+	"$M" sample --interval 10ms --duration 3s --quiet --out "$d/r" \
+		>"$T/full-out" 2>"$T/full-err"
+	rc=$?
+	if [ "$want" = full ]; then
+		check "full disk $size: exit 2" [ "$rc" -eq 2 ]
+		check "full disk $size: one line naming the file and why" \
+			bash -c "[ \$(wc -l <'$T/full-err') -eq 1 ] &&
+			grep -q '^mmrepro: sample: $d/r/[a-z/]*\.[a-z]*: cannot write: No space left on device\$' '$T/full-err'"
+		check "full disk $size: no summary.json" [ ! -e "$d/r/summary.json" ]
+		check "full disk $size: meta.json says it is incomplete" \
+			jq -e '.incomplete | strings' "$d/r/meta.json"
+		"$M" compare "$d/r" "$d/r" >/dev/null 2>"$T/full-cmp"
+		check "full disk $size: compare refuses it" \
+			bash -c "[ $? -ne 0 ] && grep -q 'incomplete' '$T/full-cmp'"
+		"$M" report "$d/r" >/dev/null 2>"$T/full-rep"
+		check "full disk $size: report refuses it" \
+			bash -c "[ $? -ne 0 ] && grep -q 'incomplete' '$T/full-rep'"
+	else
+		check "room $size: exit 0, and no error" \
+			bash -c "[ $rc -eq 0 ] && [ ! -s '$T/full-err' ]"
+		check "room $size: meta.json is not marked incomplete" \
+			jq -e 'has("incomplete") | not' "$d/r/meta.json"
+		check "room $size: report reads it" "$M" report "$d/r"
+	fi
+	umount "$d"
+}
+# --inside without --out wrote into a "(null)/" directory (issue 20)
+(cd "$T" && MMREPRO_GUEST=1 "$OLDPWD/$M" run "$OLDPWD/harness/tests/scenarios/harmless.ini" \
+	--inside -q >"$T/inside-out" 2>"$T/inside-err")
+rc=$?
+check "run --inside without --out: exit 2 with one line naming --out" \
+	bash -c "[ $rc -eq 2 ] && [ \$(wc -l <'$T/inside-err') -eq 1 ] && grep -q -- '--out' '$T/inside-err'"
+check "run --inside without --out: no (null) directory" [ ! -e "$T/(null)" ]
+
+full_disk 490k full
+full_disk 160k full
+full_disk 8m room
+
 "$M" sample --help >"$T/help"
 check "--help exits 0 and lists the options" grep -q -- '--interval' "$T/help"
 tap_end
