@@ -10,7 +10,7 @@ libcmocka-dev liburing-dev
 stress-ng fio util-linux iproute2 kmod cpio e2fsprogs xz-utils zstd jq
 busybox-static qemu-system-x86 gnuplot-nox python3
 linux-source-6.12 bc bison flex libelf-dev libssl-dev
-chromium"
+chromium clang libclang-rt-dev"
 
 missing=""
 for p in $PKGS; do
