@@ -5,6 +5,7 @@
 #   kernel swap verdict delay_s  oom_s  psi_full_s psi_full_pct  pswpout
 #   allocstall pgscan_direct  zram_orig_mib zram_compr_mib zram_used_mib
 #   swapfree_mib  retries retries_in reclaimable available file
+#   rcl_med file_med
 # delay_s: the verdict's (sample resolution); oom_s: memory full to the
 # kernel's oom:mark_victim event (exact, from reclaim_retry.trace,
 # whose trace_marker line aligns the trace clock with the run's);
@@ -18,7 +19,11 @@
 # pages) at the last sample before that victim.  should_reclaim_retry()
 # of an unpatched kernel counts anon in "reclaimable" with zram-only
 # swap, so it stays far above the file LRU; the test patch counts only
-# the file LRU there.
+# the file LRU there.  rcl_med: the median "reclaimable" of the retries
+# in the interval (of the zone with the most of them); file_med: the
+# median file LRU (pages) over the samples in the interval.  Unpatched,
+# rcl_med counts anon and is many times file_med; with the test patch
+# the two are close.
 set -u
 if [ $# -eq 0 ] || [ "$1" = -h ] || [ "$1" = --help ]; then
 	sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'
@@ -42,9 +47,9 @@ at() {
 	END { printf "%.0f", v }' "$1"
 }
 
-printf '%-7s %-4s %-15s %7s %7s %6s %5s %8s %6s %8s %6s %6s %6s %6s %6s %6s %8s %8s %7s\n' \
+printf '%-7s %-4s %-15s %7s %7s %6s %5s %8s %6s %8s %6s %6s %6s %6s %6s %6s %8s %8s %7s %8s %8s\n' \
 	kernel swap verdict delay_s oom_s psi_s psi% pswpout allocst pgscan_d \
-	z_orig z_comp z_used swfree retry ret_in reclaim avail file
+	z_orig z_comp z_used swfree retry ret_in reclaim avail file rcl_med file_med
 for r in "$@"; do
 	s=$r/summary.json
 	[ -f "$s" ] || { echo "$r: no summary.json" >&2; continue; }
@@ -78,25 +83,36 @@ for r in "$@"; do
 	# the phase=tracing line gives the offset
 	tr=$r/reclaim_retry.trace
 	mark_run=$(sed -n 's/^\([0-9.]*\) phase=tracing$/\1/p' "$r/phases/trace.log" | head -1)
-	read -r retries ret_in oom_s recl avail < <(awk -v from="$from" -v to="$to" \
+	read -r retries ret_in oom_s recl avail rcl_med < <(awk -v from="$from" -v to="$to" \
 		-v mr="${mark_run:-0}" '
 		/tracing_mark_write: mmrepro-mark/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9.]+:$/) off = $i + 0 - mr }
 		/reclaim_retry_zone:/ {
 			for (i = 1; i <= NF; i++) if ($i ~ /^[0-9.]+:$/) t = $i + 0 - off
-			n++; if (t >= from && t <= to) nin++
-			if (v) next
+			n++
 			z = ""
 			for (i = 1; i <= NF; i++) {
 				if ($i ~ /^zone=/) { split($i, a, "="); z = a[2] }
-				if ($i ~ /^reclaimable=/) { split($i, a, "="); rc[z] = a[2] }
-				if ($i ~ /^available=/) { split($i, a, "="); av[z] = a[2] }
+				if ($i ~ /^reclaimable=/) { split($i, a, "="); r = a[2] }
+				if ($i ~ /^available=/) { split($i, a, "="); av_now = a[2] }
 			}
+			if (t >= from && t <= to) { nin++; zn[z]++; all[z, zn[z]] = r }
+			if (v) next
+			rc[z] = r; av[z] = av_now
 		}
 		/mark_victim:/ && !v { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9.]+:$/) v = $i + 0 - off }
 		END {
 			for (z in rc) { src += rc[z]; sav += av[z]; nz++ }
-			printf "%d %d %s %s %s\n", n, nin, v ? sprintf("%.1f", v - from) : "-",
-				nz ? src : "-", nz ? sav : "-" }' "$tr" 2>/dev/null)
+			# the median of the busiest zone (insertion sort: a few
+			# thousand values)
+			for (z in zn) if (zn[z] > zn[top]) top = z
+			m = zn[top] + 0
+			for (i = 1; i <= m; i++) {
+				x = all[top, i] + 0
+				for (j = i - 1; j >= 1 && s[j] > x; j--) s[j + 1] = s[j]
+				s[j + 1] = x
+			}
+			printf "%d %d %s %s %s %s\n", n, nin, v ? sprintf("%.1f", v - from) : "-",
+				nz ? src : "-", nz ? sav : "-", m ? s[int((m + 1) / 2)] : "-" }' "$tr" 2>/dev/null)
 	# the file LRU at the last sample before the victim (or the OOM sample)
 	at_t=$to
 	[ "${oom_s:--}" = - ] || at_t=$(awk -v f="$from" -v o="$oom_s" 'BEGIN { print f + o }')
@@ -104,8 +120,17 @@ for r in "$@"; do
 		NR == 1 { for (i = 1; i <= NF; i++) if ($i ~ /^nr_zone_(in)?active_file$/) k[i]; next }
 		$1 <= b { s = 0; for (i in k) s += $i; v = s }
 		END { printf "%.0f", v }' "$r/samples/vmstat.csv")
-	printf '%-7s %-4s %-15s %7.1f %7s %6s %5s %8s %6s %8s %6.0f %6.0f %6.0f %6.0f %6s %6s %8s %8s %7s\n' \
+	# the median file LRU over the samples in the interval
+	file_med=$(awk -F, -v a="$from" -v b="$to" '
+		NR == 1 { for (i = 1; i <= NF; i++) if ($i ~ /^nr_zone_(in)?active_file$/) k[i]; next }
+		$1 >= a && $1 <= b { s = 0; for (i in k) s += $i; v[++n] = s }
+		END {
+			for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
+				if (v[j] < v[i]) { x = v[i]; v[i] = v[j]; v[j] = x }
+			if (n) printf "%.0f", v[int((n + 1) / 2)]; else printf "-" }' "$r/samples/vmstat.csv")
+	printf '%-7s %-4s %-15s %7.1f %7s %6s %5s %8s %6s %8s %6.0f %6.0f %6.0f %6.0f %6s %6s %8s %8s %7s %8s %8s\n' \
 		"$kern" "$swap" "$verdict" "$delay" "${oom_s:--}" "$psi_s" "$psi_pct" \
 		"$pswpout" "$alloc" "$pgscan" "$((zo >> 20))" "$((zc >> 20))" "$((zu >> 20))" \
-		"$((swfree / 1024))" "${retries:-0}" "${ret_in:-0}" "${recl:--}" "${avail:--}" "$file"
+		"$((swfree / 1024))" "${retries:-0}" "${ret_in:-0}" "${recl:--}" "${avail:--}" "$file" \
+		"${rcl_med:--}" "$file_med"
 done

@@ -76,10 +76,12 @@ row=$(ci/zram-oom-table.sh "$R" 2>/dev/null | awk 'NR == 2')
 echo "# $row"
 check "zram-oom-table: a time to OOM and a retry count" \
 	awk -v r="$row" 'BEGIN { split(r, f, / +/); exit !(f[4] ~ /^[0-9.]+$/ && f[5] ~ /^[0-9.]+$/ && f[16] > 0) }'
-# the thread's mechanism on an unpatched kernel: at the last retry before
-# the kill, "reclaimable" counted anon, far above the file LRU
-check "zram-oom-table: reclaimable at the last retry is above the file LRU (anon counted)" \
-	awk -v r="$row" 'BEGIN { split(r, f, / +/); exit !(f[17] ~ /^[0-9]+$/ && f[19] ~ /^[0-9]+$/ && f[17] > f[19]) }'
+# the thread's mechanism on an unpatched kernel: over the retries between
+# memory full and the kill, "reclaimable" counted anon, several times the
+# file LRU of the same interval (with the zram test patch the two are
+# close: 0.9-1.0x against 35-50x unpatched, ci/patched/accept.sh)
+check "zram-oom-table: median reclaimable of the retries is over 4x the file LRU (anon counted)" \
+	awk -v r="$row" 'BEGIN { split(r, f, / +/); exit !(f[20] ~ /^[0-9]+$/ && f[21] ~ /^[0-9]+$/ && f[20] > 4 * f[21]) }'
 check "summary.json: the OOM kill total is a whole number (a counter's change)" \
 	jq -e '.metrics.oom_kill.value | . >= 1 and . == floor' "$R/summary.json"
 check "teardown: swapoff of the zram device" grep -q '^teardown: swapoff /dev/zram[0-9]' "$R/output.log"
