@@ -159,8 +159,6 @@ run_c c1 6.18 1
 check "6.18 defrag_mode=1: reproduced (exit 1)" [ "$(cat "$T/c1.rc")" = 1 ]
 check "6.18 defrag_mode=1: the verdict names non-movable direct reclaim" \
 	grep -q '^reproduced: metric dr_nm_stall = .* s/s during load & frag' "$T/c1/verdict"
-check "6.18 defrag_mode=1: non-movable requests took most of the stall" \
-	jq -e '.metrics.dr_nm_share.value > 50' "$T/c1/summary.json"
 check "6.18: fingerprint 'not promoted'" [ "$(fp c1 behaviour)" = "not promoted" ]
 check "6.18: non-movable reclaim below pageblock order, none at it" \
 	bash -c "[ '$(fp c1 reclaim_below)' -gt 0 ] && [ '$(fp c1 reclaim_promoted)' = 0 ]"
@@ -172,6 +170,12 @@ run_c c0 6.18 0
 check "6.18 defrag_mode=0: not reproduced (exit 0)" [ "$(cat "$T/c0.rc")" = 0 ]
 check "6.18 defrag_mode=0: verdict not-reproduced on the same metric" \
 	grep -q '^not-reproduced: metric dr_nm_stall = ' "$T/c0/verdict"
+# the share of the stall that non-movable requests took varies from run to
+# run (19-98 % at defrag_mode=1 in 10 runs of ci/defrag/accept.sh, 0-2 %
+# at 0): the knob is compared, not a fixed share
+check "6.18: non-movable share of the stall higher at defrag_mode=1 than at 0" \
+	bash -c "awk -v a='$(metric c1 dr_nm_share)' -v b='$(metric c0 dr_nm_share)' \
+		'BEGIN { exit !(a ~ /^[0-9.]+\$/ && b ~ /^[0-9.]+\$/ && a > b) }'"
 
 run_c c2 7.2 1
 check "7.2 defrag_mode=1: not reproduced (exit 0)" [ "$(cat "$T/c2.rc")" = 0 ]
