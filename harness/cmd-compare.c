@@ -56,6 +56,17 @@ void cmp_fmt_num(char *b, size_t l, double v)
 		snprintf(b, l, "%.1e", v);
 }
 
+void cmp_fmt_spread(const struct stats_desc *d, int cov_decimals,
+		    char mean[CMP_CELL], char sd[CMP_CELL], char cov[CMP_CELL])
+{
+	cmp_fmt_num(mean, CMP_CELL, d->mean);
+	cmp_fmt_num(sd, CMP_CELL, d->sd);
+	if (isnan(d->cov))
+		snprintf(cov, CMP_CELL, "-");
+	else
+		snprintf(cov, CMP_CELL, "%.*f%%", cov_decimals, 100 * d->cov);
+}
+
 static void fmt_signed(char *b, size_t l, double v)
 {
 	char n[24];
@@ -926,18 +937,12 @@ static void write_text(const struct comparison *c, FILE *out)
 		"mean", "sd", "CoV", "N", "mean", "sd", "CoV");
 	for (i = 0; i < c->nm; i++) {
 		const struct cmp_metric *m = &c->m[i];
-		char cells[2][96];
+		char cells[2][4 + 3 * CMP_CELL];
 
 		for (s = 0; s < 2; s++) {
-			char mean[32], sd[32], cov[16];
+			char mean[CMP_CELL], sd[CMP_CELL], cov[CMP_CELL];
 
-			cmp_fmt_num(mean, sizeof(mean), m->d[s].mean);
-			cmp_fmt_num(sd, sizeof(sd), m->d[s].sd);
-			if (isnan(m->d[s].cov))
-				snprintf(cov, sizeof(cov), "-");
-			else
-				snprintf(cov, sizeof(cov), "%.0f%%",
-					 100 * m->d[s].cov);
+			cmp_fmt_spread(&m->d[s], 0, mean, sd, cov);
 			snprintf(cells[s], sizeof(cells[s]), "%3zu %7s %7s %5s",
 				 m->n[s], mean, sd, cov);
 		}
@@ -1115,13 +1120,7 @@ static void write_md(const struct comparison *c, FILE *out)
 
 		fprintf(out, "| %s ", m->name);
 		for (s = 0; s < 2; s++) {
-			cmp_fmt_num(x, sizeof(x), m->d[s].mean);
-			cmp_fmt_num(y, sizeof(y), m->d[s].sd);
-			if (isnan(m->d[s].cov))
-				snprintf(b, sizeof(b), "-");
-			else
-				snprintf(b, sizeof(b), "%.1f%%",
-					 100 * m->d[s].cov);
+			cmp_fmt_spread(&m->d[s], 1, x, y, b);
 			fprintf(out, "| %s | %s | %s ", x, y, b);
 		}
 		fprintf(out, "|\n");

@@ -114,6 +114,13 @@ const char *cmp_result_name(enum cmp_result r);
 
 /* For the writers: numbers and sentences as every format shows them */
 void cmp_fmt_num(char *b, size_t l, double v);
+/*
+ * A side's mean, sd and CoV (decimals of the CoV in %; "-" when there is
+ * none), each into a buffer of CMP_CELL bytes
+ */
+#define CMP_CELL 32
+void cmp_fmt_spread(const struct stats_desc *d, int cov_decimals,
+		    char mean[CMP_CELL], char sd[CMP_CELL], char cov[CMP_CELL]);
 void cmp_fmt_pct(char *b, size_t l, double v);
 void cmp_fmt_p(char *b, size_t l, double p);
 /* "-12.3%" or, where the median of A is 0, "(+4.1)" in the unit */

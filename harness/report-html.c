@@ -225,13 +225,7 @@ static void metric_tables(const struct comparison *c, FILE *out)
 		fputs("<tr>", out);
 		cell(out, "td", NULL, m->name);
 		for (s = 0; s < 2; s++) {
-			cmp_fmt_num(x, sizeof(x), m->d[s].mean);
-			cmp_fmt_num(y, sizeof(y), m->d[s].sd);
-			if (isnan(m->d[s].cov))
-				snprintf(b, sizeof(b), "-");
-			else
-				snprintf(b, sizeof(b), "%.1f%%",
-					 100 * m->d[s].cov);
+			cmp_fmt_spread(&m->d[s], 1, x, y, b);
 			cell(out, "td", "n", x);
 			cell(out, "td", "n", y);
 			cell(out, "td", "n", b);
