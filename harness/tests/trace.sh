@@ -229,8 +229,13 @@ check "and no instance left" bash -c "! ls $TR/instances | grep -q '^mmrepro-'"
 # SIGKILL of the runner mid-run: the journal removes the instance next time
 "$M" run "$T/traced.ini" "${L[@]}" --set hold=30 --out "$T/k" >/dev/null 2>&1 &
 pid=$!
-for _ in $(seq 100); do [ -e "$TR/instances/mmrepro-$pid" ] && break; sleep 0.05; done
-check "SIGKILL: the instance is journaled" grep -q "^tracefs mmrepro-$pid\$" "$MMREPRO_JOURNAL"
+# the instance is journaled once it exists (each line ends in " #" and its
+# cksum): wait for the line, not for the directory
+for _ in $(seq 200); do
+	grep -qE "^tracefs mmrepro-$pid #[0-9]+\$" "$MMREPRO_JOURNAL" 2>/dev/null && break
+	sleep 0.05
+done
+check "SIGKILL: the instance is journaled" grep -qE "^tracefs mmrepro-$pid #[0-9]+\$" "$MMREPRO_JOURNAL"
 kill -KILL $pid
 wait $pid 2>/dev/null
 check "SIGKILL: the instance is left behind" test -d "$TR/instances/mmrepro-$pid"
