@@ -760,6 +760,12 @@ int sampler_run(const struct sampler_cfg *cfg, volatile sig_atomic_t *stop)
 	}
 	fd = json_save(meta, cfg->out_dir, "meta.json");
 	if (fd && !ret) {
+		/*
+		 * meta.json still says incomplete (from the start): no
+		 * summary.json beside it that reads as a finished run
+		 */
+		pathf(path, sizeof(path), "%s/summary.json", cfg->out_dir);
+		unlink(path);
 		pathf(path, sizeof(path), "%s/meta.json", cfg->out_dir);
 		wfail_note(&wf, path, -fd);
 		ret = fd;
