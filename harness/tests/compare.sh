@@ -12,34 +12,7 @@ export MMREPRO_JOURNAL=$T/journal
 trap 'ip netns del mmrepro-selftest 2>/dev/null; rm -rf "$T"' EXIT
 L=(--local --i-understand-this-stresses-the-host -q)
 
-# run DIR SCENARIO KSWAPD O3 [VERDICT [ACCEL]]: a run directory by hand
-run() {
-	mkdir -p "$1"
-	cat >"$1/summary.json" <<-EOF
-		{ "metrics": {
-		    "kswapd_cpu": { "value": $3, "unit": "%", "better": "lower",
-		                    "gate": true, "stat": "median", "during": "storm" },
-		    "o3_free": { "value": $4, "unit": "blocks", "better": "higher",
-		                 "gate": false } },
-		  "verdict": { "verdict": "${5:-reproduced}", "reason": "synthetic" } }
-	EOF
-	cat >"$1/meta.json" <<-EOF
-		{ "scenario": "$2", "kernel": { "release": "6.12.0-test", "cmdline": "quiet" },
-		  "sysctl_vm": { "swappiness": "60" }, "interval_s": 1.0 }
-	EOF
-	echo "${5:-reproduced}: synthetic" >"$1/verdict"
-	[ -n "${6:-}" ] && echo "{ \"accel\": \"$6\" }" >"$1/vm.json"
-	return 0
-}
-
-# side DIR SCENARIO "KSWAPD..." "O3...": run-1..N
-side() {
-	local i=1 o3=($4) k
-	for k in $3; do
-		run "$1/run-$i" "$2" "$k" "${o3[$((i - 1))]}" "${5:-reproduced}" "${6:-}"
-		i=$((i + 1))
-	done
-}
+. harness/tests/lib-runs.sh
 
 width_ok() { # width_ok FILE: every line at most 72 columns
 	awk 'length($0) > 72 { bad = 1; print "too wide: " $0 > "/dev/stderr" } END { exit bad }' "$1"

@@ -11,26 +11,9 @@ T=$(mktemp -d /tmp/mmrepro-htmltest.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 HOSTILE='<script>alert(1)</script>'
 
-# run DIR KSWAPD O3: a run directory by hand, of the hostile scenario
-run() {
-	mkdir -p "$1"
-	cat >"$1/summary.json" <<-EOF
-		{ "metrics": {
-		    "kswapd_cpu": { "value": $2, "unit": "%", "better": "lower",
-		                    "gate": true, "stat": "median", "during": "storm" },
-		    "o3_free": { "value": $3, "unit": "blocks", "better": "higher",
-		                 "gate": false } },
-		  "verdict": { "verdict": "reproduced", "reason": "synthetic" } }
-	EOF
-	jq -n --arg s "$HOSTILE" '{ scenario: $s,
-		kernel: { release: "6.12.0-test", cmdline: "quiet" },
-		sysctl_vm: { swappiness: "60" }, interval_s: 1.0 }' >"$1/meta.json"
-	echo "reproduced: synthetic" >"$1/verdict"
-}
-i=1
-for k in 10 11 9 10.5 9.5; do run "$T/x/a/run-$i" "$k" $((i + 3)); i=$((i + 1)); done
-i=1
-for k in 15 16.5 14 15.5 14.5; do run "$T/x/b/run-$i" "$k" $((i + 2)); i=$((i + 1)); done
+. harness/tests/lib-runs.sh
+side "$T/x/a" "$HOSTILE" "10 11 9 10.5 9.5" "4 5 6 7 8"
+side "$T/x/b" "$HOSTILE" "15 16.5 14 15.5 14.5" "3 4 5 6 7"
 
 H=$T/report.html
 "$M" compare "$T/x/a" "$T/x/b" --format html --plots "$T/plots" >"$H" 2>"$T/err"
