@@ -68,7 +68,7 @@ for sc in zram-oom udp-order3; do
 	build/mmrepro ab "$sc" --runs "$runs" --a "$base" --b "$patched" \
 		"${sets[@]}" --out "$out/$sc" >"$out/$sc.log" 2>&1
 	echo "== $sc: 6.12 against 6.12 + $(basename "$p") (mmrepro ab exit $?)"
-	sed -n '/^/p' "$out/$sc/report.txt" 2>/dev/null
+	cat "$out/$sc/report.txt" 2>/dev/null
 	# the A/A: N more runs of the patched kernel against the ab's side B
 	kimg=${patched#kernel=}
 	kimg=${kimg%%,*}
