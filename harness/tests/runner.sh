@@ -86,8 +86,11 @@ for n in 2 4 6; do
 	rm -rf "$T/k$n"
 	"$M" run "$S/harmless.ini" "${L[@]}" --set hold=30 --out "$T/k$n" >/dev/null 2>&1 &
 	pid=$!
-	for _ in $(seq 200); do
-		[ "$(wc -l <"$MMREPRO_JOURNAL" 2>/dev/null || echo 0)" -ge "$n" ] && break
+	# a line is journaled before its change is made: wait for the change
+	# too, or a loaded host kills in between and nothing is changed yet
+	for _ in $(seq 400); do
+		[ "$(wc -l <"$MMREPRO_JOURNAL" 2>/dev/null || echo 0)" -ge "$n" ] &&
+			[ "$(state)" != "$before" ] && break
 		sleep 0.02
 	done
 	kill -KILL $pid
