@@ -155,8 +155,19 @@ run_c() {
 fp() { jq -r ".trace.defrag_fingerprint.$2" "$T/$1/summary.json" 2>/dev/null; }
 metric() { jq -r ".metrics.$2.value" "$T/$1/summary.json" 2>/dev/null; }
 
-run_c c1 6.18 1
-check "6.18 defrag_mode=1: reproduced (exit 1)" [ "$(cat "$T/c1.rc")" = 1 ]
+# The storm is a property of the kernel, its size is not: at defrag_mode=1,
+# 6.18 reproduced in 9 of 10 runs of ci/defrag/accept.sh (dr_nm_stall
+# 0.10-1.86 s/s) and one CI run of 15 s ended at 0.232 s/s, under the
+# verdict's 0.25. So a run that does not reproduce is tried again, up to
+# 3 runs in all; the checks below use the last one. The fixed side never
+# came near (7.2: 0-0.053 s/s), so the retry cannot turn it into a pass.
+for try in 1 2 3; do
+	run_c c1 6.18 1
+	[ "$(cat "$T/c1.rc")" = 1 ] && break
+	[ $try -lt 3 ] && rm -rf "$T/c1"
+done
+echo "# c1: $try run(s)"
+check "6.18 defrag_mode=1: reproduced within 3 runs (exit 1)" [ "$(cat "$T/c1.rc")" = 1 ]
 check "6.18 defrag_mode=1: the verdict names non-movable direct reclaim" \
 	grep -q '^reproduced: metric dr_nm_stall = .* s/s during load & frag' "$T/c1/verdict"
 check "6.18: fingerprint 'not promoted'" [ "$(fp c1 behaviour)" = "not promoted" ]
