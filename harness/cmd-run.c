@@ -291,8 +291,8 @@ int cmd_run(int argc, char **argv)
 	if (o.runs < 1 || o.runs > 1000)
 		die("run: --runs %d: must be 1 to 1000", o.runs);
 	guest = o.kernel || o.debs.n;
-	if (o.inside && !getenv("MMREPRO_GUEST"))
-		die("run: --inside is for the guest side of a run");
+	if (o.inside && !vm_inside_guest())
+		die("run: --inside is for the guest side of a run (this is not a mmrepro guest: no matching mmrepro.guest= token on the kernel command line)");
 	/* the host gives it one; without, it wrote into "(null)/" */
 	if (o.inside && !o.out)
 		die("run: --inside needs --out DIR (the host's results share)");

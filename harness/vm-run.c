@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -37,12 +38,53 @@ static int sh(const char *script, const char *a1, const char *a2)
 }
 
 /*
+ * Each boot gets a random token, on the guest's kernel command line and in
+ * its command's environment.  `run --inside` checks that both agree, so
+ * that only a process inside a mmrepro guest passes: on the host, no
+ * /proc/cmdline holds the token (an environment variable alone did).
+ */
+static int guest_token(char *tok, size_t len)
+{
+	unsigned char r[16];
+	size_t i;
+
+	if (len < 2 * sizeof(r) + 1 || getrandom(r, sizeof(r), 0) != sizeof(r))
+		return -1;
+	for (i = 0; i < sizeof(r); i++)
+		sprintf(tok + 2 * i, "%02x", r[i]);
+	return 0;
+}
+
+bool vm_inside_guest(void)
+{
+	const char *tok = getenv("MMREPRO_GUEST");
+	char want[80], *cmd, *at, end;
+	size_t len;
+	bool r;
+
+	if (!tok || strlen(tok) < 16 || strlen(tok) > 64 ||
+	    strspn(tok, "0123456789abcdef") != strlen(tok))
+		return false;
+	cmd = read_file_str("/proc/cmdline", 1 << 16, &len);
+	if (!cmd)
+		return false;
+	snprintf(want, sizeof(want), " mmrepro.guest=%s", tok);
+	/* a whole word: the token ends at a blank or at the end */
+	at = strstr(cmd, want);
+	end = at ? at[strlen(want)] : 'x';
+	r = at && (end == ' ' || end == '\n' || end == '\0');
+	free(cmd);
+	return r;
+}
+
+/*
  * The per-run archive: run.conf (mounts) and cmd.sh (the command, its
  * working directory and environment), appended to the cached base.  The
  * kernel needs the gzip base padded to 4 bytes before the next cpio.
  */
 static int run_initrd(const struct vm_cfg *cfg, const char *base,
-		      const char *dir, char *initrd, size_t len)
+		      const char *dir, const char *token, char *initrd,
+		      size_t len)
 {
 	char p[4200], cwd[4096];
 	struct afile a;
@@ -68,10 +110,10 @@ static int run_initrd(const struct vm_cfg *cfg, const char *base,
 	fputs("cd ", a.f);
 	sh_quote(a.f, cwd);
 	fputs(" || echo 'mmrepro vm: that directory is not in the guest' >&2\n"
-	      "export HOME=/root TERM=dumb NO_COLOR=1 MMREPRO_GUEST=1\n"
-	      "export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n"
-	      "export MMREPRO_OUT=",
+	      "export HOME=/root TERM=dumb NO_COLOR=1\n"
+	      "export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n",
 	      a.f);
+	fprintf(a.f, "export MMREPRO_GUEST=%s MMREPRO_OUT=", token);
 	sh_quote(a.f, cfg->out ? cfg->out : "");
 	fprintf(a.f, " MMREPRO_SCRATCH=%s\nexec", cfg->disk ? SCRATCH_MNT : "");
 	for (i = 0; i < cfg->argc; i++) {
@@ -151,9 +193,29 @@ static void add(char **argv, int *n, const char *fmt, ...)
 	(*n)++;
 }
 
+/*
+ * A path inside a QEMU option string ("file,id=con,path=..."): a comma
+ * would end the option and start another, so QEMU wants it doubled.
+ * Returns a static buffer, one of two, so that two can be in one call.
+ */
+static const char *qopt(const char *path)
+{
+	static char buf[2][8400];
+	static int which;
+	char *o = buf[which ^= 1], *e = o + sizeof(buf[0]) - 2;
+
+	for (; *path && o < e; path++) {
+		if (*path == ',')
+			*o++ = ',';
+		*o++ = *path;
+	}
+	*o = '\0';
+	return buf[which];
+}
+
 static int qemu_argv(const struct vm_cfg *cfg, const struct vm_kernel *k,
 		     const char *initrd, const char *disk, const char *dir,
-		     const char *accel, char **argv)
+		     const char *accel, const char *token, char **argv)
 {
 	int n = 0;
 	bool tcg = !strcmp(accel, "tcg");
@@ -184,34 +246,41 @@ static int qemu_argv(const struct vm_cfg *cfg, const struct vm_kernel *k,
 	 * guest at once instead of leaving it half alive.
 	 */
 	add(argv, &n,
-	    "console=ttyS0 8250.nr_uarts=4 panic=-1 oops=panic psi=1 rdinit=/init%s%s%s",
+	    "console=ttyS0 8250.nr_uarts=4 panic=-1 oops=panic psi=1 rdinit=/init mmrepro.guest=%s%s%s%s",
+	    token,
 	    tcg ? " watchdog_thresh=60 rcupdate.rcu_cpu_stall_timeout=120"
 		  " sysctl.kernel.hung_task_timeout_secs=600" :
 		  "",
 	    cfg->append ? " " : "", cfg->append ? cfg->append : "");
 	add(argv, &n, "-chardev");
-	add(argv, &n, "file,id=con,path=%s/console.log", cfg->out);
+	add(argv, &n, "file,id=con,path=%s/console.log", qopt(cfg->out));
 	add(argv, &n, "-serial");
 	add(argv, &n, "chardev:con");
 	add(argv, &n, "-chardev");
-	add(argv, &n, "file,id=cmd,path=%s/output.log", cfg->out);
+	add(argv, &n, "file,id=cmd,path=%s/output.log", qopt(cfg->out));
 	add(argv, &n, "-serial");
 	add(argv, &n, "chardev:cmd");
 	add(argv, &n, "-chardev");
-	add(argv, &n, "file,id=hb,path=%s/heartbeat", dir);
+	add(argv, &n, "file,id=hb,path=%s/heartbeat", qopt(dir));
 	add(argv, &n, "-serial");
 	add(argv, &n, "chardev:hb");
 	add(argv, &n, "-virtfs");
 	add(argv, &n,
 	    "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap");
+	/*
+	 * The kernel under test writes here, and QEMU runs as the host's
+	 * user (root): with mapped-xattr, the guest's owners, modes, device
+	 * nodes and symlinks are kept in xattrs and never become real ones,
+	 * so the host never writes through a link the guest planted.
+	 */
 	add(argv, &n, "-virtfs");
 	add(argv, &n,
-	    "local,path=%s,mount_tag=out,security_model=none,multidevs=remap",
-	    cfg->out);
+	    "local,path=%s,mount_tag=out,security_model=mapped-xattr,fmode=0644,dmode=0755,multidevs=remap",
+	    qopt(cfg->out));
 	if (disk) {
 		add(argv, &n, "-drive");
 		add(argv, &n, "file=%s,format=raw,if=virtio,cache=unsafe",
-		    disk);
+		    qopt(disk));
 	}
 	argv[n] = NULL;
 	return n;
@@ -282,6 +351,7 @@ int vm_run(const struct vm_cfg *cfg, const struct vm_kernel *k,
 {
 	char dir[] = "/tmp/mmrepro-vm.XXXXXX", rinitrd[4200], disk[4200];
 	char con[4200], outp[4200], hb[4200], qlog[4200], *argv[64];
+	char token[33];
 	int64_t t0 = now_ns(), last, now;
 	off_t out_off = 0, sizes[3] = { 0, 0, 0 };
 	bool hung = false, started = false;
@@ -289,9 +359,9 @@ int vm_run(const struct vm_cfg *cfg, const struct vm_kernel *k,
 	pid_t pid;
 
 	memset(res, 0, sizeof(*res));
-	if (!mkdtemp(dir))
+	if (!mkdtemp(dir) || guest_token(token, sizeof(token)))
 		return -1;
-	if (run_initrd(cfg, initrd, dir, rinitrd, sizeof(rinitrd)))
+	if (run_initrd(cfg, initrd, dir, token, rinitrd, sizeof(rinitrd)))
 		return -1;
 	if (cfg->disk && make_disk(cfg->disk, dir, disk, sizeof(disk)))
 		return -1;
@@ -301,7 +371,8 @@ int vm_run(const struct vm_cfg *cfg, const struct vm_kernel *k,
 	snprintf(qlog, sizeof(qlog), "%s/qemu.log", dir);
 	unlink(con);
 	unlink(outp);
-	qemu_argv(cfg, k, rinitrd, cfg->disk ? disk : NULL, dir, accel, argv);
+	qemu_argv(cfg, k, rinitrd, cfg->disk ? disk : NULL, dir, accel, token,
+		  argv);
 
 	pid = fork();
 	if (pid < 0)

@@ -94,6 +94,8 @@ int vm_run(const struct vm_cfg *cfg, const struct vm_kernel *k,
 int vm_execute(const struct vm_cfg *cfg, struct vm_kernel *k,
 	       struct vm_result *r, char *why, size_t wlen);
 int vm_exit_code(const struct vm_result *r);
+/* true in a mmrepro guest: $MMREPRO_GUEST is the token in /proc/cmdline */
+bool vm_inside_guest(void);
 const char *vm_pick_accel(const struct vm_cfg *cfg, const struct vm_kernel *k,
 			  const char *initrd);
 

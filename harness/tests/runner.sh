@@ -467,7 +467,7 @@ check "host: it keeps the entry not undone, not the ones undone" \
 	bash -c "grep -q '^param $MMREPRO_JOURNAL.gone/param 1 #' '$MMREPRO_JOURNAL' && ! grep -q '^pgid ' '$MMREPRO_JOURNAL'"
 check "host: stderr says the journal keeps it" grep -q "$MMREPRO_JOURNAL keeps the 1 change" "$T/undo-host.err"
 rm -f "$MMREPRO_JOURNAL"
-MMREPRO_GUEST=1 "$M" run "$T/undo.ini" --inside -q --out "$T/undo-guest" >/dev/null 2>"$T/undo-guest.err"
+as_guest "$M" run "$T/undo.ini" --inside -q --out "$T/undo-guest" >/dev/null 2>"$T/undo-guest.err"
 check "guest: the measurement stands (reproduced, exit 1)" \
 	bash -c "[ $? -eq 1 ] && grep -q '^reproduced: ' '$T/undo-guest/verdict'"
 check "guest: a warning names the failure" \

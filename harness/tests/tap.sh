@@ -39,3 +39,17 @@ tap_end() {
 	echo "1..$tap_n"
 	[ "$fails" -eq 0 ]
 }
+
+# as_guest CMD...: CMD as if inside a mmrepro guest, with no guest: a
+# private mount namespace whose /proc/cmdline carries a boot token, and
+# that token in $MMREPRO_GUEST (what `mmrepro vm` gives a guest)
+as_guest() {
+	local tok=0123456789abcdef0123456789abcdef f rc
+	f=$(mktemp /tmp/mmrepro-cmdline.XXXXXX)
+	printf '%s mmrepro.guest=%s\n' "$(cat /proc/cmdline)" "$tok" >"$f"
+	MMREPRO_GUEST=$tok unshare -m --propagation private \
+		sh -c 'mount --bind "$0" /proc/cmdline && exec "$@"' "$f" "$@"
+	rc=$?
+	rm -f "$f"
+	return $rc
+}

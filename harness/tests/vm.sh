@@ -58,10 +58,21 @@ for k in 6.1 6.12 6.18 7.2 7.3; do
 done
 
 mapfile -t d < <(vm_debs 6.12)
-"$M" vm -q "${d[@]}" --mem 512M --out "$T/exit7" -- sh -c 'exit 7' 2>/dev/null
+# a comma in --out (QEMU option strings need it doubled), and what the
+# guest plants in the results share: a symlink, a setuid file, a device
+"$M" vm -q "${d[@]}" --mem 512M --out "$T/exit,7" -- sh -c '
+	cd "$MMREPRO_OUT" && ln -s /etc/passwd planted && : >suid &&
+	chmod 4755 suid && mknod dev c 1 3; exit 7' 2>/dev/null
 check "a command's exit 7 is the host's exit 7" [ $? -eq 7 ]
 check "and vm.json says command failed" \
-	[ "$(jq -r .outcome "$T/exit7/vm.json")" = "command failed" ]
+	[ "$(jq -r .outcome "$T/exit,7/vm.json")" = "command failed" ]
+check "--out with a comma: the console log is in it" test -s "$T/exit,7/console.log"
+check "a symlink made by the guest is no symlink on the host" \
+	bash -c "[ -e '$T/exit,7/planted' ] && [ ! -L '$T/exit,7/planted' ]"
+check "a setuid file made by the guest has no setuid bit on the host" \
+	bash -c "[ -e '$T/exit,7/suid' ] && [ ! -u '$T/exit,7/suid' ]"
+check "a device node made by the guest is no device on the host" \
+	bash -c "[ -e '$T/exit,7/dev' ] && [ ! -c '$T/exit,7/dev' ]"
 
 "$M" vm -q "${d[@]}" --mem 512M --out "$T/panic" -- \
 	sh -c 'echo c >/proc/sysrq-trigger; sleep 30' 2>/dev/null
