@@ -121,6 +121,8 @@ int cmd_vm(int argc, char **argv)
 		die("vm: --accel %s: must be kvm or tcg", cfg.accel);
 	if (cfg.timeout_ns < NSEC_PER_SEC)
 		die("vm: --timeout must be at least 1s");
+	if (vm_cache_check(why, sizeof(why)))
+		die("vm: %s", why);
 	if (dry_run) {
 		vm_cache_base(why, sizeof(why));
 		printf("config: %s\nmem: %lluM\ncpus: %d\naccel: %s\ncache: %s\n",

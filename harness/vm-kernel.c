@@ -49,15 +49,76 @@ void vm_cache_base(char *b, size_t l)
 		snprintf(b, l, "%s/.cache/mmrepro", home ? home : "/tmp");
 }
 
-char *vm_cache_dir(const char *sub)
+/*
+ * The cache holds what boots as the guest's initramfs and modules: a
+ * directory someone else owns, or others may write, could hand us
+ * theirs.  Each level used must be a real directory (not a symlink),
+ * this user's, and writable by it alone.
+ */
+static int cache_dir_ok(const char *path, char *why, size_t wlen)
 {
-	char base[4096], path[4200];
+	struct stat st;
+
+	if (lstat(path, &st)) {
+		snprintf(why, wlen, "cache %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(why, wlen, "cache %s: not a directory (a symlink?)",
+			 path);
+		return -1;
+	}
+	if (st.st_uid != geteuid()) {
+		snprintf(why, wlen,
+			 "cache %s: owned by uid %u, not by this user (%u)",
+			 path, (unsigned int)st.st_uid,
+			 (unsigned int)geteuid());
+		return -1;
+	}
+	if (st.st_mode & 022) {
+		snprintf(
+			why, wlen,
+			"cache %s: group or others may write it (mode %03o): chmod go-w it",
+			path, (unsigned int)(st.st_mode & 0777));
+		return -1;
+	}
+	return 0;
+}
+
+int vm_cache_check(char *why, size_t wlen)
+{
+	char base[4096];
 
 	vm_cache_base(base, sizeof(base));
-	snprintf(path, sizeof(path), "%s/%s", base, sub);
-	if (mkdir_p(path, 0755))
+	if (access(base, F_OK) && errno == ENOENT)
+		return 0; /* made at first use, as ours */
+	return cache_dir_ok(base, why, wlen);
+}
+
+char *vm_cache_dir(const char *sub, char *why, size_t wlen)
+{
+	char base[4096], path[4200];
+	int ret;
+
+	vm_cache_base(base, sizeof(base));
+	ret = mkdir_p(base, 0755);
+	if (ret) {
+		snprintf(why, wlen, "cache %s: cannot create: %s", base,
+			 strerror(-ret));
 		return NULL;
-	return strdup(path);
+	}
+	if (cache_dir_ok(base, why, wlen))
+		return NULL;
+	if (!*sub)
+		return strdup(base);
+	snprintf(path, sizeof(path), "%s/%s", base, sub);
+	ret = mkdir_p(path, 0755);
+	if (ret) {
+		snprintf(why, wlen, "cache %s: cannot create: %s", path,
+			 strerror(-ret));
+		return NULL;
+	}
+	return cache_dir_ok(path, why, wlen) ? NULL : strdup(path);
 }
 
 /*
@@ -106,6 +167,20 @@ static int run_capture(char *const argv[], char *out, size_t len)
 	if (waitpid(pid, &status, 0) < 0)
 		return -1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* hex SHA-256 of a file's content (65 bytes with its NUL), by sha256sum */
+static int file_sha256(const char *path, char *hex)
+{
+	char out[160];
+	char *argv[] = { "sha256sum", "--", (char *)path, NULL };
+
+	if (run_capture(argv, out, sizeof(out)) ||
+	    strspn(out, "0123456789abcdef") < 64)
+		return -1;
+	memcpy(hex, out, 64);
+	hex[64] = '\0';
+	return 0;
 }
 
 /*
@@ -164,7 +239,7 @@ static bool is_file(const char *p)
 static int unpack_deb(const char *deb, char *dir, size_t len, char *why,
 		      size_t wlen)
 {
-	char pkg[256], ver[128], tmp[4200], *cache;
+	char pkg[256], ver[128], tmp[4200], sum[65], *cache;
 	char *fpkg[] = { "dpkg-deb", "-f", (char *)deb, "Package", NULL };
 	char *fver[] = { "dpkg-deb", "-f", (char *)deb, "Version", NULL };
 
@@ -179,6 +254,17 @@ static int unpack_deb(const char *deb, char *dir, size_t len, char *why,
 	}
 	pkg[strcspn(pkg, "\n")] = '\0';
 	ver[strcspn(ver, "\n")] = '\0';
+	/* both name a cache directory: Debian's own alphabet, no '/' */
+	if (!pkg[0] || !ver[0] ||
+	    pkg[strspn(pkg, "abcdefghijklmnopqrstuvwxyz0123456789+.-")] ||
+	    ver[strspn(
+		    ver,
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.+~:-")]) {
+		snprintf(why, wlen,
+			 "--deb %s: package name or version is not Debian's",
+			 deb);
+		return -1;
+	}
 	if (strncmp(pkg, "linux-image-", 12) &&
 	    strncmp(pkg, "linux-modules-", 14) &&
 	    strncmp(pkg, "linux-binary-", 13)) {
@@ -188,12 +274,16 @@ static int unpack_deb(const char *deb, char *dir, size_t len, char *why,
 			deb, pkg);
 		return -1;
 	}
-	cache = vm_cache_dir("debs");
-	if (!cache) {
-		snprintf(why, wlen, "cannot create the cache directory");
+	if (file_sha256(deb, sum)) {
+		snprintf(why, wlen, "--deb %s: cannot read it (sha256sum)",
+			 deb);
 		return -1;
 	}
-	snprintf(dir, len, "%s/%s_%s", cache, pkg, ver);
+	cache = vm_cache_dir("debs", why, wlen);
+	if (!cache)
+		return -1;
+	/* by content, not by name: a rebuilt package of the same version */
+	snprintf(dir, len, "%s/%s_%s_%.16s", cache, pkg, ver, sum);
 	free(cache);
 	if (is_dir(dir))
 		return 0;
@@ -447,6 +537,36 @@ static int stage_module(const char *src, const char *dstdir, char *name,
 	return run_capture(argv, NULL, 0) ? -1 : 0;
 }
 
+/*
+ * A cached image is used only if its content still has the SHA-256 kept
+ * beside it (PATH.sha256, written last): a file cut short by a full disk
+ * or a crash, or changed since, is built again.
+ */
+static bool cached_ok(const char *path)
+{
+	char p[4300], have[65], *want;
+	bool ok;
+
+	if (!is_file(path))
+		return false;
+	snprintf(p, sizeof(p), "%s.sha256", path);
+	want = read_file_str(p, 128, NULL);
+	ok = want && !file_sha256(path, have) && !strncmp(want, have, 64);
+	free(want);
+	return ok;
+}
+
+static int cached_seal(const char *path)
+{
+	char p[4300], sum[65];
+
+	snprintf(p, sizeof(p), "%s.sha256", path);
+	if (file_sha256(path, sum))
+		return -1;
+	sum[64] = '\n';
+	return write_file(p, sum, 65);
+}
+
 int vm_initramfs(const struct vm_kernel *k, const char *cache, char *path,
 		 size_t len, char **mods, char *why, size_t wlen)
 {
@@ -472,7 +592,7 @@ int vm_initramfs(const struct vm_kernel *k, const char *cache, char *path,
 	h = fnv(h, list, strlen(list));
 	snprintf(path, len, "%s/initramfs-%016llx.cpio.gz", cache,
 		 (unsigned long long)h);
-	if (is_file(path))
+	if (cached_ok(path))
 		return 0;
 
 	snprintf(tmp, sizeof(tmp), "%s/build.%d", cache, (int)getpid());
@@ -515,7 +635,7 @@ int vm_initramfs(const struct vm_kernel *k, const char *cache, char *path,
 
 		run_capture(rm, NULL, 0);
 	}
-	if (ret) {
+	if (ret || cached_seal(path)) {
 		snprintf(why, wlen, "cannot build the initramfs (cpio, gzip)");
 		return -1;
 	}

@@ -457,9 +457,10 @@ const char *vm_pick_accel(const struct vm_cfg *cfg, const struct vm_kernel *k,
 	if (access("/dev/kvm", R_OK | W_OK))
 		return "tcg";
 	uname(&u);
-	cache = vm_cache_dir("");
-	snprintf(path, sizeof(path), "%s/kvm-probe-%s", cache ? cache : "/tmp",
-		 u.release);
+	cache = vm_cache_dir("", path, sizeof(path));
+	if (!cache)
+		return "tcg"; /* not probed: never a guessable name in /tmp */
+	snprintf(path, sizeof(path), "%s/kvm-probe-%s", cache, u.release);
 	free(cache);
 	old = read_file_str(path, 16, NULL);
 	if (old) {
@@ -558,11 +559,9 @@ int vm_execute(const struct vm_cfg *cfg, struct vm_kernel *k,
 	int attempt;
 	json_t *j;
 
-	cache = vm_cache_dir("initramfs");
-	if (!cache) {
-		snprintf(why, wlen, "cannot create the cache directory");
+	cache = vm_cache_dir("initramfs", why, wlen);
+	if (!cache)
 		return -1;
-	}
 	if (vm_initramfs(k, cache, initrd, sizeof(initrd), &mods, why, wlen)) {
 		free(cache);
 		return -1;

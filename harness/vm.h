@@ -65,7 +65,10 @@ int vm_prepare_kernel(const struct vm_cfg *cfg, struct vm_kernel *k, char *why,
 		      size_t wlen);
 int vm_initramfs(const struct vm_kernel *k, const char *cache, char *path,
 		 size_t len, char **mods, char *why, size_t wlen);
-char *vm_cache_dir(const char *sub);
+/* $CACHE/SUB, made if missing; NULL (with why) if not this user's alone */
+char *vm_cache_dir(const char *sub, char *why, size_t wlen);
+/* the cache base, if it exists, is this user's alone: 0, else -1 and why */
+int vm_cache_check(char *why, size_t wlen);
 /* $MMREPRO_CACHE, else the config file's cache, else ~/.cache/mmrepro */
 void vm_cache_base(char *b, size_t l);
 

@@ -82,4 +82,27 @@ bad 8 1 "cpus = 0: not a number of CPUs" 'cpus = 0\n'
 dry MMREPRO_CONFIG="$T/nonexistent" --
 check "a file named by MMREPRO_CONFIG must exist" \
 	bash -c "[ $? -eq 2 ] && grep -qx 'mmrepro: $T/nonexistent: No such file or directory' '$T/err'"
+# the cache holds what boots as the guest: refused unless it is this
+# user's alone (issue 20: with HOME unset it was /tmp/.cache/mmrepro)
+mkdir -m 0777 "$T/wcache"
+chmod 0777 "$T/wcache"
+dry MMREPRO_CACHE="$T/wcache" -- --cpus 1
+check "a cache others may write: exit 2, one line saying so" \
+	bash -c "[ $? -eq 2 ] && [ \$(wc -l <'$T/err') -eq 1 ] &&
+		grep -q 'cache $T/wcache: group or others may write it' '$T/err'"
+mkdir -m 0755 "$T/ncache"
+chown nobody "$T/ncache"
+dry MMREPRO_CACHE="$T/ncache" -- --cpus 1
+check "a cache another user owns: exit 2, saying whose" \
+	bash -c "[ $? -eq 2 ] && grep -q 'cache $T/ncache: owned by uid [0-9]*, not by this user' '$T/err'"
+mkdir -m 0755 "$T/rcache"
+ln -s "$T/rcache" "$T/lcache"
+dry MMREPRO_CACHE="$T/lcache" -- --cpus 1
+check "a cache that is a symlink: exit 2" \
+	bash -c "[ $? -eq 2 ] && grep -q 'cache $T/lcache: not a directory' '$T/err'"
+check "and nothing was written into any of them" \
+	bash -c "[ -z \"\$(find '$T/wcache' '$T/ncache' '$T/rcache' -mindepth 1)\" ]"
+dry MMREPRO_CACHE="$T/rcache" -- --cpus 1
+check "a cache of this user's, mode 755: accepted" \
+	bash -c "[ $? -eq 0 ] && grep -qx 'cache: $T/rcache' '$T/out'"
 tap_end
