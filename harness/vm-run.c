@@ -485,8 +485,8 @@ const char *vm_pick_accel(const struct vm_cfg *cfg, const struct vm_kernel *k,
 }
 
 static json_t *result_json(const struct vm_cfg *cfg, const struct vm_kernel *k,
-			   const char *accel, const char *mods,
-			   const struct vm_result *r)
+			   const char *accel, const char *initrd,
+			   const char *mods, const struct vm_result *r)
 {
 	json_t *j = json_object(), *kj = json_object(), *m = json_array();
 	char *copy = strdup(mods ? mods : ""), *line, *save;
@@ -503,6 +503,7 @@ static json_t *result_json(const struct vm_cfg *cfg, const struct vm_kernel *k,
 	json_object_set_new(kj, "release", json_string(k->release));
 	json_object_set_new(kj, "modules", json_string(k->modroot));
 	json_object_set_new(j, "kernel", kj);
+	json_object_set_new(j, "initramfs", json_string(initrd));
 	for (line = strtok_r(copy, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save))
 		json_array_append_new(m, json_string(line));
@@ -588,7 +589,7 @@ int vm_execute(const struct vm_cfg *cfg, struct vm_kernel *k,
 		free(r->excerpt);
 		r->excerpt = NULL;
 	}
-	j = result_json(cfg, k, accel, mods, r);
+	j = result_json(cfg, k, accel, initrd, mods, r);
 	json_save(j, cfg->out, "vm.json");
 	json_decref(j);
 	if (r->excerpt) {
