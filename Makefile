@@ -74,6 +74,7 @@ check: deps
 bench: deps
 	$(MAKE) all $(BENCH_BIN)
 	harness/bench/run.sh
+	$(MAKE) check-san
 
 demo: deps
 	$(MAKE) all
@@ -157,4 +158,34 @@ fuzz-build: $(FUZZ_BIN)
 fuzz: fuzz-build
 	harness/fuzz/run.sh $(FUZZ_S) $(FUZZ_TARGETS)
 
-.PHONY: all deps check bench demo lint install clean accept fuzz fuzz-build
+# The harness and its unit tests built with clang, ASan and UBSan
+# (dynamically linked, in $(B)/san), and every test that boots no guest
+# run against that build: make check-san (also part of make bench).
+SB := $(B)/san
+SAN_CFLAGS := -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN)
+SAN_OBJ := $(HARNESS_OBJ:$(B)/%=$(SB)/obj/%)
+SAN_LIB := $(filter-out $(SB)/obj/harness/mmrepro.o,$(SAN_OBJ))
+SAN_TEST_BIN := $(TEST_SRC:harness/tests/%.c=$(SB)/tests/%)
+
+$(SB)/obj/harness/%.o: harness/%.c $(wildcard harness/*.h)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(WARN) $(SAN_CFLAGS) $(DEFS) -c -o $@ $<
+
+$(SB)/obj/harness/vm-init.o: $(B)/harness/vm-init.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(WARN) $(SAN_CFLAGS) -c -o $@ $<
+
+$(SB)/mmrepro: $(SAN_OBJ)
+	$(FUZZ_CC) $(SAN_CFLAGS) -o $@ $^ $(LIBS)
+
+$(SB)/tests/%: harness/tests/%.c $(SAN_LIB)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(WARN) $(SAN_CFLAGS) -Iharness -o $@ $< $(SAN_LIB) -lcmocka $(LIBS)
+
+.SECONDARY: $(SAN_OBJ)
+
+check-san: deps
+	$(MAKE) all $(SB)/mmrepro $(SAN_TEST_BIN)
+	harness/tests/run.sh --san
+
+.PHONY: all deps check check-san bench demo lint install clean accept fuzz fuzz-build

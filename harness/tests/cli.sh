@@ -3,7 +3,8 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . harness/tests/tap.sh
-M=build/mmrepro
+M=${MMREPRO_BIN:-build/mmrepro}
+MA=$(realpath "$M") # for a command run from another directory
 T=$(mktemp -d /tmp/mmrepro-cli.XXXXXX)
 trap 'umount "$T"/fs-* 2>/dev/null; rm -rf "$T"' EXIT
 
@@ -200,7 +201,7 @@ full_disk() {
 	umount "$d"
 }
 # --inside without --out wrote into a "(null)/" directory (issue 20)
-(cd "$T" && as_guest "$OLDPWD/$M" run "$OLDPWD/harness/tests/scenarios/harmless.ini" \
+(cd "$T" && as_guest "$MA" run "$OLDPWD/harness/tests/scenarios/harmless.ini" \
 	--inside -q >"$T/inside-out" 2>"$T/inside-err")
 rc=$?
 check "run --inside without --out: exit 2 with one line naming --out" \

@@ -5,7 +5,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . harness/tests/tap.sh
-M=$PWD/build/mmrepro
+M=${MMREPRO_BIN:-$PWD/build/mmrepro}
 S=harness/tests/scenarios
 T=$(mktemp -d /tmp/mmrepro-comparetest.XXXXXX)
 export MMREPRO_JOURNAL=$T/journal

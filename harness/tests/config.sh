@@ -5,7 +5,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . harness/tests/tap.sh
-M=$PWD/build/mmrepro
+M=${MMREPRO_BIN:-$PWD/build/mmrepro}
 T=$(mktemp -d /tmp/mmrepro-config.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 unset MMREPRO_CONFIG MMREPRO_CACHE XDG_CONFIG_HOME

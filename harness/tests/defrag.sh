@@ -10,7 +10,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . harness/tests/tap.sh
-M=build/mmrepro
+M=${MMREPRO_BIN:-build/mmrepro}
 T=$(mktemp -d /tmp/mmrepro-defragtest.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 

@@ -6,7 +6,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . harness/tests/tap.sh
-M=$PWD/build/mmrepro
+M=${MMREPRO_BIN:-$PWD/build/mmrepro}
 T=$(mktemp -d /tmp/mmrepro-htmltest.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 HOSTILE='<script>alert(1)</script>'

@@ -6,7 +6,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . harness/tests/tap.sh
-M=build/mmrepro
+M=${MMREPRO_BIN:-build/mmrepro}
 T=$(mktemp -d /tmp/mmrepro-man.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 

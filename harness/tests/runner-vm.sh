@@ -4,7 +4,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . harness/tests/tap.sh
-M=build/mmrepro
+M=${MMREPRO_BIN:-build/mmrepro}
 S=harness/tests/scenarios
 T=$(mktemp -d /tmp/mmrepro-runvm.XXXXXX)
 trap 'rm -rf "$T"' EXIT

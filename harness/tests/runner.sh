@@ -5,7 +5,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . harness/tests/tap.sh
-M=build/mmrepro
+M=${MMREPRO_BIN:-build/mmrepro}
 S=harness/tests/scenarios
 T=$(mktemp -d /tmp/mmrepro-runtest.XXXXXX)
 export MMREPRO_JOURNAL=$T/journal
@@ -104,6 +104,30 @@ for n in 2 4 6; do
 	check "after line $n: everything as before" [ "$(state)" = "$before" ]
 	pkill -KILL -f 'sleep 600' 2>/dev/null
 done
+
+# --- SIGKILL at 20 random moments of a short run, from its start to
+# after its end (hold=1: about 1.5 s in all): the next start restores
+# everything every time, whatever the moment ---
+restored=0
+for i in $(seq 20); do
+	rm -rf "$T/rk"
+	"$M" run "$S/harmless.ini" "${L[@]}" --set hold=1 --out "$T/rk" >/dev/null 2>&1 &
+	pid=$!
+	sleep "$(awk -v r="$RANDOM" 'BEGIN { printf "%.3f", r % 2200 / 1000 }')"
+	kill -KILL $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	pkill -KILL -f 'sleep 600' 2>/dev/null
+	"$M" run "$S/observe.ini" "${L[@]}" --out "$T/ro" >/dev/null 2>&1
+	rc=$?
+	rm -rf "$T/ro"
+	if [ $rc -eq 0 ] && [ "$(state)" = "$before" ] && [ ! -e "$MMREPRO_JOURNAL" ]; then
+		restored=$((restored + 1))
+	else
+		echo "# SIGKILL moment $i: rc=$rc state='$(state)' journal=$(test -e "$MMREPRO_JOURNAL" && echo left)"
+		rm -f "$MMREPRO_JOURNAL"
+	fi
+done
+check "SIGKILL at 20 random moments: restored every time ($restored of 20)" [ $restored -eq 20 ]
 
 # --- a journal cut mid-line, as when the run died writing it: the cut
 # line is never applied, the whole lines before it are undone, and what

@@ -5,7 +5,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . harness/tests/tap.sh
-M=build/mmrepro
+M=${MMREPRO_BIN:-build/mmrepro}
 T=$(mktemp -d /tmp/mmrepro-dr.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 read -r _ _ _ deb < <(ci/kernels.sh 6.12)

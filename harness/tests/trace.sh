@@ -6,7 +6,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . harness/tests/tap.sh
-M=build/mmrepro
+M=${MMREPRO_BIN:-build/mmrepro}
 TR=/sys/kernel/tracing
 T=$(mktemp -d /tmp/mmrepro-trace.XXXXXX)
 trap 'rm -rf "$T"' EXIT

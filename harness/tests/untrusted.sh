@@ -7,7 +7,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . harness/tests/tap.sh
-M=$PWD/build/mmrepro
+M=${MMREPRO_BIN:-$PWD/build/mmrepro}
 S=$PWD/harness/tests/scenarios
 T=$(mktemp -d /tmp/mmrepro-untrusted.XXXXXX)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
