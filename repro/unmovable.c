@@ -1222,13 +1222,133 @@ static void finish(struct src *srcs, int n)
 		       srcs[i].ops->name);
 }
 
-static void show_options(void)
-{
-	size_t i;
+/* ---- options ---- */
 
-	printf("usage: unmovable --source NAME[,NAME...] [--rate RATE] [--total SIZE]\n"
-	       "                 [--duration TIME] [--no-churn | --drop PCT]\n"
-	       "                 [--dir DIR] [--create] [--dgram SIZE] [--interval TIME]\n"
+static void set_source(const char *arg)
+{
+	cfg.list = arg;
+}
+
+static void set_rate(const char *arg)
+{
+	size_t l = strlen(arg);
+	char b[64];
+
+	if (!strcmp(arg, "max")) {
+		cfg.rate = 0;
+		return;
+	}
+	snprintf(b, sizeof(b), "%s", arg);
+	if (l > 2 && l < sizeof(b) && !strcmp(b + l - 2, "/s"))
+		b[l - 2] = '\0';
+	if (parse_bytes(b, &cfg.rate, false) || cfg.rate <= 0)
+		die("--rate: invalid rate '%s' (use e.g. 50M/s or max)", arg);
+}
+
+static void set_total(const char *arg)
+{
+	if (parse_bytes(arg, &cfg.total, true) || !cfg.total)
+		die("--total: invalid size '%s' (use e.g. 256M or 10%%)", arg);
+}
+
+static void set_duration(const char *arg)
+{
+	if (parse_time(arg, &cfg.duration))
+		die("--duration: invalid time '%s' (use e.g. 90s)", arg);
+}
+
+static void set_interval(const char *arg)
+{
+	if (parse_time(arg, &cfg.interval) || cfg.interval < 0.05)
+		die("--interval: invalid time '%s' (at least 50ms)", arg);
+}
+
+static void set_no_churn(const char *arg)
+{
+	(void)arg;
+	opt_churn = false;
+}
+
+static void set_drop(const char *arg)
+{
+	char *end;
+
+	opt_drop = strtod(arg, &end) / 100;
+	if (end == arg || (*end && strcmp(end, "%")) ||
+	    !(opt_drop > 0 && opt_drop <= 1))
+		die("--drop: invalid share '%s' (use e.g. 50%%)", arg);
+}
+
+static void set_dir(const char *arg)
+{
+	opt_dir = arg;
+}
+
+static void set_create(const char *arg)
+{
+	(void)arg;
+	opt_create = true;
+}
+
+static void set_dgram(const char *arg)
+{
+	double dg;
+
+	if (parse_bytes(arg, &dg, false) || dg < 1 || dg > 65000)
+		die("--dgram: invalid size '%s' (1 to 65000 bytes)", arg);
+	opt_dgram = (size_t)dg;
+}
+
+static void show_help(const char *arg);
+
+static void show_version(const char *arg)
+{
+	(void)arg;
+	printf("unmovable %s\n", VERSION);
+	exit(0);
+}
+
+/* The options, their --help lines and the getopt tables, all from here */
+static const struct opt {
+	const char *name;
+	int key; /* the short option, or 0 */
+	const char *arg; /* what its value is called; NULL: it takes none */
+	const char *help;
+	void (*set)(const char *arg);
+} opts[] = {
+	{ "source", 's', "LIST", "sources, comma-separated", set_source },
+	{ "rate", 'r', "RATE",
+	  "allocation rate, e.g. 50M/s (default 16M/s; max: no limit)",
+	  set_rate },
+	{ "total", 't', "SIZE",
+	  "what to hold, e.g. 256M or 10% of MemTotal (default 128M)",
+	  set_total },
+	{ "duration", 'd', "TIME",
+	  "stop after TIME, e.g. 90s (default: at SIGTERM)", set_duration },
+	{ "no-churn", 0, NULL, "at --total, hold still", set_no_churn },
+	{ "drop", 0, "PCT",
+	  "at --total, free the oldest PCT% at once, then grow again",
+	  set_drop },
+	{ "dir", 0, "DIR", "slab: where the names go (default .)", set_dir },
+	{ "create", 0, NULL,
+	  "slab: create empty files instead of stat() of missing names",
+	  set_create },
+	{ "dgram", 0, "SIZE", "sockets: datagram size (default 32000)",
+	  set_dgram },
+	{ "interval", 'i', "TIME", "report period (default 1s)", set_interval },
+	{ "help", 'h', NULL, "this text", show_help },
+	{ "version", 'V', NULL, "the version", show_version },
+};
+
+static void show_help(const char *arg)
+{
+	const struct opt *o;
+	char left[64];
+	size_t i;
+	int l;
+
+	(void)arg;
+	printf("usage: unmovable --source NAME[,NAME...] [OPTION...]\n"
 	       "\n"
 	       "Sustained non-movable kernel allocations from userspace. Rate and total\n"
 	       "are split evenly among the sources. Past --total the oldest unit is freed\n"
@@ -1246,24 +1366,48 @@ static void show_options(void)
 		printf("  %-11s %s\n              raises %s; %s pageblocks\n",
 		       sources[i].name, sources[i].help, sources[i].field,
 		       sources[i].blocks);
-	printf("  all         every source above\n"
-	       "\n"
-	       "Options:\n"
-	       "  -s, --source LIST    sources, comma-separated\n"
-	       "  -r, --rate RATE      allocation rate, e.g. 50M/s (default 16M/s; max: no limit)\n"
-	       "  -t, --total SIZE     what to hold, e.g. 256M or 10%% of MemTotal (default 128M)\n"
-	       "  -d, --duration TIME  stop after TIME, e.g. 90s (default: at SIGTERM)\n"
-	       "      --no-churn       at --total, hold still\n"
-	       "      --drop PCT       at --total, free the oldest PCT%% at once, then grow again\n"
-	       "      --dir DIR        slab: where the names go (default .)\n"
-	       "      --create         slab: create empty files instead of stat() of missing names\n"
-	       "      --dgram SIZE     sockets: datagram size (default 32000)\n"
-	       "  -i, --interval TIME  report period (default 1s)\n"
-	       "  -h, --help           this text\n"
-	       "  -V, --version        the version\n"
-	       "\n"
-	       "Exit: 0 done, 2 usage or setup error (one line on stderr).\n");
+	printf("  all         every source above\n\nOptions:\n");
+	for (o = opts; o < opts + ARRAY_SIZE(opts); o++) {
+		l = snprintf(left, sizeof(left), o->key ? "-%c, " : "    ",
+			     o->key);
+		snprintf(left + l, sizeof(left) - (size_t)l, "--%s%s%s",
+			 o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+		printf("  %-19s  %s\n", left, o->help);
+	}
+	printf("\nExit: 0 done, 2 usage or setup error (one line on stderr).\n");
 	exit(0);
+}
+
+static void parse_args(int argc, char **argv)
+{
+	struct option lo[ARRAY_SIZE(opts) + 1] = { { 0 } };
+	char shorts[2 * ARRAY_SIZE(opts) + 2] = ":", *p = shorts + 1;
+	size_t i;
+	int c;
+
+	for (i = 0; i < ARRAY_SIZE(opts); i++) {
+		lo[i].name = opts[i].name;
+		lo[i].has_arg = opts[i].arg ? required_argument : no_argument;
+		lo[i].val = 256 + (int)i;
+		if (opts[i].key) {
+			*p++ = (char)opts[i].key;
+			if (opts[i].arg)
+				*p++ = ':';
+		}
+	}
+	opterr = 0; /* one line of our own instead */
+	while ((c = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
+		if (c == ':')
+			die("option '%s' needs a value", argv[optind - 1]);
+		for (i = 0; c < 256 && i < ARRAY_SIZE(opts); i++)
+			if (opts[i].key == c)
+				c = 256 + (int)i;
+		if (c < 256 || c >= 256 + (int)ARRAY_SIZE(opts))
+			die("bad option '%s' (see --help)", argv[optind - 1]);
+		opts[c - 256].set(optarg);
+	}
+	if (optind < argc)
+		die("unexpected argument '%s'", argv[optind]);
 }
 
 static int add_sources(struct src *srcs, const char *list)
@@ -1295,109 +1439,15 @@ static int add_sources(struct src *srcs, const char *list)
 
 int main(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "source", required_argument, NULL, 's' },
-		{ "rate", required_argument, NULL, 'r' },
-		{ "total", required_argument, NULL, 't' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "no-churn", no_argument, NULL, 'C' },
-		{ "drop", required_argument, NULL, 'p' },
-		{ "dir", required_argument, NULL, 'D' },
-		{ "create", no_argument, NULL, 'c' },
-		{ "dgram", required_argument, NULL, 'g' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct src srcs[ARRAY_SIZE(sources)];
-	double dg;
-	char *end;
 	struct sigaction sa;
 	struct rlimit rl;
-	int c, n;
+	int n;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	opterr = 0; /* one line of our own instead */
 	page_size = sysconf(_SC_PAGESIZE);
 	memset(srcs, 0, sizeof(srcs));
-	while ((c = getopt_long(argc, argv, ":s:r:t:d:i:hV", lo, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			cfg.list = optarg;
-			break;
-		case 'r':
-			if (!strcmp(optarg, "max")) {
-				cfg.rate = 0;
-				break;
-			}
-			{
-				char b[64];
-				size_t l = strlen(optarg);
-
-				snprintf(b, sizeof(b), "%s", optarg);
-				if (l > 2 && l < sizeof(b) &&
-				    !strcmp(b + l - 2, "/s"))
-					b[l - 2] = '\0';
-				if (parse_bytes(b, &cfg.rate, false) ||
-				    cfg.rate <= 0)
-					die("--rate: invalid rate '%s' (use e.g. 50M/s or max)",
-					    optarg);
-			}
-			break;
-		case 't':
-			if (parse_bytes(optarg, &cfg.total, true) || !cfg.total)
-				die("--total: invalid size '%s' (use e.g. 256M or 10%%)",
-				    optarg);
-			break;
-		case 'd':
-			if (parse_time(optarg, &cfg.duration))
-				die("--duration: invalid time '%s' (use e.g. 90s)",
-				    optarg);
-			break;
-		case 'i':
-			if (parse_time(optarg, &cfg.interval) ||
-			    cfg.interval < 0.05)
-				die("--interval: invalid time '%s' (at least 50ms)",
-				    optarg);
-			break;
-		case 'C':
-			opt_churn = false;
-			break;
-		case 'p':
-			opt_drop = strtod(optarg, &end) / 100;
-			if (end == optarg || (*end && strcmp(end, "%")) ||
-			    !(opt_drop > 0 && opt_drop <= 1))
-				die("--drop: invalid share '%s' (use e.g. 50%%)",
-				    optarg);
-			break;
-		case 'D':
-			opt_dir = optarg;
-			break;
-		case 'c':
-			opt_create = true;
-			break;
-		case 'g':
-			if (parse_bytes(optarg, &dg, false) || dg < 1 ||
-			    dg > 65000)
-				die("--dgram: invalid size '%s' (1 to 65000 bytes)",
-				    optarg);
-			opt_dgram = (size_t)dg;
-			break;
-		case 'h':
-			show_options();
-			break;
-		case 'V':
-			printf("unmovable %s\n", VERSION);
-			return 0;
-		case ':':
-			die("option '%s' needs a value", argv[optind - 1]);
-		default:
-			die("bad option '%s' (see --help)", argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		die("unexpected argument '%s'", argv[optind]);
+	parse_args(argc, argv);
 	if (!cfg.list)
 		die("--source: none given (pagetables, pipes, sockets, fork, secretmem, slab or all)");
 	n = add_sources(srcs, cfg.list);
