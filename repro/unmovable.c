@@ -1378,6 +1378,12 @@ static void show_help(const char *arg)
 	exit(0);
 }
 
+/* getopt_long answers with the short key, or 256 + the row for long only */
+static int opt_val(size_t i)
+{
+	return opts[i].key ? opts[i].key : 256 + (int)i;
+}
+
 static void parse_args(int argc, char **argv)
 {
 	struct option lo[ARRAY_SIZE(opts) + 1] = { { 0 } };
@@ -1388,7 +1394,7 @@ static void parse_args(int argc, char **argv)
 	for (i = 0; i < ARRAY_SIZE(opts); i++) {
 		lo[i].name = opts[i].name;
 		lo[i].has_arg = opts[i].arg ? required_argument : no_argument;
-		lo[i].val = 256 + (int)i;
+		lo[i].val = opt_val(i);
 		if (opts[i].key) {
 			*p++ = (char)opts[i].key;
 			if (opts[i].arg)
@@ -1399,12 +1405,11 @@ static void parse_args(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
 		if (c == ':')
 			die("option '%s' needs a value", argv[optind - 1]);
-		for (i = 0; c < 256 && i < ARRAY_SIZE(opts); i++)
-			if (opts[i].key == c)
-				c = 256 + (int)i;
-		if (c < 256 || c >= 256 + (int)ARRAY_SIZE(opts))
+		for (i = 0; i < ARRAY_SIZE(opts) && opt_val(i) != c; i++)
+			;
+		if (i == ARRAY_SIZE(opts))
 			die("bad option '%s' (see --help)", argv[optind - 1]);
-		opts[c - 256].set(optarg);
+		opts[i].set(optarg);
 	}
 	if (optind < argc)
 		die("unexpected argument '%s'", argv[optind]);
