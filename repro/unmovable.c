@@ -10,9 +10,10 @@
  * Sources (--source, comma-separated): page tables, pipe buffers, unread
  * UDP queues on loopback, kernel stacks of sleeping children,
  * memfd_secret pages (all Unmovable), and dentries or inodes
- * (Reclaimable).  Each checks that the kernel counts what it claims to
- * make: the /proc/meminfo field (or /proc/net/sockstat) it raises, and
- * the pages in use in pageblocks of its type from /proc/pagetypeinfo.
+ * (Reclaimable).  It only makes the pressure: what the kernel makes of
+ * it (the /proc/meminfo field a source raises, pageblocks by type,
+ * direct reclaim by the request's migratetype, extfrag fallbacks) is
+ * measured from outside, by mmrepro's sampler and tracer or from /proc.
  *
  * Build: cc -O2 unmovable.c -o unmovable
  * Usage: ./unmovable --source pipes,pagetables --rate 50M/s --total 256M
@@ -23,7 +24,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <limits.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -143,213 +143,6 @@ static int parse_time(const char *s, double *out)
 	return 0;
 }
 
-/* ---- what the kernel says ---- */
-
-static size_t read_file(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t n = 0;
-	ssize_t r;
-
-	buf[0] = '\0';
-	if (fd < 0)
-		return 0;
-	while (n + 1 < len && (r = read(fd, buf + n, len - 1 - n)) > 0)
-		n += (size_t)r;
-	buf[n] = '\0';
-	close(fd);
-	return n;
-}
-
-/* A /proc/meminfo field in bytes; 0 when absent */
-static double meminfo(const char *buf, const char *key)
-{
-	size_t kl = strlen(key);
-	const char *p;
-
-	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
-		if (!strncmp(p, key, kl) && p[kl] == ':')
-			return strtod(p + kl + 1, NULL) * 1024;
-	return 0;
-}
-
-static double mi_field(const char *key)
-{
-	char buf[8192];
-
-	read_file("/proc/meminfo", buf, sizeof(buf));
-	return meminfo(buf, key);
-}
-
-static double f_pagetables(void)
-{
-	return mi_field("PageTables");
-}
-
-static double f_kernelstack(void)
-{
-	return mi_field("KernelStack");
-}
-
-static double f_unevictable(void)
-{
-	return mi_field("Unevictable");
-}
-
-static double f_sreclaimable(void)
-{
-	return mi_field("SReclaimable");
-}
-
-/*
- * Free pages on the per-CPU lists, which MemFree leaves out: tens of MiB
- * with the pcp auto-tuning of 6.7+, right after a large free.
- */
-static double pcp_bytes(void)
-{
-	static char buf[1 << 18];
-	double n = 0;
-	char *p;
-
-	read_file("/proc/zoneinfo", buf, sizeof(buf));
-	for (p = strstr(buf, "\n"); p; p = strstr(p + 1, "\n")) {
-		char *w = p + 1 + strspn(p + 1, " ");
-
-		if (!strncmp(w, "count:", 6))
-			n += strtod(w + 6, NULL);
-	}
-	return n * (double)page_size;
-}
-
-/*
- * Pipe pages sit in no meminfo field: they show as memory that is
- * neither free (in the buddy or per-CPU lists) nor in any field that
- * names a use.
- */
-static double f_unaccounted(void)
-{
-	static const char *const used[] = {
-		"MemFree", "Active",	  "Inactive",	"Unevictable",
-		"Slab",	   "KernelStack", "PageTables", "SecPageTables",
-		"Percpu",  "Hugetlb",
-	};
-	char buf[8192];
-	double v;
-	size_t i;
-
-	read_file("/proc/meminfo", buf, sizeof(buf));
-	v = meminfo(buf, "MemTotal");
-	for (i = 0; i < ARRAY_SIZE(used); i++)
-		v -= meminfo(buf, used[i]);
-	return v - pcp_bytes();
-}
-
-/* Anonymous pages on the LRU that no process maps: pinned by pipes */
-static double f_anon_unmapped(void)
-{
-	char buf[8192];
-
-	read_file("/proc/meminfo", buf, sizeof(buf));
-	return meminfo(buf, "Active(anon)") + meminfo(buf, "Inactive(anon)") -
-	       meminfo(buf, "AnonPages") - meminfo(buf, "Shmem");
-}
-
-/* "UDP: inuse N mem PAGES" of /proc/net/sockstat */
-static double f_udpmem(void)
-{
-	char buf[2048], *p;
-	long pages;
-
-	read_file("/proc/net/sockstat", buf, sizeof(buf));
-	p = strstr(buf, "\nUDP: ");
-	if (p)
-		p = strstr(p, " mem ");
-	if (!p)
-		return 0;
-	pages = strtol(p + 5, NULL, 10);
-	return (double)pages * (double)page_size;
-}
-
-enum { MT_UNMOVABLE, MT_MOVABLE, MT_RECLAIMABLE, MT_N };
-static const char *const mt_name[MT_N] = { "Unmovable", "Movable",
-					   "Reclaimable" };
-
-struct blocks {
-	bool ok;
-	long blocks[MT_N]; /* pageblocks of each type, all zones */
-	double free[MT_N]; /* free pages on that type's free lists */
-	long per_block; /* pages per pageblock */
-	double pcp; /* bytes on the per-CPU lists, of any type */
-};
-
-static int mt_index(const char *w, size_t n)
-{
-	int i;
-
-	for (i = 0; i < MT_N; i++)
-		if (strlen(mt_name[i]) == n && !strncmp(w, mt_name[i], n))
-			return i;
-	return -1;
-}
-
-/* Free lists per type and order, and "Number of blocks type" rows */
-static void read_blocks(struct blocks *b)
-{
-	static char buf[1 << 16];
-	int col[16], ncol = 0, t, i, o;
-	char *line, *save, *w, *s2;
-
-	memset(b, 0, sizeof(*b));
-	b->pcp = pcp_bytes();
-	if (!read_file("/proc/pagetypeinfo", buf, sizeof(buf)))
-		return;
-	b->per_block = 512;
-	for (line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		if (!strncmp(line, "Pages per block:", 16)) {
-			b->per_block = strtol(line + 16, NULL, 10);
-		} else if (strstr(line, ", type ")) {
-			w = strstr(line, ", type ") + 7;
-			w += strspn(w, " ");
-			t = mt_index(w, strcspn(w, " "));
-			if (t < 0)
-				continue;
-			w += strcspn(w, " ");
-			for (o = 0; *w; o++) {
-				long n = strtol(w, &w, 10);
-
-				b->free[t] += (double)n * (double)(1L << o);
-				w += strspn(w, " ");
-			}
-		} else if (!strncmp(line, "Number of blocks type", 21)) {
-			w = strtok_r(line + 21, " ", &s2);
-			for (ncol = 0; w && ncol < 16; ncol++) {
-				col[ncol] = mt_index(w, strlen(w));
-				w = strtok_r(NULL, " ", &s2);
-			}
-			b->ok = true;
-		} else if (ncol && !strncmp(line, "Node", 4) &&
-			   strstr(line, "zone")) {
-			w = strstr(line, "zone") + 4;
-			w += strspn(w, " ");
-			w += strcspn(w, " ");
-			for (i = 0; i < ncol && *w; i++) {
-				long n = strtol(w, &w, 10);
-
-				if (col[i] >= 0)
-					b->blocks[col[i]] += n;
-			}
-		}
-	}
-}
-
-/* Bytes in use in pageblocks of type t */
-static double block_used(const struct blocks *b, int t)
-{
-	return ((double)b->blocks[t] * (double)b->per_block - b->free[t]) *
-	       (double)page_size;
-}
-
 /* ---- sources ---- */
 
 struct src;
@@ -357,9 +150,14 @@ struct src;
 struct src_ops {
 	const char *name;
 	const char *help;
-	const char *field; /* what the kernel shows it as */
-	double (*field_bytes)(void);
-	int mt; /* the pageblock type it fills */
+	/*
+	 * What the kernel shows it as, for --help: a /proc/meminfo field;
+	 * Unaccounted, memory in no field (MemTotal less MemFree, the
+	 * per-CPU free pages and every field that names a use); or
+	 * AnonUnmapped, anonymous LRU pages that no process maps.
+	 */
+	const char *field;
+	const char *blocks; /* the pageblock type it fills */
 	bool not_in_all;
 	size_t unit; /* nominal bytes per grow(), for the pacing */
 	void (*setup)(struct src *s);
@@ -377,7 +175,7 @@ struct src {
 	double held; /* bytes held now */
 	double allocated; /* bytes allocated since the start */
 	double forgiven; /* pacing debt dropped when a source fell behind */
-	double last_alloc, field0;
+	double last_alloc;
 	bool full_seen;
 	char last_note[160];
 	void *priv;
@@ -1204,8 +1002,7 @@ static const struct src_ops sources[] = {
 		.name = "pagetables",
 		.help = "PTE pages: read one byte per 2 MiB of a MAP_NORESERVE mapping",
 		.field = "PageTables",
-		.field_bytes = f_pagetables,
-		.mt = MT_UNMOVABLE,
+		.blocks = "Unmovable",
 		.unit = 4096,
 		.setup = pt_setup,
 		.grow = pt_grow,
@@ -1216,8 +1013,7 @@ static const struct src_ops sources[] = {
 		.name = "pipes",
 		.help = "pipe buffers: one page per write, 1 MiB pipes left unread",
 		.field = "Unaccounted",
-		.field_bytes = f_unaccounted,
-		.mt = MT_UNMOVABLE,
+		.blocks = "Unmovable",
 		.unit = 4096,
 		.setup = pipes_setup,
 		.grow = pipes_grow,
@@ -1228,8 +1024,7 @@ static const struct src_ops sources[] = {
 		.name = "sockets",
 		.help = "unread UDP receive queues on 127.0.0.1 (--dgram bytes each)",
 		.field = "sockstat.UDP.mem",
-		.field_bytes = f_udpmem,
-		.mt = MT_UNMOVABLE,
+		.blocks = "Unmovable",
 		.unit = 32000,
 		.setup = socks_setup,
 		.grow = socks_grow,
@@ -1241,8 +1036,7 @@ static const struct src_ops sources[] = {
 		.name = "fork",
 		.help = "kernel stacks: bursts of children that sleep",
 		.field = "KernelStack",
-		.field_bytes = f_kernelstack,
-		.mt = MT_UNMOVABLE,
+		.blocks = "Unmovable",
 		.unit = STACK_BYTES,
 		.setup = kids_setup,
 		.grow = kids_grow,
@@ -1253,8 +1047,7 @@ static const struct src_ops sources[] = {
 		.name = "secretmem",
 		.help = "memfd_secret pages, unevictable and out of the direct map",
 		.field = "Unevictable",
-		.field_bytes = f_unevictable,
-		.mt = MT_UNMOVABLE,
+		.blocks = "Unmovable",
 		.unit = 4096,
 		.setup = secret_setup,
 		.grow = secret_grow,
@@ -1265,8 +1058,7 @@ static const struct src_ops sources[] = {
 		.name = "slab",
 		.help = "dentries (stat of missing names) or, with --create, inodes",
 		.field = "SReclaimable",
-		.field_bytes = f_sreclaimable,
-		.mt = MT_RECLAIMABLE,
+		.blocks = "Reclaimable",
 		.unit = DENTRY_BYTES,
 		.setup = slab_setup,
 		.grow = slab_grow,
@@ -1278,8 +1070,7 @@ static const struct src_ops sources[] = {
 		.help = "vmspliced pages, one per 256 KiB of a region: Movable blocks\n"
 			"              that compaction cannot empty (not in all)",
 		.field = "AnonUnmapped",
-		.field_bytes = f_anon_unmapped,
-		.mt = MT_MOVABLE,
+		.blocks = "Movable",
 		.not_in_all = true,
 		.unit = 4096,
 		.setup = pins_setup,
@@ -1289,249 +1080,7 @@ static const struct src_ops sources[] = {
 	},
 };
 
-/* ---- direct reclaim by the migratetype of the request ---- */
-
-/*
- * A hist trigger on vmscan:mm_vmscan_direct_reclaim_begin keyed by
- * gfp_flags, in a tracefs instance of our own: the kernel counts, and
- * nothing is logged per event.  The bits of __GFP_MOVABLE and
- * __GFP_RECLAIMABLE come from the event's format file.  A second one on
- * kmem:mm_page_alloc_extfrag counts fallbacks by the migratetype asked
- * for (MIGRATE_UNMOVABLE, _MOVABLE, _RECLAIMABLE are 0, 1, 2 as MT_*),
- * and those that took pages of a movable block for another type.
- * (Hist triggers, not trace_pipe: a storm logs nothing and loses nothing;
- * a phase command cannot hold an awk script, braces being variables.)
- */
-#define DR_EVENT "events/vmscan/mm_vmscan_direct_reclaim_begin"
-#define DR_HIST "hist:keys=gfp_flags.hex:size=256"
-#define XF_EVENT "events/kmem/mm_page_alloc_extfrag"
-#define XF_HIST "hist:keys=alloc_migratetype,fallback_migratetype:size=128"
-
-struct rtrace {
-	char dir[256];
-	unsigned long movable, reclaimable;
-	double n[MT_N];
-	double xf[MT_N]; /* fallbacks by the type asked for */
-	double xf_from_movable; /* non-movable requests served by movable */
-	bool xf_on;
-};
-
-static struct rtrace rt;
-
-/* The value of a flag in the format's __print_flags() table */
-static unsigned long gfp_bit(const char *fmt, const char *flag,
-			     unsigned long fallback)
-{
-	char quoted[64];
-	const char *p, *q;
-
-	snprintf(quoted, sizeof(quoted), "\"%s\"", flag);
-	p = strstr(fmt, quoted);
-	if (!p)
-		return fallback;
-	for (q = p; q > fmt && *q != '{'; q--)
-		;
-	for (; q < p; q++) {
-		if (!strncmp(q, "<< (", 4))
-			return 1UL << strtoul(q + 4, NULL, 10);
-		if (!strncmp(q, "0x", 2))
-			return strtoul(q, NULL, 16);
-	}
-	return fallback;
-}
-
-/* 0, or -1 with errno and the path in err */
-static int rtrace_write(const char *event, const char *what, char *err,
-			size_t elen)
-{
-	int fd, ret = 0;
-
-	snprintf(err, elen, "%s/%s/trigger", rt.dir, event);
-	fd = open(err, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	if (write(fd, what, strlen(what)) < 0)
-		ret = -1;
-	close(fd);
-	return ret;
-}
-
-static void rtrace_start(void)
-{
-	static const char *const roots[] = { "/sys/kernel/tracing",
-					     "/sys/kernel/debug/tracing" };
-	static char fmt[1 << 15];
-	char inst[64], path[640];
-	struct stat st;
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(roots); i++) {
-		snprintf(inst, sizeof(inst), "%s/instances", roots[i]);
-		if (!stat(inst, &st))
-			break;
-	}
-	if (i == ARRAY_SIZE(roots))
-		die("--trace-reclaim: no tracefs (mount -t tracefs nodev /sys/kernel/tracing)");
-	snprintf(rt.dir, sizeof(rt.dir), "%s/unmovable-%d", inst,
-		 (int)getpid());
-	if (mkdir(rt.dir, 0700))
-		die("--trace-reclaim: mkdir %s: %s", rt.dir, strerror(errno));
-	snprintf(path, sizeof(path), "%s/%s/format", rt.dir, DR_EVENT);
-	if (!read_file(path, fmt, sizeof(fmt))) {
-		rmdir(rt.dir);
-		die("--trace-reclaim: %s: %s", path, strerror(errno));
-	}
-	if (!strstr(fmt, "field:unsigned long gfp_flags") &&
-	    !strstr(fmt, "gfp_t gfp_flags")) {
-		rmdir(rt.dir);
-		die("--trace-reclaim: %s has no gfp_flags field", path);
-	}
-	rt.movable = gfp_bit(fmt, "__GFP_MOVABLE", 0x08);
-	rt.reclaimable = gfp_bit(fmt, "__GFP_RECLAIMABLE", 0x10);
-	if (rtrace_write(DR_EVENT, DR_HIST, path, sizeof(path))) {
-		int e = errno;
-
-		rmdir(rt.dir);
-		die("--trace-reclaim: %s: %s (no CONFIG_HIST_TRIGGERS?)", path,
-		    strerror(e));
-	}
-	/* extfrag counts are a bonus: without them, no extfrag_* fields */
-	snprintf(path, sizeof(path), "%s/%s/format", rt.dir, XF_EVENT);
-	rt.xf_on = read_file(path, fmt, sizeof(fmt)) &&
-		   strstr(fmt, "fallback_migratetype") &&
-		   !rtrace_write(XF_EVENT, XF_HIST, path, sizeof(path));
-}
-
-static void rtrace_read(void)
-{
-	static char buf[1 << 16];
-	char path[640], *p;
-
-	snprintf(path, sizeof(path), "%s/%s/hist", rt.dir, DR_EVENT);
-	read_file(path, buf, sizeof(buf));
-	memset(rt.n, 0, sizeof(rt.n));
-	for (p = strstr(buf, "gfp_flags:"); p;
-	     p = strstr(p + 1, "gfp_flags:")) {
-		unsigned long gfp = strtoul(p + 10, &p, 16);
-		char *h = strstr(p, "hitcount:");
-		int t = MT_UNMOVABLE;
-
-		if (!h)
-			break;
-		if (gfp & rt.movable)
-			t = MT_MOVABLE;
-		else if (gfp & rt.reclaimable)
-			t = MT_RECLAIMABLE;
-		rt.n[t] += strtod(h + 9, NULL);
-	}
-	memset(rt.xf, 0, sizeof(rt.xf));
-	rt.xf_from_movable = 0;
-	if (!rt.xf_on)
-		return;
-	snprintf(path, sizeof(path), "%s/%s/hist", rt.dir, XF_EVENT);
-	read_file(path, buf, sizeof(buf));
-	for (p = strstr(buf, "alloc_migratetype:"); p;
-	     p = strstr(p + 1, "alloc_migratetype:")) {
-		long a = strtol(p + 18, &p, 10), f;
-		char *q = strstr(p, "fallback_migratetype:");
-		char *h = strstr(p, "hitcount:");
-		double c;
-
-		if (!q || !h)
-			break;
-		f = strtol(q + 21, NULL, 10);
-		c = strtod(h + 9, NULL);
-		if (a >= 0 && a < MT_N)
-			rt.xf[a] += c;
-		if (a != MT_MOVABLE && f == MT_MOVABLE)
-			rt.xf_from_movable += c;
-		p = h;
-	}
-}
-
-/* counts since the start, as one phase=reclaim line */
-static void rtrace_report(double t)
-{
-	if (!rt.dir[0])
-		return;
-	rtrace_read();
-	printf("phase=reclaim t=%.1f direct_unmovable=%.0f direct_reclaimable=%.0f direct_movable=%.0f",
-	       t, rt.n[MT_UNMOVABLE], rt.n[MT_RECLAIMABLE], rt.n[MT_MOVABLE]);
-	if (rt.xf_on)
-		printf(" extfrag_unmovable=%.0f extfrag_reclaimable=%.0f extfrag_movable=%.0f extfrag_from_movable=%.0f",
-		       rt.xf[MT_UNMOVABLE], rt.xf[MT_RECLAIMABLE],
-		       rt.xf[MT_MOVABLE], rt.xf_from_movable);
-	printf("\n");
-}
-
-static void rtrace_stop(void)
-{
-	char path[640];
-
-	if (!rt.dir[0])
-		return;
-	rtrace_write(DR_EVENT, "!" DR_HIST, path, sizeof(path));
-	if (rt.xf_on)
-		rtrace_write(XF_EVENT, "!" XF_HIST, path, sizeof(path));
-	rmdir(rt.dir);
-	rt.dir[0] = '\0';
-}
-
 /* ---- the run ---- */
-
-/*
- * Does the kernel count what the source says it holds?  The field must
- * have grown by half of it at least, and so must the pages in use in
- * pageblocks of its type.  Per-CPU free pages count as in use there
- * (their type is not shown), so pages the source took from those lists
- * are credited as far as the lists shrank.
- */
-static void check_claim(struct src *srcs, int n, struct src *s,
-			const struct blocks *b0, const char *when)
-{
-	double field = s->ops->field_bytes() - s->field0, same = 0, used;
-	int i, t = s->ops->mt;
-	struct blocks b;
-	bool ok;
-
-	read_blocks(&b);
-	/* sources that fill the same type share its blocks */
-	for (i = 0; i < n; i++)
-		if (srcs[i].ops->mt == t)
-			same += srcs[i].held;
-	used = block_used(&b, t) - block_used(b0, t);
-	if (b0->pcp > b.pcp)
-		used += b0->pcp - b.pcp;
-	ok = field >= 0.5 * s->held && b.ok && used >= 0.5 * same;
-	printf("phase=evidence t=%.1f source=%s when=%s field=%s field_delta_mib=%+.1f held_mib=%.1f",
-	       now() - t_start, s->ops->name, when, s->ops->field, field / MIB,
-	       s->held / MIB);
-	if (b.ok)
-		printf(" blocks_%s=%ld->%ld used_in_%s_blocks_delta_mib=%+.1f pcp_mib=%.1f->%.1f",
-		       mt_name[t], b0->blocks[t], b.blocks[t], mt_name[t],
-		       used / MIB, b0->pcp / MIB, b.pcp / MIB);
-	else
-		printf(" blocks=unreadable");
-	printf(" check=%s\n", ok ? "ok" : "FAIL");
-}
-
-static void report(struct src *srcs, int n, double dt)
-{
-	double t = now() - t_start;
-	int i;
-
-	for (i = 0; i < n; i++) {
-		struct src *s = &srcs[i];
-
-		if (s->ops->refresh)
-			s->ops->refresh(s);
-		printf("phase=hold t=%.1f source=%s held_mib=%.1f rate_mib_s=%.1f\n",
-		       t, s->ops->name, s->held / MIB,
-		       dt > 0 ? (s->allocated - s->last_alloc) / dt / MIB : 0);
-		s->last_alloc = s->allocated;
-	}
-	rtrace_report(t);
-}
 
 static bool opt_churn = true;
 static double opt_drop; /* share of --total freed at once when reached */
@@ -1578,49 +1127,292 @@ static void pump(struct src *s, double elapsed, double budget)
 	}
 }
 
-static void show_options(void)
+/* phase=hold for every source, and phase=full for those just full */
+static void report(struct src *srcs, int n, double dt)
 {
-	size_t i;
+	double t = now() - t_start;
+	int i;
 
-	printf("usage: unmovable --source NAME[,NAME...] [--rate RATE] [--total SIZE]\n"
-	       "                 [--duration TIME] [--no-churn | --drop PCT] [--trace-reclaim]\n"
-	       "                 [--dir DIR] [--create] [--dgram SIZE] [--interval TIME]\n"
+	for (i = 0; i < n; i++) {
+		struct src *s = &srcs[i];
+
+		if (s->ops->refresh)
+			s->ops->refresh(s);
+		printf("phase=hold t=%.1f source=%s held_mib=%.1f rate_mib_s=%.1f\n",
+		       t, s->ops->name, s->held / MIB,
+		       dt > 0 ? (s->allocated - s->last_alloc) / dt / MIB : 0);
+		s->last_alloc = s->allocated;
+	}
+	for (i = 0; i < n; i++) {
+		struct src *s = &srcs[i];
+
+		if (s->full_seen || s->held < 0.98 * s->total)
+			continue;
+		s->full_seen = true;
+		printf("phase=full t=%.1f source=%s held_mib=%.1f total_mib=%.1f\n",
+		       t, s->ops->name, s->held / MIB, s->total / MIB);
+	}
+}
+
+static struct {
+	const char *list;
+	double rate, total, duration, interval; /* bytes/s, bytes, s, s */
+} cfg = { .rate = 16 * MIB, .total = 128 * MIB, .interval = 1 };
+
+static void start_sources(struct src *srcs, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		srcs[i].rate = cfg.rate / n;
+		srcs[i].total = cfg.total / n;
+		srcs[i].ops->setup(&srcs[i]);
+	}
+	for (i = 0; i < n; i++)
+		printf("phase=start source=%s rate_mib_s=%.1f total_mib=%.1f pid=%d\n",
+		       srcs[i].ops->name, srcs[i].rate / MIB,
+		       srcs[i].total / MIB, (int)getpid());
+}
+
+/* Allocate until --duration or a signal, reporting every --interval */
+static void run(struct src *srcs, int n)
+{
+	double t, last, next;
+	int i;
+
+	t_start = now();
+	last = t_start;
+	next = t_start + cfg.interval;
+	while (!stop) {
+		t = now();
+		if (cfg.duration > 0 && t - t_start >= cfg.duration)
+			break;
+		for (i = 0; i < n; i++)
+			pump(&srcs[i], t - t_start, 0.01 / n);
+		if (now() >= next) {
+			t = now();
+			report(srcs, n, t - last);
+			last = t;
+			next += cfg.interval;
+			if (next < t)
+				next = t + cfg.interval;
+		}
+		if (!stop)
+			usleep(2000);
+	}
+}
+
+static void finish(struct src *srcs, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (srcs[i].ops->refresh)
+			srcs[i].ops->refresh(&srcs[i]);
+		if (srcs[i].held >= 0.98 * srcs[i].total)
+			srcs[i].full_seen = true;
+		printf("phase=end t=%.1f source=%s held_mib=%.1f total_mib=%.1f reached=%s\n",
+		       now() - t_start, srcs[i].ops->name, srcs[i].held / MIB,
+		       srcs[i].total / MIB, srcs[i].full_seen ? "yes" : "no");
+	}
+	for (i = 0; i < n; i++)
+		srcs[i].ops->teardown(&srcs[i]);
+	for (i = 0; i < n; i++)
+		printf("phase=freed t=%.1f source=%s\n", now() - t_start,
+		       srcs[i].ops->name);
+}
+
+/* ---- options ---- */
+
+static void set_source(const char *arg)
+{
+	cfg.list = arg;
+}
+
+static void set_rate(const char *arg)
+{
+	size_t l = strlen(arg);
+	char b[64];
+
+	if (!strcmp(arg, "max")) {
+		cfg.rate = 0;
+		return;
+	}
+	snprintf(b, sizeof(b), "%s", arg);
+	if (l > 2 && l < sizeof(b) && !strcmp(b + l - 2, "/s"))
+		b[l - 2] = '\0';
+	if (parse_bytes(b, &cfg.rate, false) || cfg.rate <= 0)
+		die("--rate: invalid rate '%s' (use e.g. 50M/s or max)", arg);
+}
+
+static void set_total(const char *arg)
+{
+	if (parse_bytes(arg, &cfg.total, true) || !cfg.total)
+		die("--total: invalid size '%s' (use e.g. 256M or 10%%)", arg);
+}
+
+static void set_duration(const char *arg)
+{
+	if (parse_time(arg, &cfg.duration))
+		die("--duration: invalid time '%s' (use e.g. 90s)", arg);
+}
+
+static void set_interval(const char *arg)
+{
+	if (parse_time(arg, &cfg.interval) || cfg.interval < 0.05)
+		die("--interval: invalid time '%s' (at least 50ms)", arg);
+}
+
+static void set_no_churn(const char *arg)
+{
+	(void)arg;
+	opt_churn = false;
+}
+
+static void set_drop(const char *arg)
+{
+	char *end;
+
+	opt_drop = strtod(arg, &end) / 100;
+	if (end == arg || (*end && strcmp(end, "%")) ||
+	    !(opt_drop > 0 && opt_drop <= 1))
+		die("--drop: invalid share '%s' (use e.g. 50%%)", arg);
+}
+
+static void set_dir(const char *arg)
+{
+	opt_dir = arg;
+}
+
+static void set_create(const char *arg)
+{
+	(void)arg;
+	opt_create = true;
+}
+
+static void set_dgram(const char *arg)
+{
+	double dg;
+
+	if (parse_bytes(arg, &dg, false) || dg < 1 || dg > 65000)
+		die("--dgram: invalid size '%s' (1 to 65000 bytes)", arg);
+	opt_dgram = (size_t)dg;
+}
+
+static void show_help(const char *arg);
+
+static void show_version(const char *arg)
+{
+	(void)arg;
+	printf("unmovable %s\n", VERSION);
+	exit(0);
+}
+
+/* The options, their --help lines and the getopt tables, all from here */
+static const struct opt {
+	const char *name;
+	int key; /* the short option, or 0 */
+	const char *arg; /* what its value is called; NULL: it takes none */
+	const char *help;
+	void (*set)(const char *arg);
+} opts[] = {
+	{ "source", 's', "LIST", "sources, comma-separated", set_source },
+	{ "rate", 'r', "RATE",
+	  "allocation rate, e.g. 50M/s (default 16M/s; max: no limit)",
+	  set_rate },
+	{ "total", 't', "SIZE",
+	  "what to hold, e.g. 256M or 10% of MemTotal (default 128M)",
+	  set_total },
+	{ "duration", 'd', "TIME",
+	  "stop after TIME, e.g. 90s (default: at SIGTERM)", set_duration },
+	{ "no-churn", 0, NULL, "at --total, hold still", set_no_churn },
+	{ "drop", 0, "PCT",
+	  "at --total, free the oldest PCT% at once, then grow again",
+	  set_drop },
+	{ "dir", 0, "DIR", "slab: where the names go (default .)", set_dir },
+	{ "create", 0, NULL,
+	  "slab: create empty files instead of stat() of missing names",
+	  set_create },
+	{ "dgram", 0, "SIZE", "sockets: datagram size (default 32000)",
+	  set_dgram },
+	{ "interval", 'i', "TIME", "report period (default 1s)", set_interval },
+	{ "help", 'h', NULL, "this text", show_help },
+	{ "version", 'V', NULL, "the version", show_version },
+};
+
+static void show_help(const char *arg)
+{
+	const struct opt *o;
+	char left[64];
+	size_t i;
+	int l;
+
+	(void)arg;
+	printf("usage: unmovable --source NAME[,NAME...] [OPTION...]\n"
 	       "\n"
 	       "Sustained non-movable kernel allocations from userspace. Rate and total\n"
 	       "are split evenly among the sources. Past --total the oldest unit is freed\n"
 	       "before each new one (unless --no-churn), so allocation goes on at --rate.\n"
-	       "Prints every --interval, per source:\n"
+	       "Prints per source phase=start, then every --interval:\n"
 	       "  phase=hold t=S source=NAME held_mib=M rate_mib_s=R\n"
-	       "once a source first holds its total, and at the end:\n"
-	       "  phase=evidence ... field_delta_mib=... used_in_TYPE_blocks_delta_mib=... check=ok|FAIL\n"
-	       "and after freeing, phase=freed. SIGTERM or SIGINT ends it.\n"
+	       "phase=full once it first holds its total, at the end:\n"
+	       "  phase=end t=S source=NAME held_mib=M total_mib=T reached=yes|no\n"
+	       "and after freeing, phase=freed. SIGTERM or SIGINT ends it. What the\n"
+	       "kernel makes of it is measured from outside: mmrepro sample (meminfo,\n"
+	       "pagetypeinfo), mmrepro trace (direct_reclaim, extfrag).\n"
 	       "\n"
 	       "Sources:\n");
 	for (i = 0; i < ARRAY_SIZE(sources); i++)
 		printf("  %-11s %s\n              raises %s; %s pageblocks\n",
 		       sources[i].name, sources[i].help, sources[i].field,
-		       mt_name[sources[i].mt]);
-	printf("  all         every source above\n"
-	       "\n"
-	       "Options:\n"
-	       "  -s, --source LIST    sources, comma-separated\n"
-	       "  -r, --rate RATE      allocation rate, e.g. 50M/s (default 16M/s; max: no limit)\n"
-	       "  -t, --total SIZE     what to hold, e.g. 256M or 10%% of MemTotal (default 128M)\n"
-	       "  -d, --duration TIME  stop after TIME, e.g. 90s (default: at SIGTERM)\n"
-	       "      --no-churn       at --total, hold still\n"
-	       "      --drop PCT       at --total, free the oldest PCT%% at once, then grow again\n"
-	       "      --trace-reclaim  count direct reclaim by the migratetype of the request\n"
-	       "                       and extfrag fallbacks (tracefs hist triggers; root):\n"
-	       "                       phase=reclaim lines of counts since the start\n"
-	       "      --dir DIR        slab: where the names go (default .)\n"
-	       "      --create         slab: create empty files instead of stat() of missing names\n"
-	       "      --dgram SIZE     sockets: datagram size (default 32000)\n"
-	       "  -i, --interval TIME  report period (default 1s)\n"
-	       "  -h, --help           this text\n"
-	       "  -V, --version        the version\n"
-	       "\n"
-	       "Exit: 0 done, 2 usage or setup error (one line on stderr).\n");
+		       sources[i].blocks);
+	printf("  all         every source above\n\nOptions:\n");
+	for (o = opts; o < opts + ARRAY_SIZE(opts); o++) {
+		l = snprintf(left, sizeof(left), o->key ? "-%c, " : "    ",
+			     o->key);
+		snprintf(left + l, sizeof(left) - (size_t)l, "--%s%s%s",
+			 o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+		printf("  %-19s  %s\n", left, o->help);
+	}
+	printf("\nExit: 0 done, 2 usage or setup error (one line on stderr).\n");
 	exit(0);
+}
+
+/* getopt_long answers with the short key, or 256 + the row for long only */
+static int opt_val(size_t i)
+{
+	return opts[i].key ? opts[i].key : 256 + (int)i;
+}
+
+static void parse_args(int argc, char **argv)
+{
+	struct option lo[ARRAY_SIZE(opts) + 1] = { { 0 } };
+	char shorts[2 * ARRAY_SIZE(opts) + 2] = ":", *p = shorts + 1;
+	size_t i;
+	int c;
+
+	for (i = 0; i < ARRAY_SIZE(opts); i++) {
+		lo[i].name = opts[i].name;
+		lo[i].has_arg = opts[i].arg ? required_argument : no_argument;
+		lo[i].val = opt_val(i);
+		if (opts[i].key) {
+			*p++ = (char)opts[i].key;
+			if (opts[i].arg)
+				*p++ = ':';
+		}
+	}
+	opterr = 0; /* one line of our own instead */
+	while ((c = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
+		if (c == ':')
+			die("option '%s' needs a value", argv[optind - 1]);
+		for (i = 0; i < ARRAY_SIZE(opts) && opt_val(i) != c; i++)
+			;
+		if (i == ARRAY_SIZE(opts))
+			die("bad option '%s' (see --help)", argv[optind - 1]);
+		opts[i].set(optarg);
+	}
+	if (optind < argc)
+		die("unexpected argument '%s'", argv[optind]);
 }
 
 static int add_sources(struct src *srcs, const char *list)
@@ -1652,121 +1444,22 @@ static int add_sources(struct src *srcs, const char *list)
 
 int main(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "source", required_argument, NULL, 's' },
-		{ "rate", required_argument, NULL, 'r' },
-		{ "total", required_argument, NULL, 't' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "no-churn", no_argument, NULL, 'C' },
-		{ "drop", required_argument, NULL, 'p' },
-		{ "trace-reclaim", no_argument, NULL, 'T' },
-		{ "dir", required_argument, NULL, 'D' },
-		{ "create", no_argument, NULL, 'c' },
-		{ "dgram", required_argument, NULL, 'g' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct src srcs[ARRAY_SIZE(sources)];
-	double rate = 16 * MIB, total = 128 * MIB, duration = 0, interval = 1;
-	double next, last, dg;
-	char *end;
-	const char *list = NULL;
-	bool trace = false;
 	struct sigaction sa;
-	struct blocks b0;
 	struct rlimit rl;
-	int c, i, n;
+	int n;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	opterr = 0; /* one line of our own instead */
 	page_size = sysconf(_SC_PAGESIZE);
 	memset(srcs, 0, sizeof(srcs));
-	while ((c = getopt_long(argc, argv, ":s:r:t:d:i:hV", lo, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			list = optarg;
-			break;
-		case 'r':
-			if (!strcmp(optarg, "max")) {
-				rate = 0;
-				break;
-			}
-			{
-				char b[64];
-				size_t l = strlen(optarg);
-
-				snprintf(b, sizeof(b), "%s", optarg);
-				if (l > 2 && l < sizeof(b) &&
-				    !strcmp(b + l - 2, "/s"))
-					b[l - 2] = '\0';
-				if (parse_bytes(b, &rate, false) || rate <= 0)
-					die("--rate: invalid rate '%s' (use e.g. 50M/s or max)",
-					    optarg);
-			}
-			break;
-		case 't':
-			if (parse_bytes(optarg, &total, true) || !total)
-				die("--total: invalid size '%s' (use e.g. 256M or 10%%)",
-				    optarg);
-			break;
-		case 'd':
-			if (parse_time(optarg, &duration))
-				die("--duration: invalid time '%s' (use e.g. 90s)",
-				    optarg);
-			break;
-		case 'i':
-			if (parse_time(optarg, &interval) || interval < 0.05)
-				die("--interval: invalid time '%s' (at least 50ms)",
-				    optarg);
-			break;
-		case 'C':
-			opt_churn = false;
-			break;
-		case 'T':
-			trace = true;
-			break;
-		case 'p':
-			opt_drop = strtod(optarg, &end) / 100;
-			if (end == optarg || (*end && strcmp(end, "%")) ||
-			    !(opt_drop > 0 && opt_drop <= 1))
-				die("--drop: invalid share '%s' (use e.g. 50%%)",
-				    optarg);
-			break;
-		case 'D':
-			opt_dir = optarg;
-			break;
-		case 'c':
-			opt_create = true;
-			break;
-		case 'g':
-			if (parse_bytes(optarg, &dg, false) || dg < 1 ||
-			    dg > 65000)
-				die("--dgram: invalid size '%s' (1 to 65000 bytes)",
-				    optarg);
-			opt_dgram = (size_t)dg;
-			break;
-		case 'h':
-			show_options();
-			break;
-		case 'V':
-			printf("unmovable %s\n", VERSION);
-			return 0;
-		case ':':
-			die("option '%s' needs a value", argv[optind - 1]);
-		default:
-			die("bad option '%s' (see --help)", argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		die("unexpected argument '%s'", argv[optind]);
-	if (!list)
+	parse_args(argc, argv);
+	if (!cfg.list)
 		die("--source: none given (pagetables, pipes, sockets, fork, secretmem, slab or all)");
-	n = add_sources(srcs, list);
-	if (total < 0)
-		total = -total / 100 * mi_field("MemTotal");
-	if (total < (double)page_size)
+	n = add_sources(srcs, cfg.list);
+	if (cfg.total < 0) /* a share of MemTotal */
+		cfg.total = -cfg.total / 100 * (double)sysconf(_SC_PHYS_PAGES) *
+			    (double)page_size;
+	if (cfg.total < (double)page_size)
 		die("--total: below one page");
 
 	/* every pipe and socket is a file descriptor */
@@ -1780,69 +1473,8 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	for (i = 0; i < n; i++) {
-		srcs[i].rate = rate / n;
-		srcs[i].total = total / n;
-		srcs[i].ops->setup(&srcs[i]);
-	}
-	if (trace)
-		rtrace_start();
-	read_blocks(&b0);
-	if (!b0.ok)
-		fprintf(stderr,
-			"unmovable: /proc/pagetypeinfo: unreadable (root only); no block counts\n");
-	for (i = 0; i < n; i++) {
-		srcs[i].field0 = srcs[i].ops->field_bytes();
-		printf("phase=start source=%s rate_mib_s=%.1f total_mib=%.1f field=%s field_mib=%.1f blocks_%s=%ld pid=%d\n",
-		       srcs[i].ops->name, srcs[i].rate / MIB,
-		       srcs[i].total / MIB, srcs[i].ops->field,
-		       srcs[i].field0 / MIB, mt_name[srcs[i].ops->mt],
-		       b0.blocks[srcs[i].ops->mt], (int)getpid());
-	}
-
-	t_start = now();
-	last = t_start;
-	next = t_start + interval;
-	while (!stop) {
-		double t = now();
-
-		if (duration > 0 && t - t_start >= duration)
-			break;
-		for (i = 0; i < n; i++)
-			pump(&srcs[i], t - t_start, 0.01 / n);
-		if (now() >= next) {
-			t = now();
-			report(srcs, n, t - last);
-			last = t;
-			next += interval;
-			if (next < t)
-				next = t + interval;
-			for (i = 0; i < n; i++) {
-				if (srcs[i].full_seen ||
-				    srcs[i].held < 0.98 * srcs[i].total)
-					continue;
-				srcs[i].full_seen = true;
-				check_claim(srcs, n, &srcs[i], &b0, "full");
-			}
-		}
-		if (!stop)
-			usleep(2000);
-	}
-
-	for (i = 0; i < n; i++) {
-		if (srcs[i].ops->refresh)
-			srcs[i].ops->refresh(&srcs[i]);
-		check_claim(srcs, n, &srcs[i], &b0, "end");
-	}
-	rtrace_report(now() - t_start);
-	rtrace_stop();
-	for (i = 0; i < n; i++)
-		srcs[i].ops->teardown(&srcs[i]);
-	/* freed memory goes through per-CPU lists and RCU first */
-	usleep(500000);
-	for (i = 0; i < n; i++)
-		printf("phase=freed t=%.1f source=%s field=%s field_delta_mib=%+.1f\n",
-		       now() - t_start, srcs[i].ops->name, srcs[i].ops->field,
-		       (srcs[i].ops->field_bytes() - srcs[i].field0) / MIB);
+	start_sources(srcs, n);
+	run(srcs, n);
+	finish(srcs, n);
 	return 0;
 }

@@ -1,7 +1,7 @@
 #!/bin/bash
 # The reproducers read sizes and times as mmrepro does (32K, 32KiB, 1.5G;
 # 500ms, 40s, 2m, 1h).  Each case gives a good value in the syntax, then
-# a bad --fill or --threads: the error must be about that one, which
+# a bad --fill, --threads or --dgram: the error must be about that one, which
 # shows the first was taken (and nothing ran).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -39,4 +39,8 @@ taken "udp_storm --park-max 256M (and --duration 45)" "--threads: expected" \
 	$R/udp_storm --duration 45 --park-max 256M --threads 0
 taken "udp_storm --hole-buf 4MiB (and --duration 2m)" "--threads: expected" \
 	$R/udp_storm --duration 2m --hole-buf 4MiB --threads 0
+taken "unmovable --total 1.5GiB (and --interval 500ms)" "--dgram: invalid" \
+	$R/unmovable -s pipes --interval 500ms --total 1.5GiB --dgram 0
+taken "unmovable --rate 50MiB/s (and --duration 2m)" "--dgram: invalid" \
+	$R/unmovable -s pipes --duration 2m --rate 50MiB/s --dgram 0
 tap_end
