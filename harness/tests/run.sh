@@ -31,7 +31,7 @@ if [ "${1:-}" = --san ]; then
 	for t in build/san/tests/test-*; do
 		CMOCKA_MESSAGE_OUTPUT=TAP run "san-$(basename "$t")" "$t"
 	done
-	for t in check ci-ab cli compare config html man-completion runner untrusted; do
+	for t in check cli compare config html man-completion runner untrusted; do
 		run "san-$t.sh" "harness/tests/$t.sh"
 	done
 	echo "# === sanitizer reports" | tee -a "$log"
