@@ -134,7 +134,12 @@ bool scan_word(struct scan *s, const char **w, size_t *len);
 int scan_int(const char *w, size_t len, unsigned char decimals, int64_t *v);
 bool word_eq(const char *w, size_t len, const char *s);
 
-#endif
+/*
+ * The head of a per-zone line of buddyinfo and pagetypeinfo, "Node 0,
+ * zone   DMA32 ...": the node, and the zone's word as it stands (in
+ * pagetypeinfo it ends in ','); s is left after it.  0, or -1.
+ */
+int scan_zone_head(struct scan *s, int *node, const char **zone, size_t *zlen);
 
 /*
  * "key value" files (vmstat) and "Key:  value kB" files (meminfo).  The
@@ -143,3 +148,5 @@ bool word_eq(const char *w, size_t len, const char *s);
  */
 int kv_discover(struct mm_src *src, int file, char key_end);
 int kv_parse(struct mm_src *src, int file, char key_end);
+
+#endif

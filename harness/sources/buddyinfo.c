@@ -29,19 +29,8 @@ struct buddy {
 static int parse_head(struct scan *s, int *node, const char **zone,
 		      size_t *zlen)
 {
-	const char *w;
-	size_t n;
-	int64_t v;
-
-	if (!scan_word(s, &w, &n) || !word_eq(w, n, "Node"))
-		return -1;
-	if (!scan_word(s, &w, &n) || n < 2 || w[n - 1] != ',' ||
-	    scan_int(w, n - 1, 0, &v))
-		return -1;
-	*node = (int)v;
-	if (!scan_word(s, &w, &n) || !word_eq(w, n, "zone"))
-		return -1;
-	if (!scan_word(s, zone, zlen) || *zlen >= 16)
+	/* a struct zline's zone[16] with its NUL */
+	if (scan_zone_head(s, node, zone, zlen) || *zlen >= 16)
 		return -1;
 	return 0;
 }

@@ -38,17 +38,8 @@ static int parse_row(struct scan *s, int *node, const char **zone, size_t *zl,
 {
 	const char *w;
 	size_t n;
-	int64_t v;
 
-	if (!scan_word(s, &w, &n) || !word_eq(w, n, "Node"))
-		return -1;
-	if (!scan_word(s, &w, &n) || n < 2 || w[n - 1] != ',' ||
-	    scan_int(w, n - 1, 0, &v))
-		return -1;
-	*node = (int)v;
-	if (!scan_word(s, &w, &n) || !word_eq(w, n, "zone"))
-		return -1;
-	if (!scan_word(s, zone, zl))
+	if (scan_zone_head(s, node, zone, zl))
 		return -1;
 	if ((*zone)[*zl - 1] == ',')
 		(*zl)--;
