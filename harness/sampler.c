@@ -161,30 +161,37 @@ static void csv_row(struct srun *r, double t, char *buf)
 	fwrite(buf, 1, (size_t)(p - buf), r->csv);
 }
 
-/* ---- live view ---- */
+/* ---- live view: the columns the sources declare in ops->live ---- */
 
-static const struct {
-	const char *src, *drv, *head, *fmt;
-	int width;
-} live_cols[] = {
-	{ "buddyinfo", "free_o0_pages", "o0_free", "%*.0f", 9 },
-	{ "buddyinfo", "free_o3plus_blocks", "o3+_blk", "%*.0f", 8 },
-	{ "meminfo", "MemFree_MiB", "free_MiB", "%*.0f", 9 },
-	{ "meminfo", "MemAvailable_MiB", "avail_MiB", "%*.0f", 10 },
-	{ "kthreads", "kswapd_cpu_pct", "kswapd%", "%*.1f", 8 },
-	{ "vmstat", "pgscan_kswapd_per_s", "scan_kswapd/s", "%*.0f", 14 },
-	{ "vmstat", "pgscan_direct_per_s", "scan_direct/s", "%*.0f", 14 },
-	{ "vmstat", "allocstall_per_s", "allocstall/s", "%*.0f", 13 },
-	{ "psi", "some_avg10", "some10", "%*.2f", 7 },
-	{ "psi", "full_avg10", "full10", "%*.2f", 7 },
+#define LIVE_MAX 16
+
+struct live_col {
+	const struct mm_source_ops *ops;
+	const struct mm_live_col *c;
+	int src, drv; /* where its value is; -1: nowhere */
 };
-
-#define NLIVE ARRAY_SIZE(live_cols)
 
 struct live_view {
-	int src[NLIVE];
-	int drv[NLIVE];
+	size_t n;
+	struct live_col col[LIVE_MAX];
 };
+
+/* The live columns of every source in the table, in the order of pos */
+static size_t live_cols(struct live_col *out)
+{
+	const struct mm_live_col *c;
+	size_t i, j, n = 0;
+
+	for (i = 0; i < mm_nsources; i++) {
+		for (c = mm_sources[i]->live; c && c->drv && n < LIVE_MAX;
+		     c++) {
+			for (j = n++; j && out[j - 1].c->pos > c->pos; j--)
+				out[j] = out[j - 1];
+			out[j] = (struct live_col){ mm_sources[i], c, -1, -1 };
+		}
+	}
+	return n;
+}
 
 struct live_view *live_new(const struct mm_src *const *srcs, size_t n)
 {
@@ -192,17 +199,18 @@ struct live_view *live_new(const struct mm_src *const *srcs, size_t n)
 	size_t i, s;
 	int d;
 
-	for (i = 0; i < NLIVE; i++) {
-		lv->src[i] = lv->drv[i] = -1;
+	lv->n = live_cols(lv->col);
+	for (i = 0; i < lv->n; i++) {
+		struct live_col *lc = &lv->col[i];
+
 		for (s = 0; s < n; s++) {
 			if (!srcs[s]->present ||
-			    strcmp(srcs[s]->ops->name, live_cols[i].src))
+			    strcmp(srcs[s]->ops->name, lc->ops->name))
 				continue;
 			for (d = 0; d < srcs[s]->ndrv; d++)
-				if (!strcmp(srcs[s]->drv[d].name,
-					    live_cols[i].drv)) {
-					lv->src[i] = (int)s;
-					lv->drv[i] = d;
+				if (!strcmp(srcs[s]->drv[d].name, lc->c->drv)) {
+					lc->src = (int)s;
+					lc->drv = d;
 				}
 		}
 	}
@@ -211,12 +219,13 @@ struct live_view *live_new(const struct mm_src *const *srcs, size_t n)
 
 int live_header(char *buf, size_t len)
 {
-	size_t i;
+	struct live_col col[LIVE_MAX];
+	size_t i, ncol = live_cols(col);
 	int n = snprintf(buf, len, "%8s", "t(s)");
 
-	for (i = 0; i < NLIVE && n < (int)len; i++)
-		n += snprintf(buf + n, len - (size_t)n, " %*s",
-			      live_cols[i].width, live_cols[i].head);
+	for (i = 0; i < ncol && n < (int)len; i++)
+		n += snprintf(buf + n, len - (size_t)n, " %*s", col[i].c->width,
+			      col[i].c->head);
 	return n;
 }
 
@@ -226,16 +235,17 @@ int live_line(const struct live_view *lv, double t, const double *const *drv,
 	size_t i;
 	int n = snprintf(buf, len, "%8.2f", t);
 
-	for (i = 0; i < NLIVE && n < (int)len; i++) {
-		double v = lv->src[i] < 0 ? NAN : drv[lv->src[i]][lv->drv[i]];
+	for (i = 0; i < lv->n && n < (int)len; i++) {
+		const struct live_col *lc = &lv->col[i];
+		double v = lc->src < 0 ? NAN : drv[lc->src][lc->drv];
 
 		n += snprintf(buf + n, len - (size_t)n, " ");
 		if (isnan(v))
 			n += snprintf(buf + n, len - (size_t)n, "%*s",
-				      live_cols[i].width, "-");
+				      lc->c->width, "-");
 		else
-			n += snprintf(buf + n, len - (size_t)n,
-				      live_cols[i].fmt, live_cols[i].width, v);
+			n += snprintf(buf + n, len - (size_t)n, lc->c->fmt,
+				      lc->c->width, v);
 	}
 	return n;
 }

@@ -142,10 +142,17 @@ static const char *const buddy_series[] = {
 	NULL,
 };
 
+static const struct mm_live_col buddy_live[] = {
+	{ 10, "free_o0_pages", "o0_free", "%*.0f", 9 },
+	{ 20, "free_o3plus_blocks", "o3+_blk", "%*.0f", 8 },
+	{ 0 },
+};
+
 const struct mm_source_ops src_buddyinfo = {
 	.name = "buddyinfo",
 	.desc = "/proc/buddyinfo free blocks per zone and order",
 	.series = buddy_series,
+	.live = buddy_live,
 	.open = buddy_open,
 	.sample = buddy_sample,
 };
