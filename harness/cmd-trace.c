@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "mmrepro.h"
@@ -70,20 +69,6 @@ static int split_events(const struct opt_list *in, const char **out, int max)
 		}
 	}
 	return n;
-}
-
-static json_t *protect_self(void)
-{
-	int lock = mlockall(MCL_CURRENT | MCL_FUTURE) ? -errno : 0;
-	int adj = write_file("/proc/self/oom_score_adj", "-1000", 5);
-	json_t *o = json_object();
-
-	/* the tracer must outlive the OOM it watches; a sandbox may refuse */
-	json_object_set_new(o, "mlockall",
-			    json_string(lock ? strerror(-lock) : "ok"));
-	json_object_set_new(o, "oom_score_adj_-1000",
-			    json_string(adj ? strerror(-adj) : "ok"));
-	return o;
 }
 
 static void report_loss(struct trace_session *s, uint64_t *seen)
@@ -210,7 +195,8 @@ int cmd_trace(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	extra = json_object();
-	json_object_set_new(extra, "self_protection", protect_self());
+	/* the tracer must outlive the OOM it watches */
+	json_object_set_new(extra, "self_protection", meta_protect_self());
 
 	s = trace_start(&cfg, err, sizeof(err), &usage);
 	if (!s) {

@@ -132,6 +132,21 @@ json_t *meta_argv(int argc, char *const *argv)
 	return a;
 }
 
+json_t *meta_protect_self(void)
+{
+	struct self_protection p = protect_self();
+	json_t *o = json_object();
+
+	json_object_set_new(o, "mlockall",
+			    json_string(p.mlockall ? strerror(-p.mlockall) :
+						     "ok"));
+	json_object_set_new(o, "oom_score_adj_-1000",
+			    json_string(p.oom_score_adj ?
+						strerror(-p.oom_score_adj) :
+						"ok"));
+	return o;
+}
+
 /* Replaced whole (util.h: afile), never written through a link */
 int json_save(json_t *j, const char *dir, const char *name)
 {

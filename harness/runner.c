@@ -601,8 +601,7 @@ int run_here(struct scenario *sc, const char *out, bool quiet, bool in_guest,
 	if (journal_open(&r->j, stderr, err, sizeof(err)))
 		die("run: %s", err);
 	/* the runner must outlive the OOM it provokes */
-	write_file("/proc/self/oom_score_adj", "-1000", 5);
-	mlockall(MCL_CURRENT | MCL_FUTURE);
+	protect_self();
 	r->t0 = now_ns();
 
 	if (setup(r)) {

@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -406,21 +405,6 @@ static json_t *sources_json(struct srun *runs, size_t n, int64_t interval)
 	return o;
 }
 
-static int protect_self(json_t *meta)
-{
-	int lock = mlockall(MCL_CURRENT | MCL_FUTURE) ? -errno : 0;
-	int adj = write_file("/proc/self/oom_score_adj", "-1000", 5);
-	json_t *o = json_object();
-
-	/* a sandbox may refuse both; the run goes on, and says so */
-	json_object_set_new(o, "mlockall",
-			    json_string(lock ? strerror(-lock) : "ok"));
-	json_object_set_new(o, "oom_score_adj_-1000",
-			    json_string(adj ? strerror(-adj) : "ok"));
-	json_object_set_new(meta, "self_protection", o);
-	return 0;
-}
-
 /*
  * derived.csv: every derived metric of every source, one row per slot;
  * a cell is empty when its source was not read in that slot (slow
@@ -638,7 +622,8 @@ int sampler_run(const struct sampler_cfg *cfg, volatile sig_atomic_t *stop)
 	json_object_set_new(meta, "clock", json_string("CLOCK_MONOTONIC"));
 	json_object_set_new(meta, "sources",
 			    sources_json(runs, n, cfg->interval_ns));
-	protect_self(meta);
+	/* the sampler must outlive the OOM it records */
+	json_object_set_new(meta, "self_protection", meta_protect_self());
 	snprintf(path, sizeof(path), "%s/snapshots/start", cfg->out_dir);
 	ret = snapshot_files(&cfg->env, path, errpath, sizeof(errpath));
 	if (ret)

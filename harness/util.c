@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -471,4 +472,13 @@ int sh_quote(FILE *f, const char *s)
 	}
 	fputc('\'', f);
 	return n;
+}
+
+struct self_protection protect_self(void)
+{
+	struct self_protection p;
+
+	p.mlockall = mlockall(MCL_CURRENT | MCL_FUTURE) ? -errno : 0;
+	p.oom_score_adj = write_file("/proc/self/oom_score_adj", "-1000", 5);
+	return p;
 }

@@ -100,6 +100,18 @@ void afile_abort(struct afile *a);
 int write_file_replace(const char *path, const char *data, size_t len);
 
 /*
+ * What provokes or watches an OOM must outlive it: this process's memory
+ * locked (mlockall, current and future) and the OOM killer told to pass
+ * it over (oom_score_adj -1000).  A sandbox may refuse either, and the
+ * caller goes on: each result is 0 or -errno.
+ */
+struct self_protection {
+	int mlockall;
+	int oom_score_adj;
+};
+struct self_protection protect_self(void);
+
+/*
  * s as one single-quoted shell word, '\'' for a quote: inside single
  * quotes sh expands nothing, a newline included.  The bytes written.
  */
