@@ -90,19 +90,6 @@ static void write_reproduce(const char *dir, int argc, char **argv)
 		warnx_("run: %s: %s", path, strerror(-ret));
 }
 
-static void fresh_dir(const char *dir)
-{
-	char p[4200];
-	int ret = mkdir_p(dir, 0755);
-
-	if (ret)
-		die("run: %s: %s", dir, strerror(-ret));
-	pathf(p, sizeof(p), "%s/meta.json", dir);
-	if (!access(p, F_OK))
-		die("run: %s: already holds results; choose another --out",
-		    dir);
-}
-
 static int one_in_guest(const struct scenario *sc, const struct run_opts *o,
 			const char *dir, struct vm_kernel *k)
 {
@@ -345,7 +332,9 @@ int cmd_run(int argc, char **argv)
 			pathf(dir, sizeof(dir), "%s", base);
 		else
 			pathf(dir, sizeof(dir), "%s/run-%d", base, i);
-		fresh_dir(dir);
+		out_dir_check("run: ", dir, "meta.json",
+			      "already holds results; choose another --out",
+			      false);
 		write_reproduce(dir, argc, argv);
 		if (o.runs > 1)
 			fprintf(stderr, "mmrepro run: %s run %d of %d\n",

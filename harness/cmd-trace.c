@@ -24,30 +24,6 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-/* Fail before tracing, not after a long run */
-static void check_out_dir(const char *dir)
-{
-	char probe[4200];
-	int ret = mkdir_p(dir, 0755);
-
-	if (ret)
-		die("trace: --out %s: cannot create directory: %s", dir,
-		    strerror(-ret));
-	if (pathf(probe, sizeof(probe), "%s/trace/session.json", dir))
-		die("trace: --out %s: path too long", dir);
-	if (!access(probe, F_OK))
-		die("trace: --out %s: already holds a trace; choose another",
-		    dir);
-	snprintf(probe, sizeof(probe), "%s/.mmrepro-probe", dir);
-	ret = create_new(probe);
-	if (ret >= 0)
-		close(ret);
-	ret = ret < 0 ? -errno : 0;
-	if (ret)
-		die("trace: --out %s: not writable: %s", dir, strerror(-ret));
-	unlink(probe);
-}
-
 /* "a,b" and repeated --events a --events b alike */
 static int split_events(const struct opt_list *in, const char **out, int max)
 {
@@ -188,7 +164,8 @@ int cmd_trace(int argc, char **argv)
 		results_default_dir(defdir, sizeof(defdir), "trace", &env);
 		out = defdir;
 	}
-	check_out_dir(out);
+	out_dir_check("trace: --out ", out, "trace/session.json",
+		      "already holds a trace; choose another", true);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal; /* no SA_RESTART: sleeps end at once */

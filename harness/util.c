@@ -482,3 +482,28 @@ struct self_protection protect_self(void)
 	p.oom_score_adj = write_file("/proc/self/oom_score_adj", "-1000", 5);
 	return p;
 }
+
+void out_dir_check(const char *prefix, const char *dir, const char *marker,
+		   const char *taken, bool probe)
+{
+	char path[4200];
+	int ret = mkdir_p(dir, 0755);
+
+	if (ret)
+		die("%s%s: cannot create directory: %s", prefix, dir,
+		    strerror(-ret));
+	if (pathf(path, sizeof(path), "%s/%s", dir, marker))
+		die("%s%s: path too long", prefix, dir);
+	if (!access(path, F_OK))
+		die("%s%s: %s", prefix, dir, taken);
+	if (!probe)
+		return;
+	snprintf(path, sizeof(path), "%s/.mmrepro-probe", dir);
+	ret = create_new(path);
+	if (ret >= 0)
+		close(ret);
+	ret = ret < 0 ? -errno : 0;
+	if (ret)
+		die("%s%s: not writable: %s", prefix, dir, strerror(-ret));
+	unlink(path);
+}

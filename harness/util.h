@@ -100,6 +100,17 @@ void afile_abort(struct afile *a);
 int write_file_replace(const char *path, const char *data, size_t len);
 
 /*
+ * A directory for a command's results, checked before the command runs
+ * rather than after a long run: made with its parents, refused when it
+ * already holds `marker' (a path below it; `taken' says what that
+ * means), and with `probe' shown writable by making a file in it.  Dies
+ * on failure, with "PREFIX DIR: why": the prefix names the command and
+ * how it names the directory ("sample: ", "trace: --out ").
+ */
+void out_dir_check(const char *prefix, const char *dir, const char *marker,
+		   const char *taken, bool probe);
+
+/*
  * What provokes or watches an OOM must outlive it: this process's memory
  * locked (mlockall, current and future) and the OOM killer told to pass
  * it over (oom_score_adj -1000).  A sandbox may refuse either, and the
