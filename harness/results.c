@@ -11,13 +11,6 @@
 #include "results.h"
 #include "util.h"
 
-#ifndef MMREPRO_VERSION
-#define MMREPRO_VERSION "0.0.0"
-#endif
-#ifndef MMREPRO_GIT
-#define MMREPRO_GIT "unknown"
-#endif
-
 static json_t *file_str(const char *root, const char *rel)
 {
 	char path[512], *s;

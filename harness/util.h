@@ -19,6 +19,14 @@
 #define EXIT_USAGE 2
 #define EXIT_INFRA 3
 
+/* The Makefile gives both; a build without it still says what it is */
+#ifndef MMREPRO_VERSION
+#define MMREPRO_VERSION "0.0.0"
+#endif
+#ifndef MMREPRO_GIT
+#define MMREPRO_GIT "unknown"
+#endif
+
 extern const char *progname;
 
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
