@@ -353,7 +353,7 @@ int cmd_run(int argc, char **argv)
 	if (o.runs > 1)
 		printf("%s: reproduced %d of %d\n", sc->name, nrep, o.runs);
 	free(sc);
-	return nrep && ret != EXIT_INFRA && ret != EXIT_USAGE ?
+	return nrep && ret != EXIT_INFRA && ret != EXIT_ERROR ?
 		       EXIT_REPRODUCED :
 		       ret;
 }

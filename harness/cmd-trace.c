@@ -202,7 +202,7 @@ int cmd_trace(int argc, char **argv)
 		       (unsigned long long)trace_lost(s));
 	if (trace_write_results(s, out, extra)) {
 		warnx_("trace: %s/trace: cannot write results", out);
-		ret = EXIT_USAGE;
+		ret = EXIT_ERROR;
 	} else if (!quiet) {
 		printf("results: %s/trace\n", out);
 	}

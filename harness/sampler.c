@@ -486,7 +486,7 @@ static int open_outputs(const struct sampler_cfg *cfg, struct srun *runs,
 	ret = mkdir_p(path, 0755);
 	if (ret) {
 		warnx_("sample: %s: %s", path, strerror(-ret));
-		return EXIT_USAGE;
+		return EXIT_ERROR;
 	}
 	for (s = 0; s < n; s++) {
 		struct srun *r = &runs[s];
@@ -499,7 +499,7 @@ static int open_outputs(const struct sampler_cfg *cfg, struct srun *runs,
 		r->csv = fd < 0 ? NULL : fdopen(fd, "w");
 		if (!r->csv) {
 			warnx_("sample: %s: %s", path, strerror(errno));
-			return EXIT_USAGE;
+			return EXIT_ERROR;
 		}
 		setvbuf(r->csv, NULL, _IOFBF, 1 << 16);
 		r->every = 1;
@@ -636,7 +636,7 @@ int sampler_run(const struct sampler_cfg *cfg, volatile sig_atomic_t *stop)
 	if (ret || fd) {
 		json_decref(meta);
 		close_all(runs, n);
-		return EXIT_USAGE;
+		return EXIT_ERROR;
 	}
 
 	rowbuf = xcalloc((size_t)maxcols + 1, 32);
@@ -650,7 +650,7 @@ int sampler_run(const struct sampler_cfg *cfg, volatile sig_atomic_t *stop)
 		warnx_("sample: %s: %s", path, strerror(errno));
 		json_decref(meta);
 		close_all(runs, n);
-		return EXIT_USAGE;
+		return EXIT_ERROR;
 	}
 	setvbuf(dcsv, NULL, _IOFBF, 1 << 16);
 	derived_header(dcsv, runs, n);
@@ -736,7 +736,7 @@ int sampler_run(const struct sampler_cfg *cfg, volatile sig_atomic_t *stop)
 		json_decref(meta);
 		warnx_("sample: %s: cannot write: %s", wf.path,
 		       strerror(wf.err));
-		ret = EXIT_USAGE;
+		ret = EXIT_ERROR;
 		goto out;
 	}
 	/*
@@ -769,7 +769,7 @@ int sampler_run(const struct sampler_cfg *cfg, volatile sig_atomic_t *stop)
 	if (ret) {
 		warnx_("sample: %s: cannot write: %s", wf.path,
 		       strerror(wf.err));
-		ret = EXIT_USAGE;
+		ret = EXIT_ERROR;
 	}
 out:
 	free(rowbuf);

@@ -28,7 +28,7 @@ void die(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	exit(EXIT_USAGE);
+	exit(EXIT_ERROR); /* bad usage included */
 }
 
 void warnx_(const char *fmt, ...)

@@ -14,9 +14,16 @@
 #define NSEC_PER_SEC 1000000000LL
 #define NSEC_PER_MSEC 1000000LL
 
-/* Exit codes, as in docs/design.md */
+/*
+ * Exit codes, as in docs/design.md: 0 ok or not reproduced, 1 reproduced
+ * or a significant regression, 2 a usage or setup error, 3 a failure of
+ * the infrastructure.  Code 2 has two names: EXIT_USAGE for bad input,
+ * found before anything is done, and EXIT_ERROR for a command that then
+ * failed or was interrupted (a run judged "error" too).
+ */
 #define EXIT_REPRODUCED 1
 #define EXIT_USAGE 2
+#define EXIT_ERROR EXIT_USAGE
 #define EXIT_INFRA 3
 
 /* The Makefile gives both; a build without it still says what it is */
