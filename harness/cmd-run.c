@@ -3,6 +3,7 @@
  * mmrepro run: a scenario in a guest booting the kernel under test, or
  * with --local on this machine.  In a guest, the same command runs
  * inside with --inside, and the host only boots, shares and collects.
+ * One run itself, on the system under test, is runner.c's run_here().
  */
 #include <errno.h>
 #include <jansson.h>

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The results directory: meta.json and the start/end snapshots. */
+/*
+ * Writing a results directory: meta.json and the start/end snapshots.
+ * (rundata.c reads finished runs back.)
+ */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
