@@ -345,6 +345,19 @@ int scan_zone_head(struct scan *s, int *node, const char **zone, size_t *zlen)
 	return scan_word(s, zone, zlen) ? 0 : -1;
 }
 
+void src_scan_vals(struct mm_src *src, struct scan *line, int first, int n)
+{
+	const char *w;
+	size_t len;
+	int i;
+
+	for (i = 0; i < n && scan_word(line, &w, &len); i++)
+		if (scan_int(w, len, 0, &src->vals[first + i])) {
+			src->bad_lines++;
+			break;
+		}
+}
+
 static bool kv_split(struct scan *line, char key_end, const char **k,
 		     size_t *klen, const char **v, size_t *vlen)
 {

@@ -158,6 +158,11 @@ bool word_eq(const char *w, size_t len, const char *s);
  * pagetypeinfo it ends in ','); s is left after it.  0, or -1.
  */
 int scan_zone_head(struct scan *s, int *node, const char **zone, size_t *zlen);
+/*
+ * The numbers after a row's head into src->vals[first], up to n of them;
+ * a word that is no number ends the row and counts as a bad line
+ */
+void src_scan_vals(struct mm_src *src, struct scan *line, int first, int n);
 
 /*
  * "key value" files (vmstat) and "Key:  value kB" files (meminfo).  The

@@ -95,9 +95,9 @@ static int buddy_sample(struct mm_src *src)
 {
 	struct buddy *b = src->priv;
 	struct scan s, line;
-	const char *zone, *w;
-	size_t zl, n;
-	int ret, node, i = 0, j, o;
+	const char *zone;
+	size_t zl;
+	int ret, node, i = 0, j;
 
 	ret = src_read(src, 0);
 	if (ret)
@@ -125,11 +125,7 @@ static int buddy_sample(struct mm_src *src)
 			src->unknown++;
 			continue;
 		}
-		for (o = 0; o < z->norders && scan_word(&line, &w, &n); o++)
-			if (scan_int(w, n, 0, &src->vals[z->first + o])) {
-				src->bad_lines++;
-				break;
-			}
+		src_scan_vals(src, &line, z->first, z->norders);
 	}
 	return 0;
 }

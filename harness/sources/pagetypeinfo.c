@@ -194,7 +194,7 @@ static int pti_sample(struct mm_src *src)
 	struct scan s, line;
 	const char *zone, *type, *w;
 	size_t zl, tl, n;
-	int ret, node, i = 0, o;
+	int ret, node, i = 0;
 
 	ret = src_read(src, 0);
 	if (ret)
@@ -224,11 +224,7 @@ static int pti_sample(struct mm_src *src)
 			continue;
 		}
 		i = (int)(r - p->r) + 1;
-		for (o = 0; o < r->n && scan_word(&line, &w, &n); o++)
-			if (scan_int(w, n, 0, &src->vals[r->first + o])) {
-				src->bad_lines++;
-				break;
-			}
+		src_scan_vals(src, &line, r->first, r->n);
 	}
 	return 0;
 }
