@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The table of sampled sources; adding one is a file plus one line here. */
+/*
+ * The table of sampled sources, in the order of derived.csv's columns.
+ * Adding one is a file in sources/, a line here, and its name in the
+ * declaration in source.h.
+ */
 #include <fnmatch.h>
 #include <string.h>
 
