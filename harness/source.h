@@ -8,9 +8,10 @@
 
 /*
  * A sampled source, in the manner of fio's ioengine_ops: one file in
- * sources/ per source, each ending with one ops struct, and one line in
- * the table in sources.c.  The sampler never names a specific source:
- * what it shows of one in the live view comes from the source's ops too.
+ * sources/ per source, each ending with one ops struct, one line in the
+ * table in sources.c and its name in the declaration of them below.  The
+ * sampler never names a specific source: what it shows of one in the
+ * live view comes from the source's ops too.
  *
  * open() reads the file(s) once to discover the columns this kernel has
  * (vmstat keys, zones, migratetypes and orders differ between kernels)

@@ -2,7 +2,8 @@
 /*
  * Small helpers shared by every subcommand: error reporting in the
  * util-linux manner ("prog: what: why", no trailing period), suffixed
- * number parsing and file helpers.
+ * number parsing, file helpers, the check of a results directory before
+ * a command writes there, and self-protection from the OOM killer.
  */
 #include <ctype.h>
 #include <errno.h>
