@@ -56,6 +56,18 @@ static const struct {
 	{ "h", 3600 * NSEC_PER_SEC },
 };
 
+/* The number that s starts with, not negative and not NaN; end after it */
+static int parse_number(const char *s, double *v, char **end)
+{
+	if (!s || !*s)
+		return -EINVAL;
+	errno = 0;
+	*v = strtod(s, end);
+	if (errno || *end == s || *v < 0 || *v != *v)
+		return -EINVAL;
+	return 0;
+}
+
 /* "250ms", "1.5s", "2m"; a bare number is seconds. */
 int parse_duration_ns(const char *s, int64_t *out)
 {
@@ -63,11 +75,7 @@ int parse_duration_ns(const char *s, int64_t *out)
 	double v;
 	size_t i;
 
-	if (!s || !*s)
-		return -EINVAL;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || v < 0 || v != v)
+	if (parse_number(s, &v, &end))
 		return -EINVAL;
 	for (i = 0; i < ARRAY_SIZE(duration_units); i++) {
 		if (strcmp(end, duration_units[i].suffix))
@@ -89,11 +97,7 @@ int parse_size(const char *s, uint64_t *out)
 	double v;
 	int shift;
 
-	if (!s || !*s)
-		return -EINVAL;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || v < 0 || v != v)
+	if (parse_number(s, &v, &end))
 		return -EINVAL;
 	if (!*end) {
 		*out = (uint64_t)v;
