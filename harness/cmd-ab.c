@@ -394,7 +394,7 @@ static const char *exit_name(int st)
 		return "not reproduced";
 	case EXIT_REPRODUCED:
 		return "reproduced";
-	case EXIT_USAGE:
+	case EXIT_ERROR:
 		return "error";
 	case EXIT_INFRA:
 		return "infrastructure failure";
@@ -544,5 +544,5 @@ int cmd_ab(int argc, char **argv)
 	fflush(stdout);
 	ret = compare_exit(c);
 	compare_free(c);
-	return stop ? EXIT_USAGE : ret;
+	return stop ? EXIT_ERROR : ret;
 }

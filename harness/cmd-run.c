@@ -3,6 +3,7 @@
  * mmrepro run: a scenario in a guest booting the kernel under test, or
  * with --local on this machine.  In a guest, the same command runs
  * inside with --inside, and the host only boots, shares and collects.
+ * One run itself, on the system under test, is runner.c's run_here().
  */
 #include <errno.h>
 #include <jansson.h>
@@ -88,19 +89,6 @@ static void write_reproduce(const char *dir, int argc, char **argv)
 	ret = afile_commit(&a);
 	if (ret)
 		warnx_("run: %s: %s", path, strerror(-ret));
-}
-
-static void fresh_dir(const char *dir)
-{
-	char p[4200];
-	int ret = mkdir_p(dir, 0755);
-
-	if (ret)
-		die("run: %s: %s", dir, strerror(-ret));
-	pathf(p, sizeof(p), "%s/meta.json", dir);
-	if (!access(p, F_OK))
-		die("run: %s: already holds results; choose another --out",
-		    dir);
 }
 
 static int one_in_guest(const struct scenario *sc, const struct run_opts *o,
@@ -345,7 +333,9 @@ int cmd_run(int argc, char **argv)
 			pathf(dir, sizeof(dir), "%s", base);
 		else
 			pathf(dir, sizeof(dir), "%s/run-%d", base, i);
-		fresh_dir(dir);
+		out_dir_check("run: ", dir, "meta.json",
+			      "already holds results; choose another --out",
+			      false);
 		write_reproduce(dir, argc, argv);
 		if (o.runs > 1)
 			fprintf(stderr, "mmrepro run: %s run %d of %d\n",
@@ -364,7 +354,7 @@ int cmd_run(int argc, char **argv)
 	if (o.runs > 1)
 		printf("%s: reproduced %d of %d\n", sc->name, nrep, o.runs);
 	free(sc);
-	return nrep && ret != EXIT_INFRA && ret != EXIT_USAGE ?
+	return nrep && ret != EXIT_INFRA && ret != EXIT_ERROR ?
 		       EXIT_REPRODUCED :
 		       ret;
 }

@@ -20,29 +20,6 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-/* Fail before sampling, not after a long run */
-static void check_out_dir(const char *dir)
-{
-	char probe[4200];
-	int ret = mkdir_p(dir, 0755);
-
-	if (ret)
-		die("sample: %s: cannot create directory: %s", dir,
-		    strerror(-ret));
-	snprintf(probe, sizeof(probe), "%s/meta.json", dir);
-	if (!access(probe, F_OK))
-		die("sample: %s: already holds results; choose another --out",
-		    dir);
-	snprintf(probe, sizeof(probe), "%s/.mmrepro-probe", dir);
-	ret = create_new(probe);
-	if (ret >= 0)
-		close(ret);
-	ret = ret < 0 ? -errno : 0;
-	if (ret)
-		die("sample: %s: not writable: %s", dir, strerror(-ret));
-	unlink(probe);
-}
-
 int cmd_sample(int argc, char **argv)
 {
 	static const struct cmd_usage u = {
@@ -104,7 +81,8 @@ int cmd_sample(int argc, char **argv)
 		results_default_dir(defdir, sizeof(defdir), "sample", &cfg.env);
 		out = defdir;
 	}
-	check_out_dir(out);
+	out_dir_check("sample: ", out, "meta.json",
+		      "already holds results; choose another --out", true);
 	cfg.out_dir = out;
 	cfg.quiet = quiet;
 	cfg.argc = argc;

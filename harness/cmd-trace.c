@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "mmrepro.h"
@@ -23,30 +22,6 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	stop = 1;
-}
-
-/* Fail before tracing, not after a long run */
-static void check_out_dir(const char *dir)
-{
-	char probe[4200];
-	int ret = mkdir_p(dir, 0755);
-
-	if (ret)
-		die("trace: --out %s: cannot create directory: %s", dir,
-		    strerror(-ret));
-	if (pathf(probe, sizeof(probe), "%s/trace/session.json", dir))
-		die("trace: --out %s: path too long", dir);
-	if (!access(probe, F_OK))
-		die("trace: --out %s: already holds a trace; choose another",
-		    dir);
-	snprintf(probe, sizeof(probe), "%s/.mmrepro-probe", dir);
-	ret = create_new(probe);
-	if (ret >= 0)
-		close(ret);
-	ret = ret < 0 ? -errno : 0;
-	if (ret)
-		die("trace: --out %s: not writable: %s", dir, strerror(-ret));
-	unlink(probe);
 }
 
 /* "a,b" and repeated --events a --events b alike */
@@ -70,20 +45,6 @@ static int split_events(const struct opt_list *in, const char **out, int max)
 		}
 	}
 	return n;
-}
-
-static json_t *protect_self(void)
-{
-	int lock = mlockall(MCL_CURRENT | MCL_FUTURE) ? -errno : 0;
-	int adj = write_file("/proc/self/oom_score_adj", "-1000", 5);
-	json_t *o = json_object();
-
-	/* the tracer must outlive the OOM it watches; a sandbox may refuse */
-	json_object_set_new(o, "mlockall",
-			    json_string(lock ? strerror(-lock) : "ok"));
-	json_object_set_new(o, "oom_score_adj_-1000",
-			    json_string(adj ? strerror(-adj) : "ok"));
-	return o;
 }
 
 static void report_loss(struct trace_session *s, uint64_t *seen)
@@ -203,14 +164,16 @@ int cmd_trace(int argc, char **argv)
 		results_default_dir(defdir, sizeof(defdir), "trace", &env);
 		out = defdir;
 	}
-	check_out_dir(out);
+	out_dir_check("trace: --out ", out, "trace/session.json",
+		      "already holds a trace; choose another", true);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal; /* no SA_RESTART: sleeps end at once */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	extra = json_object();
-	json_object_set_new(extra, "self_protection", protect_self());
+	/* the tracer must outlive the OOM it watches */
+	json_object_set_new(extra, "self_protection", meta_protect_self());
 
 	s = trace_start(&cfg, err, sizeof(err), &usage);
 	if (!s) {
@@ -239,7 +202,7 @@ int cmd_trace(int argc, char **argv)
 		       (unsigned long long)trace_lost(s));
 	if (trace_write_results(s, out, extra)) {
 		warnx_("trace: %s/trace: cannot write results", out);
-		ret = EXIT_USAGE;
+		ret = EXIT_ERROR;
 	} else if (!quiet) {
 		printf("results: %s/trace\n", out);
 	}

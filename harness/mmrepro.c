@@ -10,13 +10,6 @@
 #include "mmrepro.h"
 #include "util.h"
 
-#ifndef MMREPRO_VERSION
-#define MMREPRO_VERSION "0.0.0"
-#endif
-#ifndef MMREPRO_GIT
-#define MMREPRO_GIT "unknown"
-#endif
-
 struct cmd_struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The results directory: meta.json and the start/end snapshots. */
+/*
+ * Writing a results directory: meta.json and the start/end snapshots.
+ * (rundata.c reads finished runs back.)
+ */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -10,13 +13,6 @@
 
 #include "results.h"
 #include "util.h"
-
-#ifndef MMREPRO_VERSION
-#define MMREPRO_VERSION "0.0.0"
-#endif
-#ifndef MMREPRO_GIT
-#define MMREPRO_GIT "unknown"
-#endif
 
 static json_t *file_str(const char *root, const char *rel)
 {
@@ -130,6 +126,21 @@ json_t *meta_argv(int argc, char *const *argv)
 	for (i = 0; i < argc; i++)
 		json_array_append_new(a, json_string(argv[i]));
 	return a;
+}
+
+json_t *meta_protect_self(void)
+{
+	struct self_protection p = protect_self();
+	json_t *o = json_object();
+
+	json_object_set_new(o, "mlockall",
+			    json_string(p.mlockall ? strerror(-p.mlockall) :
+						     "ok"));
+	json_object_set_new(o, "oom_score_adj_-1000",
+			    json_string(p.oom_score_adj ?
+						strerror(-p.oom_score_adj) :
+						"ok"));
+	return o;
 }
 
 /* Replaced whole (util.h: afile), never written through a link */

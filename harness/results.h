@@ -9,6 +9,8 @@
 /* Kernel, cmdline, CPUs, memory, vm sysctls and the harness version */
 json_t *meta_system(const struct mm_env *env);
 json_t *meta_argv(int argc, char *const *argv);
+/* protect_self(), and what it got, for meta.json's "self_protection" */
+json_t *meta_protect_self(void);
 int json_save(json_t *j, const char *dir, const char *name);
 int snapshot_files(const struct mm_env *env, const char *dir, char *errpath,
 		   size_t elen);

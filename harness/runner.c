@@ -23,6 +23,7 @@
 #include "rundata.h"
 #include "runner.h"
 #include "sampler.h"
+#include "swap.h"
 #include "util.h"
 
 #define KILL_GRACE_NS (5 * NSEC_PER_SEC)
@@ -452,9 +453,15 @@ static bool setup(struct run *r)
 		}
 		say(r, "sysctl %s = %s", sc->sysctl[i].key, sc->sysctl[i].val);
 	}
-	if (swap_setup(&r->j, sc, &r->res, err, sizeof(err))) {
-		if (r->res.verdict != V_NOT_APPLICABLE)
-			set_error(r, "%s", err);
+	switch (swap_setup(&r->j, sc, err, sizeof(err))) {
+	case 0:
+		break;
+	case SWAP_NOT_APPLICABLE:
+		r->res.verdict = V_NOT_APPLICABLE;
+		snprintf(r->res.reason, sizeof(r->res.reason), "%.511s", err);
+		return false;
+	default:
+		set_error(r, "%s", err);
 		return false;
 	}
 	if (sc->swap_type[0] && strcmp(sc->swap_type, "keep") &&
@@ -594,8 +601,7 @@ int run_here(struct scenario *sc, const char *out, bool quiet, bool in_guest,
 	if (journal_open(&r->j, stderr, err, sizeof(err)))
 		die("run: %s", err);
 	/* the runner must outlive the OOM it provokes */
-	write_file("/proc/self/oom_score_adj", "-1000", 5);
-	mlockall(MCL_CURRENT | MCL_FUTURE);
+	protect_self();
 	r->t0 = now_ns();
 
 	if (setup(r)) {

@@ -30,11 +30,7 @@ struct run_result {
 int run_here(struct scenario *sc, const char *out, bool quiet, bool in_guest,
 	     volatile sig_atomic_t *stop);
 
-/* swap.c: [swap] through the journal; -1 with err or res set */
 struct journal;
-int swap_setup(struct journal *j, const struct scenario *sc,
-	       struct run_result *res, char *err, size_t elen);
-
 /* run-trace.c: [trace] during a run; NULL with err if it cannot start */
 struct run_trace;
 struct run_trace *run_trace_start(const struct scenario *sc, struct journal *j,

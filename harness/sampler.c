@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -161,30 +160,37 @@ static void csv_row(struct srun *r, double t, char *buf)
 	fwrite(buf, 1, (size_t)(p - buf), r->csv);
 }
 
-/* ---- live view ---- */
+/* ---- live view: the columns the sources declare in ops->live ---- */
 
-static const struct {
-	const char *src, *drv, *head, *fmt;
-	int width;
-} live_cols[] = {
-	{ "buddyinfo", "free_o0_pages", "o0_free", "%*.0f", 9 },
-	{ "buddyinfo", "free_o3plus_blocks", "o3+_blk", "%*.0f", 8 },
-	{ "meminfo", "MemFree_MiB", "free_MiB", "%*.0f", 9 },
-	{ "meminfo", "MemAvailable_MiB", "avail_MiB", "%*.0f", 10 },
-	{ "kthreads", "kswapd_cpu_pct", "kswapd%", "%*.1f", 8 },
-	{ "vmstat", "pgscan_kswapd_per_s", "scan_kswapd/s", "%*.0f", 14 },
-	{ "vmstat", "pgscan_direct_per_s", "scan_direct/s", "%*.0f", 14 },
-	{ "vmstat", "allocstall_per_s", "allocstall/s", "%*.0f", 13 },
-	{ "psi", "some_avg10", "some10", "%*.2f", 7 },
-	{ "psi", "full_avg10", "full10", "%*.2f", 7 },
+#define LIVE_MAX 16
+
+struct live_col {
+	const struct mm_source_ops *ops;
+	const struct mm_live_col *c;
+	int src, drv; /* where its value is; -1: nowhere */
 };
-
-#define NLIVE ARRAY_SIZE(live_cols)
 
 struct live_view {
-	int src[NLIVE];
-	int drv[NLIVE];
+	size_t n;
+	struct live_col col[LIVE_MAX];
 };
+
+/* The live columns of every source in the table, in the order of pos */
+static size_t live_cols(struct live_col *out)
+{
+	const struct mm_live_col *c;
+	size_t i, j, n = 0;
+
+	for (i = 0; i < mm_nsources; i++) {
+		for (c = mm_sources[i]->live; c && c->drv && n < LIVE_MAX;
+		     c++) {
+			for (j = n++; j && out[j - 1].c->pos > c->pos; j--)
+				out[j] = out[j - 1];
+			out[j] = (struct live_col){ mm_sources[i], c, -1, -1 };
+		}
+	}
+	return n;
+}
 
 struct live_view *live_new(const struct mm_src *const *srcs, size_t n)
 {
@@ -192,17 +198,18 @@ struct live_view *live_new(const struct mm_src *const *srcs, size_t n)
 	size_t i, s;
 	int d;
 
-	for (i = 0; i < NLIVE; i++) {
-		lv->src[i] = lv->drv[i] = -1;
+	lv->n = live_cols(lv->col);
+	for (i = 0; i < lv->n; i++) {
+		struct live_col *lc = &lv->col[i];
+
 		for (s = 0; s < n; s++) {
 			if (!srcs[s]->present ||
-			    strcmp(srcs[s]->ops->name, live_cols[i].src))
+			    strcmp(srcs[s]->ops->name, lc->ops->name))
 				continue;
 			for (d = 0; d < srcs[s]->ndrv; d++)
-				if (!strcmp(srcs[s]->drv[d].name,
-					    live_cols[i].drv)) {
-					lv->src[i] = (int)s;
-					lv->drv[i] = d;
+				if (!strcmp(srcs[s]->drv[d].name, lc->c->drv)) {
+					lc->src = (int)s;
+					lc->drv = d;
 				}
 		}
 	}
@@ -211,12 +218,13 @@ struct live_view *live_new(const struct mm_src *const *srcs, size_t n)
 
 int live_header(char *buf, size_t len)
 {
-	size_t i;
+	struct live_col col[LIVE_MAX];
+	size_t i, ncol = live_cols(col);
 	int n = snprintf(buf, len, "%8s", "t(s)");
 
-	for (i = 0; i < NLIVE && n < (int)len; i++)
-		n += snprintf(buf + n, len - (size_t)n, " %*s",
-			      live_cols[i].width, live_cols[i].head);
+	for (i = 0; i < ncol && n < (int)len; i++)
+		n += snprintf(buf + n, len - (size_t)n, " %*s", col[i].c->width,
+			      col[i].c->head);
 	return n;
 }
 
@@ -226,16 +234,17 @@ int live_line(const struct live_view *lv, double t, const double *const *drv,
 	size_t i;
 	int n = snprintf(buf, len, "%8.2f", t);
 
-	for (i = 0; i < NLIVE && n < (int)len; i++) {
-		double v = lv->src[i] < 0 ? NAN : drv[lv->src[i]][lv->drv[i]];
+	for (i = 0; i < lv->n && n < (int)len; i++) {
+		const struct live_col *lc = &lv->col[i];
+		double v = lc->src < 0 ? NAN : drv[lc->src][lc->drv];
 
 		n += snprintf(buf + n, len - (size_t)n, " ");
 		if (isnan(v))
 			n += snprintf(buf + n, len - (size_t)n, "%*s",
-				      live_cols[i].width, "-");
+				      lc->c->width, "-");
 		else
-			n += snprintf(buf + n, len - (size_t)n,
-				      live_cols[i].fmt, live_cols[i].width, v);
+			n += snprintf(buf + n, len - (size_t)n, lc->c->fmt,
+				      lc->c->width, v);
 	}
 	return n;
 }
@@ -396,21 +405,6 @@ static json_t *sources_json(struct srun *runs, size_t n, int64_t interval)
 	return o;
 }
 
-static int protect_self(json_t *meta)
-{
-	int lock = mlockall(MCL_CURRENT | MCL_FUTURE) ? -errno : 0;
-	int adj = write_file("/proc/self/oom_score_adj", "-1000", 5);
-	json_t *o = json_object();
-
-	/* a sandbox may refuse both; the run goes on, and says so */
-	json_object_set_new(o, "mlockall",
-			    json_string(lock ? strerror(-lock) : "ok"));
-	json_object_set_new(o, "oom_score_adj_-1000",
-			    json_string(adj ? strerror(-adj) : "ok"));
-	json_object_set_new(meta, "self_protection", o);
-	return 0;
-}
-
 /*
  * derived.csv: every derived metric of every source, one row per slot;
  * a cell is empty when its source was not read in that slot (slow
@@ -492,7 +486,7 @@ static int open_outputs(const struct sampler_cfg *cfg, struct srun *runs,
 	ret = mkdir_p(path, 0755);
 	if (ret) {
 		warnx_("sample: %s: %s", path, strerror(-ret));
-		return EXIT_USAGE;
+		return EXIT_ERROR;
 	}
 	for (s = 0; s < n; s++) {
 		struct srun *r = &runs[s];
@@ -505,7 +499,7 @@ static int open_outputs(const struct sampler_cfg *cfg, struct srun *runs,
 		r->csv = fd < 0 ? NULL : fdopen(fd, "w");
 		if (!r->csv) {
 			warnx_("sample: %s: %s", path, strerror(errno));
-			return EXIT_USAGE;
+			return EXIT_ERROR;
 		}
 		setvbuf(r->csv, NULL, _IOFBF, 1 << 16);
 		r->every = 1;
@@ -628,7 +622,8 @@ int sampler_run(const struct sampler_cfg *cfg, volatile sig_atomic_t *stop)
 	json_object_set_new(meta, "clock", json_string("CLOCK_MONOTONIC"));
 	json_object_set_new(meta, "sources",
 			    sources_json(runs, n, cfg->interval_ns));
-	protect_self(meta);
+	/* the sampler must outlive the OOM it records */
+	json_object_set_new(meta, "self_protection", meta_protect_self());
 	snprintf(path, sizeof(path), "%s/snapshots/start", cfg->out_dir);
 	ret = snapshot_files(&cfg->env, path, errpath, sizeof(errpath));
 	if (ret)
@@ -641,7 +636,7 @@ int sampler_run(const struct sampler_cfg *cfg, volatile sig_atomic_t *stop)
 	if (ret || fd) {
 		json_decref(meta);
 		close_all(runs, n);
-		return EXIT_USAGE;
+		return EXIT_ERROR;
 	}
 
 	rowbuf = xcalloc((size_t)maxcols + 1, 32);
@@ -655,7 +650,7 @@ int sampler_run(const struct sampler_cfg *cfg, volatile sig_atomic_t *stop)
 		warnx_("sample: %s: %s", path, strerror(errno));
 		json_decref(meta);
 		close_all(runs, n);
-		return EXIT_USAGE;
+		return EXIT_ERROR;
 	}
 	setvbuf(dcsv, NULL, _IOFBF, 1 << 16);
 	derived_header(dcsv, runs, n);
@@ -741,7 +736,7 @@ int sampler_run(const struct sampler_cfg *cfg, volatile sig_atomic_t *stop)
 		json_decref(meta);
 		warnx_("sample: %s: cannot write: %s", wf.path,
 		       strerror(wf.err));
-		ret = EXIT_USAGE;
+		ret = EXIT_ERROR;
 		goto out;
 	}
 	/*
@@ -774,7 +769,7 @@ int sampler_run(const struct sampler_cfg *cfg, volatile sig_atomic_t *stop)
 	if (ret) {
 		warnx_("sample: %s: cannot write: %s", wf.path,
 		       strerror(wf.err));
-		ret = EXIT_USAGE;
+		ret = EXIT_ERROR;
 	}
 out:
 	free(rowbuf);

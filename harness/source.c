@@ -328,6 +328,36 @@ int scan_int(const char *w, size_t len, unsigned char decimals, int64_t *v)
 	return 0;
 }
 
+int scan_zone_head(struct scan *s, int *node, const char **zone, size_t *zlen)
+{
+	const char *w;
+	size_t n;
+	int64_t v;
+
+	if (!scan_word(s, &w, &n) || !word_eq(w, n, "Node"))
+		return -1;
+	if (!scan_word(s, &w, &n) || n < 2 || w[n - 1] != ',' ||
+	    scan_int(w, n - 1, 0, &v))
+		return -1;
+	*node = (int)v;
+	if (!scan_word(s, &w, &n) || !word_eq(w, n, "zone"))
+		return -1;
+	return scan_word(s, zone, zlen) ? 0 : -1;
+}
+
+void src_scan_vals(struct mm_src *src, struct scan *line, int first, int n)
+{
+	const char *w;
+	size_t len;
+	int i;
+
+	for (i = 0; i < n && scan_word(line, &w, &len); i++)
+		if (scan_int(w, len, 0, &src->vals[first + i])) {
+			src->bad_lines++;
+			break;
+		}
+}
+
 static bool kv_split(struct scan *line, char key_end, const char **k,
 		     size_t *klen, const char **v, size_t *vlen)
 {

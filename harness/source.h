@@ -8,8 +8,10 @@
 
 /*
  * A sampled source, in the manner of fio's ioengine_ops: one file in
- * sources/ per source, each ending with one ops struct.  The sampler
- * never names a specific source.
+ * sources/ per source, each ending with one ops struct, one line in the
+ * table in sources.c and its name in the declaration of them below.  The
+ * sampler never names a specific source: what it shows of one in the
+ * live view comes from the source's ops too.
  *
  * open() reads the file(s) once to discover the columns this kernel has
  * (vmstat keys, zones, migratetypes and orders differ between kernels)
@@ -73,6 +75,21 @@ struct mm_src {
 	void *priv;
 };
 
+/*
+ * A column of the live line (mmrepro sample and run): one of the source's
+ * derived metrics.  pos places it among the columns of every source, so
+ * that the line reads memory, then reclaim, then pressure, whatever the
+ * order of the table: buddyinfo 10-20, meminfo 30-40, kthreads 50,
+ * vmstat 60-80, psi 90-100.  The line is at most 120 columns wide.
+ */
+struct mm_live_col {
+	int pos;
+	const char *drv; /* the derived metric's name */
+	const char *head; /* the heading */
+	const char *fmt; /* printf's, with its width as '*': "%*.1f" */
+	int width;
+};
+
 struct mm_source_ops {
 	const char *name;
 	const char *desc;
@@ -87,6 +104,8 @@ struct mm_source_ops {
 	 * may name before any kernel is read (mmrepro check)
 	 */
 	const char *const *series;
+	/* its columns in the live line, ended by one with no drv; or NULL */
+	const struct mm_live_col *live;
 	/* 0, or -errno with src->reason set; a missing source is not fatal */
 	int (*open)(struct mm_src *src);
 	/* refill src->vals; columns not found are MM_MISSING */
@@ -134,7 +153,17 @@ bool scan_word(struct scan *s, const char **w, size_t *len);
 int scan_int(const char *w, size_t len, unsigned char decimals, int64_t *v);
 bool word_eq(const char *w, size_t len, const char *s);
 
-#endif
+/*
+ * The head of a per-zone line of buddyinfo and pagetypeinfo, "Node 0,
+ * zone   DMA32 ...": the node, and the zone's word as it stands (in
+ * pagetypeinfo it ends in ','); s is left after it.  0, or -1.
+ */
+int scan_zone_head(struct scan *s, int *node, const char **zone, size_t *zlen);
+/*
+ * The numbers after a row's head into src->vals[first], up to n of them;
+ * a word that is no number ends the row and counts as a bad line
+ */
+void src_scan_vals(struct mm_src *src, struct scan *line, int first, int n);
 
 /*
  * "key value" files (vmstat) and "Key:  value kB" files (meminfo).  The
@@ -143,3 +172,5 @@ bool word_eq(const char *w, size_t len, const char *s);
  */
 int kv_discover(struct mm_src *src, int file, char key_end);
 int kv_parse(struct mm_src *src, int file, char key_end);
+
+#endif

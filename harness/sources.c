@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The table of sampled sources; adding one is a file plus one line here. */
+/*
+ * The table of sampled sources, one a line, in the order of derived.csv's
+ * columns.  Adding one is a file in sources/, a line here, and its name in
+ * the declaration in source.h.
+ */
 #include <fnmatch.h>
 #include <string.h>
 
@@ -7,8 +11,14 @@
 #include "util.h"
 
 const struct mm_source_ops *const mm_sources[] = {
-	&src_buddyinfo, &src_pagetypeinfo, &src_vmstat, &src_meminfo,
-	&src_psi,	&src_kthreads,	   &src_zram,	&src_snmp,
+	&src_buddyinfo, /* /proc/buddyinfo */
+	&src_pagetypeinfo, /* /proc/pagetypeinfo */
+	&src_vmstat, /* /proc/vmstat */
+	&src_meminfo, /* /proc/meminfo */
+	&src_psi, /* /proc/pressure/memory */
+	&src_kthreads, /* /proc/PID/stat of kswapdN and kcompactdN */
+	&src_zram, /* /sys/block/zramN/{mm,io}_stat */
+	&src_snmp, /* /proc/net/snmp */
 };
 
 const size_t mm_nsources = ARRAY_SIZE(mm_sources);

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "journal.h"
-#include "runner.h"
+#include "swap.h"
 #include "util.h"
 
 #define ZSWAP "/sys/module/zswap/parameters/enabled"
@@ -140,7 +140,7 @@ static int zswap_off(struct journal *j)
  * zram must be there (loaded here if it is a module), and zramctl: both
  * are checked before anything changes
  */
-static int zram_ready(struct run_result *res, char *err, size_t elen)
+static int zram_ready(char *err, size_t elen)
 {
 	const char *mp[] = { "modprobe", "zram", "num_devices=0", NULL };
 	const char *ver[] = { "zramctl", "--version", NULL };
@@ -150,12 +150,10 @@ static int zram_ready(struct run_result *res, char *err, size_t elen)
 	if (stat("/sys/class/zram-control", &st)) {
 		sys_run(mp);
 		if (stat("/sys/class/zram-control", &st)) {
-			res->verdict = V_NOT_APPLICABLE;
 			snprintf(
-				res->reason, sizeof(res->reason),
+				err, elen,
 				"this kernel has no zram (no /sys/class/zram-control)");
-			snprintf(err, elen, "%s", res->reason);
-			return -1;
+			return SWAP_NOT_APPLICABLE;
 		}
 	}
 	if (capture(ver, out, sizeof(out)) == 127) {
@@ -231,13 +229,14 @@ static int disk_on(struct journal *j, const char *scratch, const char *size,
  * type, size and algorithm may name [vars] ({swap}), so that
  * `--set swap=disk` switches a scenario to its control
  */
-int swap_setup(struct journal *j, const struct scenario *sc,
-	       struct run_result *res, char *err, size_t elen)
+int swap_setup(struct journal *j, const struct scenario *sc, char *err,
+	       size_t elen)
 {
 	char type[64], sz[64], algo[64], size[32], e[128];
 	const char *scratch = getenv("MMREPRO_SCRATCH");
 	bool zram, disk;
 	uint64_t bytes;
+	int ret;
 
 	if (scenario_expand(sc, sc->swap_type, type, sizeof(type), e,
 			    sizeof(e)) ||
@@ -261,8 +260,9 @@ int swap_setup(struct journal *j, const struct scenario *sc,
 	if (swap_bytes(sz, zram, &bytes, err, elen))
 		return -1;
 	snprintf(size, sizeof(size), "%llu", (unsigned long long)bytes);
-	if (zram && zram_ready(res, err, elen))
-		return -1;
+	ret = zram ? zram_ready(err, elen) : 0;
+	if (ret)
+		return ret;
 	if (disk && (!scratch || !*scratch)) {
 		snprintf(
 			err, elen,

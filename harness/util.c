@@ -2,7 +2,8 @@
 /*
  * Small helpers shared by every subcommand: error reporting in the
  * util-linux manner ("prog: what: why", no trailing period), suffixed
- * number parsing and file helpers.
+ * number parsing, file helpers, the check of a results directory before
+ * a command writes there, and self-protection from the OOM killer.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,27 +20,30 @@
 
 const char *progname = "mmrepro";
 
+static void vwarnx(const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: ", progname);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void die(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vwarnx(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	exit(EXIT_USAGE);
+	exit(EXIT_ERROR); /* bad usage included */
 }
 
 void warnx_(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vwarnx(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 static const struct {
@@ -54,6 +59,18 @@ static const struct {
 	{ "h", 3600 * NSEC_PER_SEC },
 };
 
+/* The number that s starts with, not negative and not NaN; end after it */
+static int parse_number(const char *s, double *v, char **end)
+{
+	if (!s || !*s)
+		return -EINVAL;
+	errno = 0;
+	*v = strtod(s, end);
+	if (errno || *end == s || *v < 0 || *v != *v)
+		return -EINVAL;
+	return 0;
+}
+
 /* "250ms", "1.5s", "2m"; a bare number is seconds. */
 int parse_duration_ns(const char *s, int64_t *out)
 {
@@ -61,11 +78,7 @@ int parse_duration_ns(const char *s, int64_t *out)
 	double v;
 	size_t i;
 
-	if (!s || !*s)
-		return -EINVAL;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || v < 0 || v != v)
+	if (parse_number(s, &v, &end))
 		return -EINVAL;
 	for (i = 0; i < ARRAY_SIZE(duration_units); i++) {
 		if (strcmp(end, duration_units[i].suffix))
@@ -87,11 +100,7 @@ int parse_size(const char *s, uint64_t *out)
 	double v;
 	int shift;
 
-	if (!s || !*s)
-		return -EINVAL;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || v < 0 || v != v)
+	if (parse_number(s, &v, &end))
 		return -EINVAL;
 	if (!*end) {
 		*out = (uint64_t)v;
@@ -471,4 +480,38 @@ int sh_quote(FILE *f, const char *s)
 	}
 	fputc('\'', f);
 	return n;
+}
+
+struct self_protection protect_self(void)
+{
+	struct self_protection p;
+
+	p.mlockall = mlockall(MCL_CURRENT | MCL_FUTURE) ? -errno : 0;
+	p.oom_score_adj = write_file("/proc/self/oom_score_adj", "-1000", 5);
+	return p;
+}
+
+void out_dir_check(const char *prefix, const char *dir, const char *marker,
+		   const char *taken, bool probe)
+{
+	char path[4200];
+	int ret = mkdir_p(dir, 0755);
+
+	if (ret)
+		die("%s%s: cannot create directory: %s", prefix, dir,
+		    strerror(-ret));
+	if (pathf(path, sizeof(path), "%s/%s", dir, marker))
+		die("%s%s: path too long", prefix, dir);
+	if (!access(path, F_OK))
+		die("%s%s: %s", prefix, dir, taken);
+	if (!probe)
+		return;
+	snprintf(path, sizeof(path), "%s/.mmrepro-probe", dir);
+	ret = create_new(path);
+	if (ret >= 0)
+		close(ret);
+	ret = ret < 0 ? -errno : 0;
+	if (ret)
+		die("%s%s: not writable: %s", prefix, dir, strerror(-ret));
+	unlink(path);
 }

@@ -14,10 +14,25 @@
 #define NSEC_PER_SEC 1000000000LL
 #define NSEC_PER_MSEC 1000000LL
 
-/* Exit codes, as in docs/design.md */
+/*
+ * Exit codes, as in docs/design.md: 0 ok or not reproduced, 1 reproduced
+ * or a significant regression, 2 a usage or setup error, 3 a failure of
+ * the infrastructure.  Code 2 has two names: EXIT_USAGE for bad input,
+ * found before anything is done, and EXIT_ERROR for a command that then
+ * failed or was interrupted (a run judged "error" too).
+ */
 #define EXIT_REPRODUCED 1
 #define EXIT_USAGE 2
+#define EXIT_ERROR EXIT_USAGE
 #define EXIT_INFRA 3
+
+/* The Makefile gives both; a build without it still says what it is */
+#ifndef MMREPRO_VERSION
+#define MMREPRO_VERSION "0.0.0"
+#endif
+#ifndef MMREPRO_GIT
+#define MMREPRO_GIT "unknown"
+#endif
 
 extern const char *progname;
 
@@ -98,6 +113,29 @@ int afile_open(struct afile *a, const char *path);
 int afile_commit(struct afile *a);
 void afile_abort(struct afile *a);
 int write_file_replace(const char *path, const char *data, size_t len);
+
+/*
+ * A directory for a command's results, checked before the command runs
+ * rather than after a long run: made with its parents, refused when it
+ * already holds `marker' (a path below it; `taken' says what that
+ * means), and with `probe' shown writable by making a file in it.  Dies
+ * on failure, with "PREFIX DIR: why": the prefix names the command and
+ * how it names the directory ("sample: ", "trace: --out ").
+ */
+void out_dir_check(const char *prefix, const char *dir, const char *marker,
+		   const char *taken, bool probe);
+
+/*
+ * What provokes or watches an OOM must outlive it: this process's memory
+ * locked (mlockall, current and future) and the OOM killer told to pass
+ * it over (oom_score_adj -1000).  A sandbox may refuse either, and the
+ * caller goes on: each result is 0 or -errno.
+ */
+struct self_protection {
+	int mlockall;
+	int oom_score_adj;
+};
+struct self_protection protect_self(void);
 
 /*
  * s as one single-quoted shell word, '\'' for a quote: inside single

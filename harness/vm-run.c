@@ -534,7 +534,7 @@ int vm_exit_code(const struct vm_result *r)
 	case VM_INFRA:
 		break;
 	case VM_INTERRUPTED:
-		return EXIT_USAGE;
+		return EXIT_ERROR;
 	}
 	return EXIT_INFRA;
 }

@@ -29,19 +29,8 @@ struct buddy {
 static int parse_head(struct scan *s, int *node, const char **zone,
 		      size_t *zlen)
 {
-	const char *w;
-	size_t n;
-	int64_t v;
-
-	if (!scan_word(s, &w, &n) || !word_eq(w, n, "Node"))
-		return -1;
-	if (!scan_word(s, &w, &n) || n < 2 || w[n - 1] != ',' ||
-	    scan_int(w, n - 1, 0, &v))
-		return -1;
-	*node = (int)v;
-	if (!scan_word(s, &w, &n) || !word_eq(w, n, "zone"))
-		return -1;
-	if (!scan_word(s, zone, zlen) || *zlen >= 16)
+	/* a struct zline's zone[16] with its NUL */
+	if (scan_zone_head(s, node, zone, zlen) || *zlen >= 16)
 		return -1;
 	return 0;
 }
@@ -106,9 +95,9 @@ static int buddy_sample(struct mm_src *src)
 {
 	struct buddy *b = src->priv;
 	struct scan s, line;
-	const char *zone, *w;
-	size_t zl, n;
-	int ret, node, i = 0, j, o;
+	const char *zone;
+	size_t zl;
+	int ret, node, i = 0, j;
 
 	ret = src_read(src, 0);
 	if (ret)
@@ -136,11 +125,7 @@ static int buddy_sample(struct mm_src *src)
 			src->unknown++;
 			continue;
 		}
-		for (o = 0; o < z->norders && scan_word(&line, &w, &n); o++)
-			if (scan_int(w, n, 0, &src->vals[z->first + o])) {
-				src->bad_lines++;
-				break;
-			}
+		src_scan_vals(src, &line, z->first, z->norders);
 	}
 	return 0;
 }
@@ -153,10 +138,17 @@ static const char *const buddy_series[] = {
 	NULL,
 };
 
+static const struct mm_live_col buddy_live[] = {
+	{ 10, "free_o0_pages", "o0_free", "%*.0f", 9 },
+	{ 20, "free_o3plus_blocks", "o3+_blk", "%*.0f", 8 },
+	{ 0 },
+};
+
 const struct mm_source_ops src_buddyinfo = {
 	.name = "buddyinfo",
 	.desc = "/proc/buddyinfo free blocks per zone and order",
 	.series = buddy_series,
+	.live = buddy_live,
 	.open = buddy_open,
 	.sample = buddy_sample,
 };

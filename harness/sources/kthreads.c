@@ -204,10 +204,16 @@ static const char *const kth_series[] = {
 	NULL,
 };
 
+static const struct mm_live_col kth_live[] = {
+	{ 50, "kswapd_cpu_pct", "kswapd%", "%*.1f", 8 },
+	{ 0 },
+};
+
 const struct mm_source_ops src_kthreads = {
 	.name = "kthreads",
 	.desc = "kswapdN and kcompactdN CPU time",
 	.series = kth_series,
+	.live = kth_live,
 	.open = kth_open,
 	.sample = kth_sample,
 };

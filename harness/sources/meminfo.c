@@ -45,10 +45,17 @@ static const char *const meminfo_series[] = {
 	"Mlocked_MiB",	  NULL,
 };
 
+static const struct mm_live_col meminfo_live[] = {
+	{ 30, "MemFree_MiB", "free_MiB", "%*.0f", 9 },
+	{ 40, "MemAvailable_MiB", "avail_MiB", "%*.0f", 10 },
+	{ 0 },
+};
+
 const struct mm_source_ops src_meminfo = {
 	.name = "meminfo",
 	.desc = "/proc/meminfo",
 	.series = meminfo_series,
+	.live = meminfo_live,
 	.open = meminfo_open,
 	.sample = meminfo_sample,
 };

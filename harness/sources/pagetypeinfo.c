@@ -38,17 +38,8 @@ static int parse_row(struct scan *s, int *node, const char **zone, size_t *zl,
 {
 	const char *w;
 	size_t n;
-	int64_t v;
 
-	if (!scan_word(s, &w, &n) || !word_eq(w, n, "Node"))
-		return -1;
-	if (!scan_word(s, &w, &n) || n < 2 || w[n - 1] != ',' ||
-	    scan_int(w, n - 1, 0, &v))
-		return -1;
-	*node = (int)v;
-	if (!scan_word(s, &w, &n) || !word_eq(w, n, "zone"))
-		return -1;
-	if (!scan_word(s, zone, zl))
+	if (scan_zone_head(s, node, zone, zl))
 		return -1;
 	if ((*zone)[*zl - 1] == ',')
 		(*zl)--;
@@ -203,7 +194,7 @@ static int pti_sample(struct mm_src *src)
 	struct scan s, line;
 	const char *zone, *type, *w;
 	size_t zl, tl, n;
-	int ret, node, i = 0, o;
+	int ret, node, i = 0;
 
 	ret = src_read(src, 0);
 	if (ret)
@@ -233,11 +224,7 @@ static int pti_sample(struct mm_src *src)
 			continue;
 		}
 		i = (int)(r - p->r) + 1;
-		for (o = 0; o < r->n && scan_word(&line, &w, &n); o++)
-			if (scan_int(w, n, 0, &src->vals[r->first + o])) {
-				src->bad_lines++;
-				break;
-			}
+		src_scan_vals(src, &line, r->first, r->n);
 	}
 	return 0;
 }

@@ -86,10 +86,17 @@ static const char *const psi_series[] = {
 	"some_avg10", "full_avg10", "some_pct", "full_pct", NULL,
 };
 
+static const struct mm_live_col psi_live[] = {
+	{ 90, "some_avg10", "some10", "%*.2f", 7 },
+	{ 100, "full_avg10", "full10", "%*.2f", 7 },
+	{ 0 },
+};
+
 const struct mm_source_ops src_psi = {
 	.name = "psi",
 	.desc = "/proc/pressure/memory some and full",
 	.series = psi_series,
+	.live = psi_live,
 	.open = psi_open,
 	.sample = psi_sample,
 };

@@ -97,10 +97,18 @@ static const char *const vmstat_series[] = {
 	NULL,
 };
 
+static const struct mm_live_col vmstat_live[] = {
+	{ 60, "pgscan_kswapd_per_s", "scan_kswapd/s", "%*.0f", 14 },
+	{ 70, "pgscan_direct_per_s", "scan_direct/s", "%*.0f", 14 },
+	{ 80, "allocstall_per_s", "allocstall/s", "%*.0f", 13 },
+	{ 0 },
+};
+
 const struct mm_source_ops src_vmstat = {
 	.name = "vmstat",
 	.desc = "/proc/vmstat counters",
 	.series = vmstat_series,
+	.live = vmstat_live,
 	.open = vmstat_open,
 	.sample = vmstat_sample,
 };
