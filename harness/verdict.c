@@ -19,89 +19,25 @@
 #include "runner.h"
 #include "util.h"
 
-struct table {
-	int ncols;
-	char **names;
-	size_t nrows;
-	double *v; /* nrows x ncols, NAN for empty */
-};
-
-static void table_free(struct table *t)
-{
-	int i;
-
-	for (i = 0; i < t->ncols; i++)
-		free(t->names[i]);
-	free(t->names);
-	free(t->v);
-}
-
-static int table_load(struct table *t, const char *path)
-{
-	size_t len, cap = 0;
-	char *s, *line, *save, *c, *e;
-	int col;
-
-	memset(t, 0, sizeof(*t));
-	/* sized to the file: a guest may not have a spare gigabyte */
-	s = read_regular(path, (size_t)1 << 30, &len);
-	if (!s)
-		return -errno;
-	line = strtok_r(s, "\n", &save);
-	for (c = line; c; c = e ? e + 1 : NULL) {
-		e = strchr(c, ',');
-		if (e)
-			*e = '\0';
-		t->names = realloc(t->names, (t->ncols + 1) * sizeof(char *));
-		t->names[t->ncols++] = strdup(c);
-	}
-	while ((line = strtok_r(NULL, "\n", &save))) {
-		if (t->nrows == cap) {
-			cap = cap ? cap * 2 : 1024;
-			t->v = realloc(t->v, cap * t->ncols * sizeof(double));
-		}
-		for (col = 0, c = line; col < t->ncols; col++) {
-			double *cell = &t->v[t->nrows * t->ncols + col];
-
-			e = c ? strchr(c, ',') : NULL;
-			*cell = c && *c && *c != ',' ? strtod(c, NULL) : NAN;
-			c = e ? e + 1 : NULL;
-		}
-		t->nrows++;
-	}
-	free(s);
-	return t->ncols ? 0 : -EINVAL;
-}
-
-static int table_col(const struct table *t, const char *name)
-{
-	int i;
-
-	for (i = 0; i < t->ncols; i++)
-		if (!strcmp(t->names[i], name))
-			return i;
-	return -1;
-}
-
 /*
  * The tracer's per-interval series (trace/timeline.csv, [trace]) join
  * derived.csv's rows by time: each row takes the intervals that ended
  * since the row before (to the nearest interval end), averaged, or their
  * maximum for a *max* series, so that a late sample covers its whole gap.
  */
-static void table_join_trace(struct table *t, const char *dir)
+static void table_join_trace(struct csv *t, const char *dir)
 {
-	struct table tl;
+	struct csv tl;
 	char path[4200];
 	size_t row, k = 0, n;
 	int nc, c;
 	double step, prev, *v;
 
 	pathf(path, sizeof(path), "%s/trace/timeline.csv", dir);
-	if (table_load(&tl, path))
+	if (csv_load(&tl, path))
 		return;
 	if (!tl.nrows || tl.ncols < 2) {
-		table_free(&tl);
+		csv_free(&tl);
 		return;
 	}
 	step = tl.v[0]; /* the first interval ends one step in */
@@ -148,7 +84,7 @@ static void table_join_trace(struct table *t, const char *dir)
 	free(t->v);
 	t->v = v;
 	t->ncols = nc;
-	table_free(&tl);
+	csv_free(&tl);
 }
 
 /* Sum of a zoneinfo watermark over every zone, in MiB */
@@ -204,7 +140,7 @@ static int phase_window(const struct scenario *sc, const struct run_result *r,
  * A value for a condition: a number, a {var}, a wmark.*_MiB or a series
  * cell (slow series hold their last value)
  */
-static double operand(const struct scenario *sc, const struct table *t,
+static double operand(const struct scenario *sc, const struct csv *t,
 		      size_t row, const double *held, const char *s,
 		      const char *dir)
 {
@@ -227,7 +163,7 @@ static double operand(const struct scenario *sc, const struct table *t,
 			return wmark_mib(dir, which);
 		return NAN;
 	}
-	c = table_col(t, s);
+	c = csv_col(t, s);
 	if (c < 0)
 		return NAN;
 	v = t->v[row * t->ncols + c];
@@ -257,7 +193,7 @@ static const char *const op_names[] = { "<", "<=", ">", ">=" };
  * Reproduced when every `when' holds on consecutive samples for at
  * least `for'.  Slow sources hold their last value between samples.
  */
-static void judge(const struct scenario *sc, const struct table *t,
+static void judge(const struct scenario *sc, const struct csv *t,
 		  const struct window *w, const char *dir, struct run_result *r)
 {
 	double *held = calloc((size_t)t->ncols, sizeof(double));
@@ -269,7 +205,7 @@ static void judge(const struct scenario *sc, const struct table *t,
 	for (c = 0; c < t->ncols; c++)
 		held[c] = NAN;
 	for (k = 0; k < sc->nwhen; k++)
-		if (table_col(t, sc->when[k].lhs) < 0)
+		if (csv_col(t, sc->when[k].lhs) < 0)
 			missing = k;
 	if (missing >= 0) {
 		r->verdict = V_ERROR;
@@ -333,7 +269,7 @@ static void judge(const struct scenario *sc, const struct table *t,
 }
 
 /* The first row at or after `start' where a condition holds, or -1 */
-static long first_row(const struct scenario *sc, const struct table *t,
+static long first_row(const struct scenario *sc, const struct csv *t,
 		      const struct sc_when *x, size_t start, double *held,
 		      const char *dir)
 {
@@ -351,7 +287,7 @@ static long first_row(const struct scenario *sc, const struct table *t,
 	return -1;
 }
 
-static void judge_delay(const struct scenario *sc, const struct table *t,
+static void judge_delay(const struct scenario *sc, const struct csv *t,
 			const char *dir, struct run_result *r, json_t *detail)
 {
 	double *held = calloc((size_t)t->ncols, sizeof(double));
@@ -388,7 +324,7 @@ static void judge_delay(const struct scenario *sc, const struct table *t,
 	t_from = t->v[(size_t)from * t->ncols];
 	t_to = to < 0 ? t->v[(t->nrows - 1) * t->ncols] :
 			t->v[(size_t)to * t->ncols];
-	c = sc->has_mean ? table_col(t, sc->mean.lhs) : -1;
+	c = sc->has_mean ? csv_col(t, sc->mean.lhs) : -1;
 	for (row = (size_t)from; c >= 0 && row < t->nrows; row++) {
 		double x = t->v[row * t->ncols + c];
 
@@ -513,10 +449,10 @@ out:
 }
 
 static double stat_of(const char *dir, const struct sc_metric *m,
-		      const struct table *t, const struct window *w,
+		      const struct csv *t, const struct window *w,
 		      size_t *n_out)
 {
-	int c = table_col(t, m->series);
+	int c = csv_col(t, m->series);
 	double *v, out = NAN, prev_t = NAN;
 	size_t row, n = 0;
 
@@ -569,7 +505,7 @@ static double stat_of(const char *dir, const struct sc_metric *m,
 	return out;
 }
 
-static json_t *metrics_json(const struct scenario *sc, const struct table *t,
+static json_t *metrics_json(const struct scenario *sc, const struct csv *t,
 			    const struct run_result *r, const char *dir)
 {
 	static const char *const stats[] = { "median", "mean", "min",  "max",
@@ -606,7 +542,7 @@ static json_t *metrics_json(const struct scenario *sc, const struct table *t,
  * A metric verdict: one [metric], as metrics_json() computed it for
  * summary.json, against a value (which may be a {var}).
  */
-static void judge_metric(const struct scenario *sc, const struct table *t,
+static void judge_metric(const struct scenario *sc, const struct csv *t,
 			 json_t *metrics, struct run_result *r)
 {
 	const struct sc_when *x = &sc->metric_cond;
@@ -634,7 +570,7 @@ static void judge_metric(const struct scenario *sc, const struct table *t,
 			 rhs);
 		return;
 	}
-	if (table_col(t, series) < 0) {
+	if (csv_col(t, series) < 0) {
 		r->verdict = V_ERROR;
 		snprintf(
 			r->reason, sizeof(r->reason),
@@ -661,11 +597,11 @@ int evaluate(const struct scenario *sc, const char *dir, struct run_result *res)
 {
 	char path[4200];
 	json_t *sum, *metrics, *detail = json_object();
-	struct table t;
+	struct csv t;
 	struct window w;
 
 	pathf(path, sizeof(path), "%s/derived.csv", dir);
-	if (table_load(&t, path)) {
+	if (csv_load(&t, path)) {
 		res->verdict = V_ERROR;
 		pathf(res->reason, sizeof(res->reason),
 		      "%s: no samples to judge", path);
@@ -716,7 +652,7 @@ int evaluate(const struct scenario *sc, const char *dir, struct run_result *res)
 	}
 	json_save(sum, dir, "summary.json");
 	json_decref(sum);
-	table_free(&t);
+	csv_free(&t);
 	return 0;
 }
 
