@@ -422,7 +422,8 @@ const struct sc_key sc_keys[] = {
 	{ "swap", "algorithm", SCK_STR, SC(swap_algo), .arg = "NAME",
 	  .help = "zram's compression algorithm, e.g. lz4" },
 	{ "swap", "zswap", SCK_ENUM, SC(zswap_off), .choices = zswap_modes,
-	  .vals = yes_no, .arg = "off|keep", .help = "zswap during the run" },
+	  .vals = yes_no, .def = "keep", .arg = "off|keep",
+	  .help = "zswap during the run" },
 
 	{ "phase", "cmd", SCK_FN, PH(cmd), .parse = p_cmd, .arg = "SCRIPT",
 	  .help = "run by /bin/sh -c; indented lines below it continue it" },
@@ -434,14 +435,15 @@ const struct sc_key sc_keys[] = {
 	{ "phase", "end", SCK_FN, PH(end), .parse = p_end, .def = "exit",
 	  .arg = "exit|duration:TIME|run", .help = "run: killed at the end" },
 	{ "phase", "oom_score_adj", SCK_INT, PH(oom_score_adj), .min = -1000,
-	  .max = 1000, .arg = "N", .help = "for the phase's processes" },
-	{ "phase", "may_fail", SCK_BOOL, PH(may_fail), .arg = "yes|no",
-	  .help = "yes: a non-zero exit is not an error" },
+	  .max = 1000, .def = "0", .arg = "N",
+	  .help = "for the phase's processes" },
+	{ "phase", "may_fail", SCK_BOOL, PH(may_fail), .def = "no",
+	  .arg = "yes|no", .help = "yes: a non-zero exit is not an error" },
 
 	{ "metric", "series", SCK_FN, ME(series), .parse = p_series,
 	  .arg = "SOURCE.SERIES", .help = "a column of derived.csv" },
 	{ "metric", "stat", SCK_ENUM, ME(stat), .choices = stat_names,
-	  .arg = "median|mean|min|max|p10|p90|total",
+	  .def = "median", .arg = "median|mean|min|max|p10|p90|total",
 	  .help = "total of a counter's rate: the counter's change, exact" },
 	{ "metric", "during", SCK_STR, ME(during), .arg = "PHASE[&PHASE]",
 	  .help = "while every one runs; default the whole run" },
@@ -450,7 +452,7 @@ const struct sc_key sc_keys[] = {
 	{ "metric", "better", SCK_ENUM, ME(lower_is_better), .choices = betters,
 	  .vals = yes_no, .def = "lower", .arg = "lower|higher",
 	  .help = "which way is better" },
-	{ "metric", "gate", SCK_BOOL, ME(gate), .arg = "yes|no",
+	{ "metric", "gate", SCK_BOOL, ME(gate), .def = "no", .arg = "yes|no",
 	  .help = "compare gates CI on it" },
 
 	{ "verdict", "when", SCK_FN, SC(when), .parse = p_when,
@@ -502,9 +504,9 @@ const struct sc_key sc_keys[] = {
 const size_t sc_nkeys = ARRAY_SIZE(sc_keys);
 
 const struct sc_free_section sc_free_sections[] = {
-	{ "sysctl", "NAME = VALUE",
+	{ "sysctl", "VALUE",
 	  "a sysctl (e.g. vm.swappiness), set through the journal, restored at the end" },
-	{ "vars", "NAME = VALUE", "{NAME} in values; --set NAME=VALUE" },
+	{ "vars", "VALUE", "{NAME} in values; --set NAME=VALUE" },
 };
 
 const size_t sc_nfree_sections = ARRAY_SIZE(sc_free_sections);
