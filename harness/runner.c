@@ -24,6 +24,7 @@
 #include "runner.h"
 #include "sampler.h"
 #include "util.h"
+#include "verdict.h"
 
 #define KILL_GRACE_NS (5 * NSEC_PER_SEC)
 #define KILL_WAIT_NS (10 * NSEC_PER_SEC)
