@@ -382,8 +382,8 @@ static const char *const swap_types[] = { "zram", "disk", "none", "keep",
 static const char *const zswap_modes[] = { "off", "keep", NULL };
 static const char *const betters[] = { "lower", "higher", NULL };
 static const int yes_no[] = { 1, 0 };
-static const char *const stat_names[] = { "median", "mean", "min",   "max",
-					  "p10",    "p90",  "total", NULL };
+const char *const sc_stat_names[] = { "median", "mean", "min",	 "max",
+				      "p10",	"p90",	"total", NULL };
 
 /*
  * Every key of a scenario file, in the order of the reference.  Error
@@ -442,7 +442,7 @@ const struct sc_key sc_keys[] = {
 
 	{ "metric", "series", SCK_FN, ME(series), .parse = p_series,
 	  .arg = "SOURCE.SERIES", .help = "a column of derived.csv" },
-	{ "metric", "stat", SCK_ENUM, ME(stat), .choices = stat_names,
+	{ "metric", "stat", SCK_ENUM, ME(stat), .choices = sc_stat_names,
 	  .def = "median", .arg = "median|mean|min|max|p10|p90|total",
 	  .help = "total of a counter's rate: the counter's change, exact" },
 	{ "metric", "during", SCK_STR, ME(during), .arg = "PHASE[&PHASE]",

@@ -46,6 +46,8 @@ struct sc_kv {
 };
 
 enum sc_stat { ST_MEDIAN, ST_MEAN, ST_MIN, ST_MAX, ST_P10, ST_P90, ST_TOTAL };
+/* Their names, in that order; NULL-terminated */
+extern const char *const sc_stat_names[];
 
 struct sc_metric {
 	char name[48];

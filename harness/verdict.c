@@ -620,8 +620,6 @@ static double stat_of(const char *dir, const struct sc_metric *m,
 static json_t *metrics_json(const struct scenario *sc, const struct csv *t,
 			    const struct run_result *r, const char *dir)
 {
-	static const char *const stats[] = { "median", "mean", "min",  "max",
-					     "p10",    "p90",  "total" };
 	json_t *o = json_object();
 	int i;
 
@@ -638,7 +636,8 @@ static json_t *metrics_json(const struct scenario *sc, const struct csv *t,
 				    isnan(v) ? json_null() : json_real(v));
 		json_object_set_new(j, "n", json_integer((json_int_t)n));
 		json_object_set_new(j, "series", json_string(m->series));
-		json_object_set_new(j, "stat", json_string(stats[m->stat]));
+		json_object_set_new(j, "stat",
+				    json_string(sc_stat_names[m->stat]));
 		json_object_set_new(j, "during", json_string(m->during));
 		json_object_set_new(j, "unit", json_string(m->unit));
 		json_object_set_new(j, "better",
