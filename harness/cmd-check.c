@@ -4,6 +4,7 @@
  * run starts, as run and ab find it before they boot, but every problem
  * at once, each on a line of its own: FILE:LINE: reason.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -56,6 +57,43 @@ static int check_one(const char *arg, const struct opt_list *sets)
 	return n;
 }
 
+/* s in a markdown table cell: | escaped */
+static void cell(const char *s)
+{
+	for (; s && *s; s++)
+		printf("%s%c", *s == '|' ? "\\" : "", *s);
+}
+
+static void key_line(const char *section, bool named, const char *key,
+		     const char *arg, const char *def, const char *help,
+		     bool repeat)
+{
+	printf("| `[%s%s]` | `%s` | `", section, named ? ".NAME" : "", key);
+	cell(arg);
+	printf("` | %s%s%s | ", def ? "`" : "", def ? def : "", def ? "`" : "");
+	cell(help);
+	printf("%s |\n", repeat ? " (repeatable)" : "");
+}
+
+/* The key reference of configs/README.md, from the table that parses */
+static void print_keys(void)
+{
+	const struct sc_key *k;
+	size_t i;
+
+	printf("| section | key | value | default | meaning |\n"
+	       "|---|---|---|---|---|\n");
+	for (i = 0; i < sc_nkeys; i++) {
+		k = &sc_keys[i];
+		key_line(k->section, k->base != SCB_SCENARIO, k->name, k->arg,
+			 k->def, k->help, k->flags & SCK_REPEAT);
+	}
+	for (i = 0; i < sc_nfree_sections; i++)
+		key_line(sc_free_sections[i].section, false, "NAME",
+			 sc_free_sections[i].arg, NULL,
+			 sc_free_sections[i].help, false);
+}
+
 int cmd_check(int argc, char **argv)
 {
 	static const struct cmd_usage u = {
@@ -71,13 +109,21 @@ int cmd_check(int argc, char **argv)
 		.permute = true,
 	};
 	struct opt_list sets = { 0 };
+	bool keys = false;
 	const struct opt opts[] = {
 		OPT_STRLIST('s', "set", &sets, "KEY=VALUE",
 			    "override a scenario key, as run --set does"),
+		OPT_BOOLEAN(
+			0, "keys", &keys,
+			"print every key of a scenario file instead (the table in configs/README.md)"),
 		OPT_TABLE_END,
 	};
 	int i = opt_parse(argc, argv, "check", &u, opts), bad = 0;
 
+	if (keys) {
+		print_keys();
+		return 0;
+	}
 	if (i >= argc)
 		die("check: no scenario (see 'mmrepro list')");
 	for (; i < argc; i++)

@@ -22,6 +22,7 @@
 #include "runner.h"
 #include "scenario.h"
 #include "util.h"
+#include "verdict.h"
 #include "vm.h"
 
 #define VM_HANG_TIMEOUT (300 * NSEC_PER_SEC)

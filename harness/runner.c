@@ -25,6 +25,7 @@
 #include "sampler.h"
 #include "swap.h"
 #include "util.h"
+#include "verdict.h"
 
 #define KILL_GRACE_NS (5 * NSEC_PER_SEC)
 #define KILL_WAIT_NS (10 * NSEC_PER_SEC)

@@ -16,12 +16,6 @@
 #include "trace.h"
 #include "util.h"
 
-#define MIN_INTERVAL NSEC_PER_MSEC
-#define MAX_INTERVAL (3600 * NSEC_PER_SEC)
-#define MIN_TIMEOUT NSEC_PER_SEC
-#define MAX_TIMEOUT (7 * 86400 * NSEC_PER_SEC)
-#define MIN_MEM (64ULL << 20)
-#define MAX_MEM (1ULL << 40)
 #define MIN_SWAP (1ULL << 20)
 
 struct lint {
@@ -390,10 +384,76 @@ static void check_swap(struct lint *l)
 		   b);
 }
 
+/* A [scenario] duration or size as the file would write it; 0 if in range */
+static int key_value(const struct scenario *sc, const struct sc_key *k, char *b,
+		     size_t len)
+{
+	const void *f = sc_key_field(k, (void *)sc);
+	int64_t ns;
+	uint64_t bytes;
+
+	if (k->type == SCK_DUR) {
+		memcpy(&ns, f, sizeof(ns));
+		fmt_ns(b, len, ns);
+		return ns < k->min || ns > k->max;
+	}
+	memcpy(&bytes, f, sizeof(bytes));
+	fmt_bytes(b, len, bytes);
+	return bytes < (uint64_t)k->min || bytes > (uint64_t)k->max;
+}
+
+/* Its value, to compare: an int64_t duration or a uint64_t size */
+static long double key_num(const struct scenario *sc, const struct sc_key *k)
+{
+	const void *f = sc_key_field(k, (void *)sc);
+	int64_t ns;
+	uint64_t bytes;
+
+	if (k->type == SCK_DUR)
+		return memcpy(&ns, f, sizeof(ns)), (long double)ns;
+	return memcpy(&bytes, f, sizeof(bytes)), (long double)bytes;
+}
+
+static const struct sc_key *key_row(const char *section, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sc_nkeys; i++)
+		if (!strcmp(sc_keys[i].section, section) &&
+		    !strcmp(sc_keys[i].name, name))
+			return &sc_keys[i];
+	return NULL;
+}
+
+/* The ranges of the [scenario] rows that have one (sc_keys[]) */
+static void check_ranges(struct lint *l)
+{
+	const struct sc_key *k, *o;
+	char a[32], b[32];
+	size_t i;
+
+	for (i = 0; i < sc_nkeys; i++) {
+		k = &sc_keys[i];
+		if (!k->range || k->base != SCB_SCENARIO)
+			continue;
+		if (key_value(l->sc, k, a, sizeof(a))) {
+			at(l, k->section, k->name, 0, 0,
+			   "%s is out of range (%s)", a, k->range);
+			continue;
+		}
+		o = k->above ? key_row(k->section, k->above) : NULL;
+		/* in range, and only then: above the other key */
+		if (!o || key_num(l->sc, o) < key_num(l->sc, k))
+			continue;
+		key_value(l->sc, o, b, sizeof(b));
+		at(l, o->section, o->name, 0, 0,
+		   "%s is not shorter than the %s (%s)", b, k->name, a);
+	}
+}
+
 static void check_scenario(struct lint *l)
 {
 	const struct scenario *sc = l->sc;
-	char a[32], b[32];
 	const char *s;
 
 	for (s = sc->name; *s; s++)
@@ -403,21 +463,7 @@ static void check_scenario(struct lint *l)
 		at(l, "scenario", "name", 0, 0,
 		   "'%s' is not a plain word (letters, digits, _ . -; no leading dot): it names the results directory",
 		   sc->name);
-	fmt_ns(a, sizeof(a), sc->interval_ns);
-	if (sc->interval_ns < MIN_INTERVAL || sc->interval_ns > MAX_INTERVAL)
-		at(l, "scenario", "interval", 0, 0,
-		   "%s is out of range (1ms to 1h)", a);
-	fmt_ns(b, sizeof(b), sc->timeout_ns);
-	if (sc->timeout_ns < MIN_TIMEOUT || sc->timeout_ns > MAX_TIMEOUT)
-		at(l, "scenario", "timeout", 0, 0,
-		   "%s is out of range (1s to 7d)", b);
-	else if (sc->interval_ns >= sc->timeout_ns)
-		at(l, "scenario", "interval", 0, 0,
-		   "%s is not shorter than the timeout (%s)", a, b);
-	fmt_bytes(a, sizeof(a), sc->mem);
-	if (sc->mem < MIN_MEM || sc->mem > MAX_MEM)
-		at(l, "scenario", "mem", 0, 0,
-		   "%s is out of range (64M to 1T; a bare number is bytes)", a);
+	check_ranges(l);
 }
 
 static void check_trace(struct lint *l)

@@ -9,6 +9,7 @@
 #include <ini.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,41 +148,6 @@ static bool valid_name(const char *s, const char *extra)
 	return true;
 }
 
-static int h_scenario(struct pstate *ps, const char *k, const char *v)
-{
-	struct scenario *sc = ps->sc;
-	char *end;
-	long n;
-
-	if (!strcmp(k, "name"))
-		return copy(ps, sc->name, sizeof(sc->name), v, k);
-	if (!strcmp(k, "description"))
-		return copy(ps, sc->description, sizeof(sc->description), v, k);
-	if (!strcmp(k, "thread"))
-		return copy(ps, sc->thread, sizeof(sc->thread), v, k);
-	if (!strcmp(k, "mem"))
-		return sz(ps, &sc->mem, v, k);
-	if (!strcmp(k, "disk"))
-		return sz(ps, &sc->disk, v, k);
-	if (!strcmp(k, "interval"))
-		return dur(ps, &sc->interval_ns, v, k);
-	if (!strcmp(k, "timeout"))
-		return dur(ps, &sc->timeout_ns, v, k);
-	if (!strcmp(k, "netns")) {
-		if (*v && !valid_name(v, ""))
-			return fail(ps, "netns: invalid name '%s'", v);
-		return copy(ps, sc->netns, sizeof(sc->netns), v, k);
-	}
-	if (!strcmp(k, "cpus")) {
-		n = strtol(v, &end, 10);
-		if (*end || n < 1 || n > 64)
-			return fail(ps, "cpus: expected 1 to 64, not '%s'", v);
-		sc->cpus = (int)n;
-		return 1;
-	}
-	return fail(ps, "unknown key '%s' in [scenario]", k);
-}
-
 static struct sc_kv *kv_find(struct sc_kv *kv, int n, const char *k)
 {
 	int i;
@@ -211,34 +177,6 @@ static int h_kv(struct pstate *ps, struct sc_kv *kv, int *n, int max,
 	return copy(ps, e->val, sizeof(e->val), v, k);
 }
 
-static int h_swap(struct pstate *ps, const char *k, const char *v)
-{
-	struct scenario *sc = ps->sc;
-
-	if (!strcmp(k, "type")) {
-		/* {VAR}: checked when the run sets the swap up */
-		if (strcmp(v, "zram") && strcmp(v, "disk") &&
-		    strcmp(v, "none") && strcmp(v, "keep") && !strchr(v, '{'))
-			return fail(
-				ps,
-				"type: expected zram, disk, none or keep, not '%s'",
-				v);
-		return copy(ps, sc->swap_type, sizeof(sc->swap_type), v, k);
-	}
-	if (!strcmp(k, "size"))
-		return copy(ps, sc->swap_size, sizeof(sc->swap_size), v, k);
-	if (!strcmp(k, "algorithm"))
-		return copy(ps, sc->swap_algo, sizeof(sc->swap_algo), v, k);
-	if (!strcmp(k, "zswap")) {
-		if (strcmp(v, "off") && strcmp(v, "keep"))
-			return fail(ps, "zswap: expected off or keep, not '%s'",
-				    v);
-		sc->zswap_off = !strcmp(v, "off");
-		return 1;
-	}
-	return fail(ps, "unknown key '%s' in [swap]", k);
-}
-
 static int h_sysctl(struct pstate *ps, const char *k, const char *v)
 {
 	struct scenario *sc = ps->sc;
@@ -254,8 +192,47 @@ static int h_sysctl(struct pstate *ps, const char *k, const char *v)
 		    v, true);
 }
 
-static int parse_ready(struct pstate *ps, struct sc_phase *p, const char *v)
+static int h_vars(struct pstate *ps, const char *k, const char *v)
 {
+	if (!valid_name(k, ""))
+		return fail(ps, "bad variable name '%s'", k);
+	return h_kv(ps, ps->sc->vars, &ps->sc->nvars, SC_MAX_VARS, "vars", k, v,
+		    !ps->override);
+}
+
+/* --- the parsers of the rows that SCK_FN names --- */
+
+static int p_netns(struct pstate *ps, void *base, const struct sc_key *k,
+		   const char *v)
+{
+	if (*v && !valid_name(v, ""))
+		return fail(ps, "netns: invalid name '%s'", v);
+	return copy(ps, sc_key_field(k, base), k->size, v, k->name);
+}
+
+static int p_cmd(struct pstate *ps, void *base, const struct sc_key *k,
+		 const char *v)
+{
+	struct sc_phase *p = base;
+	size_t n = strlen(p->cmd);
+
+	/* indented continuation lines add lines to the script */
+	if (ps->override || !n)
+		return copy(ps, p->cmd, sizeof(p->cmd), v, k->name);
+	if (n + 1 + strlen(v) >= sizeof(p->cmd))
+		return fail(ps, "cmd: longer than %zu characters",
+			    sizeof(p->cmd) - 1);
+	p->cmd[n] = '\n';
+	memcpy(p->cmd + n + 1, v, strlen(v) + 1);
+	return 1;
+}
+
+static int p_ready(struct pstate *ps, void *base, const struct sc_key *k,
+		   const char *v)
+{
+	struct sc_phase *p = base;
+
+	(void)k;
 	if (!strcmp(v, "start")) {
 		p->ready = READY_START;
 	} else if (!strcmp(v, "exit")) {
@@ -276,8 +253,12 @@ static int parse_ready(struct pstate *ps, struct sc_phase *p, const char *v)
 	return 1;
 }
 
-static int parse_end(struct pstate *ps, struct sc_phase *p, const char *v)
+static int p_end(struct pstate *ps, void *base, const struct sc_key *k,
+		 const char *v)
 {
+	struct sc_phase *p = base;
+
+	(void)k;
 	if (!strcmp(v, "exit"))
 		p->end = END_EXIT;
 	else if (!strcmp(v, "run"))
@@ -297,131 +278,12 @@ static int parse_end(struct pstate *ps, struct sc_phase *p, const char *v)
 	return 1;
 }
 
-static int h_phase(struct pstate *ps, const char *name, const char *k,
-		   const char *v)
-{
-	struct scenario *sc = ps->sc;
-	struct sc_phase *p = NULL;
-	char *end;
-	int i;
-
-	for (i = 0; i < sc->nphases; i++)
-		if (!strcmp(sc->phase[i].name, name))
-			p = &sc->phase[i];
-	if (!p) {
-		if (ps->override)
-			return fail(ps, "no phase '%s'", name);
-		if (!valid_name(name, "") || strlen(name) >= sizeof(p->name))
-			return fail(ps, "bad phase name '%s'", name);
-		if (sc->nphases == SC_MAX_PHASES)
-			return fail(ps, "too many phases (at most %d)",
-				    SC_MAX_PHASES);
-		p = &sc->phase[sc->nphases++];
-		memset(p, 0, sizeof(*p));
-		snprintf(p->name, sizeof(p->name), "%s", name);
-		p->ready = READY_EXIT;
-		p->end = END_EXIT;
-		p->ready_ns = 600 * NSEC_PER_SEC;
-		p->line = ps->section_line;
-	}
-	if (!strcmp(k, "cmd")) {
-		size_t n = strlen(p->cmd);
-
-		/* indented continuation lines add lines to the script */
-		if (ps->override || !n)
-			return copy(ps, p->cmd, sizeof(p->cmd), v, k);
-		if (n + 1 + strlen(v) >= sizeof(p->cmd))
-			return fail(ps, "cmd: longer than %zu characters",
-				    sizeof(p->cmd) - 1);
-		p->cmd[n] = '\n';
-		memcpy(p->cmd + n + 1, v, strlen(v) + 1);
-		return 1;
-	}
-	if (!strcmp(k, "ready"))
-		return parse_ready(ps, p, v);
-	if (!strcmp(k, "ready_timeout"))
-		return dur(ps, &p->ready_ns, v, k);
-	if (!strcmp(k, "end"))
-		return parse_end(ps, p, v);
-	if (!strcmp(k, "may_fail"))
-		return boolean(ps, &p->may_fail, v, k);
-	if (!strcmp(k, "oom_score_adj")) {
-		long n = strtol(v, &end, 10);
-
-		if (*end || n < -1000 || n > 1000)
-			return fail(
-				ps,
-				"oom_score_adj: expected -1000 to 1000, not '%s'",
-				v);
-		p->oom_score_adj = (int)n;
-		return 1;
-	}
-	return fail(ps, "unknown key '%s' in [phase.%s]", k, name);
-}
-
-static const char *const stat_names[] = {
-	[ST_MEDIAN] = "median", [ST_MEAN] = "mean", [ST_MIN] = "min",
-	[ST_MAX] = "max",	[ST_P10] = "p10",   [ST_P90] = "p90",
-	[ST_TOTAL] = "total",
-};
-
-static int h_metric(struct pstate *ps, const char *name, const char *k,
+static int p_series(struct pstate *ps, void *base, const struct sc_key *k,
 		    const char *v)
 {
-	struct scenario *sc = ps->sc;
-	struct sc_metric *m = NULL;
-	size_t i;
-	int j;
-
-	for (j = 0; j < sc->nmetrics; j++)
-		if (!strcmp(sc->metric[j].name, name))
-			m = &sc->metric[j];
-	if (!m) {
-		if (ps->override)
-			return fail(ps, "no metric '%s'", name);
-		if (!valid_name(name, "") || strlen(name) >= sizeof(m->name))
-			return fail(ps, "bad metric name '%s'", name);
-		if (sc->nmetrics == SC_MAX_METRICS)
-			return fail(ps, "too many metrics");
-		m = &sc->metric[sc->nmetrics++];
-		memset(m, 0, sizeof(*m));
-		snprintf(m->name, sizeof(m->name), "%s", name);
-		m->lower_is_better = true;
-	}
-	if (!strcmp(k, "series")) {
-		if (!strchr(v, '.'))
-			return fail(ps,
-				    "series: expected SOURCE.METRIC, not '%s'",
-				    v);
-		return copy(ps, m->series, sizeof(m->series), v, k);
-	}
-	if (!strcmp(k, "stat")) {
-		for (i = 0; i < ARRAY_SIZE(stat_names); i++)
-			if (!strcmp(v, stat_names[i])) {
-				m->stat = (enum sc_stat)i;
-				return 1;
-			}
-		return fail(
-			ps,
-			"stat: expected median, mean, min, max, p10, p90 or total, not '%s'",
-			v);
-	}
-	if (!strcmp(k, "during"))
-		return copy(ps, m->during, sizeof(m->during), v, k);
-	if (!strcmp(k, "unit"))
-		return copy(ps, m->unit, sizeof(m->unit), v, k);
-	if (!strcmp(k, "gate"))
-		return boolean(ps, &m->gate, v, k);
-	if (!strcmp(k, "better")) {
-		if (strcmp(v, "lower") && strcmp(v, "higher"))
-			return fail(
-				ps,
-				"better: expected lower or higher, not '%s'",
-				v);
-		m->lower_is_better = !strcmp(v, "lower");
-		return 1;
-	}
-	return fail(ps, "unknown key '%s' in [metric.%s]", k, name);
+	if (!strchr(v, '.'))
+		return fail(ps, "series: expected SOURCE.METRIC, not '%s'", v);
+	return copy(ps, sc_key_field(k, base), k->size, v, k->name);
 }
 
 static int parse_when(struct pstate *ps, struct sc_when *w, const char *k,
@@ -447,66 +309,25 @@ static int parse_when(struct pstate *ps, struct sc_when *w, const char *k,
 	return 1;
 }
 
-static int h_verdict(struct pstate *ps, const char *k, const char *v)
+static int p_when(struct pstate *ps, void *base, const struct sc_key *k,
+		  const char *v)
 {
-	struct scenario *sc = ps->sc;
+	struct scenario *sc = base;
 
-	/*
-	 * --set of one verdict form (when, from/to, metric) replaces the
-	 * file's other forms: e.g. an untraced run judged on PSI instead of
-	 * the trace's stall seconds
-	 */
-	if (ps->override) {
-		bool w = !strcmp(k, "when"), m = !strcmp(k, "metric");
-		bool d = !strcmp(k, "from") || !strcmp(k, "to");
-
-		if (w || m || d) {
-			if (!w)
-				sc->nwhen = 0;
-			if (!m)
-				sc->has_metric = false;
-			if (!d)
-				sc->has_from = sc->has_to = sc->has_mean =
-					false;
-		}
-	}
-	if (!strcmp(k, "when")) {
-		if (ps->override)
-			sc->nwhen = 0; /* --set verdict.when replaces them */
-		if (sc->nwhen == SC_MAX_WHEN)
-			return fail(ps, "when: at most %d conditions",
-				    SC_MAX_WHEN);
-		return parse_when(ps, &sc->when[sc->nwhen++], k, v);
-	}
-	if (!strcmp(k, "for"))
-		return dur(ps, &sc->for_ns, v, k);
-	if (!strcmp(k, "tolerate"))
-		return dur(ps, &sc->tolerate_ns, v, k);
-	if (!strcmp(k, "from"))
-		return sc->has_from = true, parse_when(ps, &sc->from, k, v);
-	if (!strcmp(k, "to"))
-		return sc->has_to = true, parse_when(ps, &sc->to, k, v);
-	if (!strcmp(k, "mean"))
-		return sc->has_mean = true, parse_when(ps, &sc->mean, k, v);
-	if (!strcmp(k, "metric"))
-		return sc->has_metric = true,
-		       parse_when(ps, &sc->metric_cond, k, v);
-	if (!strcmp(k, "min_delay"))
-		return copy(ps, sc->min_delay, sizeof(sc->min_delay), v, k);
-	if (!strcmp(k, "to_name"))
-		return copy(ps, sc->to_name, sizeof(sc->to_name), v, k);
-	if (!strcmp(k, "during"))
-		return copy(ps, sc->during, sizeof(sc->during), v, k);
-	return fail(ps, "unknown key '%s' in [verdict]", k);
+	if (ps->override)
+		sc->nwhen = 0; /* --set verdict.when replaces them */
+	if (sc->nwhen == SC_MAX_WHEN)
+		return fail(ps, "when: at most %d conditions", SC_MAX_WHEN);
+	return parse_when(ps, &sc->when[sc->nwhen++], k->name, v);
 }
 
-static int h_expect(struct pstate *ps, const char *k, const char *v)
+static int p_fixed(struct pstate *ps, void *base, const struct sc_key *k,
+		   const char *v)
 {
-	struct scenario *sc = ps->sc;
+	struct scenario *sc = base;
 	char name[64], dir[16], extra;
 
-	if (strcmp(k, "fixed"))
-		return fail(ps, "unknown key '%s' in [expect]", k);
+	(void)k;
 	if (sscanf(v, "%63s %15s %c", name, dir, &extra) != 2 ||
 	    (strcmp(dir, "lower") && strcmp(dir, "higher")) ||
 	    strlen(name) >= sizeof(sc->expect_metric))
@@ -518,60 +339,423 @@ static int h_expect(struct pstate *ps, const char *k, const char *v)
 	return 1;
 }
 
-static int h_trace(struct pstate *ps, const char *k, const char *v)
+/* count and filter: up to SC_MAX_TRACE strings that hold a `need' */
+static int trace_list(struct pstate *ps, char *list, size_t size, int *n,
+		      const char *k, const char *v, const char *need)
 {
-	struct scenario *sc = ps->sc;
-	char *end;
-	long n;
-	bool on;
-
-	sc->trace_keys = true;
-	if (!strcmp(k, "enable")) {
-		if (!boolean(ps, &on, v, k))
-			return 0;
-		sc->trace_enable = on;
-		return 1;
-	}
-	if (!strcmp(k, "events"))
-		return copy(ps, sc->trace_events, sizeof(sc->trace_events), v,
-			    k);
-	if (!strcmp(k, "buffer_kb")) {
-		n = strtol(v, &end, 10);
-		if (*end || !*v || n < 1 || n > (1 << 20))
-			return fail(
-				ps,
-				"buffer_kb: expected 1 to 1048576, not '%s'",
-				v);
-		sc->trace_buffer_kb = (int)n;
-		return 1;
-	}
-	if (!strcmp(k, "count")) {
-		if (!strchr(v, ':'))
-			return fail(ps,
-				    "count: expected SYSTEM:EVENT, not '%s'",
-				    v);
-		if (sc->ntrace_counts == SC_MAX_TRACE)
-			return fail(ps, "count: at most %d", SC_MAX_TRACE);
-		return copy(ps, sc->trace_count[sc->ntrace_counts++],
-			    sizeof(sc->trace_count[0]), v, k);
-	}
-	if (!strcmp(k, "filter")) {
-		if (!strchr(v, '='))
-			return fail(ps, "filter: expected EVENT=EXPR, not '%s'",
-				    v);
-		if (sc->ntrace_filters == SC_MAX_TRACE)
-			return fail(ps, "filter: at most %d", SC_MAX_TRACE);
-		return copy(ps, sc->trace_filter[sc->ntrace_filters++],
-			    sizeof(sc->trace_filter[0]), v, k);
-	}
-	return fail(ps, "unknown key '%s' in [trace]", k);
+	if (!strchr(v, need[0]))
+		return fail(ps, "%s: expected %s, not '%s'", k, need + 1, v);
+	if (*n == SC_MAX_TRACE)
+		return fail(ps, "%s: at most %d", k, SC_MAX_TRACE);
+	return copy(ps, list + size * (size_t)(*n)++, size, v, k);
 }
 
-/* A key is set once per section; these may repeat */
-static bool repeatable(const char *key)
+static int p_count(struct pstate *ps, void *base, const struct sc_key *k,
+		   const char *v)
 {
-	return !strcmp(key, "verdict.when") || !strcmp(key, "trace.count") ||
-	       !strcmp(key, "trace.filter");
+	struct scenario *sc = base;
+
+	return trace_list(ps, sc->trace_count[0], sizeof(sc->trace_count[0]),
+			  &sc->ntrace_counts, k->name, v, ":SYSTEM:EVENT");
+}
+
+static int p_filter(struct pstate *ps, void *base, const struct sc_key *k,
+		    const char *v)
+{
+	struct scenario *sc = base;
+
+	return trace_list(ps, sc->trace_filter[0], sizeof(sc->trace_filter[0]),
+			  &sc->ntrace_filters, k->name, v, "=EVENT=EXPR");
+}
+
+/* --- the table --- */
+
+#define F(b, type, field)                        \
+	.base = b, .off = offsetof(type, field), \
+	.size = sizeof(((type *)0)->field)
+#define SC(field) F(SCB_SCENARIO, struct scenario, field)
+#define PH(field) F(SCB_PHASE, struct sc_phase, field)
+#define ME(field) F(SCB_METRIC, struct sc_metric, field)
+
+static const char *const swap_types[] = { "zram", "disk", "none", "keep",
+					  NULL };
+static const char *const zswap_modes[] = { "off", "keep", NULL };
+static const char *const betters[] = { "lower", "higher", NULL };
+static const int yes_no[] = { 1, 0 };
+const char *const sc_stat_names[] = { "median", "mean", "min",	 "max",
+				      "p10",	"p90",	"total", NULL };
+
+/*
+ * Every key of a scenario file, in the order of the reference.  Error
+ * messages come from the type ("KEY: invalid duration ..."), or from
+ * the row's parser.
+ */
+const struct sc_key sc_keys[] = {
+	{ "scenario", "name", SCK_STR, SC(name), .arg = "WORD",
+	  .help = "required; names the results directory" },
+	{ "scenario", "description", SCK_STR, SC(description), .arg = "TEXT",
+	  .help = "one line for mmrepro list" },
+	{ "scenario", "thread", SCK_STR, SC(thread), .arg = "TEXT",
+	  .help = "the thread it comes from" },
+	{ "scenario", "interval", SCK_DUR, SC(interval_ns), .def = "1s",
+	  .min = NSEC_PER_MSEC, .max = 3600 * NSEC_PER_SEC,
+	  .range = "1ms to 1h", .arg = "TIME", .help = "sample interval" },
+	{ "scenario", "timeout", SCK_DUR, SC(timeout_ns), .def = "1800s",
+	  .min = NSEC_PER_SEC, .max = 7 * 86400 * NSEC_PER_SEC,
+	  .range = "1s to 7d", .above = "interval", .arg = "TIME",
+	  .help = "the whole run" },
+	{ "scenario", "mem", SCK_SIZE, SC(mem), .def = "2G", .min = 64LL << 20,
+	  .max = 1LL << 40, .range = "64M to 1T; a bare number is bytes",
+	  .arg = "SIZE", .help = "guest memory" },
+	{ "scenario", "cpus", SCK_INT, SC(cpus), .def = "2", .min = 1,
+	  .max = 64, .arg = "N", .help = "guest CPUs (capped at the host's)" },
+	{ "scenario", "disk", SCK_SIZE, SC(disk), .arg = "SIZE",
+	  .help = "a scratch ext4 disk at $MMREPRO_SCRATCH (default none)" },
+	{ "scenario", "netns", SCK_FN, SC(netns), .parse = p_netns,
+	  .arg = "NAME", .help = "create this network namespace (lo up)" },
+
+	{ "swap", "type", SCK_STR, SC(swap_type), .choices = swap_types,
+	  .flags = SCK_VARS, .arg = "zram|disk|none|keep",
+	  .help = "the run's only swap (default: as it is)" },
+	{ "swap", "size", SCK_STR, SC(swap_size), .arg = "3x|2G",
+	  .help = "a multiple of RAM, or a size" },
+	{ "swap", "algorithm", SCK_STR, SC(swap_algo), .arg = "NAME",
+	  .help = "zram's compression algorithm, e.g. lz4" },
+	{ "swap", "zswap", SCK_ENUM, SC(zswap_off), .choices = zswap_modes,
+	  .vals = yes_no, .def = "keep", .arg = "off|keep",
+	  .help = "zswap during the run" },
+
+	{ "phase", "cmd", SCK_FN, PH(cmd), .parse = p_cmd, .arg = "SCRIPT",
+	  .help = "run by /bin/sh -c; indented lines below it continue it" },
+	{ "phase", "ready", SCK_FN, PH(ready), .parse = p_ready, .def = "exit",
+	  .arg = "start|exit|line:TEXT|delay:TIME",
+	  .help = "when the next phase starts" },
+	{ "phase", "ready_timeout", SCK_DUR, PH(ready_ns), .def = "600s",
+	  .arg = "TIME", .help = "how long to wait for it" },
+	{ "phase", "end", SCK_FN, PH(end), .parse = p_end, .def = "exit",
+	  .arg = "exit|duration:TIME|run", .help = "run: killed at the end" },
+	{ "phase", "oom_score_adj", SCK_INT, PH(oom_score_adj), .min = -1000,
+	  .max = 1000, .def = "0", .arg = "N",
+	  .help = "for the phase's processes" },
+	{ "phase", "may_fail", SCK_BOOL, PH(may_fail), .def = "no",
+	  .arg = "yes|no", .help = "yes: a non-zero exit is not an error" },
+
+	{ "metric", "series", SCK_FN, ME(series), .parse = p_series,
+	  .arg = "SOURCE.SERIES", .help = "a column of derived.csv" },
+	{ "metric", "stat", SCK_ENUM, ME(stat), .choices = sc_stat_names,
+	  .def = "median", .arg = "median|mean|min|max|p10|p90|total",
+	  .help = "total of a counter's rate: the counter's change, exact" },
+	{ "metric", "during", SCK_STR, ME(during), .arg = "PHASE[&PHASE]",
+	  .help = "while every one runs; default the whole run" },
+	{ "metric", "unit", SCK_STR, ME(unit), .arg = "TEXT",
+	  .help = "for the reports" },
+	{ "metric", "better", SCK_ENUM, ME(lower_is_better), .choices = betters,
+	  .vals = yes_no, .def = "lower", .arg = "lower|higher",
+	  .help = "which way is better" },
+	{ "metric", "gate", SCK_BOOL, ME(gate), .def = "no", .arg = "yes|no",
+	  .help = "compare gates CI on it" },
+
+	{ "verdict", "when", SCK_FN, SC(when), .parse = p_when,
+	  .flags = SCK_REPEAT, .arg = "SERIES OP VALUE",
+	  .help = "reproduced when all hold on consecutive samples" },
+	{ "verdict", "for", SCK_DUR, SC(for_ns), .arg = "TIME",
+	  .help = "for at least this long" },
+	{ "verdict", "tolerate", SCK_DUR, SC(tolerate_ns), .arg = "TIME",
+	  .help = "a stretch survives failing samples this long" },
+	{ "verdict", "during", SCK_STR, SC(during), .arg = "PHASE[&PHASE]",
+	  .help = "judge only while these run" },
+	{ "verdict", "from", SCK_COND, SC(from),
+	  .set = offsetof(struct scenario, has_from), .arg = "SERIES OP VALUE",
+	  .help = "delay verdict: its start" },
+	{ "verdict", "to", SCK_COND, SC(to),
+	  .set = offsetof(struct scenario, has_to), .arg = "SERIES OP VALUE",
+	  .help = "delay verdict: its end" },
+	{ "verdict", "min_delay", SCK_STR, SC(min_delay), .arg = "TIME",
+	  .help = "delay verdict: reproduced when longer" },
+	{ "verdict", "mean", SCK_COND, SC(mean),
+	  .set = offsetof(struct scenario, has_mean), .arg = "SERIES OP VALUE",
+	  .help = "delay verdict: the series' mean over the delay" },
+	{ "verdict", "to_name", SCK_STR, SC(to_name), .arg = "TEXT",
+	  .help = "delay verdict: \"no TEXT within N s\"" },
+	{ "verdict", "metric", SCK_COND, SC(metric_cond),
+	  .set = offsetof(struct scenario, has_metric),
+	  .arg = "METRIC OP VALUE",
+	  .help = "metric verdict: a [metric.NAME] against a value" },
+
+	{ "expect", "fixed", SCK_FN, SC(expect_metric), .parse = p_fixed,
+	  .arg = "METRIC lower|higher",
+	  .help = "what a kernel with the report's fix shows" },
+
+	{ "trace", "enable", SCK_BOOL, SC(trace_enable), .arg = "yes|no",
+	  .help = "default yes once [trace] has a key" },
+	{ "trace", "events", SCK_STR, SC(trace_events), .arg = "LIST",
+	  .help = "groups or events; default all" },
+	{ "trace", "buffer_kb", SCK_INT, SC(trace_buffer_kb), .min = 1,
+	  .max = 1 << 20, .arg = "N",
+	  .help = "ring buffer per CPU (default 4096)" },
+	{ "trace", "count", SCK_FN, SC(trace_count), .parse = p_count,
+	  .flags = SCK_REPEAT, .arg = "SYSTEM:EVENT",
+	  .help = "also count this event (up to 8)" },
+	{ "trace", "filter", SCK_FN, SC(trace_filter), .parse = p_filter,
+	  .flags = SCK_REPEAT, .arg = "EVENT=EXPR",
+	  .help = "a kernel-side filter (up to 8)" },
+};
+
+const size_t sc_nkeys = ARRAY_SIZE(sc_keys);
+
+const struct sc_free_section sc_free_sections[] = {
+	{ "sysctl", "VALUE",
+	  "a sysctl (e.g. vm.swappiness), set through the journal, restored at the end" },
+	{ "vars", "VALUE", "{NAME} in values; --set NAME=VALUE" },
+};
+
+const size_t sc_nfree_sections = ARRAY_SIZE(sc_free_sections);
+
+/* --- parsing by the table --- */
+
+static void store_int(void *field, size_t size, long long v)
+{
+	if (size == sizeof(bool))
+		*(bool *)field = v;
+	else if (size == sizeof(int))
+		*(int *)field = (int)v;
+	else
+		*(long long *)field = v;
+}
+
+static int choice(const char *const *c, const char *v)
+{
+	int i;
+
+	for (i = 0; c[i]; i++)
+		if (!strcmp(c[i], v))
+			return i;
+	return -1;
+}
+
+/* "a, b or c" */
+static void choice_list(const char *const *c, char *buf, size_t len)
+{
+	size_t n = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; c[i] && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s",
+				      !i       ? "" :
+				      c[i + 1] ? ", " :
+						 " or ",
+				      c[i]);
+}
+
+/*
+ * A value for a row, into base (a scenario, phase or metric): 1, 0 after
+ * a problem, 2 for a value that is not one of the row's choices
+ */
+static int parse_key(struct pstate *ps, const struct sc_key *k, void *base,
+		     const char *v)
+{
+	void *f = sc_key_field(k, base);
+	char *end;
+	long long n;
+	bool b = false;
+	int i = 0;
+
+	switch (k->type) {
+	case SCK_STR:
+		if (k->choices && !((k->flags & SCK_VARS) && strchr(v, '{')))
+			i = choice(k->choices, v);
+		return i < 0 ? 2 : copy(ps, f, k->size, v, k->name);
+	case SCK_SIZE:
+		return sz(ps, f, v, k->name);
+	case SCK_DUR:
+		return dur(ps, f, v, k->name);
+	case SCK_INT:
+		n = strtoll(v, &end, 10);
+		if (*end || n < k->min || n > k->max)
+			return fail(ps, "%s: expected %lld to %lld, not '%s'",
+				    k->name, k->min, k->max, v);
+		store_int(f, k->size, n);
+		return 1;
+	case SCK_BOOL:
+		if (!boolean(ps, &b, v, k->name))
+			return 0;
+		store_int(f, k->size, b);
+		return 1;
+	case SCK_ENUM:
+		i = choice(k->choices, v);
+		if (i >= 0)
+			store_int(f, k->size, k->vals ? k->vals[i] : i);
+		return i < 0 ? 2 : 1;
+	case SCK_COND:
+		*(bool *)((char *)base + k->set) = true;
+		return parse_when(ps, f, k->name, v);
+	case SCK_FN:
+		return k->parse(ps, base, k, v);
+	}
+	return 0;
+}
+
+/* parse_key(), and the problem of a value that is not one of the choices */
+static int parse_value(struct pstate *ps, const struct sc_key *k, void *base,
+		       const char *v)
+{
+	char list[200];
+	int ret = parse_key(ps, k, base, v);
+
+	if (ret != 2)
+		return ret;
+	choice_list(k->choices, list, sizeof(list));
+	return fail(ps, "%s: expected %s, not '%s'", k->name, list, v);
+}
+
+/* The defaults of a section's rows, into base */
+static void key_defaults(struct pstate *ps, const char *section, void *base)
+{
+	size_t i;
+
+	for (i = 0; i < sc_nkeys; i++)
+		if (sc_keys[i].def && !strcmp(sc_keys[i].section, section))
+			parse_value(ps, &sc_keys[i], base, sc_keys[i].def);
+}
+
+static void *open_phase(struct pstate *ps, const char *name)
+{
+	struct scenario *sc = ps->sc;
+	struct sc_phase *p;
+	int i;
+
+	for (i = 0; i < sc->nphases; i++)
+		if (!strcmp(sc->phase[i].name, name))
+			return &sc->phase[i];
+	if (ps->override)
+		return fail(ps, "no phase '%s'", name), NULL;
+	if (!valid_name(name, "") || strlen(name) >= sizeof(p->name))
+		return fail(ps, "bad phase name '%s'", name), NULL;
+	if (sc->nphases == SC_MAX_PHASES)
+		return fail(ps, "too many phases (at most %d)", SC_MAX_PHASES),
+		       NULL;
+	p = &sc->phase[sc->nphases++];
+	memset(p, 0, sizeof(*p));
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	key_defaults(ps, "phase", p);
+	p->line = ps->section_line;
+	return p;
+}
+
+static void *open_metric(struct pstate *ps, const char *name)
+{
+	struct scenario *sc = ps->sc;
+	struct sc_metric *m;
+	int i;
+
+	for (i = 0; i < sc->nmetrics; i++)
+		if (!strcmp(sc->metric[i].name, name))
+			return &sc->metric[i];
+	if (ps->override)
+		return fail(ps, "no metric '%s'", name), NULL;
+	if (!valid_name(name, "") || strlen(name) >= sizeof(m->name))
+		return fail(ps, "bad metric name '%s'", name), NULL;
+	if (sc->nmetrics == SC_MAX_METRICS)
+		return fail(ps, "too many metrics"), NULL;
+	m = &sc->metric[sc->nmetrics++];
+	memset(m, 0, sizeof(*m));
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	key_defaults(ps, "metric", m);
+	return m;
+}
+
+/*
+ * --set of one verdict form (when, from/to, metric) replaces the file's
+ * other forms: e.g. an untraced run judged on PSI instead of the
+ * trace's stall seconds
+ */
+static void verdict_hook(struct pstate *ps, const char *k)
+{
+	struct scenario *sc = ps->sc;
+	bool w = !strcmp(k, "when"), m = !strcmp(k, "metric");
+	bool d = !strcmp(k, "from") || !strcmp(k, "to");
+
+	if (!ps->override || !(w || m || d))
+		return;
+	if (!w)
+		sc->nwhen = 0;
+	if (!m)
+		sc->has_metric = false;
+	if (!d)
+		sc->has_from = sc->has_to = sc->has_mean = false;
+}
+
+static void trace_hook(struct pstate *ps, const char *k)
+{
+	(void)k;
+	ps->sc->trace_keys = true; /* any key, enable = no too */
+}
+
+/* The sections, in the order of the reference */
+static const struct section {
+	const char *name;
+	bool named; /* [NAME.INSTANCE] */
+	int (*free_key)(struct pstate *ps, const char *k, const char *v);
+	void *(*open)(struct pstate *ps, const char *instance);
+	void (*hook)(struct pstate *ps, const char *k);
+} sections[] = {
+	{ .name = "scenario" },
+	{ .name = "sysctl", .free_key = h_sysctl },
+	{ .name = "swap" },
+	{ .name = "vars", .free_key = h_vars },
+	{ .name = "phase", .named = true, .open = open_phase },
+	{ .name = "metric", .named = true, .open = open_metric },
+	{ .name = "verdict", .hook = verdict_hook },
+	{ .name = "trace", .hook = trace_hook },
+	{ .name = "expect" },
+};
+
+static const struct section *section_of(const char *section)
+{
+	size_t i, n;
+
+	for (i = 0; i < ARRAY_SIZE(sections); i++) {
+		n = strlen(sections[i].name);
+		if (!strncmp(section, sections[i].name, n) &&
+		    section[n] == (sections[i].named ? '.' : '\0'))
+			return &sections[i];
+	}
+	return NULL;
+}
+
+/* The row of KEY in [SECTION] (phase.NAME: phase), or NULL */
+static const struct sc_key *key_of(const char *section, const char *k)
+{
+	const struct section *s = section_of(section);
+	size_t i;
+
+	for (i = 0; s && i < sc_nkeys; i++)
+		if (!strcmp(sc_keys[i].section, s->name) &&
+		    !strcmp(sc_keys[i].name, k))
+			return &sc_keys[i];
+	return NULL;
+}
+
+/* A key is set once per section; SCK_REPEAT rows may repeat */
+static bool repeatable(const char *section, const char *k)
+{
+	const struct sc_key *key = key_of(section, k);
+
+	return key && (key->flags & SCK_REPEAT);
+}
+
+static int unknown_section(struct pstate *ps, const char *section,
+			   const char *k)
+{
+	if (!ps->override && !ps->section_line)
+		return fail(ps, "'%s' comes before any [section]", k);
+	/* once per section, at its header */
+	if (ps->override || ps->bad_section != ps->section_line)
+		sc_problem_add(ps->pr, ps->section_line, "unknown section [%s]",
+			       section);
+	ps->bad_section = ps->section_line;
+	return 0;
 }
 
 /*
@@ -593,7 +777,7 @@ static void note_key(struct pstate *ps, const char *section, const char *k)
 			continue;
 		if (ps->override)
 			sc->keys[i].line = -1;
-		else if (!found && !repeatable(key))
+		else if (!found && !repeatable(section, k))
 			fail(ps, "'%s' again in [%s] (first at line %d)", k,
 			     section, sc->keys[i].line);
 		found = true;
@@ -621,38 +805,26 @@ static int handler(void *user, const char *section, const char *k,
 		   const char *v)
 {
 	struct pstate *ps = user;
+	const struct section *s = section_of(section);
+	const struct sc_key *key;
+	void *base = ps->sc;
 
 	note_key(ps, section, k);
-	if (!strcmp(section, "scenario"))
-		return h_scenario(ps, k, v);
-	if (!strcmp(section, "sysctl"))
-		return h_sysctl(ps, k, v);
-	if (!strcmp(section, "swap"))
-		return h_swap(ps, k, v);
-	if (!strcmp(section, "vars")) {
-		if (!valid_name(k, ""))
-			return fail(ps, "bad variable name '%s'", k);
-		return h_kv(ps, ps->sc->vars, &ps->sc->nvars, SC_MAX_VARS,
-			    "vars", k, v, !ps->override);
+	if (!s)
+		return unknown_section(ps, section, k);
+	if (s->free_key)
+		return s->free_key(ps, k, v);
+	if (s->hook)
+		s->hook(ps, k);
+	if (s->open) {
+		base = s->open(ps, section + strlen(s->name) + 1);
+		if (!base)
+			return 0;
 	}
-	if (!strncmp(section, "phase.", 6))
-		return h_phase(ps, section + 6, k, v);
-	if (!strncmp(section, "metric.", 7))
-		return h_metric(ps, section + 7, k, v);
-	if (!strcmp(section, "verdict"))
-		return h_verdict(ps, k, v);
-	if (!strcmp(section, "trace"))
-		return h_trace(ps, k, v);
-	if (!strcmp(section, "expect"))
-		return h_expect(ps, k, v);
-	if (!ps->override && !ps->section_line)
-		return fail(ps, "'%s' comes before any [section]", k);
-	/* once per section, at its header */
-	if (ps->override || ps->bad_section != ps->section_line)
-		sc_problem_add(ps->pr, ps->section_line, "unknown section [%s]",
-			       section);
-	ps->bad_section = ps->section_line;
-	return 0;
+	key = key_of(section, k);
+	if (!key)
+		return fail(ps, "unknown key '%s' in [%s]", k, section);
+	return parse_value(ps, key, base, v);
 }
 
 /* inih's own scanning: up to one of chars, or an inline "; comment" */
@@ -773,14 +945,11 @@ static char *reader(char *buf, int n, void *stream)
 	return buf;
 }
 
-static void defaults(struct scenario *sc)
+static void defaults(struct pstate *ps)
 {
-	memset(sc, 0, sizeof(*sc));
-	sc->mem = 2ULL << 30;
-	sc->cpus = 2;
-	sc->interval_ns = NSEC_PER_SEC;
-	sc->timeout_ns = 1800 * NSEC_PER_SEC;
-	sc->trace_enable = -1;
+	memset(ps->sc, 0, sizeof(*ps->sc));
+	key_defaults(ps, "scenario", ps->sc);
+	ps->sc->trace_enable = -1;
 }
 
 int scenario_parse(struct scenario *sc, const char *path,
@@ -790,19 +959,19 @@ int scenario_parse(struct scenario *sc, const char *path,
 	struct reader r = { .ps = ps };
 	int line;
 
+	if (!ps)
+		die("out of memory");
 	memset(pr, 0, sizeof(*pr));
-	defaults(sc);
-	snprintf(sc->path, sizeof(sc->path), "%s", path);
-	r.f = fopen(path, "re");
-	if (!r.f || !ps) {
-		sc_problem_add(pr, 0, "%s", strerror(errno));
-		free(ps);
-		if (r.f)
-			fclose(r.f);
-		return -1;
-	}
 	ps->sc = sc;
 	ps->pr = pr;
+	defaults(ps);
+	snprintf(sc->path, sizeof(sc->path), "%s", path);
+	r.f = fopen(path, "re");
+	if (!r.f) {
+		sc_problem_add(pr, 0, "%s", strerror(errno));
+		free(ps);
+		return -1;
+	}
 	line = ini_parse_stream(reader, &r, handler, ps);
 	if (ferror(r.f))
 		sc_problem_add(pr, 0, "%s", strerror(EIO));

@@ -46,6 +46,8 @@ struct sc_kv {
 };
 
 enum sc_stat { ST_MEDIAN, ST_MEAN, ST_MIN, ST_MAX, ST_P10, ST_P90, ST_TOTAL };
+/* Their names, in that order; NULL-terminated */
+extern const char *const sc_stat_names[];
 
 struct sc_metric {
 	char name[48];
@@ -151,6 +153,72 @@ struct scenario {
 	int nkeys;
 	struct sc_keyline keys[SC_MAX_KEYS];
 };
+
+/*
+ * The keys of a scenario file, as data (in the manner of fio's struct
+ * fio_option): one row per key drives the parser, --set, the defaults,
+ * what check says of a value out of range, and the key reference that
+ * `mmrepro check --keys` prints (configs/README.md holds its output).
+ * A new key is a field in struct scenario (or sc_phase, sc_metric) and
+ * a row of sc_keys[] in scenario.c.
+ */
+enum sc_key_type {
+	SCK_STR, /* a string, at most the field's size; choices: one of them */
+	SCK_SIZE, /* uint64_t bytes: 512M, 5G ("" is 0) */
+	SCK_DUR, /* int64_t ns: 500ms, 40s, 2m */
+	SCK_INT, /* an integer from min to max, into an int */
+	SCK_BOOL, /* yes/no, true/false, 1/0, into a bool or an int */
+	SCK_ENUM, /* one of choices: its index, or vals[index], into the field */
+	SCK_COND, /* SERIES OP VALUE into a struct sc_when; sets the bool at set */
+	SCK_FN, /* parse() reads it */
+};
+
+/* What a row's offset is into: [scenario], [phase.NAME] or [metric.NAME] */
+enum sc_key_base { SCB_SCENARIO, SCB_PHASE, SCB_METRIC };
+
+#define SCK_REPEAT 0x1 /* may be given more than once in its section */
+#define SCK_VARS \
+	0x2 /* a value with a {var} skips the choices (the run checks it) */
+
+struct pstate;
+
+struct sc_key {
+	const char *
+		section; /* "phase" and "metric": [phase.NAME], [metric.NAME] */
+	const char *name;
+	enum sc_key_type type;
+	enum sc_key_base base;
+	size_t off, size; /* the field, in the base */
+	size_t set; /* SCK_COND: offset of the bool that says it was given */
+	long long min,
+		max; /* SCK_INT: accepted; SCK_DUR, SCK_SIZE: check's range */
+	const char *range; /* what check says of that range */
+	const char *above; /* check: greater than this key of the section */
+	const char *const *choices; /* NULL-terminated */
+	const int *vals;
+	/* SCK_FN, and after the type's own parsing: 0 (a problem) or 1 */
+	int (*parse)(struct pstate *ps, void *base, const struct sc_key *k,
+		     const char *v);
+	const char *def; /* the default, parsed before the file (NULL: none) */
+	unsigned int flags;
+	const char *arg; /* the value's form, for the reference */
+	const char *help;
+};
+
+/* Sections whose keys are free-form: documented by these */
+struct sc_free_section {
+	const char *section, *arg, *help;
+};
+
+extern const struct sc_key sc_keys[];
+extern const size_t sc_nkeys;
+extern const struct sc_free_section sc_free_sections[];
+extern const size_t sc_nfree_sections;
+/* The field of a row in a scenario, phase or metric */
+static inline void *sc_key_field(const struct sc_key *k, void *base)
+{
+	return (char *)base + k->off;
+}
 
 /* The run traces: a [trace] section without enable = no */
 static inline bool scenario_traced(const struct scenario *sc)

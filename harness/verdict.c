@@ -16,72 +16,8 @@
 
 #include "results.h"
 #include "rundata.h"
-#include "runner.h"
+#include "verdict.h"
 #include "util.h"
-
-struct table {
-	int ncols;
-	char **names;
-	size_t nrows;
-	double *v; /* nrows x ncols, NAN for empty */
-};
-
-static void table_free(struct table *t)
-{
-	int i;
-
-	for (i = 0; i < t->ncols; i++)
-		free(t->names[i]);
-	free(t->names);
-	free(t->v);
-}
-
-static int table_load(struct table *t, const char *path)
-{
-	size_t len, cap = 0;
-	char *s, *line, *save, *c, *e;
-	int col;
-
-	memset(t, 0, sizeof(*t));
-	/* sized to the file: a guest may not have a spare gigabyte */
-	s = read_regular(path, (size_t)1 << 30, &len);
-	if (!s)
-		return -errno;
-	line = strtok_r(s, "\n", &save);
-	for (c = line; c; c = e ? e + 1 : NULL) {
-		e = strchr(c, ',');
-		if (e)
-			*e = '\0';
-		t->names = realloc(t->names, (t->ncols + 1) * sizeof(char *));
-		t->names[t->ncols++] = strdup(c);
-	}
-	while ((line = strtok_r(NULL, "\n", &save))) {
-		if (t->nrows == cap) {
-			cap = cap ? cap * 2 : 1024;
-			t->v = realloc(t->v, cap * t->ncols * sizeof(double));
-		}
-		for (col = 0, c = line; col < t->ncols; col++) {
-			double *cell = &t->v[t->nrows * t->ncols + col];
-
-			e = c ? strchr(c, ',') : NULL;
-			*cell = c && *c && *c != ',' ? strtod(c, NULL) : NAN;
-			c = e ? e + 1 : NULL;
-		}
-		t->nrows++;
-	}
-	free(s);
-	return t->ncols ? 0 : -EINVAL;
-}
-
-static int table_col(const struct table *t, const char *name)
-{
-	int i;
-
-	for (i = 0; i < t->ncols; i++)
-		if (!strcmp(t->names[i], name))
-			return i;
-	return -1;
-}
 
 /*
  * The tracer's per-interval series (trace/timeline.csv, [trace]) join
@@ -89,19 +25,19 @@ static int table_col(const struct table *t, const char *name)
  * since the row before (to the nearest interval end), averaged, or their
  * maximum for a *max* series, so that a late sample covers its whole gap.
  */
-static void table_join_trace(struct table *t, const char *dir)
+static void table_join_trace(struct csv *t, const char *dir)
 {
-	struct table tl;
+	struct csv tl;
 	char path[4200];
 	size_t row, k = 0, n;
 	int nc, c;
 	double step, prev, *v;
 
 	pathf(path, sizeof(path), "%s/trace/timeline.csv", dir);
-	if (table_load(&tl, path))
+	if (csv_load(&tl, path))
 		return;
 	if (!tl.nrows || tl.ncols < 2) {
-		table_free(&tl);
+		csv_free(&tl);
 		return;
 	}
 	step = tl.v[0]; /* the first interval ends one step in */
@@ -148,7 +84,7 @@ static void table_join_trace(struct table *t, const char *dir)
 	free(t->v);
 	t->v = v;
 	t->ncols = nc;
-	table_free(&tl);
+	csv_free(&tl);
 }
 
 /* Sum of a zoneinfo watermark over every zone, in MiB */
@@ -201,37 +137,97 @@ static int phase_window(const struct scenario *sc, const struct run_result *r,
 }
 
 /*
- * A value for a condition: a number, a {var}, a wmark.*_MiB or a series
- * cell (slow series hold their last value)
+ * A condition's operand, resolved once per run: a number (from the
+ * text, a {var} or a wmark.*_MiB of the start snapshot), or a column of
+ * the table; NAN when it names nothing
  */
-static double operand(const struct scenario *sc, const struct table *t,
-		      size_t row, const double *held, const char *s,
-		      const char *dir)
+struct operand {
+	int col; /* -1: num */
+	double num;
+};
+
+/* A condition of the scenario, its operands resolved */
+struct cond {
+	const struct sc_when *w;
+	struct operand lhs, rhs;
+};
+
+/* The verdict of a scenario: its form and conditions, resolved */
+struct vexpr {
+	enum vform { VF_NONE, VF_WHEN, VF_DELAY, VF_METRIC } form;
+	int nwhen;
+	struct cond when[SC_MAX_WHEN];
+	struct cond from, to, mean; /* VF_DELAY; mean if has_mean */
+	bool has_mean;
+};
+
+static struct operand resolve(const struct scenario *sc, const struct csv *t,
+			      const char *s, const char *dir)
 {
-	char *end, buf[SC_STR], err[128];
+	struct operand o = { .col = -1, .num = NAN };
+	char *end, buf[SC_STR], err[128], which[16];
 	double v;
-	int c;
 
 	if (s[0] == '{') {
 		if (scenario_expand(sc, s, buf, sizeof(buf), err, sizeof(err)))
-			return NAN;
+			return o;
 		s = buf;
 	}
 	v = strtod(s, &end);
 	if (!*end)
-		return v;
-	if (!strncmp(s, "wmark.", 6)) {
-		char which[16];
-
+		o.num = v;
+	else if (!strncmp(s, "wmark.", 6)) {
 		if (sscanf(s + 6, "%15[a-z]_MiB", which) == 1)
-			return wmark_mib(dir, which);
-		return NAN;
+			o.num = wmark_mib(dir, which);
+	} else
+		o.col = csv_col(t, s);
+	return o;
+}
+
+static struct cond cond_of(const struct scenario *sc, const struct csv *t,
+			   const struct sc_when *w, const char *dir)
+{
+	struct cond c = { .w = w };
+
+	c.lhs = resolve(sc, t, w->lhs, dir);
+	c.rhs = resolve(sc, t, w->rhs, dir);
+	return c;
+}
+
+/* The form the scenario's [verdict] takes, and its conditions */
+static void vexpr_build(struct vexpr *x, const struct scenario *sc,
+			const struct csv *t, const char *dir)
+{
+	int k;
+
+	memset(x, 0, sizeof(*x));
+	if (sc->nwhen) {
+		x->form = VF_WHEN;
+		x->nwhen = sc->nwhen;
+		for (k = 0; k < sc->nwhen; k++)
+			x->when[k] = cond_of(sc, t, &sc->when[k], dir);
+	} else if (sc->has_from) {
+		x->form = VF_DELAY;
+		x->from = cond_of(sc, t, &sc->from, dir);
+		x->to = cond_of(sc, t, &sc->to, dir);
+		x->has_mean = sc->has_mean;
+		if (sc->has_mean)
+			x->mean = cond_of(sc, t, &sc->mean, dir);
+	} else if (sc->has_metric) {
+		x->form = VF_METRIC;
 	}
-	c = table_col(t, s);
-	if (c < 0)
-		return NAN;
-	v = t->v[row * t->ncols + c];
-	return isnan(v) ? held[c] : v;
+}
+
+/* Its value on a row: slow series hold their last value (held) */
+static double value(const struct operand *o, const struct csv *t, size_t row,
+		    const double *held)
+{
+	double v;
+
+	if (o->col < 0)
+		return o->num;
+	v = csv_at(t, row, o->col);
+	return isnan(v) ? held[o->col] : v;
 }
 
 static bool holds(enum sc_op op, double a, double b)
@@ -251,51 +247,56 @@ static bool holds(enum sc_op op, double a, double b)
 	return false;
 }
 
+static bool cond_holds(const struct cond *c, const struct csv *t, size_t row,
+		       const double *held)
+{
+	return holds(c->w->op, value(&c->lhs, t, row, held),
+		     value(&c->rhs, t, row, held));
+}
+
+/* Each column's last value, NAN before it had one */
+static double *held_new(const struct csv *t)
+{
+	double *held = calloc((size_t)t->ncols + 1, sizeof(double));
+	int c;
+
+	if (!held)
+		die("out of memory");
+	for (c = 0; c < t->ncols; c++)
+		held[c] = NAN;
+	return held;
+}
+
+static void held_update(double *held, const struct csv *t, size_t row)
+{
+	int c;
+
+	for (c = 1; c < t->ncols; c++)
+		if (!isnan(csv_at(t, row, c)))
+			held[c] = csv_at(t, row, c);
+}
+
 static const char *const op_names[] = { "<", "<=", ">", ">=" };
 
-/*
- * Reproduced when every `when' holds on consecutive samples for at
- * least `for'.  Slow sources hold their last value between samples.
- */
-static void judge(const struct scenario *sc, const struct table *t,
-		  const struct window *w, const char *dir, struct run_result *r)
+/* The longest stretch in which every `when' held, in seconds */
+static double longest_streak(const struct scenario *sc, const struct vexpr *x,
+			     const struct csv *t, const struct window *w)
 {
-	double *held = calloc((size_t)t->ncols, sizeof(double));
+	double *held = held_new(t);
 	double best = 0, from = NAN, interval = (double)sc->interval_ns / 1e9;
 	double last_ok = NAN, gap = (double)sc->tolerate_ns / 1e9;
 	size_t row;
-	int c, k, missing = -1;
+	int k;
 
-	for (c = 0; c < t->ncols; c++)
-		held[c] = NAN;
-	for (k = 0; k < sc->nwhen; k++)
-		if (table_col(t, sc->when[k].lhs) < 0)
-			missing = k;
-	if (missing >= 0) {
-		r->verdict = V_ERROR;
-		snprintf(
-			r->reason, sizeof(r->reason),
-			"verdict: no series '%s' in this run (see derived.csv)",
-			sc->when[missing].lhs);
-		free(held);
-		return;
-	}
 	for (row = 0; row < t->nrows; row++) {
-		double ts = t->v[row * t->ncols];
+		double ts = csv_at(t, row, 0);
 		bool all = true;
 
-		for (c = 1; c < t->ncols; c++)
-			if (!isnan(t->v[row * t->ncols + c]))
-				held[c] = t->v[row * t->ncols + c];
+		held_update(held, t, row);
 		if (ts < w->from || ts > w->to)
 			continue;
-		for (k = 0; k < sc->nwhen && all; k++) {
-			const struct sc_when *x = &sc->when[k];
-
-			all = holds(x->op,
-				    operand(sc, t, row, held, x->lhs, dir),
-				    operand(sc, t, row, held, x->rhs, dir));
-		}
+		for (k = 0; k < x->nwhen && all; k++)
+			all = cond_holds(&x->when[k], t, row, held);
 		/*
 		 * A streak survives failing samples for up to `tolerate':
 		 * under emulation one late 1 s sample is noise, not an end.
@@ -314,6 +315,32 @@ static void judge(const struct scenario *sc, const struct table *t,
 			best = ts - from + interval;
 	}
 	free(held);
+	return best;
+}
+
+/*
+ * Reproduced when every `when' holds on consecutive samples for at
+ * least `for'.  Slow sources hold their last value between samples.
+ */
+static void judge(const struct scenario *sc, const struct vexpr *x,
+		  const struct csv *t, const struct window *w,
+		  struct run_result *r)
+{
+	double best;
+	int k, missing = -1;
+
+	for (k = 0; k < sc->nwhen; k++)
+		if (csv_col(t, sc->when[k].lhs) < 0)
+			missing = k;
+	if (missing >= 0) {
+		r->verdict = V_ERROR;
+		snprintf(
+			r->reason, sizeof(r->reason),
+			"verdict: no series '%s' in this run (see derived.csv)",
+			sc->when[missing].lhs);
+		return;
+	}
+	best = longest_streak(sc, x, t, w);
 	r->verdict = best >= (double)sc->for_ns / 1e9 ? V_REPRODUCED :
 							V_NOT_REPRODUCED;
 	snprintf(r->reason, sizeof(r->reason),
@@ -333,37 +360,65 @@ static void judge(const struct scenario *sc, const struct table *t,
 }
 
 /* The first row at or after `start' where a condition holds, or -1 */
-static long first_row(const struct scenario *sc, const struct table *t,
-		      const struct sc_when *x, size_t start, double *held,
-		      const char *dir)
+static long first_row(const struct cond *c, const struct csv *t, size_t start,
+		      double *held)
 {
 	size_t row;
-	int c;
 
 	for (row = start; row < t->nrows; row++) {
-		for (c = 1; c < t->ncols; c++)
-			if (!isnan(t->v[row * t->ncols + c]))
-				held[c] = t->v[row * t->ncols + c];
-		if (holds(x->op, operand(sc, t, row, held, x->lhs, dir),
-			  operand(sc, t, row, held, x->rhs, dir)))
+		held_update(held, t, row);
+		if (cond_holds(c, t, row, held))
 			return (long)row;
 	}
 	return -1;
 }
 
-static void judge_delay(const struct scenario *sc, const struct table *t,
-			const char *dir, struct run_result *r, json_t *detail)
+/* The mean of a series from row `from' up to time t_to; NAN: none */
+static double mean_until(const struct csv *t, int c, size_t from, double t_to)
 {
-	double *held = calloc((size_t)t->ncols, sizeof(double));
-	double t_from, t_to, want = 0, mean = NAN, sum = 0;
-	char buf[128], err[128];
-	long from, to;
-	int64_t ns;
+	double sum = 0;
 	size_t row, n = 0;
-	int c;
 
-	for (c = 0; c < t->ncols; c++)
-		held[c] = NAN;
+	for (row = from; c >= 0 && row < t->nrows; row++) {
+		double x = csv_at(t, row, c);
+
+		if (csv_at(t, row, 0) > t_to || isnan(x))
+			continue;
+		sum += x;
+		n++;
+	}
+	return n ? sum / (double)n : NAN;
+}
+
+/* The delay verdict's reason: what it found, against what it needs */
+static void delay_reason(const struct scenario *sc, struct run_result *r,
+			 bool ended, double delay, double want, double mean)
+{
+	const char *m = sc->has_mean ? "; mean " : "";
+	const char *ml = sc->has_mean ? sc->mean.lhs : "";
+	const char *eq = sc->has_mean ? "=" : "";
+	double mv = sc->has_mean ? mean : 0.0;
+
+	if (!ended && sc->to_name[0])
+		snprintf(
+			r->reason, sizeof(r->reason),
+			"no %s within %.0f s of %s (need > %.0f s)%s%s %s %.1f",
+			sc->to_name, delay, sc->from.lhs, want, m, ml, eq, mv);
+	else
+		snprintf(r->reason, sizeof(r->reason),
+			 "%s%.1f s from %s to %s (need > %.0f s)%s%s %s %.1f",
+			 ended ? "" : "no end within the run: at least ", delay,
+			 sc->from.lhs, sc->to.lhs, want, m, ml, eq, mv);
+}
+
+/* min_delay in seconds (0 when not given); -1 with r set if bad */
+static int min_delay_s(const struct scenario *sc, struct run_result *r,
+		       double *want)
+{
+	char buf[128], err[128];
+	int64_t ns;
+
+	*want = 0;
 	if (scenario_expand(sc, sc->min_delay, buf, sizeof(buf), err,
 			    sizeof(err)) ||
 	    (sc->min_delay[0] && parse_duration_ns(buf, &ns))) {
@@ -371,34 +426,41 @@ static void judge_delay(const struct scenario *sc, const struct table *t,
 		snprintf(r->reason, sizeof(r->reason),
 			 "verdict: min_delay: bad duration '%s'",
 			 sc->min_delay);
-		free(held);
-		return;
+		return -1;
 	}
 	if (sc->min_delay[0])
-		want = (double)ns / 1e9;
-	from = first_row(sc, t, &sc->from, 0, held, dir);
+		*want = (double)ns / 1e9;
+	return 0;
+}
+
+/*
+ * Reproduced when `to' first holds more than min_delay after `from'
+ * first held, with the mean of a series over that interval meeting
+ * `mean'
+ */
+static void judge_delay(const struct scenario *sc, const struct vexpr *x,
+			const struct csv *t, struct run_result *r,
+			json_t *detail)
+{
+	double *held = held_new(t);
+	double t_from, t_to, want, mean;
+	long from, to;
+	int c;
+
+	if (min_delay_s(sc, r, &want))
+		goto out;
+	from = first_row(&x->from, t, 0, held);
 	if (from < 0) {
 		r->verdict = V_NOT_REPRODUCED;
 		snprintf(r->reason, sizeof(r->reason), "%s %s %s never held",
 			 sc->from.lhs, op_names[sc->from.op], sc->from.rhs);
-		free(held);
-		return;
+		goto out;
 	}
-	to = first_row(sc, t, &sc->to, (size_t)from, held, dir);
-	t_from = t->v[(size_t)from * t->ncols];
-	t_to = to < 0 ? t->v[(t->nrows - 1) * t->ncols] :
-			t->v[(size_t)to * t->ncols];
-	c = sc->has_mean ? table_col(t, sc->mean.lhs) : -1;
-	for (row = (size_t)from; c >= 0 && row < t->nrows; row++) {
-		double x = t->v[row * t->ncols + c];
-
-		if (t->v[row * t->ncols] > t_to || isnan(x))
-			continue;
-		sum += x;
-		n++;
-	}
-	if (n)
-		mean = sum / (double)n;
+	to = first_row(&x->to, t, (size_t)from, held);
+	t_from = csv_at(t, (size_t)from, 0);
+	t_to = csv_at(t, to < 0 ? t->nrows - 1 : (size_t)to, 0);
+	c = x->has_mean ? csv_col(t, sc->mean.lhs) : -1;
+	mean = mean_until(t, c, (size_t)from, t_to);
 	json_object_set_new(detail, "from_s", json_real(t_from));
 	json_object_set_new(detail, "to_s",
 			    to < 0 ? json_null() : json_real(t_to));
@@ -408,25 +470,11 @@ static void judge_delay(const struct scenario *sc, const struct table *t,
 				    isnan(mean) ? json_null() :
 						  json_real(mean));
 	r->verdict = t_to - t_from > want ? V_REPRODUCED : V_NOT_REPRODUCED;
-	if (sc->has_mean && !holds(sc->mean.op, mean,
-				   operand(sc, t, 0, held, sc->mean.rhs, dir)))
+	if (x->has_mean &&
+	    !holds(sc->mean.op, mean, value(&x->mean.rhs, t, 0, held)))
 		r->verdict = V_NOT_REPRODUCED;
-	if (to < 0 && sc->to_name[0])
-		snprintf(
-			r->reason, sizeof(r->reason),
-			"no %s within %.0f s of %s (need > %.0f s)%s%s %s %.1f",
-			sc->to_name, t_to - t_from, sc->from.lhs, want,
-			sc->has_mean ? "; mean " : "",
-			sc->has_mean ? sc->mean.lhs : "",
-			sc->has_mean ? "=" : "", sc->has_mean ? mean : 0.0);
-	else
-		snprintf(r->reason, sizeof(r->reason),
-			 "%s%.1f s from %s to %s (need > %.0f s)%s%s %s %.1f",
-			 to < 0 ? "no end within the run: at least " : "",
-			 t_to - t_from, sc->from.lhs, sc->to.lhs, want,
-			 sc->has_mean ? "; mean " : "",
-			 sc->has_mean ? sc->mean.lhs : "",
-			 sc->has_mean ? "=" : "", sc->has_mean ? mean : 0.0);
+	delay_reason(sc, r, to >= 0, t_to - t_from, want, mean);
+out:
 	free(held);
 }
 
@@ -513,10 +561,10 @@ out:
 }
 
 static double stat_of(const char *dir, const struct sc_metric *m,
-		      const struct table *t, const struct window *w,
+		      const struct csv *t, const struct window *w,
 		      size_t *n_out)
 {
-	int c = table_col(t, m->series);
+	int c = csv_col(t, m->series);
 	double *v, out = NAN, prev_t = NAN;
 	size_t row, n = 0;
 
@@ -569,11 +617,9 @@ static double stat_of(const char *dir, const struct sc_metric *m,
 	return out;
 }
 
-static json_t *metrics_json(const struct scenario *sc, const struct table *t,
+static json_t *metrics_json(const struct scenario *sc, const struct csv *t,
 			    const struct run_result *r, const char *dir)
 {
-	static const char *const stats[] = { "median", "mean", "min",  "max",
-					     "p10",    "p90",  "total" };
 	json_t *o = json_object();
 	int i;
 
@@ -590,7 +636,8 @@ static json_t *metrics_json(const struct scenario *sc, const struct table *t,
 				    isnan(v) ? json_null() : json_real(v));
 		json_object_set_new(j, "n", json_integer((json_int_t)n));
 		json_object_set_new(j, "series", json_string(m->series));
-		json_object_set_new(j, "stat", json_string(stats[m->stat]));
+		json_object_set_new(j, "stat",
+				    json_string(sc_stat_names[m->stat]));
 		json_object_set_new(j, "during", json_string(m->during));
 		json_object_set_new(j, "unit", json_string(m->unit));
 		json_object_set_new(j, "better",
@@ -606,7 +653,7 @@ static json_t *metrics_json(const struct scenario *sc, const struct table *t,
  * A metric verdict: one [metric], as metrics_json() computed it for
  * summary.json, against a value (which may be a {var}).
  */
-static void judge_metric(const struct scenario *sc, const struct table *t,
+static void judge_metric(const struct scenario *sc, const struct csv *t,
 			 json_t *metrics, struct run_result *r)
 {
 	const struct sc_when *x = &sc->metric_cond;
@@ -634,7 +681,7 @@ static void judge_metric(const struct scenario *sc, const struct table *t,
 			 rhs);
 		return;
 	}
-	if (table_col(t, series) < 0) {
+	if (csv_col(t, series) < 0) {
 		r->verdict = V_ERROR;
 		snprintf(
 			r->reason, sizeof(r->reason),
@@ -657,35 +704,13 @@ static void judge_metric(const struct scenario *sc, const struct table *t,
 			 op_names[x->op], rhs);
 }
 
-int evaluate(const struct scenario *sc, const char *dir, struct run_result *res)
+/* summary.json: the metrics, the verdict's detail and [expect] */
+static void write_summary(const struct scenario *sc, const char *dir,
+			  json_t *metrics, json_t *detail)
 {
 	char path[4200];
-	json_t *sum, *metrics, *detail = json_object();
-	struct table t;
-	struct window w;
+	json_t *sum;
 
-	pathf(path, sizeof(path), "%s/derived.csv", dir);
-	if (table_load(&t, path)) {
-		res->verdict = V_ERROR;
-		pathf(res->reason, sizeof(res->reason),
-		      "%s: no samples to judge", path);
-		json_decref(detail);
-		return -1;
-	}
-	table_join_trace(&t, dir);
-	/* the metrics first: a metric verdict reads its value there */
-	metrics = metrics_json(sc, &t, res, dir);
-	if (phase_window(sc, res, sc->during, &w)) {
-		res->verdict = V_ERROR;
-		snprintf(res->reason, sizeof(res->reason),
-			 "verdict: during: no phase '%s'", sc->during);
-	} else if (sc->nwhen) {
-		judge(sc, &t, &w, dir, res);
-	} else if (sc->has_from) {
-		judge_delay(sc, &t, dir, res, detail);
-	} else if (sc->has_metric) {
-		judge_metric(sc, &t, metrics, res);
-	}
 	pathf(path, sizeof(path), "%s/summary.json", dir);
 	sum = json_load_regular(path, NULL);
 	if (!sum) {
@@ -716,7 +741,50 @@ int evaluate(const struct scenario *sc, const char *dir, struct run_result *res)
 	}
 	json_save(sum, dir, "summary.json");
 	json_decref(sum);
-	table_free(&t);
+}
+
+int evaluate(const struct scenario *sc, const char *dir, struct run_result *res)
+{
+	char path[4200];
+	json_t *metrics, *detail = json_object();
+	struct vexpr x;
+	struct csv t;
+	struct window w;
+
+	pathf(path, sizeof(path), "%s/derived.csv", dir);
+	if (csv_load(&t, path)) {
+		res->verdict = V_ERROR;
+		pathf(res->reason, sizeof(res->reason),
+		      "%s: no samples to judge", path);
+		json_decref(detail);
+		return -1;
+	}
+	table_join_trace(&t, dir);
+	/* the metrics first: a metric verdict reads its value there */
+	metrics = metrics_json(sc, &t, res, dir);
+	/* the conditions, resolved once: no file is read per row */
+	vexpr_build(&x, sc, &t, dir);
+	if (phase_window(sc, res, sc->during, &w)) {
+		res->verdict = V_ERROR;
+		snprintf(res->reason, sizeof(res->reason),
+			 "verdict: during: no phase '%s'", sc->during);
+	} else {
+		switch (x.form) {
+		case VF_WHEN:
+			judge(sc, &x, &t, &w, res);
+			break;
+		case VF_DELAY:
+			judge_delay(sc, &x, &t, res, detail);
+			break;
+		case VF_METRIC:
+			judge_metric(sc, &t, metrics, res);
+			break;
+		case VF_NONE:
+			break;
+		}
+	}
+	write_summary(sc, dir, metrics, detail);
+	csv_free(&t);
 	return 0;
 }
 

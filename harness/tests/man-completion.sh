@@ -26,6 +26,13 @@ for c in $cmds; do
 		bash -c "grep -qE '^   mmrepro $c\$' '$T/man' && [ -z '$missing' ]"
 done
 
+# --- configs/README.md's key reference ---
+sed -n '/^<!-- mmrepro check --keys -->$/,/^<!-- end of mmrepro check --keys -->$/p' \
+	configs/README.md | sed '1d;$d' >"$T/keys.md"
+"$M" check --keys >"$T/keys.out"
+check "configs/README.md lists every scenario key, as 'check --keys' prints them" \
+	bash -c "[ -s '$T/keys.out' ] && diff -u '$T/keys.md' '$T/keys.out'"
+
 # --- bash completion ---
 export PATH=$PWD/build:$PATH MMREPRO_CACHE=$T/cache
 mkdir -p "$T/cache/kernels"

@@ -563,6 +563,55 @@ static int setup(void **state)
 	return mkdtemp(dir) ? 0 : -1;
 }
 
+/*
+ * A watermark operand: the sum over the zones of the start snapshot of
+ * zoneinfo, in MiB, read once for the run; and every key of the table
+ * takes its own default.
+ */
+static void test_verdict_wmark(void **state)
+{
+	static const char ini[] = "[scenario]\nname = w\n"
+				  "[phase.a]\ncmd = true\n"
+				  "[verdict]\nwhen = m.free > wmark.high_MiB\n"
+				  "for = 3s\n";
+	/* 2 zones of 256 pages: 2 MiB */
+	double free_mib[] = { 1, 3, 3, 3, 1, 3, 1 };
+	struct scenario *sc = calloc(1, sizeof(*sc));
+	struct run_result res = { 0 };
+	char csv[512], path[128];
+	size_t i, n = 0;
+
+	(void)state;
+	n += (size_t)snprintf(csv + n, sizeof(csv) - n, "t,m.free\n");
+	for (i = 0; i < ARRAY_SIZE(free_mib); i++)
+		n += (size_t)snprintf(csv + n, sizeof(csv) - n, "%zu,%g\n", i,
+				      free_mib[i]);
+	put("derived.csv", csv);
+	snprintf(path, sizeof(path), "%s/snapshots", dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/snapshots/start", dir);
+	mkdir(path, 0755);
+	put("snapshots/start/zoneinfo",
+	    "Node 0, zone    DMA32\n  pages free     1\n        min      10\n"
+	    "        low      100\n        high     256\n"
+	    "Node 0, zone   Normal\n  pages free     1\n        min      10\n"
+	    "        low      100\n        high     256\n");
+	assert_int_equal(scenario_load(sc, put("w.ini", ini), err, sizeof(err)),
+			 0);
+	assert_int_equal(sc->cpus, 2); /* defaults from the table */
+	assert_int_equal(sc->phase[0].ready_ns, 600 * NSEC_PER_SEC);
+	assert_true(sc->interval_ns == NSEC_PER_SEC);
+	evaluate(sc, dir, &res);
+	assert_int_equal(res.verdict, V_REPRODUCED);
+	assert_non_null(strstr(res.reason, "held for 3 s"));
+	/* no snapshot: the watermark is unknown, and never exceeded */
+	snprintf(path, sizeof(path), "%s/snapshots/start/zoneinfo", dir);
+	unlink(path);
+	evaluate(sc, dir, &res);
+	assert_int_equal(res.verdict, V_NOT_REPRODUCED);
+	free(sc);
+}
+
 static int teardown(void **state)
 {
 	char cmd[128];
@@ -584,6 +633,7 @@ int main(void)
 		cmocka_unit_test(test_verdict_metric),
 		cmocka_unit_test(test_exact_total),
 		cmocka_unit_test(test_during_both),
+		cmocka_unit_test(test_verdict_wmark),
 	};
 
 	return cmocka_run_group_tests_name("runner", tests, setup, teardown);
