@@ -12,7 +12,7 @@
 #include "mmrepro.h"
 #include "opt.h"
 #include "results.h"
-#include "trace.h"
+#include "trace/trace.h"
 #include "util.h"
 
 #define POLL_NS (100 * NSEC_PER_MSEC)

@@ -1,227 +1,54 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Event formats and the dispatcher.  Every field is found by name in
- * the event's format file through libtraceevent and read with its
- * offset and size from there: the layouts differ between kernels (7.2
- * moved direct_reclaim_begin's order behind a new memcg_id).  Constants
- * the handlers need (GFP migratetype bits, pageblock_order, compaction
- * status names) come from the print formats too.
+ * The core's state: events bound to this kernel's formats, records
+ * dispatched to the groups' handlers by common_type, each group's state
+ * made and ended and freed through its ops, and the tasks by pid that
+ * the groups keep their per-task data on.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <traceevent/event-parse.h>
-#include <traceevent/trace-seq.h>
-#include <unistd.h>
 
-#include "trace.h"
-#include "util.h"
-
-static char *slurp(const char *dir, const char *rel, size_t *len)
-{
-	char path[4096];
-
-	if (pathf(path, sizeof(path), "%s/%s", dir, rel))
-		return NULL;
-	return read_file_str(path, 1 << 20, len);
-}
-
-struct tep_handle *trace_tep_load(const char *dir,
-				  const struct trace_event_ops *const *ops,
-				  size_t n)
-{
-	enum tep_endian endian = tep_is_bigendian() ? TEP_BIG_ENDIAN :
-						      TEP_LITTLE_ENDIAN;
-	struct tep_handle *tep;
-	char rel[512], *buf;
-	size_t len, i;
-
-	buf = slurp(dir, "events/header_page", &len);
-	if (!buf)
-		return NULL;
-	tep = tep_alloc();
-	if (!tep) {
-		free(buf);
-		return NULL;
-	}
-	tep_set_file_bigendian(tep, endian);
-	tep_set_local_bigendian(tep, endian);
-	tep_set_page_size(tep, (int)sysconf(_SC_PAGESIZE));
-	/* "commit" is a local_t: the kernel's long */
-	if (tep_parse_header_page(tep, buf, len, (int)sizeof(long))) {
-		free(buf);
-		tep_free(tep);
-		return NULL;
-	}
-	free(buf);
-	tep_set_long_size(tep, tep_get_header_page_size(tep));
-	for (i = 0; i < n; i++) {
-		if (tep_find_event_by_name(tep, ops[i]->system, ops[i]->name))
-			continue;
-		snprintf(rel, sizeof(rel), "events/%s/%s/format",
-			 ops[i]->system, ops[i]->name);
-		buf = slurp(dir, rel, &len);
-		if (!buf)
-			continue; /* trace_state_add() says why */
-		tep_parse_event(tep, buf, len, ops[i]->system);
-		free(buf);
-	}
-	return tep;
-}
-
-/* ---- print-format constants ---- */
-
-typedef bool (*arg_visit)(struct tep_print_arg *a, void *ctx);
-
-static bool walk_args(struct tep_print_arg *a, arg_visit fn, void *ctx)
-{
-	for (; a; a = a->next) {
-		if (fn(a, ctx))
-			return true;
-		switch (a->type) {
-		case TEP_PRINT_OP:
-			if (walk_args(a->op.left, fn, ctx) ||
-			    walk_args(a->op.right, fn, ctx))
-				return true;
-			break;
-		case TEP_PRINT_TYPE:
-			if (walk_args(a->typecast.item, fn, ctx))
-				return true;
-			break;
-		default:
-			break;
-		}
-	}
-	return false;
-}
-
-static bool arg_is_field(struct tep_print_arg *a, const char *field)
-{
-	return a && a->type == TEP_PRINT_FIELD && !strcmp(a->field.name, field);
-}
-
-struct sym_ctx {
-	const char *field;
-	const char *str; /* in: flag name (flags); out: name (symbol) */
-	long long v;
-	bool found;
-};
-
-static bool find_flag(struct tep_print_arg *a, void *p)
-{
-	struct sym_ctx *c = p;
-	struct tep_print_flag_sym *f;
-
-	if (a->type != TEP_PRINT_FLAGS ||
-	    !arg_is_field(a->flags.field, c->field))
-		return false;
-	for (f = a->flags.flags; f; f = f->next) {
-		if (strcmp(f->str, c->str))
-			continue;
-		c->v = (long long)strtoull(f->value, NULL, 0);
-		c->found = true;
-		return true;
-	}
-	return false;
-}
-
-uint64_t trace_gfp_bit(struct tep_event *e, const char *field, const char *flag)
-{
-	struct sym_ctx c = { .field = field, .str = flag };
-
-	if (!e)
-		return 0;
-	walk_args(e->print_fmt.args, find_flag, &c);
-	return c.found ? (uint64_t)c.v : 0;
-}
-
-static bool find_symbol(struct tep_print_arg *a, void *p)
-{
-	struct sym_ctx *c = p;
-	struct tep_print_flag_sym *f;
-
-	if (a->type != TEP_PRINT_SYMBOL ||
-	    !arg_is_field(a->symbol.field, c->field))
-		return false;
-	for (f = a->symbol.symbols; f; f = f->next) {
-		if (strtoll(f->value, NULL, 0) != c->v)
-			continue;
-		c->str = f->str;
-		c->found = true;
-		return true;
-	}
-	return false;
-}
-
-const char *trace_symbol(struct tep_event *e, const char *field, long long v)
-{
-	struct sym_ctx c = { .field = field, .v = v };
-
-	if (!e)
-		return NULL;
-	walk_args(e->print_fmt.args, find_symbol, &c);
-	return c.found ? c.str : NULL;
-}
-
-/*
- * "key=N" as the kernel's print format computes it for a zeroed record:
- * how pageblock_order is known (it is an expression of the kernel's
- * config in mm_page_alloc_extfrag's format, not a field).
- */
-int trace_print_int(struct tep_handle *tep, struct tep_event *e,
-		    const char *key, long long *v)
-{
-	struct tep_format_field *f;
-	struct tep_record rec = { 0 };
-	unsigned char data[512] = { 0 };
-	struct trace_seq s;
-	char pat[64];
-	const char *p;
-	int size = 0, ret = -ENOENT;
-
-	if (!e)
-		return -ENOENT;
-	for (f = e->format.fields; f; f = f->next)
-		if (f->offset + f->size > size)
-			size = f->offset + f->size;
-	f = tep_find_common_field(e, "common_type");
-	if (!f || size > (int)sizeof(data))
-		return -EINVAL;
-	if (f->size == 2)
-		*(unsigned short *)(data + f->offset) = (unsigned short)e->id;
-	else if (f->size == 4)
-		*(unsigned int *)(data + f->offset) = (unsigned int)e->id;
-	rec.data = data;
-	rec.size = size;
-	trace_seq_init(&s);
-	tep_print_event(tep, &s, &rec, "%s", TEP_PRINT_INFO);
-	trace_seq_terminate(&s);
-	snprintf(pat, sizeof(pat), "%s=", key);
-	p = s.buffer ? strstr(s.buffer, pat) : NULL;
-	if (p && (p == s.buffer || p[-1] == ' ')) {
-		char *end;
-
-		*v = strtoll(p + strlen(pat), &end, 10);
-		if (end != p + strlen(pat))
-			ret = 0;
-	}
-	trace_seq_destroy(&s);
-	return ret;
-}
+#include "../util.h"
+#include "group.h"
 
 /* ---- state and binding ---- */
 
+void *trace_zalloc(size_t n, size_t size)
+{
+	void *p = calloc(n, size);
+
+	if (!p)
+		die("out of memory");
+	return p;
+}
+
+/* Every group's state is made here, whether its events are bound or not */
 struct trace_state *trace_state_new(struct tep_handle *tep)
 {
-	struct trace_state *st = calloc(1, sizeof(*st));
+	struct trace_state *st = trace_zalloc(1, sizeof(*st));
+	size_t g;
 
-	if (!st)
-		die("out of memory");
 	st->tep = tep;
 	st->pageblock_order = -1;
 	st->type_off = -1;
+	for (g = 0; g < trace_ngroups; g++)
+		if (trace_group_table[g]->init)
+			st->gs[g] = trace_group_table[g]->init(st);
 	return st;
+}
+
+void *trace_group_state(const struct trace_state *st,
+			const struct trace_group_ops *g)
+{
+	size_t i;
+
+	for (i = 0; i < trace_ngroups; i++)
+		if (trace_group_table[i] == g)
+			return st->gs[i];
+	return NULL;
 }
 
 static struct tep_format_field *find_field(struct tep_event *e,
@@ -281,6 +108,8 @@ int trace_state_add(struct trace_state *st, const struct trace_event_ops *ops,
 	memset(b, 0, sizeof(*b));
 	b->ops = ops;
 	b->selected = selected;
+	b->group = ops->group ? trace_group_index(ops->group) : -1;
+	b->gs = b->group >= 0 ? st->gs[b->group] : NULL;
 	e = tep_find_event_by_name(st->tep, ops->system, ops->name);
 	if (!e) {
 		snprintf(b->reason, sizeof(b->reason),
@@ -370,53 +199,28 @@ bool trace_dispatch(struct trace_state *st, uint64_t ts, int cpu,
 
 void trace_state_end(struct trace_state *st, uint64_t t1)
 {
-	int i;
+	size_t g;
 
 	st->t1 = t1;
-	/* still in direct reclaim: the timeline counts it up to here */
-	for (i = 0; i < (int)st->ntasks; i++)
-		if (st->tasks[i].in_dr && t1 > st->tasks[i].dr_begin)
-			trace_timeline_open(
-				st, st->tasks[i].dr_begin, t1,
-				st->tasks[i].dr_mt == TRACE_MT_UNMOVABLE ||
-					st->tasks[i].dr_mt ==
-						TRACE_MT_RECLAIMABLE);
-	if (st->dr_active > 0 && t1 > st->dr_some_since)
-		trace_timeline_some(st, st->dr_some_since, t1);
-	for (i = 0; i < st->nnodes; i++) {
-		struct trace_node *n = &st->nodes[i];
-
-		/* still awake: the period so far counts towards the duty cycle */
-		if (n->awake && t1 > n->since) {
-			n->awake_ns += t1 - n->since;
-			n->awake_at_end = true;
-		}
-	}
+	for (g = 0; g < trace_ngroups; g++)
+		if (trace_group_table[g]->end)
+			trace_group_table[g]->end(st, st->gs[g]);
 }
 
 void trace_state_free(struct trace_state *st)
 {
-	size_t i;
-	int k;
+	size_t i, g;
 
 	if (!st)
 		return;
-	durset_free(&st->dr);
-	free(st->tl);
-	for (i = 0; i < ARRAY_SIZE(st->dr_order); i++)
-		durset_free(&st->dr_order[i]);
-	for (i = 0; i < ARRAY_SIZE(st->dr_mt); i++)
-		durset_free(&st->dr_mt[i]);
-	for (i = 0; i < ARRAY_SIZE(st->dr_cross); i++)
-		for (k = 0; k < (int)ARRAY_SIZE(st->dr_cross[i]); k++)
-			durset_free(&st->dr_cross[i][k]);
-	durset_free(&st->cp);
-	for (k = 0; k < st->nnodes; k++)
-		durset_free(&st->nodes[k].periods);
-	free(st->nodes);
+	for (g = 0; g < trace_ngroups; g++)
+		if (trace_group_table[g]->free && st->gs[g])
+			trace_group_table[g]->free(st->gs[g]);
+	for (i = 0; i < st->ntasks; i++)
+		for (g = 0; g < trace_ngroups; g++)
+			free(st->tasks[i].data[g]);
 	free(st->tasks);
 	free(st->task_hash);
-	free(st->victims);
 	free(st->by_type);
 	free(st);
 }
@@ -487,6 +291,43 @@ struct trace_task *trace_task_get(struct trace_state *st, int pid)
 		;
 	st->task_hash[i] = (int)st->ntasks;
 	return t;
+}
+
+void *trace_task_data(const struct trace_task *t,
+		      const struct trace_group_ops *g)
+{
+	size_t i;
+
+	for (i = 0; i < trace_ngroups; i++)
+		if (trace_group_table[i] == g)
+			return t->data[i];
+	return NULL;
+}
+
+void *trace_pid_data(struct trace_state *st, const struct trace_group_ops *g,
+		     int pid, bool create)
+{
+	struct trace_task *t = create ? trace_task_get(st, pid) :
+					trace_task_find(st, pid);
+	size_t i;
+
+	if (!t)
+		return NULL;
+	for (i = 0; i < trace_ngroups; i++)
+		if (trace_group_table[i] == g)
+			break;
+	if (i == trace_ngroups || !g->task_size)
+		return NULL;
+	if (!t->data[i] && create)
+		t->data[i] = trace_zalloc(1, g->task_size);
+	return t->data[i];
+}
+
+const char *trace_saved_comm(struct trace_state *st, int pid)
+{
+	const char *c = tep_data_comm_from_pid(st->tep, pid);
+
+	return c && strcmp(c, "<...>") ? c : NULL;
 }
 
 /* ---- field readers ---- */
