@@ -206,8 +206,6 @@ const struct trace_bound *trace_lookup(const struct trace_state *st,
 				       const void *data, int size);
 void trace_handle(struct trace_state *st, const struct trace_bound *b,
 		  uint64_t ts, int cpu, const void *data, int size);
-/* session.c: the session's state */
-struct trace_state *trace_session_state(struct trace_session *s);
 
 /* ---- for the groups ---- */
 

@@ -754,11 +754,6 @@ void trace_free(struct trace_session *s)
 	free(s);
 }
 
-struct trace_state *trace_session_state(struct trace_session *s)
-{
-	return s->st;
-}
-
 const char *trace_instance_name(const struct trace_session *s)
 {
 	return s->name;
