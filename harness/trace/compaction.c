@@ -36,8 +36,7 @@ static void compaction_begin(struct trace_state *st,
 			     const struct trace_bound *b,
 			     const struct trace_rec *r)
 {
-	struct cp_task *t =
-		trace_pid_data(st, &trace_group_compaction, r->pid, true);
+	struct cp_task *t = trace_pid_data(st, b->gs, r->pid, true);
 	struct cp_state *c = b->gs;
 
 	if (t->in_cp)
@@ -51,8 +50,7 @@ enum { CE_STATUS };
 static void compaction_end(struct trace_state *st, const struct trace_bound *b,
 			   const struct trace_rec *r)
 {
-	struct cp_task *t =
-		trace_pid_data(st, &trace_group_compaction, r->pid, false);
+	struct cp_task *t = trace_pid_data(st, b->gs, r->pid, false);
 	long long status = trace_field_s(b, CE_STATUS, r);
 	struct cp_state *c = b->gs;
 
@@ -220,14 +218,14 @@ static json_t *try_compact_json(struct trace_state *st, struct cp_state *c)
 }
 
 /* Compactions still running at the end, and the longest of them */
-static void open_at_end(json_t *o, const struct trace_state *st)
+static void open_at_end(json_t *o, const struct trace_state *st, const void *gs)
 {
 	uint64_t max = 0;
 	size_t i, n = 0;
 
 	for (i = 0; i < st->ntasks; i++) {
 		const struct cp_task *t =
-			trace_task_data(&st->tasks[i], &trace_group_compaction);
+			trace_task_data(st, &st->tasks[i], gs);
 
 		if (!t || !t->in_cp || st->t1 < t->begin)
 			continue;
@@ -280,7 +278,7 @@ static json_t *cp_json(struct trace_state *st, void *gs)
 			    json_integer((json_int_t)c->unmatched_end));
 	json_object_set_new(o, "nested_begin",
 			    json_integer((json_int_t)c->nested));
-	open_at_end(o, st);
+	open_at_end(o, st, gs);
 	return o;
 }
 

@@ -113,8 +113,7 @@ static void dr_begin_init(struct trace_state *st, struct trace_bound *b)
 static void dr_begin(struct trace_state *st, const struct trace_bound *b,
 		     const struct trace_rec *r)
 {
-	struct dr_task *t =
-		trace_pid_data(st, &trace_group_direct_reclaim, r->pid, true);
+	struct dr_task *t = trace_pid_data(st, b->gs, r->pid, true);
 	struct dr_state *d = b->gs;
 
 	/* no nesting in the kernel (PF_MEMALLOC): the end was lost */
@@ -133,8 +132,7 @@ enum { DRE_RECLAIMED };
 static void dr_end(struct trace_state *st, const struct trace_bound *b,
 		   const struct trace_rec *r)
 {
-	struct dr_task *t =
-		trace_pid_data(st, &trace_group_direct_reclaim, r->pid, false);
+	struct dr_task *t = trace_pid_data(st, b->gs, r->pid, false);
 	struct dr_state *d = b->gs;
 	uint64_t ns;
 	int slot;
@@ -170,8 +168,8 @@ static void dr_finish(struct trace_state *st, void *gs)
 	size_t i;
 
 	for (i = 0; i < st->ntasks; i++) {
-		const struct dr_task *t = trace_task_data(
-			&st->tasks[i], &trace_group_direct_reclaim);
+		const struct dr_task *t =
+			trace_task_data(st, &st->tasks[i], gs);
 
 		if (t && t->in_dr && t1 > t->begin)
 			tl_spread(st, d, t->begin, t1,
@@ -201,8 +199,7 @@ static void dr_free(void *gs)
 void trace_dr_requests(const struct trace_state *st,
 		       uint64_t n[TRACE_ORDERS + 1][3])
 {
-	const struct dr_state *d =
-		trace_group_state(st, &trace_group_direct_reclaim);
+	const struct dr_state *d = trace_group_state(st, "direct_reclaim");
 	size_t i, k;
 
 	for (i = 0; i <= TRACE_ORDERS; i++)
@@ -226,15 +223,16 @@ static int by_stall(const void *a, const void *b)
 	return x->task->pid - y->task->pid;
 }
 
-static json_t *tasks_json(struct trace_state *st, size_t *n_with)
+static json_t *tasks_json(struct trace_state *st, const void *gs,
+			  size_t *n_with)
 {
 	struct dr_task_ref *v = trace_zalloc(st->ntasks + 1, sizeof(*v));
 	json_t *a = json_array();
 	size_t i, n = 0;
 
 	for (i = 0; i < st->ntasks; i++) {
-		const struct dr_task *t = trace_task_data(
-			&st->tasks[i], &trace_group_direct_reclaim);
+		const struct dr_task *t =
+			trace_task_data(st, &st->tasks[i], gs);
 
 		if (t && t->n)
 			v[n++] = (struct dr_task_ref){ &st->tasks[i], t };
@@ -261,14 +259,14 @@ static json_t *tasks_json(struct trace_state *st, size_t *n_with)
 }
 
 /* Tasks still in direct reclaim at the end, and the longest of them */
-static void open_at_end(json_t *o, const struct trace_state *st)
+static void open_at_end(json_t *o, const struct trace_state *st, const void *gs)
 {
 	uint64_t max = 0;
 	size_t i, n = 0;
 
 	for (i = 0; i < st->ntasks; i++) {
-		const struct dr_task *t = trace_task_data(
-			&st->tasks[i], &trace_group_direct_reclaim);
+		const struct dr_task *t =
+			trace_task_data(st, &st->tasks[i], gs);
 
 		if (!t || !t->in_dr || st->t1 < t->begin)
 			continue;
@@ -351,7 +349,7 @@ static json_t *dr_json(struct trace_state *st, void *gs)
 			    st->gfp_movable && st->gfp_reclaimable ?
 				    cross_json(d) :
 				    json_null());
-	json_object_set_new(o, "tasks", tasks_json(st, &ntasks));
+	json_object_set_new(o, "tasks", tasks_json(st, gs, &ntasks));
 	json_object_set_new(o, "tasks_total", json_integer((json_int_t)ntasks));
 	json_object_set_new(o, "nr_reclaimed",
 			    json_integer((json_int_t)d->reclaimed));
@@ -359,7 +357,7 @@ static json_t *dr_json(struct trace_state *st, void *gs)
 			    json_integer((json_int_t)d->unmatched_end));
 	json_object_set_new(o, "nested_begin",
 			    json_integer((json_int_t)d->nested));
-	open_at_end(o, st);
+	open_at_end(o, st, gs);
 	return o;
 }
 

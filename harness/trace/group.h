@@ -20,13 +20,18 @@
  * init() returned (in handlers: b->gs).  groups.c holds the one table of
  * groups, and the core only loops over it.
  *
- * Adding an event group is one new file here plus one line in groups.c's
- * table (and its extern below); nothing else changes.
+ * Adding an event group is one new file here, defining
+ * trace_group_<name>, plus its line in groups.c's table and its name in
+ * the extern list below (as sources/ and source.h do); nothing else
+ * changes: --events, --help, the JSON files, summary.json, the progress
+ * line and timeline.csv all come from the table.
  *
- * The core: format.c reads event formats and print-format constants,
- * state.c binds events and dispatches records to the handlers, and keeps
- * the tasks by pid; timeline.c the per-interval timeline; report.c the
- * JSON around the groups' own; session.c the tracefs instance.
+ * The groups call only lib.c (their state, tasks, fields, timeline
+ * bins), format.c (print-format constants) and hist.c, none of which
+ * names the table.  The core that loops over the table: state.c binds
+ * events and dispatches records to the handlers, report.c wraps the
+ * groups' JSON, timeline.c writes trace/timeline.csv, and session.c runs
+ * the tracefs instance.
  */
 
 #define TRACE_MAX_FIELDS 10
@@ -111,7 +116,7 @@ struct trace_group_ops {
 			size_t len);
 	/* names from the kernel's saved cmdlines (trace_saved_comm); or NULL */
 	void (*fill_comms)(struct trace_state *st, void *gs);
-	/* per-task data of this size (trace_task_data); 0: none */
+	/* per-task data of this size (trace_pid_data); 0: none (needs init) */
 	size_t task_size;
 	/* its columns of trace/timeline.csv */
 	const struct trace_tl_col *tl_cols;
@@ -164,7 +169,9 @@ struct trace_state {
 	int *task_hash; /* open addressing: index + 1, 0 empty */
 	size_t hash_cap;
 
-	/* each group's state, as its init() made it */
+	/* the table of groups, and each one's state as its init() made it */
+	const struct trace_group_ops *groups[TRACE_MAX_GROUPS];
+	size_t ngroups;
 	void *gs[TRACE_MAX_GROUPS];
 
 	/* what this kernel's formats say, for any group */
@@ -212,9 +219,8 @@ void trace_handle(struct trace_state *st, const struct trace_bound *b,
 /* calloc(), or die */
 void *trace_zalloc(size_t n, size_t size);
 
-/* A group's state in st */
-void *trace_group_state(const struct trace_state *st,
-			const struct trace_group_ops *g);
+/* The state of the group of that name in st, or NULL */
+void *trace_group_state(const struct trace_state *st, const char *name);
 /* Every event of the group is present and selected */
 bool trace_group_present(const struct trace_state *st, const char *group);
 const struct trace_bound *trace_find_bound(const struct trace_state *st,
@@ -225,13 +231,13 @@ json_t *trace_bound_json(const struct trace_bound *b);
 struct trace_task *trace_task_get(struct trace_state *st, int pid);
 struct trace_task *trace_task_find(struct trace_state *st, int pid);
 /*
- * The group's data for a task (zeroed when made), or NULL; for pid, the
- * task is made first (create) or looked up
+ * The data of the group whose state is gs for a task (zeroed when made),
+ * or NULL; for pid, the task is made first (create) or looked up
  */
-void *trace_task_data(const struct trace_task *t,
-		      const struct trace_group_ops *g);
-void *trace_pid_data(struct trace_state *st, const struct trace_group_ops *g,
-		     int pid, bool create);
+void *trace_task_data(const struct trace_state *st, const struct trace_task *t,
+		      const void *gs);
+void *trace_pid_data(struct trace_state *st, const void *gs, int pid,
+		     bool create);
 /* The kernel's saved name of pid (trace_stop loads them), or NULL */
 const char *trace_saved_comm(struct trace_state *st, int pid);
 

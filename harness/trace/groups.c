@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The table of event groups; adding one is a file plus one line here
- * (and its extern in group.h).  The order is that of trace/timeline.csv's
- * columns and of the progress line.
+ * The table of event groups; adding one is a file that defines
+ * trace_group_<name>, plus its line here (and its name in group.h's
+ * extern list, as sources/ do).  The order is that of
+ * trace/timeline.csv's columns and of the progress line.
  */
 #include <stdlib.h>
 #include <string.h>

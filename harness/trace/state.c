@@ -16,15 +16,6 @@
 
 /* ---- state and binding ---- */
 
-void *trace_zalloc(size_t n, size_t size)
-{
-	void *p = calloc(n, size);
-
-	if (!p)
-		die("out of memory");
-	return p;
-}
-
 /* Every group's state is made here, whether its events are bound or not */
 struct trace_state *trace_state_new(struct tep_handle *tep)
 {
@@ -34,21 +25,13 @@ struct trace_state *trace_state_new(struct tep_handle *tep)
 	st->tep = tep;
 	st->pageblock_order = -1;
 	st->type_off = -1;
+	st->ngroups = trace_ngroups;
+	for (g = 0; g < trace_ngroups; g++)
+		st->groups[g] = trace_group_table[g];
 	for (g = 0; g < trace_ngroups; g++)
 		if (trace_group_table[g]->init)
 			st->gs[g] = trace_group_table[g]->init(st);
 	return st;
-}
-
-void *trace_group_state(const struct trace_state *st,
-			const struct trace_group_ops *g)
-{
-	size_t i;
-
-	for (i = 0; i < trace_ngroups; i++)
-		if (trace_group_table[i] == g)
-			return st->gs[i];
-	return NULL;
 }
 
 static struct tep_format_field *find_field(struct tep_event *e,
@@ -223,164 +206,4 @@ void trace_state_free(struct trace_state *st)
 	free(st->task_hash);
 	free(st->by_type);
 	free(st);
-}
-
-/* ---- tasks, by pid ---- */
-
-static size_t pid_slot(int pid, size_t cap)
-{
-	return ((uint32_t)pid * 2654435761u) & (cap - 1);
-}
-
-struct trace_task *trace_task_find(struct trace_state *st, int pid)
-{
-	size_t i;
-
-	if (!st->hash_cap)
-		return NULL;
-	for (i = pid_slot(pid, st->hash_cap); st->task_hash[i];
-	     i = (i + 1) & (st->hash_cap - 1))
-		if (st->tasks[st->task_hash[i] - 1].pid == pid)
-			return &st->tasks[st->task_hash[i] - 1];
-	return NULL;
-}
-
-static void rehash(struct trace_state *st, size_t cap)
-{
-	int *h = calloc(cap, sizeof(*h));
-	size_t t, i;
-
-	if (!h)
-		die("out of memory");
-	for (t = 0; t < st->ntasks; t++) {
-		for (i = pid_slot(st->tasks[t].pid, cap); h[i];
-		     i = (i + 1) & (cap - 1))
-			;
-		h[i] = (int)t + 1;
-	}
-	free(st->task_hash);
-	st->task_hash = h;
-	st->hash_cap = cap;
-}
-
-struct trace_task *trace_task_get(struct trace_state *st, int pid)
-{
-	struct trace_task *t = trace_task_find(st, pid);
-	size_t i;
-
-	if (t)
-		return t;
-	if (st->ntasks == st->captasks) {
-		size_t cap = st->captasks ? st->captasks * 2 : 64;
-
-		t = realloc(st->tasks, cap * sizeof(*t));
-		if (!t)
-			die("out of memory");
-		st->tasks = t;
-		st->captasks = cap;
-	}
-	if ((st->ntasks + 1) * 2 > st->hash_cap)
-		rehash(st, st->hash_cap ? st->hash_cap * 2 : 128);
-	t = &st->tasks[st->ntasks++];
-	memset(t, 0, sizeof(*t));
-	t->pid = pid;
-	if (st->comm_of)
-		st->comm_of(pid, t->comm, sizeof(t->comm));
-	for (i = pid_slot(pid, st->hash_cap); st->task_hash[i];
-	     i = (i + 1) & (st->hash_cap - 1))
-		;
-	st->task_hash[i] = (int)st->ntasks;
-	return t;
-}
-
-void *trace_task_data(const struct trace_task *t,
-		      const struct trace_group_ops *g)
-{
-	size_t i;
-
-	for (i = 0; i < trace_ngroups; i++)
-		if (trace_group_table[i] == g)
-			return t->data[i];
-	return NULL;
-}
-
-void *trace_pid_data(struct trace_state *st, const struct trace_group_ops *g,
-		     int pid, bool create)
-{
-	struct trace_task *t = create ? trace_task_get(st, pid) :
-					trace_task_find(st, pid);
-	size_t i;
-
-	if (!t)
-		return NULL;
-	for (i = 0; i < trace_ngroups; i++)
-		if (trace_group_table[i] == g)
-			break;
-	if (i == trace_ngroups || !g->task_size)
-		return NULL;
-	if (!t->data[i] && create)
-		t->data[i] = trace_zalloc(1, g->task_size);
-	return t->data[i];
-}
-
-const char *trace_saved_comm(struct trace_state *st, int pid)
-{
-	const char *c = tep_data_comm_from_pid(st->tep, pid);
-
-	return c && strcmp(c, "<...>") ? c : NULL;
-}
-
-/* ---- field readers ---- */
-
-uint64_t trace_field(const struct trace_bound *b, int i,
-		     const struct trace_rec *r)
-{
-	unsigned long long v = 0;
-	struct tep_format_field *f = b->f[i];
-
-	if (!f || f->offset + f->size > r->size)
-		return 0;
-	tep_read_number_field(f, r->data, &v);
-	return v;
-}
-
-long long trace_field_s(const struct trace_bound *b, int i,
-			const struct trace_rec *r)
-{
-	uint64_t v = trace_field(b, i, r);
-	struct tep_format_field *f = b->f[i];
-
-	if (!f || !(f->flags & TEP_FIELD_IS_SIGNED) || f->size >= 8)
-		return (long long)v;
-	if (v & (1ULL << (f->size * 8 - 1)))
-		v |= ~0ULL << (f->size * 8);
-	return (long long)v;
-}
-
-const char *trace_field_str(const struct trace_bound *b, int i,
-			    const struct trace_rec *r, int *len)
-{
-	struct tep_format_field *f = b->f[i];
-	const char *d = r->data;
-	unsigned int off, n;
-
-	if (!f || f->offset + f->size > r->size)
-		return NULL;
-	if (!(f->flags & TEP_FIELD_IS_DYNAMIC)) {
-		off = (unsigned int)f->offset;
-		n = (unsigned int)f->size;
-	} else {
-		unsigned long long loc =
-			tep_read_number(b->event->tep, d + f->offset,
-					f->size < 4 ? f->size : 4);
-
-		off = loc & 0xffff;
-		n = (unsigned int)(loc >> 16);
-		if (f->flags & TEP_FIELD_IS_RELATIVE)
-			off += (unsigned int)(f->offset + f->size);
-	}
-	if (off + n > (unsigned int)r->size)
-		return NULL;
-	*len = (int)strnlen(d + off, n);
-	return d + off;
 }

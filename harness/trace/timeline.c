@@ -11,43 +11,10 @@
 #include "../util.h"
 #include "group.h"
 
-/* the largest bin a group may have: what a bin past its last reads as */
-#define MAX_BIN 256
-
 void trace_timeline_set(struct trace_state *st, uint64_t t0, uint64_t step)
 {
 	st->tl_t0 = t0;
 	st->tl_step = step;
-}
-
-void *trace_tl_bin(struct trace_state *st, struct trace_tl *tl, size_t size,
-		   uint64_t ts)
-{
-	size_t k, n;
-
-	if (!st->tl_step || ts < st->tl_t0)
-		return NULL;
-	if (size > MAX_BIN)
-		die("trace: a timeline bin of %zu bytes", size);
-	k = (size_t)((ts - st->tl_t0) / st->tl_step);
-	if (k >= tl->cap) {
-		n = k + 1 > tl->cap * 2 ? k + 1 : tl->cap * 2;
-		tl->bins = realloc(tl->bins, n * size);
-		if (!tl->bins)
-			die("out of memory");
-		memset(tl->bins + tl->cap * size, 0, (n - tl->cap) * size);
-		tl->cap = n;
-	}
-	if (k >= st->ntl)
-		st->ntl = k + 1;
-	return tl->bins + k * size;
-}
-
-const void *trace_tl_row(const struct trace_tl *tl, size_t size, size_t k)
-{
-	static const unsigned char zero[MAX_BIN];
-
-	return k < tl->cap ? tl->bins + k * size : zero;
 }
 
 const char *trace_timeline_group(const char *col)
