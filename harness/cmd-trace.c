@@ -178,6 +178,10 @@ static const char *usage_summary(char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * Over 80 lines: its option table, then one trace from the checks to the
+ * results, in the order they happen
+ */
 int cmd_trace(int argc, char **argv)
 {
 	static char summary[1024];
