@@ -102,11 +102,14 @@ struct trace_group_ops {
 	const char *name; /* --events, trace/<name>.json */
 	const struct trace_event_ops *events;
 	size_t nevents;
-	/* the group's state, zeroed, and its own initial values */
+	/*
+	 * The group's state, zeroed, and its own initial values.  Each hook
+	 * may be NULL; a group with per-task data (task_size) needs init.
+	 */
 	void *(*init)(struct trace_state *st);
 	/* the end of the trace (st->t1): close what is still open */
 	void (*end)(struct trace_state *st, void *gs);
-	/* trace/<name>.json, without "events" and "duration_s" */
+	/* trace/<name>.json, without "events" and "duration_s" (NULL: {}) */
 	json_t *(*json)(struct trace_state *st, void *gs);
 	/* its part of summary.json's "trace" object */
 	void (*summary)(struct trace_state *st, void *gs, json_t *o);

@@ -37,12 +37,12 @@ json_t *trace_group_json(struct trace_state *st, const char *group)
 	int g = trace_group_index(group);
 	json_t *o;
 
-	if (g >= 0)
-		o = trace_group_table[g]->json(st, st->gs[g]);
-	else if (!strcmp(group, "counts"))
-		o = json_object();
-	else
+	if (g < 0 && strcmp(group, "counts"))
 		return NULL;
+	if (g >= 0 && trace_group_table[g]->json)
+		o = trace_group_table[g]->json(st, st->gs[g]);
+	else
+		o = json_object();
 	json_object_set_new(o, "events", events_json(st, group));
 	json_object_set_new(o, "duration_s",
 			    json_real(trace_duration_ns(st) / 1e9));
