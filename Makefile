@@ -15,7 +15,7 @@ B := build
 STATIC ?= -static
 LIBS := -linih -ljansson -lgsl -lgslcblas -lm -ltracefs -ltraceevent -Wl,--wrap=dlopen
 
-HARNESS_SRC := $(wildcard harness/*.c harness/sources/*.c)
+HARNESS_SRC := $(wildcard harness/*.c harness/sources/*.c harness/trace/*.c)
 HARNESS_OBJ := $(HARNESS_SRC:%.c=$(B)/%.o) $(B)/harness/vm-init.o
 LIB_OBJ := $(filter-out $(B)/harness/mmrepro.o,$(HARNESS_OBJ))
 REPRO_SRC := $(wildcard repro/*.c)
@@ -27,7 +27,7 @@ BENCH_BIN := $(BENCH_SRC:harness/bench/%.c=$(B)/bench/%)
 
 all: $(B)/mmrepro $(REPRO_BIN) $(B)/mmrepro.1
 
-$(B)/harness/%.o: harness/%.c $(wildcard harness/*.h)
+$(B)/harness/%.o: harness/%.c $(wildcard harness/*.h harness/trace/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS) $(DEFS) -MMD -c -o $@ $<
 
@@ -131,7 +131,7 @@ FUZZ_TARGETS := $(FUZZ_SOURCES:%=source-%) scenario journal results console
 FUZZ_BIN := $(FUZZ_TARGETS:%=$(FB)/fuzz-%)
 FUZZ_LIB := $(LIB_OBJ:$(B)/%=$(FB)/obj/%) $(FB)/obj/fuzz/fuzz-common.o
 
-$(FB)/obj/harness/%.o: harness/%.c $(wildcard harness/*.h)
+$(FB)/obj/harness/%.o: harness/%.c $(wildcard harness/*.h harness/trace/*.h)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(WARN) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(DEFS) -c -o $@ $<
 

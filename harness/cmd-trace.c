@@ -11,10 +11,11 @@
 #include "mmrepro.h"
 #include "opt.h"
 #include "results.h"
-#include "trace.h"
+#include "trace/trace.h"
 #include "util.h"
 
 #define POLL_NS (100 * NSEC_PER_MSEC)
+#define HELP_WIDTH 68
 
 static volatile sig_atomic_t stop;
 
@@ -92,21 +93,64 @@ static int run(struct trace_session *s, int64_t duration, bool quiet)
 	}
 }
 
+/*
+ * first then s and ".", words wrapped greedily at HELP_WIDTH columns, as
+ * the help's hand-wrapped paragraphs are
+ */
+static void wrap_words(char *buf, size_t len, const char *first, const char *s)
+{
+	char text[1024], *save = NULL, *w;
+	size_t n = 0, col = 0;
+
+	snprintf(text, sizeof(text), "%s%s.", first, s);
+	buf[0] = '\0';
+	for (w = strtok_r(text, " ", &save); w && n < len;
+	     w = strtok_r(NULL, " ", &save)) {
+		bool nl = col && col + 1 + strlen(w) > HELP_WIDTH;
+		const char *sep = nl ? "\n" : col ? " " : "";
+
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", sep, w);
+		col = (nl || !col ? 0 : col + 1) + strlen(w);
+	}
+}
+
+/* The help text, with the event groups from the tracer's table */
+static const char *usage_summary(char *buf, size_t len)
+{
+	static const char *const head =
+		"Trace direct reclaim, kswapd, compaction, external fragmentation and\n"
+		"OOM events in a private tracefs instance (trace_clock mono) for\n"
+		"--duration or until SIGINT, and write latency histograms and counts\n"
+		"to DIR/trace/*.json. Fields are read from each event's format, so\n"
+		"any kernel works; events it lacks are recorded as missing.\n\n";
+	char groups[512];
+	size_t i, n = 0;
+
+	groups[0] = '\0';
+	for (i = 0; trace_group_name(i) && n < sizeof(groups); i++)
+		n += (size_t)snprintf(groups + n, sizeof(groups) - n, "%s%s",
+				      i ? ", " : "", trace_group_name(i));
+	snprintf(buf, len, "%s", head);
+	n = strlen(buf);
+	wrap_words(buf + n, len - n,
+		   "Event groups for --events (comma-separated; an event name "
+		   "selects its group; default all): ",
+		   groups);
+	return buf;
+}
+
+/*
+ * Over 80 lines: its option table, then one trace from the checks to the
+ * results, in the order they happen
+ */
 int cmd_trace(int argc, char **argv)
 {
-	static const struct cmd_usage u = {
+	static char summary[1024];
+	const struct cmd_usage u = {
 		.synopsis =
 			"[--events LIST] [--duration TIME] [--out DIR] [--buffer-kb N]\n"
 			"              [--count SYSTEM:EVENT]... [--filter EVENT=EXPR]... [--quiet]",
-		.summary =
-			"Trace direct reclaim, kswapd, compaction, external fragmentation and\n"
-			"OOM events in a private tracefs instance (trace_clock mono) for\n"
-			"--duration or until SIGINT, and write latency histograms and counts\n"
-			"to DIR/trace/*.json. Fields are read from each event's format, so\n"
-			"any kernel works; events it lacks are recorded as missing.\n\n"
-			"Event groups for --events (comma-separated; an event name selects\n"
-			"its group; default all): direct_reclaim, kswapd, wakeup_kswapd,\n"
-			"compaction, extfrag, reclaim_retry, oom_victims.",
+		.summary = usage_summary(summary, sizeof(summary)),
 	};
 	struct opt_list events = { 0 }, counts = { 0 }, filters = { 0 };
 	const char *ev[OPT_LIST_MAX * 8];

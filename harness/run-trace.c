@@ -20,7 +20,7 @@
 #include "results.h"
 #include "rundata.h"
 #include "runner.h"
-#include "trace.h"
+#include "trace/trace.h"
 #include "util.h"
 
 #define RT_POLL_NS (100 * NSEC_PER_MSEC)

@@ -13,7 +13,7 @@
 
 #include "scenario.h"
 #include "source.h"
-#include "trace.h"
+#include "trace/trace.h"
 #include "util.h"
 
 #define MIN_SWAP (1ULL << 20)
@@ -132,7 +132,7 @@ static bool traces_group(const struct scenario *sc, const char *group)
 	for (w = strtok_r(ev, ", ", &save); w;
 	     w = strtok_r(NULL, ", ", &save)) {
 		g = trace_group_of(w);
-		if (g < 0 || !strcmp(trace_groups[g], group))
+		if (g < 0 || !strcmp(trace_group_name(g), group))
 			return true;
 	}
 	return false;
@@ -479,7 +479,7 @@ static void check_trace(struct lint *l)
 		for (g = 0; g < trace_ngroups && n < sizeof(list); g++)
 			n += (size_t)snprintf(list + n, sizeof(list) - n,
 					      "%s%s", g ? ", " : "",
-					      trace_groups[g]);
+					      trace_group_name(g));
 		at(l, "trace", "events", 0, 0,
 		   "no group or event '%s' (groups: %s)", w, list);
 		return;

@@ -24,7 +24,7 @@
 
 #include <cmocka.h>
 
-#include "trace.h"
+#include "trace/group.h"
 #include "util.h"
 
 #define FIXTURES "harness/tests/fixtures"

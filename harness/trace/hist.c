@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "trace.h"
-#include "util.h"
+#include "../util.h"
+#include "hist.h"
 
 void durset_add(struct durset *d, uint64_t ns)
 {

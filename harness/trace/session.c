@@ -28,9 +28,10 @@
 #include <traceevent/kbuffer.h>
 #include <unistd.h>
 
-#include "results.h"
-#include "trace.h"
-#include "util.h"
+#include "../results.h"
+#include "../util.h"
+#include "group.h"
+#include "tracefs.h"
 
 #define DEFAULT_BUFFER_KB 4096
 #define WAKE_PERCENT "25"
@@ -255,7 +256,7 @@ static bool name_matches(const struct trace_event_ops *o, const char *name,
 static int add_events(struct trace_session *s, const struct trace_cfg *cfg,
 		      char *err, size_t len, bool *usage)
 {
-	bool sel[16] = { false };
+	bool sel[TRACE_MAX_GROUPS] = { false };
 	const struct trace_event_ops *ops[64];
 	size_t i, n = 0;
 	int g;
@@ -690,33 +691,23 @@ uint64_t trace_lost(struct trace_session *s)
 static void fill_comms(struct trace_session *s)
 {
 	struct trace_state *st = s->st;
+	const char *c;
 	size_t i;
 
 	/* tasks gone before we looked: the kernel's saved_cmdlines may know */
 	if (tracefs_load_cmdlines(s->dir, s->tep))
 		return;
 	for (i = 0; i < st->ntasks; i++) {
-		const char *c;
-
 		if (st->tasks[i].comm[0])
 			continue;
-		c = tep_data_comm_from_pid(s->tep, st->tasks[i].pid);
-		if (c && strcmp(c, "<...>"))
+		c = trace_saved_comm(st, st->tasks[i].pid);
+		if (c)
 			snprintf(st->tasks[i].comm, sizeof(st->tasks[i].comm),
 				 "%s", c);
 	}
-	for (i = 0; i < st->nvictims; i++) {
-		const char *c;
-
-		if (st->victims[i].has_comm)
-			continue;
-		c = tep_data_comm_from_pid(s->tep, st->victims[i].pid);
-		if (c && strcmp(c, "<...>")) {
-			snprintf(st->victims[i].comm,
-				 sizeof(st->victims[i].comm), "%s", c);
-			st->victims[i].has_comm = true;
-		}
-	}
+	for (i = 0; i < trace_ngroups; i++)
+		if (trace_group_table[i]->fill_comms)
+			trace_group_table[i]->fill_comms(st, st->gs[i]);
 }
 
 int trace_stop(struct trace_session *s)
@@ -763,11 +754,6 @@ void trace_free(struct trace_session *s)
 	free(s);
 }
 
-struct trace_state *trace_session_state(struct trace_session *s)
-{
-	return s->st;
-}
-
 const char *trace_instance_name(const struct trace_session *s)
 {
 	return s->name;
@@ -784,31 +770,17 @@ int trace_progress(struct trace_session *s, char *buf, size_t len)
 {
 	const struct trace_state *st = s->st;
 	double t = (double)(now_ns() - s->t_start) / NSEC_PER_SEC;
-	double dur = (double)(now_ns() - s->t_start), duty = 0;
-	uint64_t wk = 0;
-	size_t i;
-	int k;
+	size_t g, n;
 
-	for (k = 0; k < st->nnodes; k++) {
-		const struct trace_node *n = &st->nodes[k];
-		double a = (double)n->awake_ns;
-
-		if (n->awake && (double)now_ns() > (double)n->since)
-			a += (double)now_ns() - (double)n->since;
-		if (dur > 0 && 100 * a / dur > duty)
-			duty = 100 * a / dur;
-	}
-	for (i = 0; i < ARRAY_SIZE(st->wk_order); i++)
-		wk += st->wk_order[i];
-	return snprintf(
-		buf, len,
-		"trace: %6.1fs events %llu lost %llu | direct reclaim %zu"
-		" (max %.1f ms, %.2f s) | kswapd awake %.0f%% wakeups %llu"
-		" | compaction %zu | oom %zu",
-		t, (unsigned long long)st->events,
-		(unsigned long long)trace_lost(s), st->dr.n,
-		(double)st->dr.max / 1e6, (double)st->dr.sum / 1e9, duty,
-		(unsigned long long)wk, st->cp.n, st->nvictims);
+	n = (size_t)snprintf(buf, len, "trace: %6.1fs events %llu lost %llu", t,
+			     (unsigned long long)st->events,
+			     (unsigned long long)trace_lost(s));
+	for (g = 0; g < trace_ngroups; g++)
+		if (trace_group_table[g]->progress)
+			n += (size_t)trace_group_table[g]->progress(
+				st, st->gs[g], buf + (n < len ? n : len),
+				n < len ? len - n : 0);
+	return (int)n;
 }
 
 static json_t *lost_json(struct trace_session *s)
@@ -957,7 +929,7 @@ int trace_write_results(struct trace_session *s, const char *dir, json_t *extra)
 	if (ret)
 		return ret;
 	for (g = 0; g <= trace_ngroups && !ret; g++) {
-		const char *group = g < trace_ngroups ? trace_groups[g] :
+		const char *group = g < trace_ngroups ? trace_group_name(g) :
 							"counts";
 
 		if (!group_wanted(s->st, group))

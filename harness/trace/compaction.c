@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * compaction:mm_compaction_begin/end: durations and status counts;
+ * compaction:mm_compaction_try_to_compact_pages: the order a request
+ * compacts at, by its migratetype, which with direct reclaim makes the
+ * defrag fingerprint.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "../util.h"
+#include "group.h"
+
+struct cp_task {
+	bool in_cp;
+	uint64_t begin; /* in compaction since */
+};
+
+struct cp_state {
+	struct durset durations;
+	uint64_t status[16], status_other;
+	uint64_t unmatched_end, nested;
+	/* mm_compaction_try_to_compact_pages: [order slot][migratetype] */
+	uint64_t tries[TRACE_ORDERS + 1][3];
+	/* by priority; without a known migratetype */
+	uint64_t tries_prio[4], tries_other;
+};
+
+static void *cp_new(struct trace_state *st)
+{
+	(void)st;
+	return trace_zalloc(1, sizeof(struct cp_state));
+}
+
+static void compaction_begin(struct trace_state *st,
+			     const struct trace_bound *b,
+			     const struct trace_rec *r)
+{
+	struct cp_task *t = trace_pid_data(st, b->gs, r->pid, true);
+	struct cp_state *c = b->gs;
+
+	if (t->in_cp)
+		c->nested++;
+	t->in_cp = true;
+	t->begin = r->ts;
+}
+
+enum { CE_STATUS };
+
+static void compaction_end(struct trace_state *st, const struct trace_bound *b,
+			   const struct trace_rec *r)
+{
+	struct cp_task *t = trace_pid_data(st, b->gs, r->pid, false);
+	long long status = trace_field_s(b, CE_STATUS, r);
+	struct cp_state *c = b->gs;
+
+	if (status >= 0 && status < (long long)ARRAY_SIZE(c->status))
+		c->status[status]++;
+	else
+		c->status_other++;
+	if (!t || !t->in_cp || r->ts < t->begin) {
+		c->unmatched_end++;
+		return;
+	}
+	t->in_cp = false;
+	durset_add(&c->durations, r->ts - t->begin);
+}
+
+/*
+ * ---- compaction:mm_compaction_try_to_compact_pages ----
+ * The order a request compacts at, by its migratetype: under
+ * vm.defrag_mode=1 a kernel with the 7.2 fix compacts for a non-movable
+ * request at pageblock order or above, whatever order was asked for.
+ */
+
+enum { TC_ORDER, TC_GFP, TC_PRIO };
+
+static void try_compact_init(struct trace_state *st, struct trace_bound *b)
+{
+	trace_gfp_bits_init(st, b, TC_GFP, "gfp_mask");
+}
+
+static void try_compact(struct trace_state *st, const struct trace_bound *b,
+			const struct trace_rec *r)
+{
+	int mt = trace_gfp_mt(st, trace_field(b, TC_GFP, r));
+	long long prio = trace_field_s(b, TC_PRIO, r);
+	struct cp_state *c = b->gs;
+
+	if (mt >= 0)
+		c->tries[trace_order_slot(trace_field_s(b, TC_ORDER, r))][mt]++;
+	else
+		c->tries_other++;
+	if (prio >= 0 && prio < (long long)ARRAY_SIZE(c->tries_prio))
+		c->tries_prio[prio]++;
+}
+
+static void cp_free(void *gs)
+{
+	struct cp_state *c = gs;
+
+	durset_free(&c->durations);
+	free(c);
+}
+
+/* ---- the report ---- */
+
+/* Non-movable counts of an [order slot][migratetype] table, below and at pageblock order */
+static void split_at_pageblock(const struct trace_state *st,
+			       const uint64_t n[TRACE_ORDERS + 1][3],
+			       uint64_t *below, uint64_t *at)
+{
+	size_t i;
+
+	*below = *at = 0;
+	for (i = 0; i <= TRACE_ORDERS; i++) {
+		uint64_t nm =
+			n[i][TRACE_MT_UNMOVABLE] + n[i][TRACE_MT_RECLAIMABLE];
+
+		if ((long long)i >= st->pageblock_order)
+			*at += nm;
+		else
+			*below += nm;
+	}
+}
+
+/*
+ * The 7.2 fix's fingerprint: under vm.defrag_mode=1 a fixed kernel
+ * reclaims and compacts for non-movable requests at pageblock order (or
+ * above), whatever order they asked for; a kernel without it reclaims at
+ * the order asked for (mostly 0) and never compacts for order 0.
+ */
+static json_t *fingerprint_json(struct trace_state *st, struct cp_state *c)
+{
+	uint64_t dr[TRACE_ORDERS + 1][3], rb, ra, cb, ca;
+	json_t *o = json_object();
+	const char *b;
+
+	if (st->pageblock_order < 0 || !st->gfp_movable ||
+	    !st->gfp_reclaimable) {
+		json_object_set_new(o, "behaviour", json_string("unknown"));
+		json_object_set_new(
+			o, "why",
+			json_string("pageblock_order or the gfp migratetype "
+				    "bits are not in this kernel's formats"));
+		return o;
+	}
+	trace_dr_requests(st, dr);
+	split_at_pageblock(st, dr, &rb, &ra);
+	split_at_pageblock(st, c->tries, &cb, &ca);
+	if (ra + ca == 0 && rb + cb == 0)
+		b = "no non-movable reclaim seen";
+	else if (ra + ca >= rb + cb)
+		b = "promoted";
+	else
+		b = "not promoted";
+	json_object_set_new(o, "behaviour", json_string(b));
+	json_object_set_new(o, "pageblock_order",
+			    json_integer(st->pageblock_order));
+	json_object_set_new(o, "reclaim_promoted",
+			    json_integer((json_int_t)ra));
+	json_object_set_new(o, "reclaim_below", json_integer((json_int_t)rb));
+	json_object_set_new(o, "compact_promoted",
+			    json_integer((json_int_t)ca));
+	json_object_set_new(o, "compact_below", json_integer((json_int_t)cb));
+	return o;
+}
+
+/* Attempts by order and migratetype crossed; adds them to *total */
+static json_t *tries_by_order_json(struct cp_state *c, uint64_t *total)
+{
+	json_t *ord = json_object();
+	char key[16];
+	size_t i, k;
+
+	for (i = 0; i < ARRAY_SIZE(c->tries); i++) {
+		json_t *m = NULL;
+
+		for (k = 0; k < ARRAY_SIZE(trace_mt_keys); k++) {
+			if (!c->tries[i][k])
+				continue;
+			*total += c->tries[i][k];
+			if (!m)
+				m = json_object();
+			json_object_set_new(
+				m, trace_mt_keys[k],
+				json_integer((json_int_t)c->tries[i][k]));
+		}
+		if (m)
+			json_object_set_new(
+				ord, trace_order_key((int)i, key, sizeof(key)),
+				m);
+	}
+	return ord;
+}
+
+/* mm_compaction_try_to_compact_pages: by order and migratetype, by prio */
+static json_t *try_compact_json(struct trace_state *st, struct cp_state *c)
+{
+	json_t *o = json_object(), *ord, *prio = json_object();
+	uint64_t total = c->tries_other;
+	char key[16];
+	size_t i;
+
+	ord = tries_by_order_json(c, &total);
+	for (i = 0; i < ARRAY_SIZE(c->tries_prio); i++)
+		if (c->tries_prio[i]) {
+			snprintf(key, sizeof(key), "%zu", i);
+			json_object_set_new(
+				prio, key,
+				json_integer((json_int_t)c->tries_prio[i]));
+		}
+	json_object_set_new(o, "total", json_integer((json_int_t)total));
+	json_object_set_new(o, "by_order_migratetype", ord);
+	json_object_set_new(o, "by_prio", prio);
+	json_object_set_new(o, "fingerprint", fingerprint_json(st, c));
+	return o;
+}
+
+/* Compactions still running at the end, and the longest of them */
+static void open_at_end(json_t *o, const struct trace_state *st, const void *gs)
+{
+	uint64_t max = 0;
+	size_t i, n = 0;
+
+	for (i = 0; i < st->ntasks; i++) {
+		const struct cp_task *t =
+			trace_task_data(st, &st->tasks[i], gs);
+
+		if (!t || !t->in_cp || st->t1 < t->begin)
+			continue;
+		n++;
+		if (st->t1 - t->begin > max)
+			max = st->t1 - t->begin;
+	}
+	json_object_set_new(o, "open_at_end", json_integer((json_int_t)n));
+	json_object_set_new(o, "open_max_us", json_real((double)max / 1e3));
+}
+
+/* Status counts, by the names in mm_compaction_end's print format */
+static json_t *status_json(struct trace_state *st, struct cp_state *c)
+{
+	const struct trace_bound *end =
+		trace_find_bound(st, "mm_compaction_end");
+	json_t *status = json_object();
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(c->status); i++) {
+		const char *name;
+		char key[32];
+
+		if (!c->status[i])
+			continue;
+		name = end ? trace_symbol(end->event, "status", (long long)i) :
+			     NULL;
+		if (!name) {
+			snprintf(key, sizeof(key), "status_%zu", i);
+			name = key;
+		}
+		json_object_set_new(status, name,
+				    json_integer((json_int_t)c->status[i]));
+	}
+	if (c->status_other)
+		json_object_set_new(status, "other",
+				    json_integer((json_int_t)c->status_other));
+	return status;
+}
+
+static json_t *cp_json(struct trace_state *st, void *gs)
+{
+	struct cp_state *c = gs;
+	json_t *o = json_object();
+
+	json_object_set_new(o, "duration", durset_json(&c->durations, true));
+	json_object_set_new(o, "status", status_json(st, c));
+	json_object_set_new(o, "try_to_compact", try_compact_json(st, c));
+	json_object_set_new(o, "unmatched_end",
+			    json_integer((json_int_t)c->unmatched_end));
+	json_object_set_new(o, "nested_begin",
+			    json_integer((json_int_t)c->nested));
+	open_at_end(o, st, gs);
+	return o;
+}
+
+static void pick(json_t *dst, const char *dkey, json_t *src, const char *skey)
+{
+	json_t *v = json_object_get(src, skey);
+
+	json_object_set(dst, dkey, v ? v : json_null());
+}
+
+static void cp_summary(struct trace_state *st, void *gs, json_t *o)
+{
+	struct cp_state *c = gs;
+	json_t *j = durset_json(&c->durations, false), *g = json_object();
+
+	pick(g, "count", j, "count");
+	pick(g, "p99_us", j, "p99_us");
+	pick(g, "max_us", j, "max_us");
+	json_decref(j);
+	json_object_set_new(o, "compaction", g);
+	/* both groups feed it: direct reclaim orders, compaction orders */
+	if (trace_group_present(st, "direct_reclaim"))
+		json_object_set_new(o, "defrag_fingerprint",
+				    fingerprint_json(st, c));
+}
+
+static int cp_progress(const struct trace_state *st, const void *gs, char *buf,
+		       size_t len)
+{
+	const struct cp_state *c = gs;
+
+	(void)st;
+	return snprintf(buf, len, " | compaction %zu", c->durations.n);
+}
+
+/* The order of each event's fields matches its handler's enum above */
+static const struct trace_event_ops events[] = {
+	{
+		.system = "compaction",
+		.name = "mm_compaction_begin",
+		.ordered = true,
+		.handle = compaction_begin,
+	},
+	{
+		.system = "compaction",
+		.name = "mm_compaction_end",
+		.ordered = true,
+		.fields = { "status" },
+		.handle = compaction_end,
+	},
+	{
+		.system = "compaction",
+		.name = "mm_compaction_try_to_compact_pages",
+		.fields = { "order", "gfp_mask", "prio" },
+		.init = try_compact_init,
+		.handle = try_compact,
+	},
+};
+
+const struct trace_group_ops trace_group_compaction = {
+	.name = "compaction",
+	.events = events,
+	.nevents = ARRAY_SIZE(events),
+	.init = cp_new,
+	.json = cp_json,
+	.summary = cp_summary,
+	.free = cp_free,
+	.progress = cp_progress,
+	.task_size = sizeof(struct cp_task),
+};

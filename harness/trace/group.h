@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef MMREPRO_TRACE_GROUP_H
+#define MMREPRO_TRACE_GROUP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hist.h"
+#include "trace.h"
+
+/*
+ * The tracer's event groups and the core they plug into, in the manner
+ * of fio's ioengine_ops and of sources/: one file per group
+ * (direct-reclaim.c, kswapd.c, ...), each ending with one
+ * struct trace_group_ops that holds its name, its events with their
+ * handlers, and its init/end/json/summary/free.  Each group keeps its own
+ * state in its own file; the core hands it back as the void *gs that
+ * init() returned (in handlers: b->gs).  groups.c holds the one table of
+ * groups, and the core only loops over it.
+ *
+ * Adding an event group is one new file here, defining
+ * trace_group_<name>, plus its line in groups.c's table and its name in
+ * the extern list below (as sources/ and source.h do); nothing else
+ * changes: --events, --help, the JSON files, summary.json, the progress
+ * line and timeline.csv all come from the table.
+ *
+ * The groups call only lib.c (their state, tasks, fields, timeline
+ * bins), format.c (print-format constants) and hist.c, none of which
+ * names the table.  The core that loops over the table: state.c binds
+ * events and dispatches records to the handlers, report.c wraps the
+ * groups' JSON, timeline.c writes trace/timeline.csv, and session.c runs
+ * the tracefs instance.
+ */
+
+#define TRACE_MAX_FIELDS 10
+#define TRACE_MAX_GROUPS 16
+#define TRACE_MAX_EVENTS 48
+
+#define TRACE_ORDERS 11 /* orders 0..10 each; above: one more slot */
+#define TRACE_MT_MOVABLE 0
+#define TRACE_MT_RECLAIMABLE 1
+#define TRACE_MT_UNMOVABLE 2
+
+struct tep_handle;
+struct tep_event;
+struct tep_format_field;
+struct trace_state;
+
+/* One event as the handlers see it */
+struct trace_rec {
+	uint64_t ts; /* ns on the trace clock ("mono": CLOCK_MONOTONIC) */
+	const void *data; /* the raw event: common fields, then its own */
+	int size;
+	int pid; /* common_pid */
+	int cpu;
+};
+
+struct trace_bound;
+
+/* One traced event: a group file holds a small handler per event */
+struct trace_event_ops {
+	const char *system;
+	const char *name;
+	/* unit of --events, and its JSON file: set from the group's name */
+	const char *group;
+	/* pairs with another event: handled in time order across CPUs */
+	bool ordered;
+	/*
+	 * Fields by name.  "a|b": a, or b on kernels that call it that;
+	 * "?a": optional (the handler copes without it).
+	 */
+	const char *fields[TRACE_MAX_FIELDS];
+	/* once bound: constants from the print format; may be NULL */
+	void (*init)(struct trace_state *st, struct trace_bound *b);
+	void (*handle)(struct trace_state *st, const struct trace_bound *b,
+		       const struct trace_rec *r);
+};
+
+struct trace_bound {
+	const struct trace_event_ops *ops;
+	struct tep_event *event; /* NULL: missing on this kernel */
+	struct tep_format_field *f[TRACE_MAX_FIELDS];
+	const char *filter; /* kernel-side filter, or NULL */
+	char reason[200]; /* why missing */
+	uint64_t count; /* events handled */
+	bool selected;
+	int group; /* index in trace_group_table; -1: --count */
+	void *gs; /* the group's state */
+};
+
+/* One column of trace/timeline.csv */
+struct trace_tl_col {
+	const char *name; /* as derived.csv names its series */
+	int prec; /* decimals */
+	/* its value in bin k (of step ns) */
+	double (*val)(const void *gs, size_t k, double step);
+};
+
+struct trace_group_ops {
+	const char *name; /* --events, trace/<name>.json */
+	const struct trace_event_ops *events;
+	size_t nevents;
+	/*
+	 * The group's state, zeroed, and its own initial values.  Each hook
+	 * may be NULL; a group with per-task data (task_size) needs init.
+	 */
+	void *(*init)(struct trace_state *st);
+	/* the end of the trace (st->t1): close what is still open */
+	void (*end)(struct trace_state *st, void *gs);
+	/* trace/<name>.json, without "events" and "duration_s" (NULL: {}) */
+	json_t *(*json)(struct trace_state *st, void *gs);
+	/* its part of summary.json's "trace" object */
+	void (*summary)(struct trace_state *st, void *gs, json_t *o);
+	void (*free)(void *gs);
+	/* appends its part of the progress line; may be NULL */
+	int (*progress)(const struct trace_state *st, const void *gs, char *buf,
+			size_t len);
+	/* names from the kernel's saved cmdlines (trace_saved_comm); or NULL */
+	void (*fill_comms)(struct trace_state *st, void *gs);
+	/* per-task data of this size (trace_pid_data); 0: none (needs init) */
+	size_t task_size;
+	/* its columns of trace/timeline.csv */
+	const struct trace_tl_col *tl_cols;
+	size_t ntl_cols;
+};
+
+/* ---- the table (groups.c) ---- */
+
+extern const struct trace_group_ops *const trace_group_table[];
+extern const struct trace_group_ops trace_group_direct_reclaim,
+	trace_group_kswapd, trace_group_wakeup_kswapd, trace_group_compaction,
+	trace_group_extfrag, trace_group_reclaim_retry, trace_group_oom_victims;
+
+/* Every group's events in table order, each with its group's name */
+extern const struct trace_event_ops *trace_events;
+extern size_t trace_nevents;
+
+/* The group of that name, or -1 */
+int trace_group_index(const char *name);
+
+/* ---- the core's state ---- */
+
+/* A task seen by some group: its name, and each group's data for it */
+struct trace_task {
+	int pid;
+	char comm[16];
+	void *data[TRACE_MAX_GROUPS];
+};
+
+/* Bins of the per-interval timeline, of one group */
+struct trace_tl {
+	unsigned char *bins;
+	size_t cap; /* allocated, zeroed */
+};
+
+struct trace_state {
+	struct tep_handle *tep;
+	struct trace_bound bound[TRACE_MAX_EVENTS];
+	size_t nbound;
+	struct trace_bound **by_type; /* indexed by common_type */
+	int ntypes;
+	int type_off, type_size, pid_off, pid_size;
+	uint64_t t0, t1;
+	uint64_t events;
+	/* fills trace_task.comm when a task is first seen; may be NULL */
+	void (*comm_of)(int pid, char *comm, size_t len);
+
+	struct trace_task *tasks;
+	size_t ntasks, captasks;
+	int *task_hash; /* open addressing: index + 1, 0 empty */
+	size_t hash_cap;
+
+	/* the table of groups, and each one's state as its init() made it */
+	const struct trace_group_ops *groups[TRACE_MAX_GROUPS];
+	size_t ngroups;
+	void *gs[TRACE_MAX_GROUPS];
+
+	/* what this kernel's formats say, for any group */
+	uint64_t gfp_movable, gfp_reclaimable; /* bits from the print format */
+	long long pageblock_order; /* -1: unknown */
+	/* migratetype names in index order (/proc/pagetypeinfo), if known */
+	char mt_names[8][16];
+	int nmt_names;
+
+	/* the timeline: bins of tl_step ns from tl_t0; tl_step 0: none */
+	uint64_t tl_t0, tl_step;
+	size_t ntl; /* bins used, up to the last any group touched */
+};
+
+/*
+ * A tep holding the header page and the formats of the given events,
+ * read from DIR/events/... (the live tracefs, or a captured copy).
+ * Absent formats are left out; trace_state_add() tells them.
+ */
+struct tep_handle *trace_tep_load(const char *dir,
+				  const struct trace_event_ops *const *ops,
+				  size_t n);
+
+/* The aggregated state, fed one record at a time */
+struct trace_state *trace_state_new(struct tep_handle *tep);
+/* Binds an event (and its fields); 0 if present, else -ENOENT + reason */
+int trace_state_add(struct trace_state *st, const struct trace_event_ops *ops,
+		    bool selected);
+void trace_state_begin(struct trace_state *st, uint64_t t0);
+/* Dispatches by common_type; false if the type is not bound */
+bool trace_dispatch(struct trace_state *st, uint64_t ts, int cpu,
+		    const void *data, int size);
+void trace_state_end(struct trace_state *st, uint64_t t1);
+/* Results of one group ("direct_reclaim", ...), or the session summary */
+json_t *trace_group_json(struct trace_state *st, const char *group);
+json_t *trace_state_summary(struct trace_state *st);
+void trace_state_free(struct trace_state *st);
+const struct trace_bound *trace_lookup(const struct trace_state *st,
+				       const void *data, int size);
+void trace_handle(struct trace_state *st, const struct trace_bound *b,
+		  uint64_t ts, int cpu, const void *data, int size);
+
+/* ---- for the groups ---- */
+
+/* calloc(), or die */
+void *trace_zalloc(size_t n, size_t size);
+
+/* The state of the group of that name in st, or NULL */
+void *trace_group_state(const struct trace_state *st, const char *name);
+/* Every event of the group is present and selected */
+bool trace_group_present(const struct trace_state *st, const char *group);
+const struct trace_bound *trace_find_bound(const struct trace_state *st,
+					   const char *name);
+/* One event's state: present, enabled (or why not), count and filter */
+json_t *trace_bound_json(const struct trace_bound *b);
+
+struct trace_task *trace_task_get(struct trace_state *st, int pid);
+struct trace_task *trace_task_find(struct trace_state *st, int pid);
+/*
+ * The data of the group whose state is gs for a task (zeroed when made),
+ * or NULL; for pid, the task is made first (create) or looked up
+ */
+void *trace_task_data(const struct trace_state *st, const struct trace_task *t,
+		      const void *gs);
+void *trace_pid_data(struct trace_state *st, const void *gs, int pid,
+		     bool create);
+/* The kernel's saved name of pid (trace_stop loads them), or NULL */
+const char *trace_saved_comm(struct trace_state *st, int pid);
+
+uint64_t trace_field(const struct trace_bound *b, int i,
+		     const struct trace_rec *r);
+long long trace_field_s(const struct trace_bound *b, int i,
+			const struct trace_rec *r);
+/* A __data_loc/__rel_loc string field; NULL if absent */
+const char *trace_field_str(const struct trace_bound *b, int i,
+			    const struct trace_rec *r, int *len);
+
+/* GFP migratetype bits and symbol tables, from print formats */
+uint64_t trace_gfp_bit(struct tep_event *e, const char *field,
+		       const char *flag);
+const char *trace_symbol(struct tep_event *e, const char *field, long long v);
+int trace_print_int(struct tep_handle *tep, struct tep_event *e,
+		    const char *key, long long *v);
+/* st->gfp_* from b's gfp field (index field, else named fallback) */
+void trace_gfp_bits_init(struct trace_state *st, struct trace_bound *b,
+			 int field, const char *fallback);
+/* TRACE_MT_* of a request's gfp flags; -1 when the bits are unknown */
+int trace_gfp_mt(const struct trace_state *st, uint64_t gfp);
+
+/* order slot: 0..TRACE_ORDERS - 1, or TRACE_ORDERS above; its JSON key */
+int trace_order_slot(long long order);
+const char *trace_order_key(int slot, char *buf, size_t len);
+/* "movable", "reclaimable", "unmovable" by TRACE_MT_* */
+extern const char *const trace_mt_keys[3];
+double trace_secs(uint64_t ns);
+double trace_duration_ns(const struct trace_state *st);
+
+/*
+ * The timeline's bin of ts in a group's bins of size bytes (grown,
+ * zeroed), or NULL when there is no timeline or ts is before it
+ */
+void *trace_tl_bin(struct trace_state *st, struct trace_tl *tl, size_t size,
+		   uint64_t ts);
+/* Bin k of size bytes, zeroed when the group never touched it */
+const void *trace_tl_row(const struct trace_tl *tl, size_t size, size_t k);
+
+/* ---- timeline.c: trace/timeline.csv ---- */
+
+/* Starts the timeline (before the first event) */
+void trace_timeline_set(struct trace_state *st, uint64_t t0, uint64_t step);
+/*
+ * Writes the timeline as CSV: t (end of the bin, s from t0), then the
+ * columns of the groups that were traced, in table order (see each
+ * group's tl_cols)
+ */
+bool trace_timeline_wanted(const struct trace_state *st);
+int trace_timeline_csv(const struct trace_state *st, const char *path);
+
+/* ---- shared between groups ---- */
+
+/*
+ * direct-reclaim.c: stalls by [order slot][TRACE_MT_*], for the defrag
+ * fingerprint (compaction.c)
+ */
+void trace_dr_requests(const struct trace_state *st,
+		       uint64_t n[TRACE_ORDERS + 1][3]);
+
+#endif

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef MMREPRO_TRACE_TRACE_H
+#define MMREPRO_TRACE_TRACE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * The tracer: a private tracefs instance with only the MM events it
+ * needs, read through libtraceevent from each event's format file, so
+ * that no struct layout is assumed (fields move between kernels).
+ *
+ * A session is started, polled and stopped by its owner (mmrepro trace,
+ * or the runner around its phases); the results are written once at
+ * the end as DIR/trace/<kind>.json plus DIR/trace/summary.json.
+ *
+ * This is the session API for its owners; the event groups and the
+ * core they plug into are in group.h, the histograms in hist.h.
+ */
+
+#define TRACE_MAX_EXTRA 16 /* --count and --filter entries */
+
+struct trace_cfg {
+	const char *tracing_dir; /* NULL: the mounted tracefs (mounted if not) */
+	/* group or event names (see trace_group_name); none: every group */
+	const char *const *events;
+	int nevents;
+	/* extra events only counted, "system:event" */
+	const char *const *counts;
+	int ncounts;
+	/* "event=expr" kernel-side filters */
+	const char *const *filters;
+	int nfilters;
+	unsigned int buffer_kb; /* per CPU; 0: the default */
+	/*
+	 * A per-interval timeline of direct reclaim (trace/timeline.csv),
+	 * for the runner's verdict: bins of timeline_step_ns from
+	 * timeline_t0_ns (CLOCK_MONOTONIC); 0: none.
+	 */
+	int64_t timeline_t0_ns, timeline_step_ns;
+	/*
+	 * Called with the instance's name once it is made and known to be
+	 * this session's (the runner journals it); non-zero fails the start
+	 */
+	int (*created)(const char *name, void *arg);
+	void *created_arg;
+};
+
+struct trace_session;
+
+/*
+ * Creates the instance and starts recording.  NULL on error, with a
+ * one-line reason in err and *usage set when it is the caller's fault
+ * (unknown event, bad filter) rather than the system's.
+ */
+struct trace_session *trace_start(const struct trace_cfg *cfg, char *err,
+				  size_t errlen, bool *usage);
+/* Reads what the buffers hold; events read, or -errno */
+long trace_poll(struct trace_session *s);
+/* True when the last poll read enough that the next should come soon */
+bool trace_busy(const struct trace_session *s);
+/*
+ * Sleeps until a CPU's buffer is a quarter full, a signal or the timeout
+ * (at once if busy); then trace_poll().  >0: data, 0: timeout, <0: EINTR.
+ */
+int trace_wait(struct trace_session *s, int64_t timeout_ns);
+/* Stops recording, reads the rest and the loss counters, removes the instance */
+int trace_stop(struct trace_session *s);
+int trace_write_results(struct trace_session *s, const char *dir,
+			json_t *extra);
+void trace_free(struct trace_session *s);
+const char *trace_instance_name(const struct trace_session *s);
+const char *trace_instance_path(const struct trace_session *s);
+/* A one-line status for progress output */
+int trace_progress(struct trace_session *s, char *buf, size_t len);
+/* Lost events so far (per-CPU ring buffer overruns and drops) */
+uint64_t trace_lost(struct trace_session *s);
+/* The compact object the runner merges into summary.json as "trace" */
+json_t *trace_summary_json(struct trace_session *s);
+
+/* Expands a --events name (group, "system:event" or "event"): its index */
+int trace_group_of(const char *name);
+/* The name of the ith event group (NULL past the last), in table order */
+const char *trace_group_name(size_t i);
+extern const size_t trace_ngroups;
+
+/*
+ * The columns of trace/timeline.csv ("trace.dr_some_pct"...): the group
+ * the named one needs, or NULL when there is none of that name; and the
+ * name of the ith (NULL past the last)
+ */
+const char *trace_timeline_group(const char *col);
+const char *trace_timeline_col(size_t i);
+
+#endif
