@@ -17,9 +17,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "compare-formats.h"
 #include "compare.h"
 #include "mmrepro.h"
 #include "opt.h"
+#include "plot.h"
 #include "results.h"
 #include "scenario.h"
 #include "util.h"
@@ -379,7 +381,7 @@ static void write_reports(struct comparison *c, const char *dir)
 		pathf(path, sizeof(path), "%s/report.%s", dir, f->ext);
 		ret = afile_open(&a, path);
 		if (!ret) {
-			compare_write(c, f, a.f);
+			f->write(c, a.f);
 			ret = afile_commit(&a);
 		}
 		if (ret)
@@ -534,9 +536,9 @@ int cmd_ab(int argc, char **argv)
 	if (!c)
 		die("ab: compare: %s", err);
 	pathf(sub, sizeof(sub), "%s/plots", dir);
-	compare_plot(c, sub);
+	plot_comparison(c, sub);
 	write_reports(c, dir);
-	compare_write(c, &cmp_formats[0], stdout);
+	compare_format("text")->write(c, stdout);
 	printf("reports: %s/report.{", dir);
 	for (f = cmp_formats; f->name; f++)
 		printf("%s%s", f == cmp_formats ? "" : ",", f->ext);

@@ -13,7 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compare.h"
+#include "compare-formats.h"
+#include "compare-print.h"
 #include "mmrepro.h"
 #include "util.h"
 
@@ -302,7 +303,7 @@ static void plots(const struct comparison *c, FILE *out)
 	}
 }
 
-void compare_write_html(const struct comparison *c, FILE *out)
+void cmp_write_html(const struct comparison *c, FILE *out)
 {
 	char b[1024];
 	int r = cmp_result_line(c, b, sizeof(b));
