@@ -30,9 +30,9 @@ static int default_plots(const char *a, const char *b, char *out, size_t len)
 
 int cmd_compare(int argc, char **argv)
 {
-	static const struct cmd_usage u = {
-		.synopsis =
-			"DIR_A DIR_B [--format text|md|json|ktap|html] [--plots DIR | --no-plots]",
+	char names[128], synopsis[256], fmt_help[256];
+	struct cmd_usage u = {
+		.synopsis = synopsis,
 		.summary =
 			"Compare the runs in DIR_A with the runs in DIR_B (each a run\n"
 			"directory, or a directory holding run directories, e.g. run-1..N).\n"
@@ -49,24 +49,25 @@ int cmd_compare(int argc, char **argv)
 	const char *format = "text", *plots = NULL;
 	bool no_plots = false;
 	const struct opt opts[] = {
-		OPT_STR('f', "format", &format, "FMT",
-			"text (72 columns), md, json, ktap or html"),
+		OPT_STR('f', "format", &format, "FMT", fmt_help),
 		OPT_STR(0, "plots", &plots, "DIR", "write the plots here"),
 		OPT_BOOLEAN(0, "no-plots", &no_plots, "no plots"),
 		OPT_TABLE_END,
 	};
-	int i = opt_parse(argc, argv, "compare", &u, opts), ret;
 	char err[RD_PATH_MAX + 256], pd[RD_PATH_MAX];
-	const struct cmp_format *f = compare_format(format);
+	const struct cmp_format *f;
 	struct comparison *c;
+	int i, ret;
 
+	/* the formats, as the table has them */
+	cmp_format_list(names, sizeof(names), false, false, "|", "|");
+	snprintf(synopsis, sizeof(synopsis),
+		 "DIR_A DIR_B [--format %s] [--plots DIR | --no-plots]", names);
+	cmp_format_list(fmt_help, sizeof(fmt_help), false, true, ", ", " or ");
+	i = opt_parse(argc, argv, "compare", &u, opts);
+	f = compare_format(format);
 	if (!f) {
-		char names[128];
-		size_t n = 0;
-
-		for (f = cmp_formats; f->name && n < sizeof(names); f++)
-			n += (size_t)snprintf(names + n, sizeof(names) - n,
-					      "%s%s", n ? ", " : "", f->name);
+		cmp_format_list(names, sizeof(names), false, false, ", ", ", ");
 		die("compare: --format %s: use one of %s", format, names);
 	}
 	if (argc - i != 2)
