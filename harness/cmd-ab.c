@@ -274,22 +274,12 @@ static void add_manifest(const struct spec *sp, const char *run)
 	json_decref(m);
 }
 
-static int one_run(const char *scen, const struct ab_opts *o,
-		   const struct spec *sp, const char *dir, char side, int k,
-		   struct progress *pg)
+/* argv of `mmrepro run' for one run of a side into run */
+static void run_argv(char **argv, char *self, const char *scen,
+		     const struct ab_opts *o, const struct spec *sp, char *run)
 {
-	char self[4096], run[RD_PATH_MAX], log[RD_PATH_MAX];
-	char outlog[RD_PATH_MAX];
-	char *argv[16 + 2 * OPT_LIST_MAX * 2];
-	off_t off = 0, ooff = 0;
-	int a = 0, i, status, fd;
-	pid_t pid;
+	int a = 0, i;
 
-	/* a rebuild during a long A/B session: run the new binary */
-	self_exe(self, sizeof(self));
-	pathf(run, sizeof(run), "%s/%c/run-%d", dir, side + 'a' - 'A', k);
-	pathf(log, sizeof(log), "%s/%c/run-%d.log", dir, side + 'a' - 'A', k);
-	pathf(outlog, sizeof(outlog), "%s/output.log", run);
 	argv[a++] = self;
 	argv[a++] = "run";
 	argv[a++] = (char *)scen;
@@ -321,6 +311,25 @@ static int one_run(const char *scen, const struct ab_opts *o,
 		argv[a++] = (char *)sp->sets.v[i];
 	}
 	argv[a] = NULL;
+}
+
+static int one_run(const char *scen, const struct ab_opts *o,
+		   const struct spec *sp, const char *dir, char side, int k,
+		   struct progress *pg)
+{
+	char self[4096], run[RD_PATH_MAX], log[RD_PATH_MAX];
+	char outlog[RD_PATH_MAX];
+	char *argv[16 + 2 * OPT_LIST_MAX * 2];
+	off_t off = 0, ooff = 0;
+	int status, fd;
+	pid_t pid;
+
+	/* a rebuild during a long A/B session: run the new binary */
+	self_exe(self, sizeof(self));
+	pathf(run, sizeof(run), "%s/%c/run-%d", dir, side + 'a' - 'A', k);
+	pathf(log, sizeof(log), "%s/%c/run-%d.log", dir, side + 'a' - 'A', k);
+	pathf(outlog, sizeof(outlog), "%s/output.log", run);
+	run_argv(argv, self, scen, o, sp, run);
 
 	ab_log(dir, "start %c run-%d", side, k);
 	snprintf(pg->phase, sizeof(pg->phase), "setting up");
