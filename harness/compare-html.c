@@ -15,7 +15,6 @@
 
 #include "compare-formats.h"
 #include "compare-print.h"
-#include "mmrepro.h"
 #include "util.h"
 
 #define SVG_MAX (16u << 20) /* a plot larger than this is left out */

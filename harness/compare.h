@@ -81,6 +81,10 @@ struct comparison {
 	char *report_dir;
 };
 
+/*
+ * The runs of a and b (each a run directory, or a directory holding run
+ * directories), tested metric by metric; NULL with the reason in err
+ */
 struct comparison *compare_load(const char *a, const char *b, char *err,
 				size_t elen);
 
