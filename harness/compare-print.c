@@ -120,6 +120,10 @@ void cmp_fmt_ci(char *b, size_t l, const struct cmp_metric *m)
 	}
 }
 
+/*
+ * "promoted in 5 of 5 runs: non-movable reclaim 230 at order >= pb, 0
+ * below; compaction 41 at, 0 below"
+ */
 void cmp_fingerprint_line(char *b, size_t l, const struct cmp_side *sd)
 {
 	int none = sd->fp_runs - sd->fp_promoted - sd->fp_not_promoted;

@@ -395,10 +395,6 @@ static void side_fingerprint(struct cmp_side *sd, const struct rd_run *r)
 		json_number_value(json_object_get(fp, "compact_below"));
 }
 
-/*
- * "promoted in 5 of 5 runs: non-movable reclaim 230 at order >= pb, 0
- * below; compaction 41 at, 0 below"
- */
 static void side_summary(struct cmp_side *sd)
 {
 	int i;
