@@ -17,9 +17,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "compare-formats.h"
 #include "compare.h"
 #include "mmrepro.h"
 #include "opt.h"
+#include "plot.h"
 #include "results.h"
 #include "scenario.h"
 #include "util.h"
@@ -272,22 +274,12 @@ static void add_manifest(const struct spec *sp, const char *run)
 	json_decref(m);
 }
 
-static int one_run(const char *scen, const struct ab_opts *o,
-		   const struct spec *sp, const char *dir, char side, int k,
-		   struct progress *pg)
+/* argv of `mmrepro run' for one run of a side into run */
+static void run_argv(char **argv, char *self, const char *scen,
+		     const struct ab_opts *o, const struct spec *sp, char *run)
 {
-	char self[4096], run[RD_PATH_MAX], log[RD_PATH_MAX];
-	char outlog[RD_PATH_MAX];
-	char *argv[16 + 2 * OPT_LIST_MAX * 2];
-	off_t off = 0, ooff = 0;
-	int a = 0, i, status, fd;
-	pid_t pid;
+	int a = 0, i;
 
-	/* a rebuild during a long A/B session: run the new binary */
-	self_exe(self, sizeof(self));
-	pathf(run, sizeof(run), "%s/%c/run-%d", dir, side + 'a' - 'A', k);
-	pathf(log, sizeof(log), "%s/%c/run-%d.log", dir, side + 'a' - 'A', k);
-	pathf(outlog, sizeof(outlog), "%s/output.log", run);
 	argv[a++] = self;
 	argv[a++] = "run";
 	argv[a++] = (char *)scen;
@@ -319,6 +311,25 @@ static int one_run(const char *scen, const struct ab_opts *o,
 		argv[a++] = (char *)sp->sets.v[i];
 	}
 	argv[a] = NULL;
+}
+
+static int one_run(const char *scen, const struct ab_opts *o,
+		   const struct spec *sp, const char *dir, char side, int k,
+		   struct progress *pg)
+{
+	char self[4096], run[RD_PATH_MAX], log[RD_PATH_MAX];
+	char outlog[RD_PATH_MAX];
+	char *argv[16 + 2 * OPT_LIST_MAX * 2];
+	off_t off = 0, ooff = 0;
+	int status, fd;
+	pid_t pid;
+
+	/* a rebuild during a long A/B session: run the new binary */
+	self_exe(self, sizeof(self));
+	pathf(run, sizeof(run), "%s/%c/run-%d", dir, side + 'a' - 'A', k);
+	pathf(log, sizeof(log), "%s/%c/run-%d.log", dir, side + 'a' - 'A', k);
+	pathf(outlog, sizeof(outlog), "%s/output.log", run);
+	run_argv(argv, self, scen, o, sp, run);
 
 	ab_log(dir, "start %c run-%d", side, k);
 	snprintf(pg->phase, sizeof(pg->phase), "setting up");
@@ -379,7 +390,7 @@ static void write_reports(struct comparison *c, const char *dir)
 		pathf(path, sizeof(path), "%s/report.%s", dir, f->ext);
 		ret = afile_open(&a, path);
 		if (!ret) {
-			compare_write(c, f, a.f);
+			f->write(c, a.f);
 			ret = afile_commit(&a);
 		}
 		if (ret)
@@ -402,26 +413,152 @@ static const char *exit_name(int st)
 	return "killed";
 }
 
+/* ab's --help; %s: the report extensions, from the format table */
+static const char ab_summary[] =
+	"Run SCENARIO N times with A and N times with B, interleaved\n"
+	"A B A B, then compare them (see 'mmrepro compare'). A SPEC is a\n"
+	"kernel and/or scenario overrides, comma-separated:\n"
+	"  kernel=IMG  deb=PKG (repeatable)  modules=DIR  set=KEY=VALUE (repeatable)\n"
+	"e.g. --a deb=a.deb --b deb=a.deb,set=sysctl.vm.swappiness=10. A side\n"
+	"without a kernel takes the other side's. With --local both sides\n"
+	"run on this machine and a SPEC holds set= only. A manifest.json\n"
+	"beside IMG (ci/build-kernel.sh) goes into each run's meta.json.\n\n"
+	"Runs go to DIR/a/run-K and DIR/b/run-K (DIR: default\n"
+	"results/SCENARIO/ab-<UTC>), the order to DIR/ab.log, the reports\n"
+	"to DIR/report.{%s} and the plots to DIR/plots.\n\n"
+	"Exit: as compare: 1 when a gating metric is significantly worse,\n"
+	"0 otherwise, 2 on an error.";
+
+/* The specs of --a and --b, checked against each other and the scenario */
+static void ab_specs(const char *scen, const struct ab_opts *o,
+		     struct spec sp[2])
+{
+	char err[RD_PATH_MAX + 256];
+	int s;
+
+	if (o->runs < 1 || o->runs > 500)
+		die("ab: --runs %d: must be 1 to 500", o->runs);
+	if (spec_parse(o->a ? o->a : "", &sp[0], err, sizeof(err)))
+		die("ab: --a: %s", err);
+	if (spec_parse(o->b ? o->b : "", &sp[1], err, sizeof(err)))
+		die("ab: --b: %s", err);
+	if (o->local && (has_kernel(&sp[0]) || has_kernel(&sp[1])))
+		die("ab: --local runs on this machine: a SPEC may hold set= only");
+	if (o->local && !o->stress_ok)
+		die("ab: --local stresses this machine's memory; add --i-understand-this-stresses-the-host if it is a dedicated test box");
+	if (!o->local && !has_kernel(&sp[0]) && !has_kernel(&sp[1]))
+		die("ab: give a kernel (--a kernel=IMG or deb=PKG), or --local");
+	for (s = 0; s < 2 && !o->local; s++)
+		if (!has_kernel(&sp[s])) {
+			sp[s].kernel = sp[!s].kernel;
+			sp[s].modules = sp[!s].modules;
+			sp[s].debs = sp[!s].debs;
+		}
+	check_side(scen, &sp[0], 'a');
+	check_side(scen, &sp[1], 'b');
+}
+
+/* DIR (--out, or results/SCENARIO/ab-<UTC>), and DIR/a, DIR/b made */
+static void ab_dirs(const char *scen, const struct ab_opts *o,
+		    char dir[RD_PATH_MAX], char sdir[2][RD_PATH_MAX])
+{
+	char err[RD_PATH_MAX + 256], sub[RD_PATH_MAX], stamp[32];
+	int s;
+
+	utc_stamp(stamp, sizeof(stamp));
+	if (o->out) {
+		pathf(dir, RD_PATH_MAX, "%s", o->out);
+	} else {
+		struct scenario *sc = calloc(1, sizeof(*sc));
+		char path[4096];
+
+		scenario_find(scen, path, sizeof(path));
+		scenario_load(sc, path, err, sizeof(err));
+		pathf(dir, RD_PATH_MAX, "results/%s/ab-%s", sc->name, stamp);
+		free(sc);
+	}
+	for (s = 0; s < 2; s++) {
+		pathf(sdir[s], RD_PATH_MAX, "%s/%c", dir, 'a' + s);
+		pathf(sub, sizeof(sub), "%s/run-1", sdir[s]);
+		if (!access(sub, F_OK))
+			die("ab: %s: already holds runs; choose another --out",
+			    sdir[s]);
+		if (mkdir_p(sdir[s], 0755))
+			die("ab: %s: %s", sdir[s], strerror(errno));
+	}
+}
+
+/* The runs, A B A B, until done or a signal; how they ended on stderr */
+static void ab_runs(const char *scen, const struct ab_opts *o,
+		    struct spec sp[2], const char *dir, struct progress *pg)
+{
+	int failed[4] = { 0 };
+	struct sigaction sa;
+	int k, s;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	pg->tty = isatty(2);
+	pg->quiet = o->quiet;
+	pg->t0 = now_ns();
+	pg->total = 2 * o->runs;
+	fprintf(stderr,
+		"ab: %s, %d runs of A and %d of B, interleaved, into %s\n",
+		scen, o->runs, o->runs, dir);
+	for (k = 1; k <= o->runs && !stop; k++)
+		for (s = 0; s < 2 && !stop; s++) {
+			int st = one_run(scen, o, &sp[s], dir, 'A' + s, k, pg);
+
+			fprintf(stderr, "ab: %c run-%d: %s (exit %d)\n",
+				'A' + s, k, exit_name(st), st);
+			if (st >= 2 && st <= 3)
+				failed[st]++;
+			else if (st > 3)
+				failed[2]++;
+		}
+	if (stop)
+		warnx_("ab: interrupted after %d of %d runs", pg->done,
+		       pg->total);
+	if (failed[2] || failed[3])
+		warnx_("ab: %d run(s) ended in error and %d in an infrastructure failure (logs: %s/{a,b}/run-K.log)",
+		       failed[2], failed[3], dir);
+}
+
+/*
+ * Compare DIR/a with DIR/b: the plots, a report per format, the text
+ * one on stdout; the exit status of compare
+ */
+static int ab_compare(const char *dir, char sdir[2][RD_PATH_MAX])
+{
+	char err[RD_PATH_MAX + 256], sub[RD_PATH_MAX], exts[64];
+	struct comparison *c;
+	int ret;
+
+	c = compare_load(sdir[0], sdir[1], err, sizeof(err));
+	if (!c)
+		die("ab: compare: %s", err);
+	pathf(sub, sizeof(sub), "%s/plots", dir);
+	plot_comparison(c, sub);
+	write_reports(c, dir);
+	compare_format("text")->write(c, stdout);
+	cmp_format_list(exts, sizeof(exts), true, false, ",", ",");
+	printf("reports: %s/report.{%s}\n", dir, exts);
+	fflush(stdout);
+	ret = compare_exit(c);
+	compare_free(c);
+	return ret;
+}
+
 int cmd_ab(int argc, char **argv)
 {
-	static const struct cmd_usage u = {
+	char exts[64], summary[sizeof(ab_summary) + 64];
+	const struct cmd_usage u = {
 		.synopsis =
 			"SCENARIO --a SPEC --b SPEC [--runs N] [--out DIR]\n"
 			"       [--local --i-understand-this-stresses-the-host] [--accel kvm|tcg] [-q]",
-		.summary =
-			"Run SCENARIO N times with A and N times with B, interleaved\n"
-			"A B A B, then compare them (see 'mmrepro compare'). A SPEC is a\n"
-			"kernel and/or scenario overrides, comma-separated:\n"
-			"  kernel=IMG  deb=PKG (repeatable)  modules=DIR  set=KEY=VALUE (repeatable)\n"
-			"e.g. --a deb=a.deb --b deb=a.deb,set=sysctl.vm.swappiness=10. A side\n"
-			"without a kernel takes the other side's. With --local both sides\n"
-			"run on this machine and a SPEC holds set= only. A manifest.json\n"
-			"beside IMG (ci/build-kernel.sh) goes into each run's meta.json.\n\n"
-			"Runs go to DIR/a/run-K and DIR/b/run-K (DIR: default\n"
-			"results/SCENARIO/ab-<UTC>), the order to DIR/ab.log, the reports\n"
-			"to DIR/report.{txt,md,json,ktap,html} and the plots to DIR/plots.\n\n"
-			"Exit: as compare: 1 when a gating metric is significantly worse,\n"
-			"0 otherwise, 2 on an error.",
+		.summary = summary,
 		.permute = true,
 	};
 	struct ab_opts o = { .runs = 5 };
@@ -439,110 +576,23 @@ int cmd_ab(int argc, char **argv)
 		OPT_BOOLEAN('q', "quiet", &o.quiet, "no progress lines"),
 		OPT_TABLE_END,
 	};
-	int i = opt_parse(argc, argv, "ab", &u, opts), k, s, ret;
-	char err[RD_PATH_MAX + 256], dir[RD_PATH_MAX], sub[RD_PATH_MAX];
-	char stamp[32], sdir[2][RD_PATH_MAX];
+	char dir[RD_PATH_MAX], sdir[2][RD_PATH_MAX];
 	struct progress pg = { 0 };
 	struct spec sp[2];
-	const struct cmp_format *f;
-	struct comparison *c;
-	struct sigaction sa;
-	int failed[4] = { 0 };
-	const char *scen;
+	int i, ret;
 
+	cmp_format_list(exts, sizeof(exts), true, false, ",", ",");
+	snprintf(summary, sizeof(summary), ab_summary, exts);
+	i = opt_parse(argc, argv, "ab", &u, opts);
 	if (i >= argc)
 		die("ab: no scenario (see 'mmrepro list')");
 	if (i + 1 < argc)
 		die("ab: unexpected argument '%s'", argv[i + 1]);
-	scen = argv[i];
-	if (o.runs < 1 || o.runs > 500)
-		die("ab: --runs %d: must be 1 to 500", o.runs);
-	if (spec_parse(o.a ? o.a : "", &sp[0], err, sizeof(err)))
-		die("ab: --a: %s", err);
-	if (spec_parse(o.b ? o.b : "", &sp[1], err, sizeof(err)))
-		die("ab: --b: %s", err);
-	if (o.local && (has_kernel(&sp[0]) || has_kernel(&sp[1])))
-		die("ab: --local runs on this machine: a SPEC may hold set= only");
-	if (o.local && !o.stress_ok)
-		die("ab: --local stresses this machine's memory; add --i-understand-this-stresses-the-host if it is a dedicated test box");
-	if (!o.local && !has_kernel(&sp[0]) && !has_kernel(&sp[1]))
-		die("ab: give a kernel (--a kernel=IMG or deb=PKG), or --local");
-	for (s = 0; s < 2 && !o.local; s++)
-		if (!has_kernel(&sp[s])) {
-			sp[s].kernel = sp[!s].kernel;
-			sp[s].modules = sp[!s].modules;
-			sp[s].debs = sp[!s].debs;
-		}
-	check_side(scen, &sp[0], 'a');
-	check_side(scen, &sp[1], 'b');
-
-	utc_stamp(stamp, sizeof(stamp));
-	if (o.out) {
-		pathf(dir, sizeof(dir), "%s", o.out);
-	} else {
-		struct scenario *sc = calloc(1, sizeof(*sc));
-		char path[4096];
-
-		scenario_find(scen, path, sizeof(path));
-		scenario_load(sc, path, err, sizeof(err));
-		pathf(dir, sizeof(dir), "results/%s/ab-%s", sc->name, stamp);
-		free(sc);
-	}
-	for (s = 0; s < 2; s++) {
-		pathf(sdir[s], sizeof(sdir[s]), "%s/%c", dir, 'a' + s);
-		pathf(sub, sizeof(sub), "%s/run-1", sdir[s]);
-		if (!access(sub, F_OK))
-			die("ab: %s: already holds runs; choose another --out",
-			    sdir[s]);
-		if (mkdir_p(sdir[s], 0755))
-			die("ab: %s: %s", sdir[s], strerror(errno));
-	}
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	pg.tty = isatty(2);
-	pg.quiet = o.quiet;
-	pg.t0 = now_ns();
-	pg.total = 2 * o.runs;
-	fprintf(stderr,
-		"ab: %s, %d runs of A and %d of B, interleaved, into %s\n",
-		scen, o.runs, o.runs, dir);
-	for (k = 1; k <= o.runs && !stop; k++)
-		for (s = 0; s < 2 && !stop; s++) {
-			int st =
-				one_run(scen, &o, &sp[s], dir, 'A' + s, k, &pg);
-
-			fprintf(stderr, "ab: %c run-%d: %s (exit %d)\n",
-				'A' + s, k, exit_name(st), st);
-			if (st >= 2 && st <= 3)
-				failed[st]++;
-			else if (st > 3)
-				failed[2]++;
-		}
-	for (s = 0; s < 2; s++)
-		free(sp[s].buf);
-	if (stop)
-		warnx_("ab: interrupted after %d of %d runs", pg.done,
-		       pg.total);
-	if (failed[2] || failed[3])
-		warnx_("ab: %d run(s) ended in error and %d in an infrastructure failure (logs: %s/{a,b}/run-K.log)",
-		       failed[2], failed[3], dir);
-
-	c = compare_load(sdir[0], sdir[1], err, sizeof(err));
-	if (!c)
-		die("ab: compare: %s", err);
-	pathf(sub, sizeof(sub), "%s/plots", dir);
-	compare_plot(c, sub);
-	write_reports(c, dir);
-	compare_write(c, &cmp_formats[0], stdout);
-	printf("reports: %s/report.{", dir);
-	for (f = cmp_formats; f->name; f++)
-		printf("%s%s", f == cmp_formats ? "" : ",", f->ext);
-	printf("}\n");
-	fflush(stdout);
-	ret = compare_exit(c);
-	compare_free(c);
+	ab_specs(argv[i], &o, sp);
+	ab_dirs(argv[i], &o, dir, sdir);
+	ab_runs(argv[i], &o, sp, dir, &pg);
+	free(sp[0].buf);
+	free(sp[1].buf);
+	ret = ab_compare(dir, sdir);
 	return stop ? EXIT_ERROR : ret;
 }

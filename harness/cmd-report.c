@@ -16,7 +16,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "compare.h"
+#include "plot.h"
+#include "text.h"
 #include "mmrepro.h"
 #include "opt.h"
 #include "scenario.h"

@@ -3,15 +3,16 @@
 #define MMREPRO_COMPARE_H
 
 #include <stdbool.h>
-#include <stdio.h>
+#include <stddef.h>
 
 #include "rundata.h"
 #include "stats.h"
 
 /*
  * compare: the runs of A against the runs of B, metric by metric, as
- * computed once by compare_load() and then written in any format.
- * Shared by `mmrepro compare' and `mmrepro ab'.
+ * computed once by compare_load() and then written in any format
+ * (compare-formats.h) and plotted (plot.h).  Shared by `mmrepro compare'
+ * and `mmrepro ab'.
  */
 
 #define CMP_ALPHA 0.05
@@ -74,35 +75,21 @@ struct comparison {
 	char **note;
 	bool accel_differs;
 	int nplots;
-	char **plots; /* files written by compare_plot() */
+	char **plots; /* files written by plot_comparison() */
 	char *plots_dir;
 	/* the directory the report goes to, for md's links; NULL: cwd */
 	char *report_dir;
 };
 
+/*
+ * The runs of a and b (each a run directory, or a directory holding run
+ * directories), tested metric by metric; NULL with the reason in err
+ */
 struct comparison *compare_load(const char *a, const char *b, char *err,
 				size_t elen);
 
-/*
- * The output formats, as fio's I/O engines: each writer is a function of
- * a comparison (text, md, json and ktap in cmd-compare.c, html in
- * report-html.c), and one row of cmp_formats[] (cmd-compare.c) names
- * it for --format and for ab's DIR/report.EXT.  The table ends with a
- * row whose name is NULL; its first row is text.
- */
-struct cmp_format {
-	const char *name; /* --format NAME */
-	const char *ext; /* ab writes DIR/report.EXT */
-	void (*write)(const struct comparison *c, FILE *out);
-};
-
-extern const struct cmp_format cmp_formats[];
-/* The row named s, or NULL */
-const struct cmp_format *compare_format(const char *s);
-void compare_write(const struct comparison *c, const struct cmp_format *f,
-		   FILE *out);
-/* Plots into dir; 0, or -1 after a warning on stderr */
-int compare_plot(struct comparison *c, const char *dir);
+/* Runs with a measured verdict: reproduced or not */
+int cmp_usable(const struct cmp_side *sd);
 /*
  * 1 when a gating metric is significantly worse, else 0; 3 when a side
  * has fewer than 2 usable runs (reproduced or not-reproduced)
@@ -111,64 +98,5 @@ int compare_exit(const struct comparison *c);
 bool compare_unusable(const struct comparison *c);
 void compare_free(struct comparison *c);
 const char *cmp_result_name(enum cmp_result r);
-
-/* For the writers: numbers and sentences as every format shows them */
-void cmp_fmt_num(char *b, size_t l, double v);
-/*
- * A side's mean, sd and CoV (decimals of the CoV in %; "-" when there is
- * none), each into a buffer of CMP_CELL bytes
- */
-#define CMP_CELL 32
-void cmp_fmt_spread(const struct stats_desc *d, int cov_decimals,
-		    char mean[CMP_CELL], char sd[CMP_CELL], char cov[CMP_CELL]);
-void cmp_fmt_pct(char *b, size_t l, double v);
-void cmp_fmt_p(char *b, size_t l, double p);
-/* "-12.3%" or, where the median of A is 0, "(+4.1)" in the unit */
-void cmp_fmt_change(char *b, size_t l, const struct cmp_metric *m);
-void cmp_fmt_ci(char *b, size_t l, const struct cmp_metric *m);
-/* "6.12.0, kvm, N=5, reproduced 5 of 5[, 1 error]" */
-void cmp_side_line(char *b, size_t l, const struct cmp_side *sd);
-void cmp_fingerprint_line(char *b, size_t l, const struct cmp_side *sd);
-/* The runs of a side that reproduced or did not: the measured ones */
-int cmp_usable(const struct cmp_side *sd);
-/*
- * [expect] fixed: 'A' or 'B' (the side that behaves like the fix), 'n'
- * (neither), with the sentence in b; 0 when no run declares one
- */
-int cmp_expect_fixed(const struct comparison *c, char *b, size_t l);
-/*
- * The result as one sentence ("REGRESSION in ...", "no gating metric
- * is significantly worse", "NO COMPARISON: ..."); the exit status
- */
-int cmp_result_line(const struct comparison *c, char *b, size_t l);
-
-/* report-html.c */
-void compare_write_html(const struct comparison *c, FILE *out);
-
-#define TEXT_WIDTH 72 /* text reports survive an email reply */
-void text_wrap(FILE *out, int indent, const char *first, const char *s,
-	       int cont);
-
-/* plot.c: time series of runs (1 or 2 sides) and box plots of metrics */
-struct plot_side {
-	const struct rd_set *set;
-	const char *label; /* for the legend */
-};
-
-struct plot_files {
-	int n;
-	char **file;
-};
-
-int plot_series(const struct plot_side *sides, int nsides, const char *scenario,
-		const char *during, const char *dir, struct plot_files *out);
-int plot_boxes(const struct comparison *c, const char *dir,
-	       struct plot_files *out);
-void plot_files_free(struct plot_files *f);
-/*
- * Writes S as a gnuplot string expression that expands nothing: single-
- * quoted pieces joined by "\n" at its line breaks
- */
-void gp_str(FILE *f, const char *s);
 
 #endif

@@ -1,8 +1,8 @@
 # shellcheck shell=bash
-# Bash completion for mmrepro.  The commands and their options come from
-# the program's own --help (so from its command and option tables), the
-# scenario names from 'mmrepro list', and the kernels for --deb from
-# mmrepro's kernel cache.  Installed as
+# Bash completion for mmrepro.  The commands, their options and the
+# output formats come from the program's own --help (so from its
+# command, option and format tables), the scenario names from 'mmrepro
+# list', and the kernels for --deb from mmrepro's kernel cache.  Installed as
 # PREFIX/share/bash-completion/completions/mmrepro.
 
 _mmrepro() {
@@ -34,7 +34,10 @@ _mmrepro() {
 		return
 		;;
 	--format | -f)
-		mapfile -t COMPREPLY < <(compgen -W "text md json ktap html" -- "$cur")
+		# compare's formats, as its --help names them (its format table)
+		words=$("$m" compare --help 2>/dev/null |
+			grep -oE -- '--format [a-z0-9|]+' | head -1 | cut -d' ' -f2)
+		mapfile -t COMPREPLY < <(compgen -W "${words//|/ }" -- "$cur")
 		return
 		;;
 	--accel)

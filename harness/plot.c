@@ -18,7 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "compare.h"
+#include "plot.h"
 #include "util.h"
 
 #define PLOT_W 1100
@@ -842,5 +842,30 @@ int plot_boxes(const struct comparison *c, const char *dir,
 			      k ? "svg" : "png");
 			add_file(out, path);
 		}
+	return ret;
+}
+
+int plot_comparison(struct comparison *c, const char *dir)
+{
+	struct plot_side sides[2];
+	struct plot_files f = { 0 };
+	char la[128], lb[128];
+	int ret, i;
+
+	snprintf(la, sizeof(la), "A: %s", c->side[0].label);
+	snprintf(lb, sizeof(lb), "B: %s", c->side[1].label);
+	sides[0] = (struct plot_side){ &c->side[0].set, la };
+	sides[1] = (struct plot_side){ &c->side[1].set, lb };
+	ret = plot_series(sides, 2, c->scenario, c->during, dir, &f);
+	if (!ret)
+		ret = plot_boxes(c, dir, &f);
+	for (i = 0; i < f.n; i++) {
+		c->plots = realloc(c->plots,
+				   (size_t)(c->nplots + 1) * sizeof(char *));
+		c->plots[c->nplots++] = f.file[i];
+	}
+	free(f.file);
+	free(c->plots_dir);
+	c->plots_dir = strdup(dir);
 	return ret;
 }

@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "compare.h"
+#include "plot.h"
 #include "util.h"
 
 static char dir[64];

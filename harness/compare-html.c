@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compare.h"
-#include "mmrepro.h"
+#include "compare-formats.h"
+#include "compare-print.h"
 #include "util.h"
 
 #define SVG_MAX (16u << 20) /* a plot larger than this is left out */
@@ -302,7 +302,7 @@ static void plots(const struct comparison *c, FILE *out)
 	}
 }
 
-void compare_write_html(const struct comparison *c, FILE *out)
+void cmp_write_html(const struct comparison *c, FILE *out)
 {
 	char b[1024];
 	int r = cmp_result_line(c, b, sizeof(b));
