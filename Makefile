@@ -29,7 +29,7 @@ all: $(B)/mmrepro $(REPRO_BIN) $(B)/mmrepro.1
 
 $(B)/harness/%.o: harness/%.c $(wildcard harness/*.h harness/trace/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(CFLAGS) $(DEFS) -MMD -c -o $@ $<
+	$(CC) $(WARN) $(CFLAGS) $(DEFS) -MMD -MP -c -o $@ $<
 
 # The guest init is a shell script kept as a file; it is compiled in as a
 # C string so that the static binary carries it into any root.

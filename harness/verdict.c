@@ -804,7 +804,7 @@ const char *verdict_name(enum verdict v)
 int verdict_exit(enum verdict v)
 {
 	return v == V_REPRODUCED ? EXIT_REPRODUCED :
-	       v == V_ERROR	 ? EXIT_USAGE :
+	       v == V_ERROR	 ? EXIT_ERROR :
 				   0;
 }
 
