@@ -19,7 +19,7 @@
 #include "journal.h"
 #include "results.h"
 #include "rundata.h"
-#include "runner.h"
+#include "run-trace.h"
 #include "trace/trace.h"
 #include "util.h"
 

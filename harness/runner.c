@@ -21,6 +21,7 @@
 #include "journal.h"
 #include "results.h"
 #include "rundata.h"
+#include "run-trace.h"
 #include "runner.h"
 #include "sampler.h"
 #include "swap.h"
