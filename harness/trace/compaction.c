@@ -217,24 +217,13 @@ static json_t *try_compact_json(struct trace_state *st, struct cp_state *c)
 	return o;
 }
 
-/* Compactions still running at the end, and the longest of them */
-static void open_at_end(json_t *o, const struct trace_state *st, const void *gs)
+/* a compaction still running at the end: for trace_json_open_at_end() */
+static bool task_open(const void *data, uint64_t *begin)
 {
-	uint64_t max = 0;
-	size_t i, n = 0;
+	const struct cp_task *t = data;
 
-	for (i = 0; i < st->ntasks; i++) {
-		const struct cp_task *t =
-			trace_task_data(st, &st->tasks[i], gs);
-
-		if (!t || !t->in_cp || st->t1 < t->begin)
-			continue;
-		n++;
-		if (st->t1 - t->begin > max)
-			max = st->t1 - t->begin;
-	}
-	json_object_set_new(o, "open_at_end", json_integer((json_int_t)n));
-	json_object_set_new(o, "open_max_us", json_real((double)max / 1e3));
+	*begin = t->begin;
+	return t->in_cp;
 }
 
 /* Status counts, by the names in mm_compaction_end's print format */
@@ -278,7 +267,7 @@ static json_t *cp_json(struct trace_state *st, void *gs)
 			    json_integer((json_int_t)c->unmatched_end));
 	json_object_set_new(o, "nested_begin",
 			    json_integer((json_int_t)c->nested));
-	open_at_end(o, st, gs);
+	trace_json_open_at_end(o, st, gs, task_open);
 	return o;
 }
 

@@ -258,24 +258,13 @@ static json_t *tasks_json(struct trace_state *st, const void *gs,
 	return a;
 }
 
-/* Tasks still in direct reclaim at the end, and the longest of them */
-static void open_at_end(json_t *o, const struct trace_state *st, const void *gs)
+/* a task still in direct reclaim at the end: for trace_json_open_at_end() */
+static bool task_open(const void *data, uint64_t *begin)
 {
-	uint64_t max = 0;
-	size_t i, n = 0;
+	const struct dr_task *t = data;
 
-	for (i = 0; i < st->ntasks; i++) {
-		const struct dr_task *t =
-			trace_task_data(st, &st->tasks[i], gs);
-
-		if (!t || !t->in_dr || st->t1 < t->begin)
-			continue;
-		n++;
-		if (st->t1 - t->begin > max)
-			max = st->t1 - t->begin;
-	}
-	json_object_set_new(o, "open_at_end", json_integer((json_int_t)n));
-	json_object_set_new(o, "open_max_us", json_real((double)max / 1e3));
+	*begin = t->begin;
+	return t->in_dr;
 }
 
 /* By order and migratetype crossed: { "0": { "unmovable": ...} } */
@@ -357,7 +346,7 @@ static json_t *dr_json(struct trace_state *st, void *gs)
 			    json_integer((json_int_t)d->unmatched_end));
 	json_object_set_new(o, "nested_begin",
 			    json_integer((json_int_t)d->nested));
-	open_at_end(o, st, gs);
+	trace_json_open_at_end(o, st, gs, task_open);
 	return o;
 }
 

@@ -241,6 +241,14 @@ void *trace_task_data(const struct trace_state *st, const struct trace_task *t,
 		      const void *gs);
 void *trace_pid_data(struct trace_state *st, const void *gs, int pid,
 		     bool create);
+/*
+ * "open_at_end" and "open_max_us" into o: how many tasks were still inside
+ * an interval of the group's at the end, and the longest of those; open()
+ * says whether a task's data is in one, and since when
+ */
+void trace_json_open_at_end(json_t *o, const struct trace_state *st,
+			    const void *gs,
+			    bool (*open)(const void *data, uint64_t *begin));
 /* The kernel's saved name of pid (trace_stop loads them), or NULL */
 const char *trace_saved_comm(struct trace_state *st, int pid);
 

@@ -122,6 +122,26 @@ void *trace_task_data(const struct trace_state *st, const struct trace_task *t,
 	return i >= 0 ? t->data[i] : NULL;
 }
 
+void trace_json_open_at_end(json_t *o, const struct trace_state *st,
+			    const void *gs,
+			    bool (*open)(const void *data, uint64_t *begin))
+{
+	uint64_t max = 0, begin;
+	size_t i, n = 0;
+
+	for (i = 0; i < st->ntasks; i++) {
+		const void *d = trace_task_data(st, &st->tasks[i], gs);
+
+		if (!d || !open(d, &begin) || st->t1 < begin)
+			continue;
+		n++;
+		if (st->t1 - begin > max)
+			max = st->t1 - begin;
+	}
+	json_object_set_new(o, "open_at_end", json_integer((json_int_t)n));
+	json_object_set_new(o, "open_max_us", json_real((double)max / 1e3));
+}
+
 void *trace_pid_data(struct trace_state *st, const void *gs, int pid,
 		     bool create)
 {
