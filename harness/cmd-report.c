@@ -182,7 +182,7 @@ static struct scenario *load_scenario(const struct rd_run *r, char *path,
 		path[0] = '\0';
 		return NULL;
 	}
-	for (i = 0; (a = rd_arg(r, "set", 's', i)); i++)
+	for (i = 0; (a = rd_arg_next(r, "set", 's', &i));)
 		scenario_set(sc, a, err, sizeof(err));
 	return sc;
 }
@@ -202,6 +202,7 @@ static void print_knobs(FILE *out, const struct rd_run *r,
 	const char *a;
 	size_t i;
 	int k, n = 0;
+	bool first;
 
 	section(out, "Knobs");
 	if (sc && sc->nsysctl) {
@@ -210,9 +211,10 @@ static void print_knobs(FILE *out, const struct rd_run *r,
 			fprintf(out, "  %s = %s\n", sc->sysctl[k].key,
 				sc->sysctl[k].val);
 	}
-	for (k = 0; (a = rd_arg(r, "set", 's', k)); k++)
+	for (k = 0, first = true; (a = rd_arg_next(r, "set", 's', &k));
+	     first = false)
 		fprintf(out, "%s  --set %s\n",
-			k ? "" : "Overrides on the command line:\n", a);
+			first ? "Overrides on the command line:\n" : "", a);
 	for (i = 0; i < ARRAY_SIZE(vm_defaults); i++) {
 		const char *v = json_str(vm, vm_defaults[i].name);
 

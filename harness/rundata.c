@@ -431,26 +431,40 @@ int rd_metric(const struct rd_run *r, const char *name, double *v)
 	return isfinite(*v) ? 0 : -1;
 }
 
-const char *rd_arg(const struct rd_run *r, const char *lopt, char sopt, int i)
+const char *rd_arg_next(const struct rd_run *r, const char *lopt, char sopt,
+			int *k)
 {
 	size_t l = strlen(lopt);
-	int k;
 
-	for (k = 1; k < r->argc; k++) {
-		const char *a = r->argv[k], *v = NULL;
+	for (*k = *k < 1 ? 1 : *k; *k < r->argc; (*k)++) {
+		const char *a = r->argv[*k];
 
 		if (a[0] == '-' && a[1] == '-' && !strncmp(a + 2, lopt, l)) {
-			if (a[2 + l] == '=')
-				v = a + 3 + l;
-			else if (!a[2 + l] && k + 1 < r->argc)
-				v = r->argv[++k];
+			if (a[2 + l] == '=') {
+				(*k)++;
+				return a + 3 + l;
+			}
+			if (!a[2 + l] && *k + 1 < r->argc) {
+				*k += 2;
+				return r->argv[*k - 1];
+			}
 		} else if (sopt && a[0] == '-' && a[1] == sopt && !a[2] &&
-			   k + 1 < r->argc) {
-			v = r->argv[++k];
+			   *k + 1 < r->argc) {
+			*k += 2;
+			return r->argv[*k - 1];
 		}
-		if (v && !i--)
-			return v;
 	}
+	return NULL;
+}
+
+const char *rd_arg(const struct rd_run *r, const char *lopt, char sopt, int i)
+{
+	const char *v;
+	int k = 0;
+
+	while ((v = rd_arg_next(r, lopt, sopt, &k)))
+		if (!i--)
+			return v;
 	return NULL;
 }
 

@@ -75,6 +75,13 @@ int rd_metric(const struct rd_run *r, const char *name, double *v);
  * --LOPT=V or -S V (S may be 0); NULL when there are fewer
  */
 const char *rd_arg(const struct rd_run *r, const char *lopt, char sopt, int i);
+/*
+ * The next value of --LOPT (or -SOPT) after cursor *k (start it at 0), or
+ * NULL: one pass over the words for all of them, where rd_arg() is one
+ * pass for each
+ */
+const char *rd_arg_next(const struct rd_run *r, const char *lopt, char sopt,
+			int *k);
 /* A run's phase window from meta.json; 0 when the phase ran */
 int rd_phase(const struct rd_run *r, const char *name, double *from,
 	     double *to);
