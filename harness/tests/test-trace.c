@@ -827,6 +827,42 @@ static void test_hist_json(void **state)
 	durset_free(&d);
 }
 
+/* Direct reclaim and kswapd wakeups over the bins of 1 ms */
+static void feed_timeline_events(struct trace_state *st)
+{
+	trace_state_begin(st, 0);
+	trace_timeline_set(st, 0, 1 * MS);
+	/*
+	 * 0.5 -> 2.5 ms across three bins (unmovable), 2.2 -> 2.4
+	 * inside it (movable: not in the non-movable share)
+	 */
+	dr_pair(st, 100, 500 * US, 0, 0, 0);
+	dr_pair(st, 200, 2200 * US, 2400 * US, 0, st->gfp_movable);
+	feed(st, DRE, 2500 * US, 100, (uint64_t[]){ 1 }, NULL);
+	/* a lost end: the second begin does not count twice */
+	dr_pair(st, 400, 3200 * US, 0, 0, st->gfp_movable);
+	dr_pair(st, 400, 3400 * US, 3600 * US, 0, st->gfp_movable);
+	/* open at the end: counted up to it */
+	dr_pair(st, 300, 5 * MS, 0, 0, 0);
+	/* kswapd woken for order 3 twice, 0 once in bin 2; 5 in bin 4 */
+	feed(st, WK, 1100 * US, 1, (uint64_t[]){ 3 }, NULL);
+	feed(st, WK, 1200 * US, 1, (uint64_t[]){ 3 }, NULL);
+	feed(st, WK, 1300 * US, 1, (uint64_t[]){ 0 }, NULL);
+	feed(st, WK, 3500 * US, 1, (uint64_t[]){ 5 }, NULL);
+	feed(st, WK, 4500 * US, 1, (uint64_t[]){ 2 }, NULL);
+	trace_state_end(st, 6500 * US);
+}
+
+/* Traces GROUP no more */
+static void deselect(struct trace_state *st, const char *group)
+{
+	size_t k;
+
+	for (k = 0; k < st->nbound; k++)
+		if (!strcmp(st->bound[k].ops->group, group))
+			st->bound[k].selected = false;
+}
+
 /*
  * The per-interval series that the runner's verdict reads: direct reclaim,
  * and kswapd wakeups for order >= 3
@@ -851,7 +887,6 @@ static void test_timeline(void **state)
 					   "0.006,0.0\n"
 					   "0.007,0.0\n";
 	char path[] = "/tmp/test-trace-tl.XXXXXX";
-	size_t k;
 	int i, fd;
 
 	(void)state;
@@ -859,27 +894,7 @@ static void test_timeline(void **state)
 		struct trace_state *st = load(fixdirs[i]);
 		char *got;
 
-		trace_state_begin(st, 0);
-		trace_timeline_set(st, 0, 1 * MS);
-		/*
-		 * 0.5 -> 2.5 ms across three bins (unmovable), 2.2 -> 2.4
-		 * inside it (movable: not in the non-movable share)
-		 */
-		dr_pair(st, 100, 500 * US, 0, 0, 0);
-		dr_pair(st, 200, 2200 * US, 2400 * US, 0, st->gfp_movable);
-		feed(st, DRE, 2500 * US, 100, (uint64_t[]){ 1 }, NULL);
-		/* a lost end: the second begin does not count twice */
-		dr_pair(st, 400, 3200 * US, 0, 0, st->gfp_movable);
-		dr_pair(st, 400, 3400 * US, 3600 * US, 0, st->gfp_movable);
-		/* open at the end: counted up to it */
-		dr_pair(st, 300, 5 * MS, 0, 0, 0);
-		/* kswapd woken for order 3 twice, 0 once in bin 2; 5 in bin 4 */
-		feed(st, WK, 1100 * US, 1, (uint64_t[]){ 3 }, NULL);
-		feed(st, WK, 1200 * US, 1, (uint64_t[]){ 3 }, NULL);
-		feed(st, WK, 1300 * US, 1, (uint64_t[]){ 0 }, NULL);
-		feed(st, WK, 3500 * US, 1, (uint64_t[]){ 5 }, NULL);
-		feed(st, WK, 4500 * US, 1, (uint64_t[]){ 2 }, NULL);
-		trace_state_end(st, 6500 * US);
+		feed_timeline_events(st);
 
 		fd = mkstemp(path);
 		assert_true(fd >= 0);
@@ -894,9 +909,7 @@ static void test_timeline(void **state)
 		 * kswapd wakeups traced, direct reclaim not (udp-order3):
 		 * only the wakeup column, not direct reclaim columns of 0
 		 */
-		for (k = 0; k < st->nbound; k++)
-			if (!strcmp(st->bound[k].ops->group, "direct_reclaim"))
-				st->bound[k].selected = false;
+		deselect(st, "direct_reclaim");
 		assert_int_equal(trace_timeline_csv(st, path), 0);
 		got = slurp("%s", path);
 		if (strcmp(got, want_wk))
@@ -904,9 +917,7 @@ static void test_timeline(void **state)
 				 fixdirs[i], got, want_wk);
 		free(got);
 		/* neither traced: no file */
-		for (k = 0; k < st->nbound; k++)
-			if (!strcmp(st->bound[k].ops->group, "wakeup_kswapd"))
-				st->bound[k].selected = false;
+		deselect(st, "wakeup_kswapd");
 		unlink(path);
 		assert_false(trace_timeline_wanted(st));
 		assert_int_equal(trace_timeline_csv(st, path), 0);
