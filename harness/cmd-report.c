@@ -659,23 +659,98 @@ static void bundle_reproduce(const char *top, const struct rd_run *r,
 	free(buf);
 }
 
-static void write_bundle(const char *file, const struct rd_run *r,
+/* report.txt, the run's files and its scenario, into the bundle */
+static void bundle_files(const char *top, const struct rd_run *r,
 			 const struct scenario *sc, const char *scfile)
 {
 	static const char *const files[] = { "reproduce.sh", "verdict",
 					     "meta.json",    "summary.json",
 					     "derived.csv",  "dmesg.txt",
 					     "console.log",  "vm.json" };
-	char tmp[] = "/tmp/mmrepro-bundle.XXXXXX", top[RD_PATH_MAX];
-	char name[512], path[RD_PATH_MAX], src[4096], abs[RD_PATH_MAX];
-	char names[8][64], base[RD_PATH_MAX], runname[128], label[400];
-	char safe[3][128];
-	const char *rel = rd_meta_str(r, "kernel", "release");
+	char src[4096], base[RD_PATH_MAX], safe[128];
+	FILE *f;
+	int i;
+
+	pathf(src, sizeof(src), "%s/report.txt", top);
+	f = fopen(src, "we");
+	if (f) {
+		write_report(f, r, sc);
+		fclose(f);
+	}
+	for (i = 0; i < (int)ARRAY_SIZE(files); i++)
+		copy_into(r->dir, files[i], top);
+	copy_dir(r->dir, "samples", ".csv", top);
+	copy_dir(r->dir, "phases", ".log", top);
+	/* the tracer's results and raw traces, and /proc at start and end */
+	copy_dir(r->dir, "trace", NULL, top);
+	copy_dir(r->dir, ".", ".trace", top);
+	copy_dir(r->dir, "snapshots/start", NULL, top);
+	copy_dir(r->dir, "snapshots/end", NULL, top);
+	if (scfile[0]) {
+		snprintf(base, sizeof(base), "%s", scfile);
+		pathf(src, sizeof(src), "%s/%s", top,
+		      safe_name(safe, sizeof(safe), basename(base)));
+		copy_file(scfile, src);
+		bundle_reproduce(top, r, basename(base));
+	}
+}
+
+/* The sources of the scenario's repro programs, into the bundle */
+static void bundle_repro(const char *top, const struct scenario *sc)
+{
+	char names[8][64], src[4096];
+	int i, n;
+
+	n = repro_names(sc, names, 8);
+	if (n) {
+		pathf(src, sizeof(src), "%s/repro", top);
+		mkdir_p(src, 0755);
+	}
+	for (i = 0; i < n; i++) {
+		char from[4096], to[RD_PATH_MAX];
+
+		if (repro_source(names[i], from, sizeof(from))) {
+			warnx_("report: repro/%s.c: not found next to %s; not in the bundle",
+			       names[i], progname);
+			continue;
+		}
+		pathf(to, sizeof(to), "%s/repro/%s.c", top, names[i]);
+		copy_file(from, to);
+	}
+}
+
+/* The run's own plots, over time */
+static void bundle_plots(const char *top, const struct rd_run *r,
+			 const struct scenario *sc, const char *rel,
+			 const char *runname)
+{
 	struct plot_files pf = { 0 };
 	struct plot_side ps;
 	struct rd_set one;
-	FILE *f;
-	int i, n, ret;
+	char src[4096], label[400];
+
+	memset(&one, 0, sizeof(one));
+	one.arg = (char *)r->dir;
+	one.n = 1;
+	one.run = (struct rd_run *)r;
+	ps.set = &one;
+	snprintf(label, sizeof(label), "%s, run %s",
+		 rel ? rel : "unknown kernel", runname);
+	ps.label = label;
+	pathf(src, sizeof(src), "%s/plots", top);
+	plot_series(&ps, 1, rd_scenario(r), sc ? sc->during : "", src, &pf);
+	plot_files_free(&pf);
+}
+
+static void write_bundle(const char *file, const struct rd_run *r,
+			 const struct scenario *sc, const char *scfile)
+{
+	char tmp[] = "/tmp/mmrepro-bundle.XXXXXX", top[RD_PATH_MAX];
+	char name[512], path[RD_PATH_MAX], abs[RD_PATH_MAX];
+	char base[RD_PATH_MAX], runname[128];
+	char safe[3][128];
+	const char *rel = rd_meta_str(r, "kernel", "release");
+	int ret;
 
 	/* tar runs in the staging directory: the output path must be whole */
 	snprintf(base, sizeof(base), "%s", file);
@@ -696,56 +771,9 @@ static void write_bundle(const char *file, const struct rd_run *r,
 	pathf(top, sizeof(top), "%s/%s", tmp, name);
 	mkdir_p(top, 0755);
 
-	pathf(src, sizeof(src), "%s/report.txt", top);
-	f = fopen(src, "we");
-	if (f) {
-		write_report(f, r, sc);
-		fclose(f);
-	}
-	for (i = 0; i < (int)ARRAY_SIZE(files); i++)
-		copy_into(r->dir, files[i], top);
-	copy_dir(r->dir, "samples", ".csv", top);
-	copy_dir(r->dir, "phases", ".log", top);
-	/* the tracer's results and raw traces, and /proc at start and end */
-	copy_dir(r->dir, "trace", NULL, top);
-	copy_dir(r->dir, ".", ".trace", top);
-	copy_dir(r->dir, "snapshots/start", NULL, top);
-	copy_dir(r->dir, "snapshots/end", NULL, top);
-	if (scfile[0]) {
-		snprintf(base, sizeof(base), "%s", scfile);
-		pathf(src, sizeof(src), "%s/%s", top,
-		      safe_name(safe[0], sizeof(safe[0]), basename(base)));
-		copy_file(scfile, src);
-		bundle_reproduce(top, r, basename(base));
-	}
-	n = repro_names(sc, names, 8);
-	if (n) {
-		pathf(src, sizeof(src), "%s/repro", top);
-		mkdir_p(src, 0755);
-	}
-	for (i = 0; i < n; i++) {
-		char from[4096], to[RD_PATH_MAX];
-
-		if (repro_source(names[i], from, sizeof(from))) {
-			warnx_("report: repro/%s.c: not found next to %s; not in the bundle",
-			       names[i], progname);
-			continue;
-		}
-		pathf(to, sizeof(to), "%s/repro/%s.c", top, names[i]);
-		copy_file(from, to);
-	}
-	/* the run's own plots, over time */
-	memset(&one, 0, sizeof(one));
-	one.arg = (char *)r->dir;
-	one.n = 1;
-	one.run = (struct rd_run *)r;
-	ps.set = &one;
-	snprintf(label, sizeof(label), "%s, run %s",
-		 rel ? rel : "unknown kernel", runname);
-	ps.label = label;
-	pathf(src, sizeof(src), "%s/plots", top);
-	plot_series(&ps, 1, rd_scenario(r), sc ? sc->during : "", src, &pf);
-	plot_files_free(&pf);
+	bundle_files(top, r, sc, scfile);
+	bundle_repro(top, sc);
+	bundle_plots(top, r, sc, rel, runname);
 
 	ret = run_tar(path, tmp, name);
 	nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);

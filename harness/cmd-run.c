@@ -215,6 +215,109 @@ static void read_verdict(const char *dir, char *buf, size_t len)
 	free(s);
 }
 
+/* Checks the options of a run; returns whether it runs in a guest */
+static bool check_opts(struct run_opts *o)
+{
+	bool guest;
+
+	if (o->runs < 1 || o->runs > 1000)
+		die("run: --runs %d: must be 1 to 1000", o->runs);
+	guest = o->kernel || o->debs.n;
+	if (o->inside && !vm_inside_guest())
+		die("run: --inside is for the guest side of a run (this is not a mmrepro guest: no matching mmrepro.guest= token on the kernel command line)");
+	/* the host gives it one; without, it wrote into "(null)/" */
+	if (o->inside && !o->out)
+		die("run: --inside needs --out DIR (the host's results share)");
+	if (o->inside)
+		o->local = true;
+	if (o->local && guest)
+		die("run: --local and --kernel/--deb exclude each other");
+	if (!o->local && !guest)
+		die("run: give --kernel IMG (or --deb) to run in a guest, or --local");
+	if (!o->local && !o->accel && config_get()->accel[0])
+		o->accel = config_get()->accel;
+	if (o->local && !o->inside && !o->stress_ok)
+		die("run: --local stresses this machine's memory; add --i-understand-this-stresses-the-host if it is a dedicated test box");
+	return guest;
+}
+
+/* The release of the kernel under test: the guest's, or this machine's */
+static const char *kernel_release(const struct run_opts *o, bool guest,
+				  struct vm_kernel *k, struct utsname *un)
+{
+	char err[600];
+	int i;
+
+	if (guest) {
+		struct vm_cfg c = { .kernel = o->kernel,
+				    .modules = o->modules };
+
+		for (i = 0; i < o->debs.n && i < VM_MAX_DEBS; i++)
+			c.debs[c.ndebs++] = o->debs.v[i];
+		if (vm_prepare_kernel(&c, k, err, sizeof(err)))
+			die("run: %s", err);
+		return k->release;
+	}
+	uname(un);
+	return un->release;
+}
+
+/* The results directory: --out, or results/SCENARIO/<kernel>/<UTC> */
+static void results_base(const struct run_opts *o, const struct scenario *sc,
+			 const char *release, const char *stamp, char *base,
+			 size_t len)
+{
+	if (o->out) {
+		if (mkdir_p(o->out, 0755) || !realpath(o->out, base))
+			die("run: --out %s: %s", o->out, strerror(errno));
+	} else {
+		char rel[600], cwd[2048];
+
+		if (!getcwd(cwd, sizeof(cwd)))
+			die("run: getcwd: %s", strerror(errno));
+		pathf(rel, sizeof(rel), "results/%s/%s/%s", sc->name, release,
+		      stamp);
+		pathf(base, len, "%s/%s", cwd, rel);
+	}
+}
+
+/* Runs the scenario --runs times under @base; returns the exit code */
+static int run_all(struct scenario *sc, const struct run_opts *o, bool guest,
+		   struct vm_kernel *k, const char *base, int argc, char **argv)
+{
+	char dir[4200], line[1100];
+	int i, ret = 0, rc, nrep = 0;
+
+	for (i = 1; i <= o->runs && !stop; i++) {
+		if (o->runs == 1)
+			pathf(dir, sizeof(dir), "%s", base);
+		else
+			pathf(dir, sizeof(dir), "%s/run-%d", base, i);
+		out_dir_check("run: ", dir, "meta.json",
+			      "already holds results; choose another --out",
+			      false);
+		write_reproduce(dir, argc, argv);
+		if (o->runs > 1)
+			fprintf(stderr, "mmrepro run: %s run %d of %d\n",
+				sc->name, i, o->runs);
+		if (guest)
+			rc = one_in_guest(sc, o, dir, k);
+		else
+			rc = run_here(sc, dir, o->quiet, false, &stop);
+		read_verdict(dir, line, sizeof(line));
+		printf("%s: %s\n", dir, line);
+		fflush(stdout);
+		nrep += rc == EXIT_REPRODUCED;
+		if (rc == EXIT_INFRA || (rc > ret && ret != EXIT_INFRA))
+			ret = rc;
+	}
+	if (o->runs > 1)
+		printf("%s: reproduced %d of %d\n", sc->name, nrep, o->runs);
+	return nrep && ret != EXIT_INFRA && ret != EXIT_ERROR ?
+		       EXIT_REPRODUCED :
+		       ret;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static const struct cmd_usage u = {
@@ -262,12 +365,12 @@ int cmd_run(int argc, char **argv)
 		OPT_TABLE_END,
 	};
 	struct scenario *sc = calloc(1, sizeof(*sc));
-	char base[4096], dir[4200], err[600], line[1100], stamp[32];
+	char base[4096], stamp[32];
 	const char *release;
 	struct vm_kernel k;
 	struct utsname un;
 	struct sigaction sa;
-	int i = opt_parse(argc, argv, "run", &u, opts), ret = 0, rc, nrep = 0;
+	int i = opt_parse(argc, argv, "run", &u, opts), ret;
 	bool guest;
 
 	if (i >= argc)
@@ -277,24 +380,7 @@ int cmd_run(int argc, char **argv)
 	load(sc, argv[i], &o);
 	if (o.rejudge)
 		return judge_again(sc, o.rejudge);
-	if (o.runs < 1 || o.runs > 1000)
-		die("run: --runs %d: must be 1 to 1000", o.runs);
-	guest = o.kernel || o.debs.n;
-	if (o.inside && !vm_inside_guest())
-		die("run: --inside is for the guest side of a run (this is not a mmrepro guest: no matching mmrepro.guest= token on the kernel command line)");
-	/* the host gives it one; without, it wrote into "(null)/" */
-	if (o.inside && !o.out)
-		die("run: --inside needs --out DIR (the host's results share)");
-	if (o.inside)
-		o.local = true;
-	if (o.local && guest)
-		die("run: --local and --kernel/--deb exclude each other");
-	if (!o.local && !guest)
-		die("run: give --kernel IMG (or --deb) to run in a guest, or --local");
-	if (!o.local && !o.accel && config_get()->accel[0])
-		o.accel = config_get()->accel;
-	if (o.local && !o.inside && !o.stress_ok)
-		die("run: --local stresses this machine's memory; add --i-understand-this-stresses-the-host if it is a dedicated test box");
+	guest = check_opts(&o);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -304,58 +390,10 @@ int cmd_run(int argc, char **argv)
 	if (o.inside)
 		return run_here(sc, o.out, o.quiet, true, &stop);
 
-	if (guest) {
-		struct vm_cfg c = { .kernel = o.kernel, .modules = o.modules };
-
-		for (i = 0; i < o.debs.n && i < VM_MAX_DEBS; i++)
-			c.debs[c.ndebs++] = o.debs.v[i];
-		if (vm_prepare_kernel(&c, &k, err, sizeof(err)))
-			die("run: %s", err);
-		release = k.release;
-	} else {
-		uname(&un);
-		release = un.release;
-	}
+	release = kernel_release(&o, guest, &k, &un);
 	utc_stamp(stamp, sizeof(stamp));
-	if (o.out) {
-		if (mkdir_p(o.out, 0755) || !realpath(o.out, base))
-			die("run: --out %s: %s", o.out, strerror(errno));
-	} else {
-		char rel[600], cwd[2048];
-
-		if (!getcwd(cwd, sizeof(cwd)))
-			die("run: getcwd: %s", strerror(errno));
-		pathf(rel, sizeof(rel), "results/%s/%s/%s", sc->name, release,
-		      stamp);
-		pathf(base, sizeof(base), "%s/%s", cwd, rel);
-	}
-	for (i = 1; i <= o.runs && !stop; i++) {
-		if (o.runs == 1)
-			pathf(dir, sizeof(dir), "%s", base);
-		else
-			pathf(dir, sizeof(dir), "%s/run-%d", base, i);
-		out_dir_check("run: ", dir, "meta.json",
-			      "already holds results; choose another --out",
-			      false);
-		write_reproduce(dir, argc, argv);
-		if (o.runs > 1)
-			fprintf(stderr, "mmrepro run: %s run %d of %d\n",
-				sc->name, i, o.runs);
-		if (guest)
-			rc = one_in_guest(sc, &o, dir, &k);
-		else
-			rc = run_here(sc, dir, o.quiet, false, &stop);
-		read_verdict(dir, line, sizeof(line));
-		printf("%s: %s\n", dir, line);
-		fflush(stdout);
-		nrep += rc == EXIT_REPRODUCED;
-		if (rc == EXIT_INFRA || (rc > ret && ret != EXIT_INFRA))
-			ret = rc;
-	}
-	if (o.runs > 1)
-		printf("%s: reproduced %d of %d\n", sc->name, nrep, o.runs);
+	results_base(&o, sc, release, stamp, base, sizeof(base));
+	ret = run_all(sc, &o, guest, &k, base, argc, argv);
 	free(sc);
-	return nrep && ret != EXIT_INFRA && ret != EXIT_ERROR ?
-		       EXIT_REPRODUCED :
-		       ret;
+	return ret;
 }

@@ -139,10 +139,72 @@ static const char *usage_summary(char *buf, size_t len)
 	return buf;
 }
 
-/*
- * Over 80 lines: its option table, then one trace from the checks to the
- * results, in the order they happen
- */
+/* --buffer-kb and --duration; a --duration left out becomes 0 */
+static void check_opts(int buffer_kb, int64_t *duration)
+{
+	if (buffer_kb != INT_MIN && (buffer_kb < 1 || buffer_kb > (1 << 20)))
+		die("trace: --buffer-kb: must be 1 to 1048576");
+	/* --duration 0 is no duration: it ran until SIGINT, as if not given */
+	if (!*duration)
+		die("trace: --duration: must be above 0 (leave it out to trace until SIGINT)");
+	if (*duration < 0)
+		*duration = 0;
+}
+
+/* The session's settings from the options */
+static void fill_cfg(struct trace_cfg *cfg, const struct opt_list *events,
+		     const char **ev, int nev, const struct opt_list *counts,
+		     const struct opt_list *filters, int buffer_kb)
+{
+	cfg->nevents = split_events(events, ev, nev);
+	cfg->events = ev;
+	cfg->counts = counts->v;
+	cfg->ncounts = counts->n;
+	cfg->filters = filters->v;
+	cfg->nfilters = filters->n;
+	cfg->buffer_kb = buffer_kb == INT_MIN ? 0 : (unsigned int)buffer_kb;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal; /* no SA_RESTART: sleeps end at once */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+/* Writes the results with meta.json's extra keys; returns the exit code */
+static int write_results(struct trace_session *s, json_t *extra,
+			 const struct mm_env *env, const char *out,
+			 int64_t duration, bool quiet, int argc, char **argv,
+			 int ret)
+{
+	json_t *meta;
+
+	meta = meta_system(env);
+	json_object_set(extra, "kernel", json_object_get(meta, "kernel"));
+	json_decref(meta);
+	json_object_set_new(extra, "command", meta_argv(argc, argv));
+	json_object_set_new(extra, "duration_asked_s",
+			    duration ?
+				    json_real((double)duration / NSEC_PER_SEC) :
+				    json_null());
+	json_object_set_new(extra, "stopped_by",
+			    json_string(stop ? "signal" : "duration"));
+	if (trace_lost(s))
+		warnx_("trace: %llu events lost in all (ring buffer full; see trace/session.json); raise --buffer-kb",
+		       (unsigned long long)trace_lost(s));
+	if (trace_write_results(s, out, extra)) {
+		warnx_("trace: %s/trace: cannot write results", out);
+		ret = EXIT_ERROR;
+	} else if (!quiet) {
+		printf("results: %s/trace\n", out);
+	}
+	return ret;
+}
+
 int cmd_trace(int argc, char **argv)
 {
 	static char summary[1024];
@@ -178,9 +240,8 @@ int cmd_trace(int argc, char **argv)
 	struct trace_cfg cfg = { 0 };
 	struct mm_env env = { "/proc", "/sys" };
 	struct trace_session *s;
-	struct sigaction sa;
 	char defdir[512], err[512];
-	json_t *extra, *meta;
+	json_t *extra;
 	int i = opt_parse(argc, argv, "trace", &u, opts), ret;
 
 	if (i < argc)
@@ -190,20 +251,9 @@ int cmd_trace(int argc, char **argv)
 	 * the kernel's CRNG is ready: seconds in a freshly booted guest.
 	 */
 	json_object_seed((size_t)now_ns() | 1);
-	if (buffer_kb != INT_MIN && (buffer_kb < 1 || buffer_kb > (1 << 20)))
-		die("trace: --buffer-kb: must be 1 to 1048576");
-	/* --duration 0 is no duration: it ran until SIGINT, as if not given */
-	if (!duration)
-		die("trace: --duration: must be above 0 (leave it out to trace until SIGINT)");
-	if (duration < 0)
-		duration = 0;
-	cfg.nevents = split_events(&events, ev, (int)ARRAY_SIZE(ev));
-	cfg.events = ev;
-	cfg.counts = counts.v;
-	cfg.ncounts = counts.n;
-	cfg.filters = filters.v;
-	cfg.nfilters = filters.n;
-	cfg.buffer_kb = buffer_kb == INT_MIN ? 0 : (unsigned int)buffer_kb;
+	check_opts(buffer_kb, &duration);
+	fill_cfg(&cfg, &events, ev, (int)ARRAY_SIZE(ev), &counts, &filters,
+		 buffer_kb);
 	if (!out) {
 		results_default_dir(defdir, sizeof(defdir), "trace", &env);
 		out = defdir;
@@ -211,10 +261,7 @@ int cmd_trace(int argc, char **argv)
 	out_dir_check("trace: --out ", out, "trace/session.json",
 		      "already holds a trace; choose another", true);
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal; /* no SA_RESTART: sleeps end at once */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	install_signals();
 	extra = json_object();
 	/* the tracer must outlive the OOM it watches */
 	json_object_set_new(extra, "self_protection", meta_protect_self());
@@ -231,25 +278,8 @@ int cmd_trace(int argc, char **argv)
 	if (trace_stop(s))
 		ret = ret ? ret : EXIT_INFRA;
 
-	meta = meta_system(&env);
-	json_object_set(extra, "kernel", json_object_get(meta, "kernel"));
-	json_decref(meta);
-	json_object_set_new(extra, "command", meta_argv(argc, argv));
-	json_object_set_new(extra, "duration_asked_s",
-			    duration ?
-				    json_real((double)duration / NSEC_PER_SEC) :
-				    json_null());
-	json_object_set_new(extra, "stopped_by",
-			    json_string(stop ? "signal" : "duration"));
-	if (trace_lost(s))
-		warnx_("trace: %llu events lost in all (ring buffer full; see trace/session.json); raise --buffer-kb",
-		       (unsigned long long)trace_lost(s));
-	if (trace_write_results(s, out, extra)) {
-		warnx_("trace: %s/trace: cannot write results", out);
-		ret = EXIT_ERROR;
-	} else if (!quiet) {
-		printf("results: %s/trace\n", out);
-	}
+	ret = write_results(s, extra, &env, out, duration, quiet, argc, argv,
+			    ret);
 	json_decref(extra);
 	trace_free(s);
 	return ret;

@@ -22,6 +22,109 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
+/* The config file's defaults, before the options that win */
+static void apply_config(struct vm_cfg *cfg, const struct mm_config *conf)
+{
+	if (conf->mem)
+		cfg->mem = conf->mem;
+	if (conf->cpus)
+		cfg->cpus = conf->cpus;
+	if (conf->accel[0])
+		cfg->accel = conf->accel;
+}
+
+/* Takes the --deb packages and the command, and checks the settings */
+static void finish_cfg(struct vm_cfg *cfg, const struct opt_list *debs,
+		       int argc, char **argv, int i, long ncpu)
+{
+	char why[1024];
+
+	if (debs->n > VM_MAX_DEBS)
+		die("vm: at most %d --deb packages", VM_MAX_DEBS);
+	for (cfg->ndebs = 0; cfg->ndebs < debs->n; cfg->ndebs++)
+		cfg->debs[cfg->ndebs] = debs->v[cfg->ndebs];
+	if (i >= argc)
+		die("vm: no command (usage: mmrepro vm --kernel IMG -- COMMAND...)");
+	cfg->argv = argv + i;
+	cfg->argc = argc - i;
+	if (!cfg->kernel && !cfg->ndebs)
+		die("vm: --kernel or --deb is required");
+	if (cfg->modules && cfg->ndebs && cfg->kernel)
+		die("vm: --modules and --deb both give modules; choose one");
+	/* QEMU's -m 10 is MiB; here a bare number is bytes, as in sizes */
+	if (cfg->mem < (1ULL << 20))
+		die("vm: --mem of %llu bytes is too small (at least %lluM): a bare number is bytes, not MiB as for QEMU's -m; write 512M or 2G",
+		    (unsigned long long)cfg->mem,
+		    (unsigned long long)(VM_MIN_MEM >> 20));
+	if (cfg->mem < VM_MIN_MEM)
+		die("vm: --mem %lluM is too small (at least %lluM)",
+		    (unsigned long long)(cfg->mem >> 20),
+		    (unsigned long long)(VM_MIN_MEM >> 20));
+	if (cfg->cpus < 1 || cfg->cpus > ncpu)
+		die("vm: --cpus %d: must be 1 to %ld (the host's CPUs)",
+		    cfg->cpus, ncpu);
+	if (cfg->accel && strcmp(cfg->accel, "kvm") &&
+	    strcmp(cfg->accel, "tcg"))
+		die("vm: --accel %s: must be kvm or tcg", cfg->accel);
+	if (cfg->timeout_ns < NSEC_PER_SEC)
+		die("vm: --timeout must be at least 1s");
+	if (vm_cache_check(why, sizeof(why)))
+		die("vm: %s", why);
+}
+
+/* --dry-run: the settings and where they came from */
+static void print_settings(const struct mm_config *conf,
+			   const struct vm_cfg *cfg)
+{
+	char why[1024];
+
+	vm_cache_base(why, sizeof(why));
+	printf("config: %s\nmem: %lluM\ncpus: %d\naccel: %s\ncache: %s\n",
+	       conf->path[0] ? conf->path : "none",
+	       (unsigned long long)(cfg->mem >> 20), cfg->cpus,
+	       cfg->accel ? cfg->accel : "probe (kvm if a guest runs)", why);
+}
+
+/* Prepares the kernel and --out, boots and runs; returns the exit code */
+static int boot(struct vm_cfg *cfg, const char *out)
+{
+	char why[1024], defdir[512], absout[4096];
+	struct vm_kernel k;
+	struct vm_result r;
+	struct sigaction sa;
+	int ret;
+
+	if (cfg->kernel &&
+	    vm_kernel_release(cfg->kernel, k.release, sizeof(k.release), why,
+			      sizeof(why)))
+		die("vm: --kernel %s", why);
+	if (vm_prepare_kernel(cfg, &k, why, sizeof(why)))
+		die("vm: %s", why);
+
+	if (!out) {
+		utc_stamp(defdir, sizeof(defdir));
+		memmove(defdir + 11, defdir, strlen(defdir) + 1);
+		memcpy(defdir, "results/vm/", 11);
+		out = defdir;
+	}
+	ret = mkdir_p(out, 0755);
+	if (ret || !realpath(out, absout))
+		die("vm: --out %s: %s", out, strerror(ret ? -ret : errno));
+	if (access(absout, W_OK))
+		die("vm: --out %s: not writable", out);
+	cfg->out = absout;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	cfg->stop = &stop;
+	if (vm_execute(cfg, &k, &r, why, sizeof(why)))
+		die("vm: %s", why);
+	free(r.excerpt);
+	return vm_exit_code(&r);
+}
+
 int cmd_vm(int argc, char **argv)
 {
 	static const struct cmd_usage u = {
@@ -52,10 +155,6 @@ int cmd_vm(int argc, char **argv)
 	const struct mm_config *conf = config_get();
 	const char *out = NULL;
 	bool dry_run = false;
-	char why[1024], defdir[512], absout[4096];
-	struct vm_kernel k;
-	struct vm_result r;
-	struct sigaction sa;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	const struct opt opts[] = {
 		OPT_STR('k', "kernel", &cfg.kernel, "IMG",
@@ -83,82 +182,14 @@ int cmd_vm(int argc, char **argv)
 			    "print the settings and the config file, and exit"),
 		OPT_TABLE_END,
 	};
-	int i, ret;
+	int i;
 
-	/* the config file's defaults, before the options that win */
-	if (conf->mem)
-		cfg.mem = conf->mem;
-	if (conf->cpus)
-		cfg.cpus = conf->cpus;
-	if (conf->accel[0])
-		cfg.accel = conf->accel;
+	apply_config(&cfg, conf);
 	i = opt_parse(argc, argv, "vm", &u, opts);
-	if (debs.n > VM_MAX_DEBS)
-		die("vm: at most %d --deb packages", VM_MAX_DEBS);
-	for (cfg.ndebs = 0; cfg.ndebs < debs.n; cfg.ndebs++)
-		cfg.debs[cfg.ndebs] = debs.v[cfg.ndebs];
-	if (i >= argc)
-		die("vm: no command (usage: mmrepro vm --kernel IMG -- COMMAND...)");
-	cfg.argv = argv + i;
-	cfg.argc = argc - i;
-	if (!cfg.kernel && !cfg.ndebs)
-		die("vm: --kernel or --deb is required");
-	if (cfg.modules && cfg.ndebs && cfg.kernel)
-		die("vm: --modules and --deb both give modules; choose one");
-	/* QEMU's -m 10 is MiB; here a bare number is bytes, as in sizes */
-	if (cfg.mem < (1ULL << 20))
-		die("vm: --mem of %llu bytes is too small (at least %lluM): a bare number is bytes, not MiB as for QEMU's -m; write 512M or 2G",
-		    (unsigned long long)cfg.mem,
-		    (unsigned long long)(VM_MIN_MEM >> 20));
-	if (cfg.mem < VM_MIN_MEM)
-		die("vm: --mem %lluM is too small (at least %lluM)",
-		    (unsigned long long)(cfg.mem >> 20),
-		    (unsigned long long)(VM_MIN_MEM >> 20));
-	if (cfg.cpus < 1 || cfg.cpus > ncpu)
-		die("vm: --cpus %d: must be 1 to %ld (the host's CPUs)",
-		    cfg.cpus, ncpu);
-	if (cfg.accel && strcmp(cfg.accel, "kvm") && strcmp(cfg.accel, "tcg"))
-		die("vm: --accel %s: must be kvm or tcg", cfg.accel);
-	if (cfg.timeout_ns < NSEC_PER_SEC)
-		die("vm: --timeout must be at least 1s");
-	if (vm_cache_check(why, sizeof(why)))
-		die("vm: %s", why);
+	finish_cfg(&cfg, &debs, argc, argv, i, ncpu);
 	if (dry_run) {
-		vm_cache_base(why, sizeof(why));
-		printf("config: %s\nmem: %lluM\ncpus: %d\naccel: %s\ncache: %s\n",
-		       conf->path[0] ? conf->path : "none",
-		       (unsigned long long)(cfg.mem >> 20), cfg.cpus,
-		       cfg.accel ? cfg.accel : "probe (kvm if a guest runs)",
-		       why);
+		print_settings(conf, &cfg);
 		return 0;
 	}
-	if (cfg.kernel &&
-	    vm_kernel_release(cfg.kernel, k.release, sizeof(k.release), why,
-			      sizeof(why)))
-		die("vm: --kernel %s", why);
-	if (vm_prepare_kernel(&cfg, &k, why, sizeof(why)))
-		die("vm: %s", why);
-
-	if (!out) {
-		utc_stamp(defdir, sizeof(defdir));
-		memmove(defdir + 11, defdir, strlen(defdir) + 1);
-		memcpy(defdir, "results/vm/", 11);
-		out = defdir;
-	}
-	ret = mkdir_p(out, 0755);
-	if (ret || !realpath(out, absout))
-		die("vm: --out %s: %s", out, strerror(ret ? -ret : errno));
-	if (access(absout, W_OK))
-		die("vm: --out %s: not writable", out);
-	cfg.out = absout;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	cfg.stop = &stop;
-	if (vm_execute(&cfg, &k, &r, why, sizeof(why)))
-		die("vm: %s", why);
-	free(r.excerpt);
-	return vm_exit_code(&r);
+	return boot(&cfg, out);
 }

@@ -184,13 +184,79 @@ static void kill_group(long pg)
 		usleep(100000);
 }
 
+/* Swaps a zram device off, resets it and removes it */
+static int undo_zram(const char *arg, FILE *log)
+{
+	const char *step = "swapoff";
+	char path[600];
+	int ret;
+
+	pathf(path, sizeof(path), "/dev/zram%s", arg);
+	ret = swapoff_bounded(path, log);
+	if (!ret) {
+		step = "reset";
+		pathf(path, sizeof(path), "/sys/block/zram%s/reset", arg);
+		ret = write_bounded(path, "1");
+	}
+	if (!ret) {
+		step = "hot_remove";
+		ret = write_bounded("/sys/class/zram-control/hot_remove", arg);
+	}
+	if (ret)
+		fprintf(log, "teardown: zram%s reset and removed FAILED (%s)\n",
+			arg, step);
+	else
+		fprintf(log, "teardown: zram%s reset and removed\n", arg);
+	return ret;
+}
+
+/* Removes a tracefs instance that the tracer left behind */
+static int undo_tracefs(const char *arg, FILE *log)
+{
+	char path[600];
+	int ret;
+
+	pathf(path, sizeof(path), "%s/%s", TRACEFS_INSTANCES, arg);
+	ret = rmdir(path) ? -errno : 0;
+	/* the tracer removes its own; but no tracefs is no answer */
+	if (ret == -ENOENT && !access(TRACEFS_INSTANCES, F_OK))
+		ret = 0;
+	else if (ret == -ENOENT)
+		fprintf(log,
+			"teardown: no tracefs at %s: cannot look for instance %s\n",
+			TRACEFS_INSTANCES, arg);
+	else
+		fprintf(log, "teardown: tracefs instance %s removed%s\n", arg,
+			ret ? " FAILED" : "");
+	return ret;
+}
+
+/* Kills a phase's process group left behind, if it is still the phase's */
+static void undo_pgid(const char *arg, FILE *log, bool stale)
+{
+	long pg = 0;
+	unsigned long long st = 0;
+
+	/*
+	 * Only while its leader is the process the run started: the
+	 * number may name another process's group now.
+	 */
+	if (sscanf(arg, "%ld %llu", &pg, &st) == 2 && pg > 1 && st &&
+	    proc_start_time(pg) == st)
+		kill_group(pg);
+	else if (stale && pg > 1 && !kill((pid_t)-pg, 0))
+		fprintf(log,
+			"teardown: process group %ld left alone: its leader is not the phase's (gone, or another process)\n",
+			pg);
+}
+
 /*
  * Undo one entry (its text, without the checksum); 1 if it failed.  STALE:
  * the journal of a run that died, not this process's own.
  */
 static int undo(const char *line, FILE *log, bool stale)
 {
-	char kind[16], arg[4096], path[600];
+	char kind[16], arg[4096];
 	int ret = 0, n = 0;
 
 	if (sscanf(line, "%15s %n", kind, &n) != 1)
@@ -223,28 +289,7 @@ static int undo(const char *line, FILE *log, bool stale)
 		fprintf(log, "teardown: swapoff %s%s\n", arg,
 			ret ? " FAILED" : "");
 	} else if (!strcmp(kind, "zram")) {
-		const char *step = "swapoff";
-
-		pathf(path, sizeof(path), "/dev/zram%s", arg);
-		ret = swapoff_bounded(path, log);
-		if (!ret) {
-			step = "reset";
-			pathf(path, sizeof(path), "/sys/block/zram%s/reset",
-			      arg);
-			ret = write_bounded(path, "1");
-		}
-		if (!ret) {
-			step = "hot_remove";
-			ret = write_bounded(
-				"/sys/class/zram-control/hot_remove", arg);
-		}
-		if (ret)
-			fprintf(log,
-				"teardown: zram%s reset and removed FAILED (%s)\n",
-				arg, step);
-		else
-			fprintf(log, "teardown: zram%s reset and removed\n",
-				arg);
+		ret = undo_zram(arg, log);
 	} else if (!strcmp(kind, "swapon")) {
 		const char *a[] = { "swapon", arg, NULL };
 
@@ -264,34 +309,9 @@ static int undo(const char *line, FILE *log, bool stale)
 		unlink(arg);
 		fprintf(log, "teardown: removed %s\n", arg);
 	} else if (!strcmp(kind, "tracefs")) {
-		pathf(path, sizeof(path), "%s/%s", TRACEFS_INSTANCES, arg);
-		ret = rmdir(path) ? -errno : 0;
-		/* the tracer removes its own; but no tracefs is no answer */
-		if (ret == -ENOENT && !access(TRACEFS_INSTANCES, F_OK))
-			ret = 0;
-		else if (ret == -ENOENT)
-			fprintf(log,
-				"teardown: no tracefs at %s: cannot look for instance %s\n",
-				TRACEFS_INSTANCES, arg);
-		else
-			fprintf(log,
-				"teardown: tracefs instance %s removed%s\n",
-				arg, ret ? " FAILED" : "");
+		ret = undo_tracefs(arg, log);
 	} else if (!strcmp(kind, "pgid")) {
-		long pg = 0;
-		unsigned long long st = 0;
-
-		/*
-		 * Only while its leader is the process the run started: the
-		 * number may name another process's group now.
-		 */
-		if (sscanf(arg, "%ld %llu", &pg, &st) == 2 && pg > 1 && st &&
-		    proc_start_time(pg) == st)
-			kill_group(pg);
-		else if (stale && pg > 1 && !kill((pid_t)-pg, 0))
-			fprintf(log,
-				"teardown: process group %ld left alone: its leader is not the phase's (gone, or another process)\n",
-				pg);
+		undo_pgid(arg, log, stale);
 	} else if (!strcmp(kind, "cut")) {
 		fprintf(log,
 			"teardown: a line found cut short before, never undone: '%s'\n",

@@ -574,17 +574,11 @@ static const char *keep_scenario(const struct scenario *sc, const char *out,
 	return ret ? sc->path : name;
 }
 
-int run_here(struct scenario *sc, const char *out, bool quiet, bool in_guest,
-	     volatile sig_atomic_t *stop)
+static struct run *run_new(struct scenario *sc, const char *out, bool in_guest,
+			   volatile sig_atomic_t *stop)
 {
 	struct run *r = calloc(1, sizeof(*r));
-	struct sthread st = { 0 };
-	struct run_trace *rt = NULL;
-	pthread_t tid;
-	char err[600], path[4200], scname[256];
-	bool sampling = false;
-	json_t *meta;
-	int i, ret, failed_undo;
+	int i;
 
 	r->sc = sc;
 	r->out = out;
@@ -595,57 +589,59 @@ int run_here(struct scenario *sc, const char *out, bool quiet, bool in_guest,
 		r->pr[i].ph = &sc->phase[i];
 		r->pr[i].fd = -1;
 	}
-	add_vars(sc, out);
-	st.cfg.env.proc_root = "/proc";
-	st.cfg.env.sys_root = "/sys";
-	pathf(path, sizeof(path), "%s/phases", out);
-	mkdir_p(path, 0755);
-	if (journal_open(&r->j, stderr, err, sizeof(err)))
-		die("run: %s", err);
-	/* the runner must outlive the OOM it provokes */
-	protect_self();
-	r->t0 = now_ns();
+	return r;
+}
 
-	if (setup(r)) {
-		st.cfg.interval_ns = sc->interval_ns;
-		st.cfg.slow_interval_ns = NSEC_PER_SEC;
-		st.cfg.out_dir = out;
-		st.cfg.quiet = quiet;
-		st.cfg.env.proc_root = "/proc";
-		st.cfg.env.sys_root = "/sys";
-		st.cfg.live = stdout;
-		st.cfg.first_sample_ns = &st.first;
-		sampling = !pthread_create(&tid, NULL, sampler_thread, &st);
-		if (!sampling)
-			set_error(r, "cannot start the sampler");
-		/* phases start once the first sample is in: t = 0 for both */
-		while (sampling && !st.first && !st.done && !out_of_time(r))
-			usleep(10000);
-		if (sampling && st.first) {
-			r->t0 = st.first;
-			if (scenario_traced(sc)) {
-				rt = run_trace_start(sc, &r->j, r->t0, err,
-						     sizeof(err));
-				if (!rt)
-					set_error(r, "trace: %s", err);
-				else
-					say(r, "tracing in instance %s",
-					    run_trace_instance(rt));
-			}
-			if (!scenario_traced(sc) || rt)
-				run_phases(r);
-		}
+/*
+ * Starts the sampler thread and waits for its first sample; returns
+ * whether it runs.
+ */
+static bool start_sampler(struct run *r, struct sthread *st, pthread_t *tid,
+			  bool quiet)
+{
+	bool sampling;
+
+	st->cfg.interval_ns = r->sc->interval_ns;
+	st->cfg.slow_interval_ns = NSEC_PER_SEC;
+	st->cfg.out_dir = r->out;
+	st->cfg.quiet = quiet;
+	st->cfg.env.proc_root = "/proc";
+	st->cfg.env.sys_root = "/sys";
+	st->cfg.live = stdout;
+	st->cfg.first_sample_ns = &st->first;
+	sampling = !pthread_create(tid, NULL, sampler_thread, st);
+	if (!sampling)
+		set_error(r, "cannot start the sampler");
+	/* phases start once the first sample is in: t = 0 for both */
+	while (sampling && !st->first && !st->done && !out_of_time(r))
+		usleep(10000);
+	return sampling;
+}
+
+/* Starts the tracer, if the scenario has one, then the phases */
+static struct run_trace *trace_and_run(struct run *r)
+{
+	struct run_trace *rt = NULL;
+	char err[600];
+
+	if (scenario_traced(r->sc)) {
+		rt = run_trace_start(r->sc, &r->j, r->t0, err, sizeof(err));
+		if (!rt)
+			set_error(r, "trace: %s", err);
+		else
+			say(r, "tracing in instance %s",
+			    run_trace_instance(rt));
 	}
-	if (sampling) {
-		st.stop = 1;
-		pthread_join(tid, NULL);
-		if (st.ret)
-			set_error(r, "the sampler failed (%d)", st.ret);
-	}
-	/* after the sampler, which writes summary.json first */
-	if (rt && run_trace_finish(rt, out, err, sizeof(err)))
-		set_error(r, "%s", err);
-	failed_undo = journal_teardown(&r->j, stderr);
+	if (!scenario_traced(r->sc) || rt)
+		run_phases(r);
+	return rt;
+}
+
+/* Undoes the journal; returns how many changes it could not undo */
+static int undo_changes(struct run *r)
+{
+	int failed_undo = journal_teardown(&r->j, stderr);
+
 	/*
 	 * On the host a change left behind is an error: the machine is not
 	 * as it was.  A guest is thrown away after the run, so there the
@@ -659,22 +655,75 @@ int run_here(struct scenario *sc, const char *out, bool quiet, bool in_guest,
 		say(r,
 		    "warning: teardown could not undo %d change(s); the guest is thrown away, the measurement stands",
 		    failed_undo);
+	return failed_undo;
+}
+
+/* Adds the scenario, the phases and the teardown to meta.json */
+static void finish_meta(struct run *r, const struct mm_env *env,
+			int failed_undo)
+{
+	char path[4200], scname[256];
+	json_t *meta;
+	int ret;
 
 	meta = json_load_regular(
-		(pathf(path, sizeof(path), "%s/meta.json", out), path), NULL);
+		(pathf(path, sizeof(path), "%s/meta.json", r->out), path),
+		NULL);
 	if (!meta)
-		meta = meta_system(&st.cfg.env);
-	json_object_set_new(meta, "scenario", json_string(sc->name));
-	json_object_set_new(
-		meta, "scenario_file",
-		json_string(keep_scenario(sc, out, scname, sizeof(scname))));
+		meta = meta_system(env);
+	json_object_set_new(meta, "scenario", json_string(r->sc->name));
+	json_object_set_new(meta, "scenario_file",
+			    json_string(keep_scenario(r->sc, r->out, scname,
+						      sizeof(scname))));
 	json_object_set_new(meta, "phases", phases_json(r));
 	json_object_set_new(meta, "teardown_failed", json_integer(failed_undo));
-	i = json_save(meta, out, "meta.json");
-	if (i)
-		set_error(r, "%s/meta.json: cannot write: %s", out,
-			  strerror(-i));
+	ret = json_save(meta, r->out, "meta.json");
+	if (ret)
+		set_error(r, "%s/meta.json: cannot write: %s", r->out,
+			  strerror(-ret));
 	json_decref(meta);
+}
+
+int run_here(struct scenario *sc, const char *out, bool quiet, bool in_guest,
+	     volatile sig_atomic_t *stop)
+{
+	struct run *r = run_new(sc, out, in_guest, stop);
+	struct sthread st = { 0 };
+	struct run_trace *rt = NULL;
+	pthread_t tid;
+	char err[600], path[4200];
+	bool sampling = false;
+	int i, ret, failed_undo;
+
+	add_vars(sc, out);
+	st.cfg.env.proc_root = "/proc";
+	st.cfg.env.sys_root = "/sys";
+	pathf(path, sizeof(path), "%s/phases", out);
+	mkdir_p(path, 0755);
+	if (journal_open(&r->j, stderr, err, sizeof(err)))
+		die("run: %s", err);
+	/* the runner must outlive the OOM it provokes */
+	protect_self();
+	r->t0 = now_ns();
+
+	if (setup(r)) {
+		sampling = start_sampler(r, &st, &tid, quiet);
+		if (sampling && st.first) {
+			r->t0 = st.first;
+			rt = trace_and_run(r);
+		}
+	}
+	if (sampling) {
+		st.stop = 1;
+		pthread_join(tid, NULL);
+		if (st.ret)
+			set_error(r, "the sampler failed (%d)", st.ret);
+	}
+	/* after the sampler, which writes summary.json first */
+	if (rt && run_trace_finish(rt, out, err, sizeof(err)))
+		set_error(r, "%s", err);
+	failed_undo = undo_changes(r);
+	finish_meta(r, &st.cfg.env, failed_undo);
 
 	if (r->res.verdict == V_NOT_REPRODUCED)
 		evaluate(sc, out, &r->res);

@@ -576,38 +576,23 @@ static void emit_live(const struct sampler_cfg *cfg, struct live_view *lv,
 	fflush(cfg->live);
 }
 
-int sampler_run(const struct sampler_cfg *cfg, volatile sig_atomic_t *stop)
-{
-	size_t n = mm_nsources, s, k = 0, skipped = 0;
-	struct srun *runs = xcalloc(n, sizeof(*runs));
-	int64_t start, slot, now, last_flush, late_max = 0;
-	const struct mm_src *srcp[64] = { NULL };
-	struct live_view *lv;
-	FILE *dcsv;
-	char path[4096], errpath[4096], *rowbuf;
-	struct wfail wf = { .err = 0 };
-	json_t *meta, *sum;
-	int ret, fd, maxcols = 0;
-	bool last = false;
-	uint64_t i;
+/* What the sampling loop counts, for meta.json at the end */
+struct loop_stats {
+	int64_t start, late_max;
+	size_t k, skipped;
+};
 
-	/* slots and slow sources divide by it: check it even when callers did */
-	if (cfg->interval_ns <= 0 || cfg->slow_interval_ns < 0) {
-		warnx_("sample: interval %lld ns: must be above 0",
-		       (long long)cfg->interval_ns);
-		free(runs);
-		return EXIT_USAGE;
-	}
-	for (s = 0; s < n; s++) {
-		src_open(&runs[s].src, mm_sources[s], &cfg->env);
-		if (runs[s].src.ncols > maxcols)
-			maxcols = runs[s].src.ncols;
-	}
-	ret = open_outputs(cfg, runs, n);
-	if (ret) {
-		close_all(runs, n);
-		return ret;
-	}
+/*
+ * meta.json as the run starts (still marked incomplete) and the start
+ * snapshots. On failure meta is freed and NULL returned.
+ */
+static json_t *write_start(const struct sampler_cfg *cfg, struct srun *runs,
+			   size_t n)
+{
+	char path[4096], errpath[4096];
+	json_t *meta;
+	int ret, fd;
+
 	meta = meta_system(&cfg->env);
 	json_object_set_new(meta, "command", meta_argv(cfg->argc, cfg->argv));
 	json_object_set_new(meta, "interval_s",
@@ -635,6 +620,198 @@ int sampler_run(const struct sampler_cfg *cfg, volatile sig_atomic_t *stop)
 		       strerror(-fd));
 	if (ret || fd) {
 		json_decref(meta);
+		return NULL;
+	}
+	return meta;
+}
+
+/* Slots that the sample taken for slot i at @slot already overran */
+static uint64_t missed_slots(const struct sampler_cfg *cfg, uint64_t i,
+			     int64_t slot, int64_t now)
+{
+	uint64_t missed = (uint64_t)((now - slot) / cfg->interval_ns);
+	uint64_t lasti = (uint64_t)(cfg->duration_ns / cfg->interval_ns);
+
+	/* slots past the end of the run are not missed */
+	if (cfg->duration_ns && i + missed > lasti)
+		missed = lasti > i ? lasti - i : 0;
+	return missed;
+}
+
+/* Sample every slot until the duration ends, a signal, or a write fails */
+static void sample_loop(const struct sampler_cfg *cfg,
+			volatile sig_atomic_t *stop, struct srun *runs,
+			size_t n, struct live_view *lv, FILE *dcsv,
+			char *rowbuf, struct wfail *wf, struct loop_stats *st)
+{
+	int64_t start = st->start, last_flush = start, slot, now;
+	bool last = false;
+	uint64_t i;
+
+	for (i = 0;; i++) {
+		struct timespec ts;
+		double t;
+
+		slot = start + (int64_t)i * cfg->interval_ns;
+		if (cfg->duration_ns && slot - start > cfg->duration_ns)
+			break;
+		ts.tv_sec = slot / NSEC_PER_SEC;
+		ts.tv_nsec = slot % NSEC_PER_SEC;
+		while (!*stop && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME,
+						 &ts, NULL) == EINTR)
+			;
+		/*
+		 * Stopped: take one last sample now, so that even a short
+		 * run has a start and an end to take rates from.
+		 */
+		last = *stop;
+		now = now_ns();
+		if (now - slot > st->late_max)
+			st->late_max = now - slot;
+		t = (double)(now - start) / NSEC_PER_SEC;
+		sample_all(runs, n, last ? 0 : i, t, rowbuf);
+		derived_row(dcsv, runs, n, last ? 0 : i, t);
+		if (i == 0 && cfg->first_sample_ns)
+			*cfg->first_sample_ns = start;
+		emit_live(cfg, lv, runs, n, t, st->k++);
+		if (now - last_flush >= FLUSH_NS) {
+			flush_all(cfg, runs, n, false, wf);
+			check_stream(dcsv, false, wf, cfg->out_dir,
+				     "derived.csv");
+			last_flush = now;
+		}
+		/* the disk is full, or gone: stop, and say so */
+		if (last || wf->err)
+			break;
+		/* skip the slots this sample already overran */
+		now = now_ns();
+		if (now - slot >= cfg->interval_ns) {
+			uint64_t missed = missed_slots(cfg, i, slot, now);
+
+			st->skipped += missed;
+			i += missed;
+		}
+	}
+}
+
+/*
+ * summary.json first, then meta.json without its "incomplete": a run
+ * that stopped in between is still marked as incomplete. Frees meta.
+ */
+static int write_summary(const struct sampler_cfg *cfg, struct srun *runs,
+			 size_t n, json_t *meta, struct wfail *wf,
+			 const struct loop_stats *st, int64_t now)
+{
+	char path[4096];
+	json_t *sum;
+	int ret, fd;
+
+	sum = summary_json(runs, n, st->k,
+			   (double)(now - st->start) / NSEC_PER_SEC);
+	ret = json_save(sum, cfg->out_dir, "summary.json");
+	json_decref(sum);
+	if (ret) {
+		pathf(path, sizeof(path), "%s/summary.json", cfg->out_dir);
+		wfail_note(wf, path, -ret);
+		set_incomplete(meta, wf);
+	} else {
+		json_object_del(meta, "incomplete");
+	}
+	fd = json_save(meta, cfg->out_dir, "meta.json");
+	if (fd && !ret) {
+		/*
+		 * meta.json still says incomplete (from the start): no
+		 * summary.json beside it that reads as a finished run
+		 */
+		pathf(path, sizeof(path), "%s/summary.json", cfg->out_dir);
+		unlink(path);
+		pathf(path, sizeof(path), "%s/meta.json", cfg->out_dir);
+		wfail_note(wf, path, -fd);
+		ret = fd;
+	}
+	json_decref(meta);
+	if (ret) {
+		warnx_("sample: %s: cannot write: %s", wf->path,
+		       strerror(wf->err));
+		ret = EXIT_ERROR;
+	}
+	return ret;
+}
+
+/* The end snapshots, meta.json and summary.json. Frees meta. */
+static int write_end(const struct sampler_cfg *cfg, struct srun *runs, size_t n,
+		     json_t *meta, struct wfail *wf,
+		     const struct loop_stats *st, int64_t now,
+		     volatile sig_atomic_t *stop)
+{
+	char path[4096], errpath[4096];
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/snapshots/end", cfg->out_dir);
+	ret = snapshot_files(&cfg->env, path, errpath, sizeof(errpath));
+	if (ret)
+		wfail_note(wf, errpath, -ret);
+	json_object_set_new(meta, "samples", json_integer((json_int_t)st->k));
+	json_object_set_new(meta, "samples_skipped",
+			    json_integer((json_int_t)st->skipped));
+	json_object_set_new(meta, "late_max_ms",
+			    json_real((double)st->late_max / NSEC_PER_MSEC));
+	json_object_set_new(
+		meta, "elapsed_s",
+		json_real((double)(now - st->start) / NSEC_PER_SEC));
+	json_object_set_new(meta, "stopped_by",
+			    json_string(*stop ? "signal" : "duration"));
+	json_object_set_new(meta, "sources",
+			    sources_json(runs, n, cfg->interval_ns));
+	if (wf->err) {
+		/*
+		 * No summary.json: the run is unfinished, and meta.json says
+		 * why, when it can still be written at all (if not, the one
+		 * of the start says so).
+		 */
+		set_incomplete(meta, wf);
+		json_save(meta, cfg->out_dir, "meta.json");
+		json_decref(meta);
+		warnx_("sample: %s: cannot write: %s", wf->path,
+		       strerror(wf->err));
+		return EXIT_ERROR;
+	}
+	return write_summary(cfg, runs, n, meta, wf, st, now);
+}
+
+int sampler_run(const struct sampler_cfg *cfg, volatile sig_atomic_t *stop)
+{
+	size_t n = mm_nsources, s;
+	struct srun *runs = xcalloc(n, sizeof(*runs));
+	const struct mm_src *srcp[64] = { NULL };
+	struct loop_stats st = { .late_max = 0 };
+	struct live_view *lv;
+	FILE *dcsv;
+	char path[4096], *rowbuf;
+	struct wfail wf = { .err = 0 };
+	json_t *meta;
+	int ret, fd, maxcols = 0;
+	int64_t now;
+
+	/* slots and slow sources divide by it: check it even when callers did */
+	if (cfg->interval_ns <= 0 || cfg->slow_interval_ns < 0) {
+		warnx_("sample: interval %lld ns: must be above 0",
+		       (long long)cfg->interval_ns);
+		free(runs);
+		return EXIT_USAGE;
+	}
+	for (s = 0; s < n; s++) {
+		src_open(&runs[s].src, mm_sources[s], &cfg->env);
+		if (runs[s].src.ncols > maxcols)
+			maxcols = runs[s].src.ncols;
+	}
+	ret = open_outputs(cfg, runs, n);
+	if (ret) {
+		close_all(runs, n);
+		return ret;
+	}
+	meta = write_start(cfg, runs, n);
+	if (!meta) {
 		close_all(runs, n);
 		return EXIT_ERROR;
 	}
@@ -654,124 +831,13 @@ int sampler_run(const struct sampler_cfg *cfg, volatile sig_atomic_t *stop)
 	}
 	setvbuf(dcsv, NULL, _IOFBF, 1 << 16);
 	derived_header(dcsv, runs, n);
-	start = cfg->start_ns ? cfg->start_ns : now_ns();
-	last_flush = start;
-	for (i = 0;; i++) {
-		struct timespec ts;
-		double t;
-
-		slot = start + (int64_t)i * cfg->interval_ns;
-		if (cfg->duration_ns && slot - start > cfg->duration_ns)
-			break;
-		ts.tv_sec = slot / NSEC_PER_SEC;
-		ts.tv_nsec = slot % NSEC_PER_SEC;
-		while (!*stop && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME,
-						 &ts, NULL) == EINTR)
-			;
-		/*
-		 * Stopped: take one last sample now, so that even a short
-		 * run has a start and an end to take rates from.
-		 */
-		last = *stop;
-		now = now_ns();
-		if (now - slot > late_max)
-			late_max = now - slot;
-		t = (double)(now - start) / NSEC_PER_SEC;
-		sample_all(runs, n, last ? 0 : i, t, rowbuf);
-		derived_row(dcsv, runs, n, last ? 0 : i, t);
-		if (i == 0 && cfg->first_sample_ns)
-			*cfg->first_sample_ns = start;
-		emit_live(cfg, lv, runs, n, t, k++);
-		if (now - last_flush >= FLUSH_NS) {
-			flush_all(cfg, runs, n, false, &wf);
-			check_stream(dcsv, false, &wf, cfg->out_dir,
-				     "derived.csv");
-			last_flush = now;
-		}
-		/* the disk is full, or gone: stop, and say so */
-		if (last || wf.err)
-			break;
-		/* skip the slots this sample already overran */
-		now = now_ns();
-		if (now - slot >= cfg->interval_ns) {
-			uint64_t missed =
-				(uint64_t)((now - slot) / cfg->interval_ns);
-			uint64_t lasti =
-				(uint64_t)(cfg->duration_ns / cfg->interval_ns);
-
-			/* slots past the end of the run are not missed */
-			if (cfg->duration_ns && i + missed > lasti)
-				missed = lasti > i ? lasti - i : 0;
-			skipped += missed;
-			i += missed;
-		}
-	}
+	st.start = cfg->start_ns ? cfg->start_ns : now_ns();
+	sample_loop(cfg, stop, runs, n, lv, dcsv, rowbuf, &wf, &st);
 	now = now_ns();
 	check_stream(dcsv, true, &wf, cfg->out_dir, "derived.csv");
 	flush_all(cfg, runs, n, true, &wf);
 
-	snprintf(path, sizeof(path), "%s/snapshots/end", cfg->out_dir);
-	ret = snapshot_files(&cfg->env, path, errpath, sizeof(errpath));
-	if (ret)
-		wfail_note(&wf, errpath, -ret);
-	json_object_set_new(meta, "samples", json_integer((json_int_t)k));
-	json_object_set_new(meta, "samples_skipped",
-			    json_integer((json_int_t)skipped));
-	json_object_set_new(meta, "late_max_ms",
-			    json_real((double)late_max / NSEC_PER_MSEC));
-	json_object_set_new(meta, "elapsed_s",
-			    json_real((double)(now - start) / NSEC_PER_SEC));
-	json_object_set_new(meta, "stopped_by",
-			    json_string(*stop ? "signal" : "duration"));
-	json_object_set_new(meta, "sources",
-			    sources_json(runs, n, cfg->interval_ns));
-	if (wf.err) {
-		/*
-		 * No summary.json: the run is unfinished, and meta.json says
-		 * why, when it can still be written at all (if not, the one
-		 * of the start says so).
-		 */
-		set_incomplete(meta, &wf);
-		json_save(meta, cfg->out_dir, "meta.json");
-		json_decref(meta);
-		warnx_("sample: %s: cannot write: %s", wf.path,
-		       strerror(wf.err));
-		ret = EXIT_ERROR;
-		goto out;
-	}
-	/*
-	 * summary.json first, then meta.json without its "incomplete": a
-	 * run that stopped in between is still marked as incomplete.
-	 */
-	sum = summary_json(runs, n, k, (double)(now - start) / NSEC_PER_SEC);
-	ret = json_save(sum, cfg->out_dir, "summary.json");
-	json_decref(sum);
-	if (ret) {
-		pathf(path, sizeof(path), "%s/summary.json", cfg->out_dir);
-		wfail_note(&wf, path, -ret);
-		set_incomplete(meta, &wf);
-	} else {
-		json_object_del(meta, "incomplete");
-	}
-	fd = json_save(meta, cfg->out_dir, "meta.json");
-	if (fd && !ret) {
-		/*
-		 * meta.json still says incomplete (from the start): no
-		 * summary.json beside it that reads as a finished run
-		 */
-		pathf(path, sizeof(path), "%s/summary.json", cfg->out_dir);
-		unlink(path);
-		pathf(path, sizeof(path), "%s/meta.json", cfg->out_dir);
-		wfail_note(&wf, path, -fd);
-		ret = fd;
-	}
-	json_decref(meta);
-	if (ret) {
-		warnx_("sample: %s: cannot write: %s", wf.path,
-		       strerror(wf.err));
-		ret = EXIT_ERROR;
-	}
-out:
+	ret = write_end(cfg, runs, n, meta, &wf, &st, now, stop);
 	free(rowbuf);
 	live_free(lv);
 	close_all(runs, n);

@@ -567,12 +567,63 @@ static int cached_seal(const char *path)
 	return write_file(p, sum, 65);
 }
 
+/* The initramfs tree in TMP: the modules, their order and /init */
+static int stage_tree(const char *tmp, const char *mods)
+{
+	char p[4400], order[65536], name[256], *list, *line, *save;
+	size_t olen = 0;
+
+	snprintf(p, sizeof(p), "%s/modules", tmp);
+	if (mkdir_p(p, 0755))
+		return -1;
+	snprintf(p, sizeof(p), "%s/bin", tmp);
+	if (mkdir_p(p, 0755))
+		return -1;
+	list = strdup(mods);
+	for (line = strtok_r(list, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		snprintf(p, sizeof(p), "%s/modules", tmp);
+		if (stage_module(line, p, name, sizeof(name))) {
+			free(list);
+			return -1;
+		}
+		olen += (size_t)snprintf(order + olen, sizeof(order) - olen,
+					 "%s\n", name);
+	}
+	free(list);
+	snprintf(p, sizeof(p), "%s/modules.order", tmp);
+	if (write_file(p, order, olen))
+		return -1;
+	snprintf(p, sizeof(p), "%s/init", tmp);
+	if (write_file(p, vm_init_sh, strlen(vm_init_sh)) || chmod(p, 0755))
+		return -1;
+	return 0;
+}
+
+static void rm_rf(char *dir)
+{
+	char *rm[] = { "rm", "-rf", dir, NULL };
+
+	run_capture(rm, NULL, 0);
+}
+
+/* Packs TMP, with busybox, into the initramfs at PATH */
+static int pack_cpio(char *tmp, char *path)
+{
+	char cmd[] = "cp " BUSYBOX " \"$1/bin/busybox\" && cd \"$1\" && "
+		     "find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 "
+		     "--reproducible --quiet | gzip -9n >\"$2.tmp.$$\" && "
+		     "mv \"$2.tmp.$$\" \"$2\"";
+	char *argv[] = { "sh", "-c", cmd, "cpio", tmp, path, NULL };
+
+	return run_capture(argv, NULL, 0);
+}
+
 int vm_initramfs(const struct vm_kernel *k, const char *cache, char *path,
 		 size_t len, char **mods, char *why, size_t wlen)
 {
-	char tmp[4200], p[4400], order[65536], name[256], *list, *line, *save;
+	char tmp[4200], *list;
 	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t olen = 0;
 	int ret;
 
 	*mods = NULL;
@@ -596,56 +647,16 @@ int vm_initramfs(const struct vm_kernel *k, const char *cache, char *path,
 		return 0;
 
 	snprintf(tmp, sizeof(tmp), "%s/build.%d", cache, (int)getpid());
-	snprintf(p, sizeof(p), "%s/modules", tmp);
-	if (mkdir_p(p, 0755))
-		goto fail;
-	snprintf(p, sizeof(p), "%s/bin", tmp);
-	if (mkdir_p(p, 0755))
-		goto fail;
-	list = strdup(*mods);
-	for (line = strtok_r(list, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		snprintf(p, sizeof(p), "%s/modules", tmp);
-		if (stage_module(line, p, name, sizeof(name))) {
-			free(list);
-			goto fail;
-		}
-		olen += (size_t)snprintf(order + olen, sizeof(order) - olen,
-					 "%s\n", name);
+	if (stage_tree(tmp, *mods)) {
+		snprintf(why, wlen, "cannot stage the initramfs in %s", tmp);
+		rm_rf(tmp);
+		return -1;
 	}
-	free(list);
-	snprintf(p, sizeof(p), "%s/modules.order", tmp);
-	if (write_file(p, order, olen))
-		goto fail;
-	snprintf(p, sizeof(p), "%s/init", tmp);
-	if (write_file(p, vm_init_sh, strlen(vm_init_sh)) || chmod(p, 0755))
-		goto fail;
-	{
-		char cmd[] =
-			"cp " BUSYBOX " \"$1/bin/busybox\" && cd \"$1\" && "
-			"find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 "
-			"--reproducible --quiet | gzip -9n >\"$2.tmp.$$\" && "
-			"mv \"$2.tmp.$$\" \"$2\"";
-		char *argv[] = { "sh", "-c", cmd, "cpio", tmp, path, NULL };
-
-		ret = run_capture(argv, NULL, 0);
-	}
-	{
-		char *rm[] = { "rm", "-rf", tmp, NULL };
-
-		run_capture(rm, NULL, 0);
-	}
+	ret = pack_cpio(tmp, path);
+	rm_rf(tmp);
 	if (ret || cached_seal(path)) {
 		snprintf(why, wlen, "cannot build the initramfs (cpio, gzip)");
 		return -1;
 	}
 	return 0;
-fail:
-	snprintf(why, wlen, "cannot stage the initramfs in %s", tmp);
-	{
-		char *rm[] = { "rm", "-rf", tmp, NULL };
-
-		run_capture(rm, NULL, 0);
-	}
-	return -1;
 }

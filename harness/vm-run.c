@@ -346,6 +346,38 @@ static void classify(const struct vm_cfg *cfg, const char *accel,
 	free(log);
 }
 
+/* Starts QEMU in its own process group, its output into QLOG */
+static pid_t spawn_qemu(char **argv, const char *qlog)
+{
+	int null, qfd;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		null = open("/dev/null", O_RDONLY);
+		qfd = open(qlog, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		dup2(null, 0);
+		dup2(qfd, 1);
+		dup2(qfd, 2);
+		setpgid(0, 0);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Frees the QEMU command line and removes the staging directory */
+static void cleanup(char **argv, const char *dir)
+{
+	int i;
+
+	for (i = 0; argv[i]; i++)
+		free(argv[i]);
+	sh("rm -rf \"$1\"", dir, NULL);
+}
+
 int vm_run(const struct vm_cfg *cfg, const struct vm_kernel *k,
 	   const char *initrd, const char *accel, struct vm_result *res)
 {
@@ -355,7 +387,7 @@ int vm_run(const struct vm_cfg *cfg, const struct vm_kernel *k,
 	int64_t t0 = now_ns(), last, now;
 	off_t out_off = 0, sizes[3] = { 0, 0, 0 };
 	bool hung = false, started = false;
-	int qstatus = -1, i, null, qfd;
+	int qstatus = -1;
 	pid_t pid;
 
 	memset(res, 0, sizeof(*res));
@@ -374,19 +406,9 @@ int vm_run(const struct vm_cfg *cfg, const struct vm_kernel *k,
 	qemu_argv(cfg, k, rinitrd, cfg->disk ? disk : NULL, dir, accel, token,
 		  argv);
 
-	pid = fork();
+	pid = spawn_qemu(argv, qlog);
 	if (pid < 0)
 		return -1;
-	if (pid == 0) {
-		null = open("/dev/null", O_RDONLY);
-		qfd = open(qlog, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		dup2(null, 0);
-		dup2(qfd, 1);
-		dup2(qfd, 2);
-		setpgid(0, 0);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
 	last = t0;
 	for (;;) {
 		struct timespec ts = { 0, POLL_NS };
@@ -413,9 +435,7 @@ int vm_run(const struct vm_cfg *cfg, const struct vm_kernel *k,
 			snprintf(res->reason, sizeof(res->reason),
 				 "stopped by a signal on the host");
 			stream(outp, &out_off, cfg->quiet);
-			for (i = 0; argv[i]; i++)
-				free(argv[i]);
-			sh("rm -rf \"$1\"", dir, NULL);
+			cleanup(argv, dir);
 			return 0;
 		}
 		if (now - last > cfg->timeout_ns) {
@@ -430,9 +450,7 @@ int vm_run(const struct vm_cfg *cfg, const struct vm_kernel *k,
 	res->total_s = (double)(now_ns() - t0) / NSEC_PER_SEC;
 	qstatus = WIFEXITED(qstatus) ? WEXITSTATUS(qstatus) : -1;
 	classify(cfg, accel, res, hung, qstatus, qlog);
-	for (i = 0; argv[i]; i++)
-		free(argv[i]);
-	sh("rm -rf \"$1\"", dir, NULL);
+	cleanup(argv, dir);
 	return 0;
 }
 

@@ -635,6 +635,77 @@ static void show_help(void)
 	exit(0);
 }
 
+/* Takes one option C, with its value in optarg */
+static void take_opt(int c, char **argv)
+{
+	char buf[64];
+	size_t n;
+
+	switch (c) {
+	case 'r':
+		opt.ratio = (unsigned int)parse_int(optarg, "--ratio", 1, 64);
+		break;
+	case 'c':
+		if (parse_size(optarg, &opt.chunk, NULL) || opt.chunk < MIB ||
+		    opt.chunk % PAGE)
+			die("--chunk: invalid size '%s' (at least 1M, in 4K pages)",
+			    optarg);
+		break;
+	case 'R':
+		snprintf(buf, sizeof(buf), "%s", optarg);
+		n = strlen(buf);
+		if (n > 2 && !strcmp(buf + n - 2, "/s"))
+			buf[n - 2] = '\0';
+		if (parse_size(buf, &n, NULL) || n < MIB)
+			die("--rate: invalid rate '%s' (use e.g. 50M/s, at least 1M/s)",
+			    optarg);
+		opt.rate = (double)n;
+		break;
+	case 's':
+		if (parse_size(optarg, &opt.size, &opt.size_pct))
+			die("--size: invalid size '%s' (use e.g. 2G or 150%%)",
+			    optarg);
+		break;
+	case 'w':
+		if (!strcmp(optarg, "0"))
+			opt.touch_ws = 0;
+		else if (parse_size(optarg, &opt.touch_ws, NULL))
+			die("--touch-ws: invalid size '%s' (use e.g. 128M)",
+			    optarg);
+		break;
+	case 't':
+		opt.threads = (unsigned int)parse_int(optarg, "--threads", 1,
+						      MAX_THREADS);
+		break;
+	case 'p':
+		opt.procs = (unsigned int)parse_int(optarg, "--procs", 1,
+						    MAX_PROCS);
+		break;
+	case 'o':
+		opt.oom_score_adj =
+			(int)parse_int(optarg, "--oom-score-adj", -1000, 1000);
+		break;
+	case 'd':
+		if (parse_time(optarg, &opt.duration))
+			die("--duration: invalid time '%s' (use e.g. 60s)",
+			    optarg);
+		break;
+	case 'S':
+		opt.seed = (uint64_t)parse_int(optarg, "--seed", 0, 0x7fffffff);
+		break;
+	case 'F':
+		opt.sysrq_f = true;
+		break;
+	case 'h':
+		show_help();
+		break;
+	case ':':
+		die("option '%s' needs a value", argv[optind - 1]);
+	default:
+		die("unknown option '%s' (see --help)", argv[optind - 1]);
+	}
+}
+
 static void parse_args(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -652,80 +723,12 @@ static void parse_args(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char buf[64];
-	size_t n;
 	int c;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":r:c:s:w:t:p:d:h", lo, NULL)) !=
-	       -1) {
-		switch (c) {
-		case 'r':
-			opt.ratio = (unsigned int)parse_int(optarg, "--ratio",
-							    1, 64);
-			break;
-		case 'c':
-			if (parse_size(optarg, &opt.chunk, NULL) ||
-			    opt.chunk < MIB || opt.chunk % PAGE)
-				die("--chunk: invalid size '%s' (at least 1M, in 4K pages)",
-				    optarg);
-			break;
-		case 'R':
-			snprintf(buf, sizeof(buf), "%s", optarg);
-			n = strlen(buf);
-			if (n > 2 && !strcmp(buf + n - 2, "/s"))
-				buf[n - 2] = '\0';
-			if (parse_size(buf, &n, NULL) || n < MIB)
-				die("--rate: invalid rate '%s' (use e.g. 50M/s, at least 1M/s)",
-				    optarg);
-			opt.rate = (double)n;
-			break;
-		case 's':
-			if (parse_size(optarg, &opt.size, &opt.size_pct))
-				die("--size: invalid size '%s' (use e.g. 2G or 150%%)",
-				    optarg);
-			break;
-		case 'w':
-			if (!strcmp(optarg, "0"))
-				opt.touch_ws = 0;
-			else if (parse_size(optarg, &opt.touch_ws, NULL))
-				die("--touch-ws: invalid size '%s' (use e.g. 128M)",
-				    optarg);
-			break;
-		case 't':
-			opt.threads = (unsigned int)parse_int(
-				optarg, "--threads", 1, MAX_THREADS);
-			break;
-		case 'p':
-			opt.procs = (unsigned int)parse_int(optarg, "--procs",
-							    1, MAX_PROCS);
-			break;
-		case 'o':
-			opt.oom_score_adj = (int)parse_int(
-				optarg, "--oom-score-adj", -1000, 1000);
-			break;
-		case 'd':
-			if (parse_time(optarg, &opt.duration))
-				die("--duration: invalid time '%s' (use e.g. 60s)",
-				    optarg);
-			break;
-		case 'S':
-			opt.seed = (uint64_t)parse_int(optarg, "--seed", 0,
-						       0x7fffffff);
-			break;
-		case 'F':
-			opt.sysrq_f = true;
-			break;
-		case 'h':
-			show_help();
-			break;
-		case ':':
-			die("option '%s' needs a value", argv[optind - 1]);
-		default:
-			die("unknown option '%s' (see --help)",
-			    argv[optind - 1]);
-		}
-	}
+	       -1)
+		take_opt(c, argv);
 	if (optind < argc)
 		die("unexpected argument '%s'", argv[optind]);
 	if (opt.size_pct > 0)

@@ -492,7 +492,8 @@ static size_t parse_size(const char *s)
 	return (size_t)v;
 }
 
-int main(int argc, char **argv)
+/* Parses the options into opt; --help prints the usage and exits */
+static void parse_args(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "method", required_argument, NULL, 'm' },
@@ -508,11 +509,6 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const struct method *m = NULL;
-	struct sigaction sa = { .sa_handler = on_signal };
-	pthread_t th;
-	double next, end, hold;
-	size_t i;
 	char *e;
 	int c;
 
@@ -562,11 +558,19 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			print_usage();
-			return 0;
+			exit(0);
 		default:
 			die(2, "unknown option (see --help)");
 		}
 	}
+}
+
+/* The method that --method names; no other arguments */
+static const struct method *find_method(int argc, char **argv)
+{
+	const struct method *m = NULL;
+	size_t i;
+
 	if (optind < argc)
 		die(2, "unexpected argument '%s'", argv[optind]);
 	for (i = 0; i < ARRAY_SIZE(methods); i++)
@@ -575,6 +579,35 @@ int main(int argc, char **argv)
 	if (!m)
 		die(2, "--method: expected mlock, uring or pipe, not '%s'",
 		    opt.method);
+	return m;
+}
+
+/* Holds the pages, reporting, until stopped or the duration ends */
+static void hold_loop(const struct method *m)
+{
+	double next, end, hold;
+
+	hold = now();
+	end = opt.duration ? t0 + opt.duration : 0;
+	for (next = now() + opt.report_s; !stop && (!end || now() < end);) {
+		usleep(100000);
+		if (opt.feeder && m->holes && now() - hold < opt.revive_window)
+			revive_kswapd();
+		if (now() >= next) {
+			report("hold");
+			next += opt.report_s;
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	const struct method *m;
+	struct sigaction sa = { .sa_handler = on_signal };
+	pthread_t th;
+
+	parse_args(argc, argv);
+	m = find_method(argc, argv);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	t0 = now();
@@ -587,17 +620,7 @@ int main(int argc, char **argv)
 		revive_kswapd();
 	}
 	report("hold");
-	hold = now();
-	end = opt.duration ? t0 + opt.duration : 0;
-	for (next = now() + opt.report_s; !stop && (!end || now() < end);) {
-		usleep(100000);
-		if (opt.feeder && m->holes && now() - hold < opt.revive_window)
-			revive_kswapd();
-		if (now() >= next) {
-			report("hold");
-			next += opt.report_s;
-		}
-	}
+	hold_loop(m);
 	report("done");
 	return 0;
 }

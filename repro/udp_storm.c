@@ -349,7 +349,8 @@ static void print_usage(void)
 	       "alone. Prints phase=storm lines every second.\n");
 }
 
-int main(int argc, char **argv)
+/* Parses the options into opt; --help prints the usage and exits */
+static void parse_args(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "threads", required_argument, NULL, 't' },
@@ -367,10 +368,7 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct sigaction sa = { .sa_handler = on_signal };
-	pthread_t *th, rx, pk;
-	double t0, end, next;
-	int c, i, rxfd;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
@@ -414,11 +412,16 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			print_usage();
-			return 0;
+			exit(0);
 		default:
 			die(2, "unknown option (see --help)");
 		}
 	}
+}
+
+/* The destination and ports; --dest must be loopback unless allowed */
+static void check_args(int argc, char **argv)
+{
 	if (optind < argc)
 		die(2, "unexpected argument '%s'", argv[optind]);
 	dst.sin_family = AF_INET;
@@ -432,6 +435,36 @@ int main(int argc, char **argv)
 	if (opt.port + opt.holes > 65535)
 		die(2, "--port %d plus %d holes exceeds 65535", opt.port,
 		    opt.holes);
+}
+
+/* Reports the counters every report_s until stopped or the duration ends */
+static void report_loop(double t0)
+{
+	double end, next;
+
+	end = opt.duration ? t0 + opt.duration : 0;
+	for (next = t0 + opt.report_s; !stop && (!end || now() < end);) {
+		usleep(50000);
+		if (now() < next)
+			continue;
+		printf("phase=storm t=%.1f sent=%lu send_errors=%lu received=%lu parked=%lu o3plus_free=%ld\n",
+		       now() - t0, atomic_load(&sent),
+		       atomic_load(&send_errors), atomic_load(&received),
+		       atomic_load(&parked), o3_free());
+		fflush(stdout);
+		next += opt.report_s;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	pthread_t *th, rx, pk;
+	double t0;
+	int i, rxfd;
+
+	parse_args(argc, argv);
+	check_args(argc, argv);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
@@ -450,18 +483,7 @@ int main(int argc, char **argv)
 		if (pthread_create(&th[i], NULL, sender, NULL))
 			die(1, "pthread_create: %s", strerror(errno));
 	t0 = now();
-	end = opt.duration ? t0 + opt.duration : 0;
-	for (next = t0 + opt.report_s; !stop && (!end || now() < end);) {
-		usleep(50000);
-		if (now() < next)
-			continue;
-		printf("phase=storm t=%.1f sent=%lu send_errors=%lu received=%lu parked=%lu o3plus_free=%ld\n",
-		       now() - t0, atomic_load(&sent),
-		       atomic_load(&send_errors), atomic_load(&received),
-		       atomic_load(&parked), o3_free());
-		fflush(stdout);
-		next += opt.report_s;
-	}
+	report_loop(t0);
 	stop = 1;
 	for (i = 0; i < opt.threads; i++)
 		pthread_join(th[i], NULL);

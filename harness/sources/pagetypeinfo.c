@@ -92,6 +92,63 @@ static int header_types(struct pti *p, struct scan *line)
 	return p->ntypes ? 0 : -1;
 }
 
+/* One row of counts: its columns, named after its node, zone and type */
+static void add_row(struct mm_src *src, struct pti *p, struct scan *line,
+		    int node, const char *zone, size_t zl, const char *type,
+		    size_t tl)
+{
+	struct prow *r = &p->r[p->nrows++];
+	const char *w;
+	size_t n;
+	int64_t v;
+
+	r->node = node;
+	memcpy(r->zone, zone, zl);
+	r->zone[zl] = '\0';
+	/* a block-count row has no type: type is NULL (no memcpy) */
+	if (tl)
+		memcpy(r->type, type, tl);
+	r->type[tl] = '\0';
+	r->first = src->ncols;
+	for (r->n = 0; scan_word(line, &w, &n) && !scan_int(w, n, 0, &v);
+	     r->n++) {
+		if (tl)
+			src_add_col(src, 0, "node%d_%s_%s_o%d", node, r->zone,
+				    r->type, r->n);
+		else if (r->n < p->ntypes)
+			src_add_col(src, 0, "node%d_%s_blocks_%s", node,
+				    r->zone, p->types[r->n]);
+	}
+	if (!tl && r->n > p->ntypes)
+		r->n = p->ntypes;
+}
+
+/* The derived sums, once the type list is known */
+static void add_terms(struct mm_src *src, struct pti *p, const int *free3,
+		      const int *nblk)
+{
+	int k;
+
+	for (k = 0; k < p->ntypes; k++) {
+		int i, o;
+
+		for (i = 0; i < p->nrows; i++) {
+			struct prow *r = &p->r[i];
+
+			if (!r->type[0]) {
+				if (k < r->n)
+					src_drv_term(src, nblk[k],
+						     r->first + k);
+				continue;
+			}
+			if (strcmp(r->type, p->types[k]))
+				continue;
+			for (o = 3; o < r->n; o++)
+				src_drv_term(src, free3[k], r->first + o);
+		}
+	}
+}
+
 static int pti_open(struct mm_src *src)
 {
 	struct pti *p = calloc(1, sizeof(*p));
@@ -99,7 +156,6 @@ static int pti_open(struct mm_src *src)
 	const char *zone, *type, *w;
 	size_t zl, tl, n;
 	int ret, node, k, blocks = 0, free3[MAX_TYPES], nblk[MAX_TYPES];
-	int64_t v;
 
 	if (!p)
 		return -ENOMEM;
@@ -112,7 +168,6 @@ static int pti_open(struct mm_src *src)
 	p->pb_order_col = -1;
 	while (scan_line(&s, &line)) {
 		struct scan h = line;
-		struct prow *r;
 
 		if (scan_word(&h, &w, &n) && word_eq(w, n, "Page") &&
 		    scan_word(&h, &w, &n) && word_eq(w, n, "block") &&
@@ -144,47 +199,11 @@ static int pti_open(struct mm_src *src)
 		if (parse_row(&line, &node, &zone, &zl, &type, &tl) ||
 		    p->nrows >= MAX_ROWS || (!blocks && !tl))
 			continue;
-		r = &p->r[p->nrows++];
-		r->node = node;
-		memcpy(r->zone, zone, zl);
-		r->zone[zl] = '\0';
-		/* a block-count row has no type: type is NULL (no memcpy) */
-		if (tl)
-			memcpy(r->type, type, tl);
-		r->type[tl] = '\0';
-		r->first = src->ncols;
-		for (r->n = 0;
-		     scan_word(&line, &w, &n) && !scan_int(w, n, 0, &v);
-		     r->n++) {
-			if (tl)
-				src_add_col(src, 0, "node%d_%s_%s_o%d", node,
-					    r->zone, r->type, r->n);
-			else if (r->n < p->ntypes)
-				src_add_col(src, 0, "node%d_%s_blocks_%s", node,
-					    r->zone, p->types[r->n]);
-		}
-		if (!tl && r->n > p->ntypes)
-			r->n = p->ntypes;
+		add_row(src, p, &line, node, zone, zl, type, tl);
 	}
 	/* derived sums need the type list, which comes after the free rows */
-	for (k = 0; blocks && k < p->ntypes; k++) {
-		int i, o;
-
-		for (i = 0; i < p->nrows; i++) {
-			struct prow *r = &p->r[i];
-
-			if (!r->type[0]) {
-				if (k < r->n)
-					src_drv_term(src, nblk[k],
-						     r->first + k);
-				continue;
-			}
-			if (strcmp(r->type, p->types[k]))
-				continue;
-			for (o = 3; o < r->n; o++)
-				src_drv_term(src, free3[k], r->first + o);
-		}
-	}
+	if (blocks)
+		add_terms(src, p, free3, nblk);
 	return 0;
 }
 

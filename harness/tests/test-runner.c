@@ -338,6 +338,45 @@ static void test_verdict_delay(void **state)
 	free(sc);
 }
 
+/* --set replaces one verdict form with the other, and checks metrics */
+static void check_verdict_sets(struct scenario *sc, struct run_result *res)
+{
+	/* a metric the scenario does not declare */
+	assert_int_equal(scenario_set(sc, "verdict.metric=nosuch > 1", err,
+				      sizeof(err)),
+			 0);
+	assert_int_equal(scenario_check(sc, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "no [metric.nosuch]"));
+	/* --set verdict.when replaces the metric form: judged on the rows */
+	assert_int_equal(scenario_set(sc, "verdict.when=m.rate > 1", err,
+				      sizeof(err)),
+			 0);
+	assert_int_equal(scenario_check(sc, err, sizeof(err)), 0);
+	evaluate(sc, dir, res);
+	assert_non_null(strstr(res->reason, "held for"));
+	/* and --set verdict.metric replaces the when form */
+	assert_int_equal(scenario_set(sc, "verdict.metric=stall > 1", err,
+				      sizeof(err)),
+			 0);
+	assert_int_equal(scenario_check(sc, err, sizeof(err)), 0);
+	evaluate(sc, dir, res);
+	assert_non_null(strstr(res->reason, "metric stall = "));
+}
+
+/* Two verdict forms in one file are refused */
+static void check_two_forms(const char *ini)
+{
+	struct scenario *sc = calloc(1, sizeof(*sc));
+	char csv[1024];
+
+	snprintf(csv, sizeof(csv), "%swhen = m.rate > 1\n", ini);
+	assert_int_equal(
+		scenario_load(sc, put("m2.ini", csv), err, sizeof(err)), 0);
+	assert_int_equal(scenario_check(sc, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "takes one of"));
+	free(sc);
+}
+
 /*
  * A metric verdict: the total of a rate series (rate x interval, as
  * summary.json computes it) against a {var}; the total is computed here
@@ -394,35 +433,9 @@ static void test_verdict_metric(void **state)
 	evaluate(sc, dir, &res);
 	assert_int_equal(res.verdict, V_ERROR);
 	assert_non_null(strstr(res.reason, "'lots' is not a number"));
-	/* a metric the scenario does not declare */
-	assert_int_equal(scenario_set(sc, "verdict.metric=nosuch > 1", err,
-				      sizeof(err)),
-			 0);
-	assert_int_equal(scenario_check(sc, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "no [metric.nosuch]"));
-	/* --set verdict.when replaces the metric form: judged on the rows */
-	assert_int_equal(scenario_set(sc, "verdict.when=m.rate > 1", err,
-				      sizeof(err)),
-			 0);
-	assert_int_equal(scenario_check(sc, err, sizeof(err)), 0);
-	evaluate(sc, dir, &res);
-	assert_non_null(strstr(res.reason, "held for"));
-	/* and --set verdict.metric replaces the when form */
-	assert_int_equal(scenario_set(sc, "verdict.metric=stall > 1", err,
-				      sizeof(err)),
-			 0);
-	assert_int_equal(scenario_check(sc, err, sizeof(err)), 0);
-	evaluate(sc, dir, &res);
-	assert_non_null(strstr(res.reason, "metric stall = "));
+	check_verdict_sets(sc, &res);
 	free(sc);
-	/* two verdict forms in one file are refused */
-	sc = calloc(1, sizeof(*sc));
-	snprintf(csv, sizeof(csv), "%swhen = m.rate > 1\n", ini);
-	assert_int_equal(
-		scenario_load(sc, put("m2.ini", csv), err, sizeof(err)), 0);
-	assert_int_equal(scenario_check(sc, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "takes one of"));
-	free(sc);
+	check_two_forms(ini);
 }
 
 /*

@@ -514,6 +514,98 @@ static void test_kswapd_periods(void **state)
 	}
 }
 
+/* wakeup_kswapd, compaction, extfrag, reclaim_retry and oom events */
+static void feed_other_events(struct trace_state *st)
+{
+	uint64_t w0[] = { 0 }, w3[] = { 3 }, w12[] = { 12 };
+	uint64_t ok[] = { 0 }, skip[] = { 0 };
+	uint64_t x1[] = { 0, 1, 3 }, x2[] = { 0, 1, 9 }, x3[] = { 2, 0, 2 };
+	uint64_t r1[] = { 0, 1, 0, 500, 600, 100, 3, 1 };
+	uint64_t r2[] = { 0, 1, 2, 400, 300, 100, 5, 0 };
+	uint64_t v[] = { 4242, 0, 1000, 800, 100, 0, (uint64_t)-17 };
+	int s;
+
+	trace_state_begin(st, 0);
+	feed(st, WK, 1, 1, w0, NULL);
+	feed(st, WK, 2, 1, w3, NULL);
+	feed(st, WK, 3, 1, w3, NULL);
+	feed(st, WK, 4, 1, w12, NULL);
+	for (s = 0; s < 16; s++)
+		if (trace_symbol(st->bound[CE].event, "status", s) &&
+		    !strcmp(trace_symbol(st->bound[CE].event, "status", s),
+			    "success"))
+			ok[0] = (uint64_t)s;
+		else if (trace_symbol(st->bound[CE].event, "status", s) &&
+			 !strcmp(trace_symbol(st->bound[CE].event, "status", s),
+				 "skipped"))
+			skip[0] = (uint64_t)s;
+	feed(st, CB, 1 * MS, 60, NULL, NULL);
+	feed(st, CE, 3 * MS, 60, ok, NULL);
+	feed(st, CB, 4 * MS, 60, NULL, NULL);
+	feed(st, CE, 4 * MS + 250 * US, 60, skip, NULL);
+	feed(st, CE, 5 * MS, 61, ok, NULL); /* unmatched */
+	feed(st, XF, 1, 1, x1, NULL);
+	feed(st, XF, 2, 1, x1, NULL);
+	feed(st, XF, 3, 1, x2, NULL);
+	feed(st, XF, 4, 1, x3, NULL);
+	feed(st, RR, 5 * MS, 1, r1, NULL);
+	feed(st, RR, 6 * MS, 1, r2, NULL);
+	feed(st, MV, 7 * MS, 1, v, "stress-ng-vm");
+	trace_state_end(st, 10 * MS);
+}
+
+static void check_other_groups(struct trace_state *st)
+{
+	json_t *j, *x;
+
+	j = trace_group_json(st, "wakeup_kswapd");
+	assert_int_equal(jnum(j, "total"), 4);
+	assert_int_equal(jnum(j, "by_order.0"), 1);
+	assert_int_equal(jnum(j, "by_order.3"), 2);
+	assert_int_equal(jnum(j, "by_order.11+"), 1);
+	json_decref(j);
+
+	j = trace_group_json(st, "compaction");
+	assert_int_equal(jnum(j, "duration.count"), 2);
+	assert_true(fabs(jnum(j, "duration.max_us") - 2000) < 1e-6);
+	assert_int_equal(jnum(j, "status.success"), 2);
+	assert_int_equal(jnum(j, "status.skipped"), 1);
+	assert_int_equal(jnum(j, "unmatched_end"), 1);
+	json_decref(j);
+
+	j = trace_group_json(st, "extfrag");
+	assert_int_equal(jnum(j, "total"), 4);
+	/* fallback orders 3 and 2 are below pageblock_order 9 */
+	assert_int_equal(jnum(j, "fragmenting"), 3);
+	x = json_array_get(json_object_get(j, "by_migratetype"), 0);
+	assert_int_equal(jnum(x, "count"), 2);
+	assert_int_equal(jnum(x, "fallback_migratetype"), 1);
+	assert_true(json_is_true(json_object_get(x, "fragmenting")));
+	json_decref(j);
+
+	j = trace_group_json(st, "reclaim_retry");
+	assert_int_equal(jnum(j, "count"), 2);
+	x = json_array_get(json_object_get(j, "zones"), 0);
+	assert_string_equal(json_string_value(json_object_get(x, "zone")),
+			    "DMA32");
+	assert_int_equal(jnum(x, "last.reclaimable"), 400);
+	assert_int_equal(jnum(x, "last.available"), 300);
+	assert_int_equal(jnum(x, "last.no_progress_loops"), 5);
+	assert_int_equal(jnum(x, "max_no_progress_loops"), 5);
+	assert_int_equal(jnum(x, "last.order"), 2);
+	json_decref(j);
+
+	j = trace_group_json(st, "oom_victims");
+	assert_int_equal(jnum(j, "count"), 1);
+	x = json_array_get(json_object_get(j, "victims"), 0);
+	assert_int_equal(jnum(x, "pid"), 4242);
+	assert_string_equal(json_string_value(json_object_get(x, "comm")),
+			    "stress-ng-vm");
+	assert_int_equal(jnum(x, "anon_rss_kB"), 800);
+	assert_true(jnum(x, "oom_score_adj") == -17);
+	json_decref(j);
+}
+
 static void test_other_handlers(void **state)
 {
 	int i;
@@ -521,94 +613,9 @@ static void test_other_handlers(void **state)
 	(void)state;
 	for (i = 0; i < nfix; i++) {
 		struct trace_state *st = load(fixdirs[i]);
-		uint64_t w0[] = { 0 }, w3[] = { 3 }, w12[] = { 12 };
-		uint64_t ok[] = { 0 }, skip[] = { 0 };
-		uint64_t x1[] = { 0, 1, 3 }, x2[] = { 0, 1, 9 },
-			 x3[] = { 2, 0, 2 };
-		uint64_t r1[] = { 0, 1, 0, 500, 600, 100, 3, 1 };
-		uint64_t r2[] = { 0, 1, 2, 400, 300, 100, 5, 0 };
-		uint64_t v[] = { 4242, 0, 1000, 800, 100, 0, (uint64_t)-17 };
-		int s;
-		json_t *j, *x;
 
-		trace_state_begin(st, 0);
-		feed(st, WK, 1, 1, w0, NULL);
-		feed(st, WK, 2, 1, w3, NULL);
-		feed(st, WK, 3, 1, w3, NULL);
-		feed(st, WK, 4, 1, w12, NULL);
-		for (s = 0; s < 16; s++)
-			if (trace_symbol(st->bound[CE].event, "status", s) &&
-			    !strcmp(trace_symbol(st->bound[CE].event, "status",
-						 s),
-				    "success"))
-				ok[0] = (uint64_t)s;
-			else if (trace_symbol(st->bound[CE].event, "status",
-					      s) &&
-				 !strcmp(trace_symbol(st->bound[CE].event,
-						      "status", s),
-					 "skipped"))
-				skip[0] = (uint64_t)s;
-		feed(st, CB, 1 * MS, 60, NULL, NULL);
-		feed(st, CE, 3 * MS, 60, ok, NULL);
-		feed(st, CB, 4 * MS, 60, NULL, NULL);
-		feed(st, CE, 4 * MS + 250 * US, 60, skip, NULL);
-		feed(st, CE, 5 * MS, 61, ok, NULL); /* unmatched */
-		feed(st, XF, 1, 1, x1, NULL);
-		feed(st, XF, 2, 1, x1, NULL);
-		feed(st, XF, 3, 1, x2, NULL);
-		feed(st, XF, 4, 1, x3, NULL);
-		feed(st, RR, 5 * MS, 1, r1, NULL);
-		feed(st, RR, 6 * MS, 1, r2, NULL);
-		feed(st, MV, 7 * MS, 1, v, "stress-ng-vm");
-		trace_state_end(st, 10 * MS);
-
-		j = trace_group_json(st, "wakeup_kswapd");
-		assert_int_equal(jnum(j, "total"), 4);
-		assert_int_equal(jnum(j, "by_order.0"), 1);
-		assert_int_equal(jnum(j, "by_order.3"), 2);
-		assert_int_equal(jnum(j, "by_order.11+"), 1);
-		json_decref(j);
-
-		j = trace_group_json(st, "compaction");
-		assert_int_equal(jnum(j, "duration.count"), 2);
-		assert_true(fabs(jnum(j, "duration.max_us") - 2000) < 1e-6);
-		assert_int_equal(jnum(j, "status.success"), 2);
-		assert_int_equal(jnum(j, "status.skipped"), 1);
-		assert_int_equal(jnum(j, "unmatched_end"), 1);
-		json_decref(j);
-
-		j = trace_group_json(st, "extfrag");
-		assert_int_equal(jnum(j, "total"), 4);
-		/* fallback orders 3 and 2 are below pageblock_order 9 */
-		assert_int_equal(jnum(j, "fragmenting"), 3);
-		x = json_array_get(json_object_get(j, "by_migratetype"), 0);
-		assert_int_equal(jnum(x, "count"), 2);
-		assert_int_equal(jnum(x, "fallback_migratetype"), 1);
-		assert_true(json_is_true(json_object_get(x, "fragmenting")));
-		json_decref(j);
-
-		j = trace_group_json(st, "reclaim_retry");
-		assert_int_equal(jnum(j, "count"), 2);
-		x = json_array_get(json_object_get(j, "zones"), 0);
-		assert_string_equal(
-			json_string_value(json_object_get(x, "zone")), "DMA32");
-		assert_int_equal(jnum(x, "last.reclaimable"), 400);
-		assert_int_equal(jnum(x, "last.available"), 300);
-		assert_int_equal(jnum(x, "last.no_progress_loops"), 5);
-		assert_int_equal(jnum(x, "max_no_progress_loops"), 5);
-		assert_int_equal(jnum(x, "last.order"), 2);
-		json_decref(j);
-
-		j = trace_group_json(st, "oom_victims");
-		assert_int_equal(jnum(j, "count"), 1);
-		x = json_array_get(json_object_get(j, "victims"), 0);
-		assert_int_equal(jnum(x, "pid"), 4242);
-		assert_string_equal(
-			json_string_value(json_object_get(x, "comm")),
-			"stress-ng-vm");
-		assert_int_equal(jnum(x, "anon_rss_kB"), 800);
-		assert_true(jnum(x, "oom_score_adj") == -17);
-		json_decref(j);
+		feed_other_events(st);
+		check_other_groups(st);
 		unload(st);
 	}
 }
@@ -820,6 +827,42 @@ static void test_hist_json(void **state)
 	durset_free(&d);
 }
 
+/* Direct reclaim and kswapd wakeups over the bins of 1 ms */
+static void feed_timeline_events(struct trace_state *st)
+{
+	trace_state_begin(st, 0);
+	trace_timeline_set(st, 0, 1 * MS);
+	/*
+	 * 0.5 -> 2.5 ms across three bins (unmovable), 2.2 -> 2.4
+	 * inside it (movable: not in the non-movable share)
+	 */
+	dr_pair(st, 100, 500 * US, 0, 0, 0);
+	dr_pair(st, 200, 2200 * US, 2400 * US, 0, st->gfp_movable);
+	feed(st, DRE, 2500 * US, 100, (uint64_t[]){ 1 }, NULL);
+	/* a lost end: the second begin does not count twice */
+	dr_pair(st, 400, 3200 * US, 0, 0, st->gfp_movable);
+	dr_pair(st, 400, 3400 * US, 3600 * US, 0, st->gfp_movable);
+	/* open at the end: counted up to it */
+	dr_pair(st, 300, 5 * MS, 0, 0, 0);
+	/* kswapd woken for order 3 twice, 0 once in bin 2; 5 in bin 4 */
+	feed(st, WK, 1100 * US, 1, (uint64_t[]){ 3 }, NULL);
+	feed(st, WK, 1200 * US, 1, (uint64_t[]){ 3 }, NULL);
+	feed(st, WK, 1300 * US, 1, (uint64_t[]){ 0 }, NULL);
+	feed(st, WK, 3500 * US, 1, (uint64_t[]){ 5 }, NULL);
+	feed(st, WK, 4500 * US, 1, (uint64_t[]){ 2 }, NULL);
+	trace_state_end(st, 6500 * US);
+}
+
+/* Traces GROUP no more */
+static void deselect(struct trace_state *st, const char *group)
+{
+	size_t k;
+
+	for (k = 0; k < st->nbound; k++)
+		if (!strcmp(st->bound[k].ops->group, group))
+			st->bound[k].selected = false;
+}
+
 /*
  * The per-interval series that the runner's verdict reads: direct reclaim,
  * and kswapd wakeups for order >= 3
@@ -844,7 +887,6 @@ static void test_timeline(void **state)
 					   "0.006,0.0\n"
 					   "0.007,0.0\n";
 	char path[] = "/tmp/test-trace-tl.XXXXXX";
-	size_t k;
 	int i, fd;
 
 	(void)state;
@@ -852,27 +894,7 @@ static void test_timeline(void **state)
 		struct trace_state *st = load(fixdirs[i]);
 		char *got;
 
-		trace_state_begin(st, 0);
-		trace_timeline_set(st, 0, 1 * MS);
-		/*
-		 * 0.5 -> 2.5 ms across three bins (unmovable), 2.2 -> 2.4
-		 * inside it (movable: not in the non-movable share)
-		 */
-		dr_pair(st, 100, 500 * US, 0, 0, 0);
-		dr_pair(st, 200, 2200 * US, 2400 * US, 0, st->gfp_movable);
-		feed(st, DRE, 2500 * US, 100, (uint64_t[]){ 1 }, NULL);
-		/* a lost end: the second begin does not count twice */
-		dr_pair(st, 400, 3200 * US, 0, 0, st->gfp_movable);
-		dr_pair(st, 400, 3400 * US, 3600 * US, 0, st->gfp_movable);
-		/* open at the end: counted up to it */
-		dr_pair(st, 300, 5 * MS, 0, 0, 0);
-		/* kswapd woken for order 3 twice, 0 once in bin 2; 5 in bin 4 */
-		feed(st, WK, 1100 * US, 1, (uint64_t[]){ 3 }, NULL);
-		feed(st, WK, 1200 * US, 1, (uint64_t[]){ 3 }, NULL);
-		feed(st, WK, 1300 * US, 1, (uint64_t[]){ 0 }, NULL);
-		feed(st, WK, 3500 * US, 1, (uint64_t[]){ 5 }, NULL);
-		feed(st, WK, 4500 * US, 1, (uint64_t[]){ 2 }, NULL);
-		trace_state_end(st, 6500 * US);
+		feed_timeline_events(st);
 
 		fd = mkstemp(path);
 		assert_true(fd >= 0);
@@ -887,9 +909,7 @@ static void test_timeline(void **state)
 		 * kswapd wakeups traced, direct reclaim not (udp-order3):
 		 * only the wakeup column, not direct reclaim columns of 0
 		 */
-		for (k = 0; k < st->nbound; k++)
-			if (!strcmp(st->bound[k].ops->group, "direct_reclaim"))
-				st->bound[k].selected = false;
+		deselect(st, "direct_reclaim");
 		assert_int_equal(trace_timeline_csv(st, path), 0);
 		got = slurp("%s", path);
 		if (strcmp(got, want_wk))
@@ -897,9 +917,7 @@ static void test_timeline(void **state)
 				 fixdirs[i], got, want_wk);
 		free(got);
 		/* neither traced: no file */
-		for (k = 0; k < st->nbound; k++)
-			if (!strcmp(st->bound[k].ops->group, "wakeup_kswapd"))
-				st->bound[k].selected = false;
+		deselect(st, "wakeup_kswapd");
 		unlink(path);
 		assert_false(trace_timeline_wanted(st));
 		assert_int_equal(trace_timeline_csv(st, path), 0);
