@@ -286,60 +286,22 @@ static void diff_key(struct comparison *c, const char *what, getter_fn g,
 }
 
 /*
- * Keys already compared: each key is compared once, however many runs
- * name it (every run of a side repeats its --set words; with a key
- * compared per word, 800 words took a second and a 22 KB reproduce.sh
- * ten).  Open addressing on a string hash; true when key is new.
+ * Each --set key is compared once, however many runs name it: with a key
+ * compared per word, 800 words took minutes.  A jansson object is the set
+ * of keys seen.  True when key is new.
  */
-struct seen {
-	char **slot;
-	size_t cap, n;
-};
-
-static bool seen_add(struct seen *s, const char *key)
+static bool seen_add(json_t *seen, const char *key)
 {
-	uint64_t h = 1469598103934665603ULL;
-	const char *p;
-	size_t i;
-
-	if (2 * (s->n + 1) > s->cap) {
-		struct seen g = { calloc(s->cap ? 2 * s->cap : 64,
-					 sizeof(char *)),
-				  s->cap ? 2 * s->cap : 64, 0 };
-
-		if (!g.slot)
-			die("out of memory");
-		for (i = 0; i < s->cap; i++)
-			if (s->slot[i]) {
-				seen_add(&g, s->slot[i]);
-				free(s->slot[i]);
-			}
-		free(s->slot);
-		*s = g;
-	}
-	for (p = key; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	for (i = h & (s->cap - 1); s->slot[i]; i = (i + 1) & (s->cap - 1))
-		if (!strcmp(s->slot[i], key))
-			return false;
-	s->slot[i] = strdup(key);
-	s->n++;
+	if (json_object_get(seen, key))
+		return false;
+	json_object_set_new(seen, key, json_true());
 	return true;
-}
-
-static void seen_free(struct seen *s)
-{
-	size_t i;
-
-	for (i = 0; i < s->cap; i++)
-		free(s->slot[i]);
-	free(s->slot);
 }
 
 static void find_diffs(struct comparison *c)
 {
 	static const char *const kargs[] = { "kernel", "deb", "modules" };
-	struct seen seen = { NULL, 0, 0 };
+	json_t *seen = json_object();
 	char what[4200], buf[4096];
 	const char *name, *a;
 	size_t k;
@@ -360,7 +322,7 @@ static void find_diffs(struct comparison *c)
 				snprintf(buf, sizeof(buf), "%.*s",
 					 (int)strcspn(a, "="), a);
 				snprintf(what, sizeof(what), "--set %s", buf);
-				if (seen_add(&seen, what))
+				if (seen_add(seen, what))
 					diff_key(c, what, get_set, buf,
 						 "(not set)");
 			}
@@ -377,7 +339,7 @@ static void find_diffs(struct comparison *c)
 			}
 		}
 	diff_key(c, "mmrepro git", get_meta, "harness.git", "(unknown)");
-	seen_free(&seen);
+	json_decref(seen);
 }
 
 /* In a few words, what a side is: its kernel, or its settings */
