@@ -457,17 +457,6 @@ const char *rd_arg_next(const struct rd_run *r, const char *lopt, char sopt,
 	return NULL;
 }
 
-const char *rd_arg(const struct rd_run *r, const char *lopt, char sopt, int i)
-{
-	const char *v;
-	int k = 0;
-
-	while ((v = rd_arg_next(r, lopt, sopt, &k)))
-		if (!i--)
-			return v;
-	return NULL;
-}
-
 int rd_phase(const struct rd_run *r, const char *name, double *from, double *to)
 {
 	json_t *ph = json_object_get(r->meta, "phases"), *p;

@@ -74,11 +74,9 @@ int rd_metric(const struct rd_run *r, const char *name, double *v);
  * The value of the i-th use of an option in reproduce.sh: --LOPT V,
  * --LOPT=V or -S V (S may be 0); NULL when there are fewer
  */
-const char *rd_arg(const struct rd_run *r, const char *lopt, char sopt, int i);
 /*
  * The next value of --LOPT (or -SOPT) after cursor *k (start it at 0), or
- * NULL: one pass over the words for all of them, where rd_arg() is one
- * pass for each
+ * NULL: all of them in one pass over the run's words
  */
 const char *rd_arg_next(const struct rd_run *r, const char *lopt, char sopt,
 			int *k);

@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	struct rd_set s;
 	struct csv t;
 	double v, from, to;
-	int i;
+	int i, k;
 
 	put_files(in);
 	free(in);
@@ -55,8 +55,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 			rd_scenario(&s.run[i]);
 			rd_meta_str(&s.run[i], "kernel", "release");
 			rd_metric(&s.run[i], "free", &v);
-			rd_arg(&s.run[i], "set", 0, 0);
-			rd_arg(&s.run[i], "duration", 'd', 1);
+			for (k = 0; rd_arg_next(&s.run[i], "set", 's', &k);)
+				;
+			for (k = 0;
+			     rd_arg_next(&s.run[i], "duration", 'd', &k);)
+				;
 			rd_phase(&s.run[i], "first", &from, &to);
 		}
 	}
