@@ -95,30 +95,28 @@ int vm_cache_check(char *why, size_t wlen)
 	return cache_dir_ok(base, why, wlen);
 }
 
-char *vm_cache_dir(const char *sub, char *why, size_t wlen)
+/* PATH made if missing, then held to cache_dir_ok() */
+static int make_ours(const char *path, char *why, size_t wlen)
 {
-	char base[4096], path[4200];
-	int ret;
+	int ret = mkdir_p(path, 0755);
 
-	vm_cache_base(base, sizeof(base));
-	ret = mkdir_p(base, 0755);
-	if (ret) {
-		snprintf(why, wlen, "cache %s: cannot create: %s", base,
-			 strerror(-ret));
-		return NULL;
-	}
-	if (cache_dir_ok(base, why, wlen))
-		return NULL;
-	if (!*sub)
-		return strdup(base);
-	snprintf(path, sizeof(path), "%s/%s", base, sub);
-	ret = mkdir_p(path, 0755);
 	if (ret) {
 		snprintf(why, wlen, "cache %s: cannot create: %s", path,
 			 strerror(-ret));
-		return NULL;
+		return -1;
 	}
-	return cache_dir_ok(path, why, wlen) ? NULL : strdup(path);
+	return cache_dir_ok(path, why, wlen);
+}
+
+char *vm_cache_dir(const char *sub, char *why, size_t wlen)
+{
+	char base[4096], path[4200];
+
+	vm_cache_base(base, sizeof(base));
+	if (make_ours(base, why, wlen))
+		return NULL;
+	snprintf(path, sizeof(path), "%s%s%s", base, *sub ? "/" : "", sub);
+	return *sub && make_ours(path, why, wlen) ? NULL : strdup(path);
 }
 
 /*
