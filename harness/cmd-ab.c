@@ -44,6 +44,7 @@ struct spec {
 
 struct ab_opts {
 	const char *a, *b, *out, *accel;
+	struct opt_list sets; /* --set: both sides, before a SPEC's set= */
 	bool local, stress_ok, quiet;
 	int runs;
 };
@@ -419,7 +420,8 @@ static const char ab_summary[] =
 	"A B A B, then compare them (see 'mmrepro compare'). A SPEC is a\n"
 	"kernel and/or scenario overrides, comma-separated:\n"
 	"  kernel=IMG  deb=PKG (repeatable)  modules=DIR  set=KEY=VALUE (repeatable)\n"
-	"e.g. --a deb=a.deb --b deb=a.deb,set=sysctl.vm.swappiness=10. A side\n"
+	"e.g. --a deb=a.deb --b deb=a.deb,set=sysctl.vm.swappiness=10. --set\n"
+	"applies to both sides, before a SPEC's set= (which wins). A side\n"
 	"without a kernel takes the other side's. With --local both sides\n"
 	"run on this machine and a SPEC holds set= only. A manifest.json\n"
 	"beside IMG (ci/build-kernel.sh) goes into each run's meta.json.\n\n"
@@ -428,6 +430,23 @@ static const char ab_summary[] =
 	"to DIR/report.{%s} and the plots to DIR/plots.\n\n"
 	"Exit: as compare: 1 when a gating metric is significantly worse,\n"
 	"0 otherwise, 2 on an error.";
+
+/* --set KEY=VALUE goes to both sides, first, so a SPEC's set= wins */
+static void common_sets(const struct opt_list *all, struct opt_list *l,
+			char side)
+{
+	int i;
+
+	if (!all->n)
+		return;
+	if (all->n + l->n > OPT_LIST_MAX)
+		die("ab: --%c: more than %d --set and set= values", side,
+		    OPT_LIST_MAX);
+	memmove(l->v + all->n, l->v, l->n * sizeof(l->v[0]));
+	for (i = 0; i < all->n; i++)
+		l->v[i] = all->v[i];
+	l->n += all->n;
+}
 
 /* The specs of --a and --b, checked against each other and the scenario */
 static void ab_specs(const char *scen, const struct ab_opts *o,
@@ -442,6 +461,8 @@ static void ab_specs(const char *scen, const struct ab_opts *o,
 		die("ab: --a: %s", err);
 	if (spec_parse(o->b ? o->b : "", &sp[1], err, sizeof(err)))
 		die("ab: --b: %s", err);
+	for (s = 0; s < 2; s++)
+		common_sets(&o->sets, &sp[s].sets, s ? 'b' : 'a');
 	if (o->local && (has_kernel(&sp[0]) || has_kernel(&sp[1])))
 		die("ab: --local runs on this machine: a SPEC may hold set= only");
 	if (o->local && !o->stress_ok)
@@ -556,7 +577,7 @@ int cmd_ab(int argc, char **argv)
 	char exts[64], summary[sizeof(ab_summary) + 64];
 	const struct cmd_usage u = {
 		.synopsis =
-			"SCENARIO --a SPEC --b SPEC [--runs N] [--out DIR]\n"
+			"SCENARIO --a SPEC --b SPEC [--runs N] [--set KEY=VALUE]... [--out DIR]\n"
 			"       [--local --i-understand-this-stresses-the-host] [--accel kvm|tcg] [-q]",
 		.summary = summary,
 		.permute = true,
@@ -567,6 +588,8 @@ int cmd_ab(int argc, char **argv)
 		OPT_STR(0, "b", &o.b, "SPEC", "side B"),
 		OPT_INTEGER('n', "runs", &o.runs, "N",
 			    "runs per side (default 5)"),
+		OPT_STRLIST('s', "set", &o.sets, "KEY=VALUE",
+			    "override a scenario key on both sides"),
 		OPT_STR('o', "out", &o.out, "DIR", "results directory"),
 		OPT_BOOLEAN(0, "local", &o.local,
 			    "run both sides on this machine"),

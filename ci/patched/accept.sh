@@ -67,7 +67,14 @@ for sc in zram-oom udp-order3; do
 	set +e
 	build/mmrepro ab "$sc" --runs "$runs" --a "$base" --b "$patched" \
 		"${sets[@]}" --out "$out/$sc" >"$out/$sc.log" 2>&1
-	echo "== $sc: 6.12 against 6.12 + $(basename "$p") (mmrepro ab exit $?)"
+	r=$?
+	echo "== $sc: 6.12 against 6.12 + $(basename "$p") (mmrepro ab exit $r)"
+	if [ $r -ge 2 ]; then # an error, not a result: say it and go on
+		tail -3 "$out/$sc.log" >&2
+		rc=1
+		set -e
+		continue
+	fi
 	cat "$out/$sc/report.txt" 2>/dev/null
 	# the A/A: N more runs of the patched kernel against the ab's side B
 	kimg=${patched#kernel=}

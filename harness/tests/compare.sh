@@ -309,7 +309,7 @@ check "report of a directory that is not a run: says so, names no file below" \
 
 # --- ab: interleaved A B A B, then the report ---
 "$M" ab "$S/harmless.ini" --local --i-understand-this-stresses-the-host --runs 2 \
-	--a set=hold=1 --b set=hold=1,set=sysctl.vm.swappiness=10 \
+	--set hold=2 --a set=hold=1 --b set=hold=1,set=sysctl.vm.swappiness=10 \
 	--out "$T/ab" >"$T/ab.txt" 2>"$T/ab.err"
 check "ab: exit 0" [ $? -eq 0 ]
 check "ab: runs interleaved A B A B" \
@@ -321,6 +321,8 @@ check "ab: B's runs started after A's of the same round" \
 	bash -c "[ \$(jq -r .start_utc '$T/ab/a/run-1/meta.json') '<' \$(jq -r .start_utc '$T/ab/b/run-2/meta.json') ]"
 check "ab: B ran with its --set, A without" \
 	bash -c "grep -q swappiness=10 '$T/ab/b/run-1/reproduce.sh' && ! grep -q swappiness '$T/ab/a/run-1/reproduce.sh'"
+check "ab: --set reaches both sides, before each SPEC's set= (which wins)" \
+	bash -c "for s in a b; do grep -q \"'hold=2' .*'hold=1'\" '$T/ab/'\$s/run-2/reproduce.sh || exit 1; done"
 check "ab: prints the compare report" grep -q '^mmrepro compare: harmless' "$T/ab.txt"
 check "ab: report files" test -s "$T/ab/report.txt" -a -s "$T/ab/report.ktap" -a -s "$T/ab/report.json"
 ab_html() { # every SVG of DIR/plots inside report.html, and no other image
@@ -346,6 +348,10 @@ check "ab: a bad SPEC is refused" bash -c "[ $? -eq 2 ] && grep -q \"'colour=blu
 	--a set=nosuchvar=1 --b set=hold=1 >/dev/null 2>"$T/ab4.err"
 check "ab: a bad --set is refused before any run" \
 	bash -c "[ $? -eq 2 ] && grep -q \"unknown key 'nosuchvar'\" '$T/ab4.err'"
+"$M" ab "$S/harmless.ini" --local --i-understand-this-stresses-the-host \
+	--set nosuchvar=1 --b set=hold=1 >/dev/null 2>"$T/ab5.err"
+check "ab: a bad --set for both sides is refused before any run" \
+	bash -c "[ $? -eq 2 ] && grep -q \"^mmrepro: ab: --a: .*unknown key 'nosuchvar'\" '$T/ab5.err'"
 # --- 600 --set words in every run, one key that differs: each key is
 # compared once (a key per word was cubic: 800 words took minutes), and
 # the one difference is still found ---
