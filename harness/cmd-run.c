@@ -170,6 +170,7 @@ static int judge_again(const struct scenario *sc, const char *dir)
 	size_t i;
 	int k;
 
+	untrusted_root_add(dir);
 	pathf(path, sizeof(path), "%s/meta.json", dir);
 	meta = json_load_regular(path, NULL);
 	if (!meta)

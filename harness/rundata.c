@@ -239,6 +239,7 @@ static int add_run(struct rd_set *s, const char *dir, char *err, size_t elen)
 	r = &s->run[s->n];
 	memset(r, 0, sizeof(*r));
 	r->dir = strdup(dir);
+	untrusted_root_add(dir);
 	pathf(path, sizeof(path), "%s/summary.json", dir);
 	r->summary = load_object(path, true, err, elen);
 	if (!r->summary) {

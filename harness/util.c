@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -302,13 +303,16 @@ char *safe_name(char *out, size_t len, const char *in)
 /* The reasons a file is refused: see open_regular() */
 static bool refused(int err)
 {
-	return err == ELOOP || err == E_NOT_REGULAR || err == EISDIR;
+	return err == ELOOP || err == E_NOT_REGULAR || err == EISDIR ||
+	       err == E_OUTSIDE;
 }
 
 const char *file_error(int err)
 {
 	if (err == ELOOP)
 		return "a symbolic link, not followed";
+	if (err == E_OUTSIDE)
+		return "a path out of its run directory ('..')";
 	if (err == E_NOT_REGULAR)
 		return "not a regular file";
 	return strerror(err);
@@ -323,9 +327,98 @@ void warn_refused(const char *path, int err)
 	errno = e;
 }
 
+/* The run directories being read: below one, no link is followed */
+static char **roots;
+static size_t nroots;
+
+void untrusted_root_add(const char *dir)
+{
+	size_t l = strlen(dir);
+
+	while (l > 1 && dir[l - 1] == '/')
+		l--;
+	roots = realloc(roots, (nroots + 1) * sizeof(*roots));
+	if (!roots)
+		die("out of memory");
+	roots[nroots] = strndup(dir, l);
+	if (!roots[nroots])
+		die("out of memory");
+	nroots++;
+}
+
+/* the part of path below the deepest registered root, or NULL */
+static const char *below_root(const char *path, size_t *rl)
+{
+	const char *rest = NULL;
+	size_t i, l;
+
+	for (i = 0; i < nroots; i++) {
+		l = strlen(roots[i]);
+		if (strncmp(path, roots[i], l) || path[l] != '/' ||
+		    (rest && l <= *rl))
+			continue;
+		rest = path + l + 1;
+		*rl = l;
+	}
+	return rest;
+}
+
+/*
+ * Open rel below the directory root one component at a time, each with
+ * O_NOFOLLOW: a linked sub-directory (samples -> /etc) is refused like
+ * a linked file.  openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS) does
+ * the same in one call, but has no glibc 2.36 wrapper and needs 5.6+.
+ */
+static int open_beneath(const char *root, size_t rl, const char *rel)
+{
+	char comp[NAME_MAX + 1],
+		*dir = rl < PATH_MAX ? strndup(root, rl) : NULL;
+	struct stat st;
+	int dfd, fd;
+	size_t n;
+
+	if (!dir)
+		return errno = ENAMETOOLONG, -1;
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	while (dfd >= 0) {
+		rel += strspn(rel, "/");
+		n = strcspn(rel, "/");
+		if (n > NAME_MAX) {
+			close(dfd);
+			return errno = ENAMETOOLONG, -1;
+		}
+		memcpy(comp, rel, n);
+		comp[n] = '\0';
+		rel += n;
+		if (!strcmp(comp, "..")) {
+			close(dfd);
+			return errno = E_OUTSIDE, -1;
+		}
+		if (!rel[strspn(rel, "/")])
+			break;
+		fd = openat(dfd, comp,
+			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		/* O_DIRECTORY | O_NOFOLLOW on a link gives ENOTDIR */
+		if (fd < 0 && errno == ENOTDIR &&
+		    !fstatat(dfd, comp, &st, AT_SYMLINK_NOFOLLOW) &&
+		    S_ISLNK(st.st_mode))
+			errno = ELOOP;
+		close(dfd);
+		dfd = fd;
+	}
+	if (dfd < 0)
+		return -1;
+	fd = openat(dfd, comp, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	close(dfd);
+	return fd;
+}
+
 int open_regular(const char *path)
 {
+	const char *rest;
 	struct stat st;
+	size_t rl = 0;
 	int fd;
 
 	/* a FIFO or a device is never opened: opening one can block */
@@ -337,7 +430,9 @@ int open_regular(const char *path)
 					      E_NOT_REGULAR;
 		return -1;
 	}
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	rest = below_root(path, &rl);
+	fd = rest ? open_beneath(path, rl, rest) :
+		    open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	/* replaced between the two looks */

@@ -86,7 +86,15 @@ char *safe_name(char *out, size_t len, const char *in);
  * one of these three (nothing when the file is just missing).
  */
 #define E_NOT_REGULAR EMEDIUMTYPE
+/* a path from a results directory that leaves it ("..") */
+#define E_OUTSIDE EXDEV
 int open_regular(const char *path);
+/*
+ * dir is a run directory that may come from elsewhere: from now on,
+ * open_regular() of a path below it follows no link in any component
+ * below dir (dir itself, which the user named, may be one)
+ */
+void untrusted_root_add(const char *dir);
 const char *file_error(int err);
 void warn_refused(const char *path, int err);
 /* read_file_str() through open_regular(), warning when refused */

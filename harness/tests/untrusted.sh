@@ -76,6 +76,19 @@ ln -s "$T/host.json" "$T/j5/meta.json"
 "$M" run "${J[@]}" "$T/j5" >/dev/null 2>"$T/j5.err"
 check "--rejudge: a meta.json link: exit 2, one line naming it" \
 	bash -c "[ $? -eq 2 ] && [ \$(wc -l <'$T/j5.err') -eq 1 ] && grep -q 'meta.json: .*symbolic link' '$T/j5.err'"
+# a linked sub-directory: trace/ -> a host directory with a timeline.csv
+mkdir "$T/hosttrace"
+printf 't,trace.stall_ms\n0,4242\n1,4242\n' >"$T/hosttrace/timeline.csv"
+run "$T/j6"
+ln -s "$T/hosttrace" "$T/j6/trace"
+"$M" run "${J[@]}" "$T/j6" >/dev/null 2>"$T/j6.err"
+check "--rejudge: a linked trace/ directory is not read, and is named" \
+	grep -q 'j6/trace/timeline.csv: a symbolic link, not followed' "$T/j6.err"
+run "$T/j7"
+cp -r "$T/hosttrace" "$T/j7/trace"
+"$M" run "${J[@]}" "$T/j7" >/dev/null 2>"$T/j7.err"
+check "--rejudge: a real trace/ directory is read, with no warning" \
+	bash -c "[ -s '$T/j7/verdict' ] && ! grep -q timeline '$T/j7.err'"
 
 # --- compare: links are refused, plots go through no link ---
 for i in 1 2; do
