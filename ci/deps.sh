@@ -8,7 +8,7 @@ PKGS="build-essential pkg-config clang-format
 libinih-dev libjansson-dev libtracefs-dev libtraceevent-dev libgsl-dev
 libcmocka-dev liburing-dev
 stress-ng fio util-linux iproute2 kmod cpio e2fsprogs xz-utils zstd jq
-busybox-static qemu-system-x86 gnuplot-nox python3
+busybox-static qemu-system-x86 gnuplot-nox python3 strace
 linux-source-6.12 bc bison flex libelf-dev libssl-dev
 chromium clang libclang-rt-dev"
 

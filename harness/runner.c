@@ -114,10 +114,38 @@ static int phase_end_ns(struct run *r, struct prun *p)
 	return 0;
 }
 
+/*
+ * A phase's process: its own group, its oom_score_adj, its output into
+ * out.  It waits on go until the runner has journaled its group, so
+ * that a runner killed in between leaves no command running that the
+ * next start could not find: go then reads EOF, and it exits unrun.
+ */
+static void __attribute__((noreturn))
+phase_child(struct run *r, struct prun *p, const char *cmd, int out, int go[2])
+{
+	char adj[16], c;
+	int null = open("/dev/null", O_RDONLY);
+
+	setpgid(0, 0);
+	close(go[1]);
+	if (read(go[0], &c, 1) != 1)
+		_exit(126);
+	snprintf(adj, sizeof(adj), "%d", p->ph->oom_score_adj);
+	write_file("/proc/self/oom_score_adj", adj, strlen(adj));
+	munlockall();
+	dup2(null, 0);
+	dup2(out, 1);
+	dup2(out, 2);
+	setenv("MMREPRO_PHASE", p->ph->name, 1);
+	setenv("MMREPRO_OUT", r->out, 1);
+	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+	_exit(127);
+}
+
 static int phase_start(struct run *r, struct prun *p)
 {
 	char cmd[SC_STR * 2], err[256], path[4200];
-	int pfd[2], fd;
+	int pfd[2], go[2], fd;
 
 	if (scenario_expand(r->sc, p->ph->cmd, cmd, sizeof(cmd), err,
 			    sizeof(err))) {
@@ -130,7 +158,7 @@ static int phase_start(struct run *r, struct prun *p)
 	pathf(path, sizeof(path), "%s/phases/%s.log", r->out, p->ph->name);
 	fd = create_new(path);
 	p->log = fd < 0 ? NULL : fdopen(fd, "w");
-	if (!p->log || pipe2(pfd, O_CLOEXEC)) {
+	if (!p->log || pipe2(pfd, O_CLOEXEC) || pipe2(go, O_CLOEXEC)) {
 		set_error(r, "phase %s: %s: %s", p->ph->name, path,
 			  strerror(errno));
 		return -1;
@@ -142,28 +170,20 @@ static int phase_start(struct run *r, struct prun *p)
 			  strerror(errno));
 		return -1;
 	}
-	if (p->pid == 0) {
-		char adj[16];
-		int null = open("/dev/null", O_RDONLY);
-
-		setpgid(0, 0);
-		snprintf(adj, sizeof(adj), "%d", p->ph->oom_score_adj);
-		write_file("/proc/self/oom_score_adj", adj, strlen(adj));
-		munlockall();
-		dup2(null, 0);
-		dup2(pfd[1], 1);
-		dup2(pfd[1], 2);
-		setenv("MMREPRO_PHASE", p->ph->name, 1);
-		setenv("MMREPRO_OUT", r->out, 1);
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
+	if (p->pid == 0)
+		phase_child(r, p, cmd, pfd[1], go);
 	close(pfd[1]);
+	close(go[0]);
 	p->fd = pfd[0];
 	setpgid(p->pid, p->pid);
 	/* its start time: a stale journal kills no group that took its pid */
 	journal_add(&r->j, "pgid %d %llu", (int)p->pid,
 		    proc_start_time(p->pid));
+	/* journaled: the command may start */
+	if (write(go[1], "g", 1) != 1)
+		warnx_("phase %s: cannot start it: %s", p->ph->name,
+		       strerror(errno));
+	close(go[1]);
 	p->start = now_ns();
 	p->running = true;
 	say(r, "phase %s started: %s", p->ph->name, cmd);

@@ -129,6 +129,27 @@ for i in $(seq 20); do
 done
 check "SIGKILL at 20 random moments: restored every time ($restored of 20)" [ $restored -eq 20 ]
 
+# --- killed between forking a phase and journaling its group (strace
+# kills the runner at its second setpgid(), the one for phase second,
+# whose command marks a file; strace returns when phase first's sleep 4
+# ends): the phase's command never starts, and the next start restores
+# everything ---
+rm -rf "$T/fk" "$T/RAN"
+# (through bash -c, whose "Killed" goes to /dev/null, not into the TAP)
+rc=$(bash -c '"$@" >/dev/null 2>&1; echo $?' _ timeout -s KILL 30 \
+	strace -f -qq -o /dev/null -e trace=setpgid -e inject=setpgid:signal=KILL:when=2 \
+	"$M" run "$S/harmless.ini" "${L[@]}" --out "$T/fk" \
+	--set "phase.first.cmd=echo phase=ready; exec sleep 4" \
+	--set "phase.second.cmd=touch $T/RAN; sleep 2" 2>/dev/null)
+sleep 1
+check "killed at the phase's setpgid (strace's injection worked: exit 137)" [ $rc -eq 137 ]
+check "that phase's command did not run, then or later" [ ! -e "$T/RAN" ]
+check "nothing of it is left running" bash -c "! pgrep -f '[t]ouch $T/RAN' >/dev/null"
+pkill -KILL -f 'sleep 600' 2>/dev/null
+"$M" run "$S/observe.ini" "${L[@]}" --out "$T/fko" >/dev/null 2>&1
+check "the next start restores everything" \
+	bash -c "[ \"\$(cat /proc/sys/vm/swappiness) \$(cat /proc/sys/vm/watermark_scale_factor) \$(ip netns list | grep -c mmrepro-selftest)\" = '$before' ] && [ ! -e '$MMREPRO_JOURNAL' ]"
+
 # --- a journal cut mid-line, as when the run died writing it: the cut
 # line is never applied, the whole lines before it are undone, and what
 # could not be undone stays in the journal and is named on stderr ---
