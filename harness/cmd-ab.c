@@ -322,7 +322,7 @@ static int one_run(const char *scen, const struct ab_opts *o,
 	char outlog[RD_PATH_MAX];
 	char *argv[16 + 2 * OPT_LIST_MAX * 2];
 	off_t off = 0, ooff = 0;
-	int status, fd;
+	int status, fd, i;
 	pid_t pid;
 
 	/* a rebuild during a long A/B session: run the new binary */
@@ -345,6 +345,13 @@ static int one_run(const char *scen, const struct ab_opts *o,
 			dup2(fd, 2);
 		}
 		execv(self, argv);
+		/* being relinked by a rebuild (missing, or not yet +x) */
+		for (i = 0; i < 30 && (errno == ENOENT || errno == EACCES ||
+				       errno == ETXTBSY);
+		     i++) {
+			sleep(1);
+			execv(self, argv);
+		}
 		fprintf(stderr, "ab: %s: %s\n", self, strerror(errno));
 		_exit(127);
 	}

@@ -79,7 +79,8 @@ for sc in zram-oom udp-order3; do
 	# the A/A: N more runs of the patched kernel against the ab's side B
 	kimg=${patched#kernel=}
 	kimg=${kimg%%,*}
-	build/mmrepro run "$sc" --kernel "$kimg" --runs "$runs" -q \
+	kmod=${patched#*,modules=}
+	build/mmrepro run "$sc" --kernel "$kimg" --modules "$kmod" --runs "$runs" -q \
 		"${sets[@]}" --out "$out/$sc-aa" >"$out/$sc-aa.log" 2>&1
 	build/mmrepro compare "$out/$sc/b" "$out/$sc-aa" \
 		--plots "$out/$sc-aa-plots" >"$out/$sc-aa.txt" 2>&1
