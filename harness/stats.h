@@ -20,7 +20,10 @@ struct stats_desc {
 void stats_describe(const double *x, size_t n, struct stats_desc *d);
 double stats_median(const double *x, size_t n);
 
-/* Exact p-values are used when both samples have at most this many */
+/*
+ * Exact p-values are used when both samples have at most this many:
+ * with ties, the permutation distribution conditional on them
+ */
 #define MWU_EXACT_MAX 50
 
 struct mwu {
