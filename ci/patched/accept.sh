@@ -106,8 +106,8 @@ for sc in zram-oom udp-order3; do
 	[ $r -eq 0 ] || rc=1
 	set -e
 	case $sc in
-	zram-oom) ci/zram-oom-table.sh "$out/$sc"/[ab]/run-* "$out/$sc-aa"/run-* ;;
-	udp-order3) ci/patched/table.sh "$out/$sc"/[ab]/run-* "$out/$sc-aa"/run-* ;;
+	zram-oom) ci/zram-oom-table.sh "$out/$sc"/[ab]/run-*[0-9] "$out/$sc-aa"/run-*[0-9] ;;
+	udp-order3) ci/patched/table.sh "$out/$sc"/[ab]/run-*[0-9] "$out/$sc-aa"/run-*[0-9] ;;
 	esac
 done
 exit $rc
