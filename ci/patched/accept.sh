@@ -10,8 +10,10 @@
 #   udp-order3   6.12 against 6.12 + udp-order3-no-kswapd-wake, and
 #                its A/A the same way
 # then each scenario's table (ci/zram-oom-table.sh, ci/patched/table.sh).
-# About 60 min under TCG on 2 cores, plus the builds when not cached
-# (about 20 min clean, 4 incremental).
+# Each pair runs with its own --set on both sides (zram-oom: no churn,
+# 6 hogs; udp-order3: watermark boosting off; see below), then --set.
+# About 35 min under TCG on 2 cores (zram-oom 10, udp-order3 25), plus
+# the builds when not cached (about 20 min clean, 4 incremental).
 # usage: ci/patched/accept.sh [--runs N] [--only zram-oom|udp-order3] OUTDIR
 #        [--set KEY=VALUE ...]
 set -eu
@@ -26,7 +28,7 @@ while [ $# -gt 0 ]; do
 done
 case ${1:-} in
 -h | --help | "")
-	sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'
 	[ -n "${1:-}" ]
 	exit $?
 	;;
