@@ -71,12 +71,9 @@ const char *rd_meta_str(const struct rd_run *r, const char *a, const char *b);
 /* summary.json metrics.NAME.value; 0 when it is a number */
 int rd_metric(const struct rd_run *r, const char *name, double *v);
 /*
- * The value of the i-th use of an option in reproduce.sh: --LOPT V,
- * --LOPT=V or -S V (S may be 0); NULL when there are fewer
- */
-/*
- * The next value of --LOPT (or -SOPT) after cursor *k (start it at 0), or
- * NULL: all of them in one pass over the run's words
+ * The next value of an option in reproduce.sh (--LOPT V, --LOPT=V or
+ * -SOPT V; SOPT may be 0) after cursor *k (start it at 0), or NULL: all
+ * of them in one pass over the run's words
  */
 const char *rd_arg_next(const struct rd_run *r, const char *lopt, char sopt,
 			int *k);
