@@ -144,7 +144,7 @@ static void md_spread(const struct comparison *c, FILE *out)
 	fprintf(out,
 		"\nchange: of the median, B against A, in %% of A; in parentheses, in the metric's unit where the median of A is 0. "
 		"95%% CI: bootstrap of that change (%d resamples, fixed seed). "
-		"p: Mann-Whitney U, two-sided (exact up to 50 a side, conditional on any ties; else normal with tie correction). "
+		"p: " CMP_P_TEST ". "
 		"better/worse: p < %.2f and the change beyond the noise band (the larger of %.0f%% and the CoV of A); "
 		"gating metrics fail CI when significantly worse.\n",
 		CMP_RESAMPLES, CMP_ALPHA, CMP_BAND_PCT);

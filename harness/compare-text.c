@@ -143,8 +143,7 @@ static void text_result(const struct comparison *c, FILE *out)
 	     "change: of the median, B against A, in % of A; (in "
 	     "parentheses) in the metric's unit where the median of A is 0. "
 	     "95% CI: bootstrap of that change (2000 resamples, fixed "
-	     "seed). p: Mann-Whitney U, two-sided (exact up to 50 a side, "
-	     "conditional on any ties; else normal with tie correction). result: better or worse when "
+	     "seed). p: " CMP_P_TEST ". result: better or worse when "
 	     "p < 0.05 and the change exceeds the noise band (the larger of "
 	     "5% and the CoV of A), else same; n/a: not tested.");
 	if (c->nplots)

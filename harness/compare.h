@@ -19,6 +19,11 @@
 #define CMP_BAND_PCT 5.0 /* the least noise band, % of the median of A */
 #define CMP_RESAMPLES 2000
 #define CMP_SEED 20260417UL
+/* How p is computed (stats.c), for the footnote of every format */
+#define CMP_P_TEST                                           \
+	"Mann-Whitney U, two-sided (exact up to 50 a side, " \
+	"conditional on any ties; else normal with tie correction)"
+_Static_assert(MWU_EXACT_MAX == 50, "CMP_P_TEST names MWU_EXACT_MAX");
 
 enum cmp_result { RES_NA, RES_SAME, RES_BETTER, RES_WORSE };
 
