@@ -340,17 +340,27 @@ check "ab: report.md links its plots as plots/NAME.svg" \
 	bash -c "grep -q '](plots/[a-z0-9_-]*.svg)\$' '$T/ab/report.md' && ! grep -q '](/' '$T/ab/report.md'"
 check "ab: progress lines name side, phase and ETA" grep -q 'ab: run 2 of 4: B run-1 of 2, .*ETA' "$T/ab.err"
 # a rebuild relinks the binary during a long session: ab runs the new
-# one, and waits for it while it is not executable
+# one, and waits for it while it is not executable.  The binary turns
+# non-executable once ab itself runs, and back 2 s after ab has started
+# B's run, whatever the load
 mkdir -p "$T/rebin"
 cp "$(readlink -f "$M")" "$T/rebin/mmrepro"
 "$T/rebin/mmrepro" ab "$S/harmless.ini" --local --i-understand-this-stresses-the-host \
 	--runs 1 --set hold=1 --out "$T/abre" >/dev/null 2>&1 &
 abpid=$!
+for _ in $(seq 200); do
+	[ "$(readlink "/proc/$abpid/exe")" = "$T/rebin/mmrepro" ] && break
+	sleep 0.05
+done
 chmod -x "$T/rebin/mmrepro"
-sleep 2.5
+for _ in $(seq 600); do
+	grep -q 'start B run-1' "$T/abre/ab.log" 2>/dev/null && break
+	sleep 0.1
+done
+sleep 2
 chmod +x "$T/rebin/mmrepro"
 wait $abpid
-check "ab: a binary not executable for 2.5 s (a relink) costs no run" \
+check "ab: a binary not executable for 2 s (a relink) costs no run" \
 	bash -c "[ \$(grep -c 'exit [01]\$' '$T/abre/ab.log') -eq 2 ] && test -s '$T/abre/a/run-1/summary.json' -a -s '$T/abre/b/run-1/summary.json'"
 "$M" ab "$S/harmless.ini" --local --runs 1 --a set=hold=1 --b set=hold=2 >/dev/null 2>"$T/ab2.err"
 check "ab --local needs the host-stress flag" \
