@@ -16,7 +16,10 @@ STATIC ?= -static
 LIBS := -linih -ljansson -lgsl -lgslcblas -lm -ltracefs -ltraceevent -Wl,--wrap=dlopen
 
 HARNESS_SRC := $(wildcard harness/*.c harness/sources/*.c harness/trace/*.c)
-HARNESS_OBJ := $(HARNESS_SRC:%.c=$(B)/%.o) $(B)/harness/vm-init.o
+# shell scripts the binary carries as C strings (NAME.sh: NAME_sh[])
+EMBED := vm-init kernels
+EMBED_OBJ := $(EMBED:%=$(B)/harness/%-sh.o)
+HARNESS_OBJ := $(HARNESS_SRC:%.c=$(B)/%.o) $(EMBED_OBJ)
 LIB_OBJ := $(filter-out $(B)/harness/mmrepro.o,$(HARNESS_OBJ))
 REPRO_SRC := $(wildcard repro/*.c)
 REPRO_BIN := $(REPRO_SRC:repro/%.c=$(B)/repro/%)
@@ -31,15 +34,16 @@ $(B)/harness/%.o: harness/%.c $(wildcard harness/*.h harness/trace/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS) $(DEFS) -MMD -MP -c -o $@ $<
 
-# The guest init is a shell script kept as a file; it is compiled in as a
-# C string so that the static binary carries it into any root.
-$(B)/harness/vm-init.c: harness/vm-init.sh
+# The guest init and the kernel fetcher are shell scripts kept as files;
+# they are compiled in as C strings so that the static binary carries
+# them into any root (vm-init.sh becomes vm_init_sh[]).
+$(B)/harness/%-sh.c: harness/%.sh
 	@mkdir -p $(@D)
-	{ echo 'const char vm_init_sh[] ='; \
+	{ echo 'const char $(subst -,_,$*)_sh[] ='; \
 	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/\t"/' -e 's/$$/\\n"/' $<; \
 	  echo ';'; } >$@
 
-$(B)/harness/vm-init.o: $(B)/harness/vm-init.c
+$(B)/harness/%-sh.o: $(B)/harness/%-sh.c
 	$(CC) $(WARN) $(CFLAGS) -c -o $@ $<
 
 $(B)/mmrepro: $(HARNESS_OBJ)
@@ -135,7 +139,7 @@ $(FB)/obj/harness/%.o: harness/%.c $(wildcard harness/*.h harness/trace/*.h)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(WARN) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(DEFS) -c -o $@ $<
 
-$(FB)/obj/harness/vm-init.o: $(B)/harness/vm-init.c
+$(FB)/obj/harness/%-sh.o: $(B)/harness/%-sh.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(WARN) $(FUZZ_CFLAGS) -c -o $@ $<
 
@@ -171,7 +175,7 @@ $(SB)/obj/harness/%.o: harness/%.c $(wildcard harness/*.h)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(WARN) $(SAN_CFLAGS) $(DEFS) -c -o $@ $<
 
-$(SB)/obj/harness/vm-init.o: $(B)/harness/vm-init.c
+$(SB)/obj/harness/%-sh.o: $(B)/harness/%-sh.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(WARN) $(SAN_CFLAGS) -c -o $@ $<
 

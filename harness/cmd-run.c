@@ -16,6 +16,7 @@
 
 #include "journal.h"
 #include "config.h"
+#include "kernels.h"
 #include "mmrepro.h"
 #include "opt.h"
 #include "rundata.h"
@@ -216,6 +217,21 @@ static void read_verdict(const char *dir, char *buf, size_t len)
 	free(s);
 }
 
+/* --kernel 6.18: the image and modules of that Debian kernel */
+static void fetch_named(struct run_opts *o)
+{
+	static struct kernel_pkg kp;
+	char err[256];
+
+	if (o->modules || o->debs.n)
+		die("run: --kernel %s names a packaged kernel, which brings its own modules: drop --modules and --deb",
+		    o->kernel);
+	if (kernel_fetch(o->kernel, &kp, err, sizeof(err)))
+		die("run: %s", err);
+	o->kernel = kp.image;
+	o->modules = kp.modules;
+}
+
 /* Checks the options of a run; returns whether it runs in a guest */
 static bool check_opts(struct run_opts *o)
 {
@@ -239,6 +255,8 @@ static bool check_opts(struct run_opts *o)
 		o->accel = config_get()->accel;
 	if (o->local && !o->inside && !o->stress_ok)
 		die("run: --local stresses this machine's memory; add --i-understand-this-stresses-the-host if it is a dedicated test box");
+	if (guest && kernel_is_name(o->kernel))
+		fetch_named(o);
 	return guest;
 }
 
@@ -323,9 +341,8 @@ int cmd_run(int argc, char **argv)
 {
 	static const struct cmd_usage u = {
 		.synopsis =
-			"SCENARIO [--kernel IMG [--modules DIR | --deb PKG...] | --local]\n"
-			"       [--accel kvm|tcg] [--runs N] [--set KEY=VALUE...] [--out DIR]\n"
-			"       [--quiet]\n"
+			"SCENARIO [--kernel IMG [--modules DIR | --deb PKG...] | --kernel NAME\n"
+			"       | --local] [--accel kvm|tcg] [--runs N] [--set KEY=VALUE...] [--out DIR] [--quiet]\n"
 			"   or: mmrepro run SCENARIO --rejudge DIR [--set KEY=VALUE...]",
 		.summary =
 			"Run a scenario (configs/SCENARIO.ini, or a path): boot the kernel\n"
@@ -341,8 +358,8 @@ int cmd_run(int argc, char **argv)
 	};
 	struct run_opts o = { .runs = 1 };
 	const struct opt opts[] = {
-		OPT_STR('k', "kernel", &o.kernel, "IMG",
-			"boot this kernel image in a guest"),
+		OPT_STR('k', "kernel", &o.kernel, "IMG|NAME",
+			"boot this image, or this Debian kernel (6.18, 7.2.13)"),
 		OPT_STR(0, "modules", &o.modules, "DIR",
 			"its modules (lib/modules/<release>)"),
 		OPT_STRLIST(0, "deb", &o.debs, "PKG",

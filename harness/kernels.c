@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Kernels by name: `mmrepro kernels', and the lookup behind every
+ * --kernel NAME.  The fetching is harness/kernels.sh (apt-get download,
+ * dpkg-deb, depmod), compiled in as kernels_sh[] and run by bash.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kernels.h"
+#include "mmrepro.h"
+#include "util.h"
+
+extern const char kernels_sh[];
+
+bool kernel_is_name(const char *s)
+{
+	regex_t re;
+	bool m;
+
+	if (!s || !access(s, F_OK))
+		return false;
+	if (regcomp(&re, "^[0-9]+\\.[0-9]+(\\.[0-9]+)?$", REG_EXTENDED))
+		return false;
+	m = !regexec(&re, s, 0, NULL, 0) && strlen(s) < KERNEL_NAME_MAX;
+	regfree(&re);
+	return m;
+}
+
+/*
+ * Run the script with args; its stdout into a malloc'd string, its
+ * stderr to ours.  Returns the exit status, or -1.
+ */
+static int script(char *const *args, int nargs, char **out)
+{
+	char *argv[8 + 4];
+	size_t len = 0, cap = 4096;
+	int pfd[2], status, i, a = 0;
+	ssize_t r;
+	pid_t pid;
+
+	argv[a++] = "bash";
+	argv[a++] = "-c";
+	argv[a++] = (char *)kernels_sh;
+	argv[a++] = "mmrepro kernels";
+	for (i = 0; i < nargs && i < 8; i++)
+		argv[a++] = args[i];
+	argv[a] = NULL;
+	*out = malloc(cap);
+	if (!*out || pipe2(pfd, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		dup2(pfd[1], 1);
+		execvp("bash", argv);
+		_exit(127);
+	}
+	close(pfd[1]);
+	while ((r = read(pfd[0], *out + len, cap - len - 1)) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			break;
+		len += (size_t)r;
+		if (cap - len < 2) {
+			char *n = realloc(*out, cap * 2);
+
+			if (!n)
+				break;
+			*out = n;
+			cap *= 2;
+		}
+	}
+	(*out)[len] = '\0';
+	close(pfd[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int kernel_fetch(const char *name, struct kernel_pkg *k, char *err, size_t elen)
+{
+	char *out = NULL, *args[1] = { (char *)name };
+	int st = script(args, 1, &out);
+	char fmt[64];
+
+	memset(k, 0, sizeof(*k));
+	snprintf(fmt, sizeof(fmt), "%%%zus %%%zus %%%zus %%%zus",
+		 sizeof(k->name) - 1, sizeof(k->release) - 1,
+		 sizeof(k->image) - 1, sizeof(k->modules) - 1);
+	if (st || !out ||
+	    sscanf(out, fmt, k->name, k->release, k->image, k->modules) != 4) {
+		snprintf(
+			err, elen,
+			st > 0 ?
+				"kernel %s: cannot fetch it (exit %d; the reason is above)" :
+				"kernel %s: cannot run the fetcher (%d)",
+			name, st);
+		free(out);
+		return -1;
+	}
+	free(out);
+	return 0;
+}
+
+int kernel_name_cmp(const char *a, const char *b)
+{
+	return strverscmp(a, b);
+}
+
+static int name_qcmp(const void *a, const void *b)
+{
+	return strverscmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **kernel_list(int *n, char *err, size_t elen)
+{
+	char *out = NULL, *args[1] = { "--list" }, *line, *save;
+	char **v = NULL, name[KERNEL_NAME_MAX];
+	int st = script(args, 1, &out);
+
+	*n = 0;
+	if (st || !out) {
+		snprintf(
+			err, elen,
+			"mmrepro kernels --list: exit %d (the reason is above)",
+			st);
+		free(out);
+		return NULL;
+	}
+	for (line = strtok_r(out, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char **nv;
+
+		if (sscanf(line, "%31s", name) != 1 ||
+		    (*n && !strcmp(v[*n - 1], name)))
+			continue;
+		nv = realloc(v, (*n + 1) * sizeof(*v));
+		if (!nv)
+			break;
+		v = nv;
+		v[(*n)++] = strdup(name);
+	}
+	free(out);
+	if (!*n) {
+		snprintf(err, elen, "mmrepro kernels --list: no kernels");
+		return NULL;
+	}
+	qsort(v, *n, sizeof(*v), name_qcmp);
+	return v;
+}
+
+void kernel_list_free(char **v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+int kernel_list_find(char *const *list, int n, const char *name)
+{
+	size_t l = strlen(name);
+	int i, found = -1;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(list[i], name) ||
+		    (!strncmp(list[i], name, l) && list[i][l] == '.' &&
+		     !strchr(list[i] + l + 1, '.')))
+			found = i;
+	return found;
+}
+
+int cmd_kernels(int argc, char **argv)
+{
+	char **args = calloc((size_t)argc + 5, sizeof(*args));
+	int a = 0, i;
+
+	if (!args)
+		die("kernels: out of memory");
+	args[a++] = "bash";
+	args[a++] = "-c";
+	args[a++] = (char *)kernels_sh;
+	args[a++] = "mmrepro kernels";
+	for (i = 1; i < argc; i++)
+		args[a++] = argv[i];
+	execvp("bash", args);
+	die("kernels: bash: %s", strerror(errno));
+}

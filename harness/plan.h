@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef MMREPRO_PLAN_H
+#define MMREPRO_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernels.h"
+#include "opt.h"
+#include "rundata.h"
+
+/*
+ * A plan: runs of one scenario on several sides (A and B for ab, a
+ * kernel or a parameter value each for sweep, one kernel per step for
+ * bisect), taken round-robin so that a drift of the host hits every side
+ * alike.  Each run is `mmrepro run' as a child process, into
+ * SIDE_DIR/run-K, with its output in SIDE_DIR/run-K.log and its start
+ * and end in DIR/CMD.log.
+ */
+
+/*
+ * What a side runs: kernel=IMG|NAME,deb=PKG,modules=DIR,set=KEY=VALUE,
+ * A comma starts a new item only before one of these keys, so a value
+ * may hold commas (set=phase.x.cmd=a,b).
+ */
+struct plan_spec {
+	const char *kernel, *modules;
+	struct opt_list debs, sets;
+	char *buf;
+	struct kernel_pkg *pkg; /* kernel=NAME, once fetched */
+};
+
+int plan_spec_parse(const char *arg, struct plan_spec *sp, char *err,
+		    size_t elen);
+bool plan_spec_has_kernel(const struct plan_spec *sp);
+/*
+ * kernel=NAME (6.18, 7.2.13): fetch it, and run its image with its
+ * modules; nothing for an image.  -1 with the reason.
+ */
+int plan_spec_fetch(struct plan_spec *sp, char *err, size_t elen);
+/* all (--set for every side) before sp's own set=, which so win */
+int plan_spec_common_sets(struct plan_spec *sp, const struct opt_list *all);
+/* The scenario loads with the side's set= values; else dies, naming it */
+void plan_spec_check(const char *cmd, const char *scen,
+		     const struct plan_spec *sp, const char *side);
+void plan_spec_free(struct plan_spec *sp);
+
+struct plan_side {
+	char label[64]; /* "A", "6.18", "mem=1G": in progress and logs */
+	char dir[RD_PATH_MAX]; /* its runs: dir/run-K */
+	struct plan_spec sp;
+	int runs; /* run-1..runs started */
+	int exits[5]; /* by exit status: 0 1 2 3, and 4 for any other */
+};
+
+struct plan {
+	const char *cmd; /* "ab", "sweep", "bisect" */
+	const char *scen, *dir, *accel;
+	bool local, quiet;
+	int nsides;
+	struct plan_side *side;
+	/* progress: runs done, of total, and the time they took */
+	int done, total;
+	int64_t done_ns;
+};
+
+/* SIGINT and SIGTERM stop the plan after the run (which tears down) */
+void plan_signals(void);
+bool plan_stopped(void);
+/*
+ * One run, run-K of side s; its exit status (0 not reproduced or not
+ * applicable, 1 reproduced, 2 error, 3 infrastructure, 128+N a signal)
+ */
+int plan_run_one(struct plan *p, int s, int k);
+/*
+ * Runs K = from..to of every side, K by K and side by side; stops early
+ * on a signal.  Each outcome is on stderr.  Returns the runs done.
+ */
+int plan_run(struct plan *p, int from, int to);
+const char *plan_exit_name(int st);
+/* A line to DIR/CMD.log, stamped with UTC time */
+void plan_log(const struct plan *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The side directories made; dies if one already holds runs */
+void plan_dirs(const struct plan *p);
+
+#endif
