@@ -29,8 +29,12 @@ static const struct cmd_struct commands[] = {
 	{ "vm", cmd_vm, "boot a kernel in QEMU and run a command inside it" },
 	{ "ab", cmd_ab,
 	  "run a scenario N times each with A and B, interleaved; compare" },
+	{ "sweep", cmd_sweep,
+	  "run a scenario across kernels or values of a key; a table and plots" },
 	{ "compare", cmd_compare,
 	  "compare runs of A with runs of B: medians, CI, Mann-Whitney U, plots" },
+	{ "kernels", cmd_kernels,
+	  "fetch Debian kernels by name (6.18, 7.2.13) into the cache" },
 	{ "report", cmd_report,
 	  "a plain-text bug report of one run, and a bundle to attach" },
 };

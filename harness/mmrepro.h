@@ -15,5 +15,7 @@ int cmd_compare(int argc, char **argv);
 int cmd_ab(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_kernels(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 
 #endif

@@ -83,7 +83,7 @@ void plot_files_free(struct plot_files *f)
 	memset(f, 0, sizeof(*f));
 }
 
-static void add_file(struct plot_files *f, const char *path)
+void plot_add_file(struct plot_files *f, const char *path)
 {
 	if (access(path, R_OK))
 		return;
@@ -114,7 +114,7 @@ void gp_str(FILE *f, const char *s)
 	fputc('\'', f);
 }
 
-static int run_gnuplot(const char *dir, const char *script)
+int plot_gnuplot(const char *dir, const char *script)
 {
 	char log[RD_PATH_MAX];
 	int status, fd;
@@ -614,7 +614,7 @@ static void render(FILE *m, const char *name, int height)
  * The plot directory may be inside a results directory: it and its
  * src/ must be directories, not links to one elsewhere.
  */
-static int prepare(const char *dir)
+int plot_prepare(const char *dir)
 {
 	char src[RD_PATH_MAX];
 	int ret;
@@ -634,7 +634,7 @@ static int prepare(const char *dir)
 }
 
 /* gnuplot's "set output" follows a link: the old plot goes first */
-static void unlink_outputs(const char *dir, const char *name)
+void plot_unlink_outputs(const char *dir, const char *name)
 {
 	char path[RD_PATH_MAX];
 
@@ -655,7 +655,7 @@ int plot_series(const struct plot_side *sides, int nsides, const char *scenario,
 	size_t f;
 	FILE *m;
 
-	if (nsides < 1 || nsides > 2 || prepare(dir))
+	if (nsides < 1 || nsides > 2 || plot_prepare(dir))
 		return -1;
 	for (s = 0; s < nsides; s++)
 		load_side(&sd[s], &sides[s], during);
@@ -692,7 +692,7 @@ int plot_series(const struct plot_side *sides, int nsides, const char *scenario,
 			  dir);
 		if (afile_commit(&ag))
 			continue;
-		unlink_outputs(dir, figs[f].file);
+		plot_unlink_outputs(dir, figs[f].file);
 		render(m, figs[f].file, TITLE_H + np * PANEL_H);
 		nfig++;
 	}
@@ -700,14 +700,14 @@ int plot_series(const struct plot_side *sides, int nsides, const char *scenario,
 		nfig = 0;
 		ret = -1;
 	}
-	if (nfig && run_gnuplot(dir, "src/series.gp"))
+	if (nfig && plot_gnuplot(dir, "src/series.gp"))
 		ret = -1;
 	for (f = 0; f < ARRAY_SIZE(figs); f++)
 		for (i = 0; i < 2; i++) {
 			snprintf(name, sizeof(name), "%s.%s", figs[f].file,
 				 i ? "svg" : "png");
 			pathf(path, sizeof(path), "%s/%s", dir, name);
-			add_file(out, path);
+			plot_add_file(out, path);
 		}
 out:
 	for (s = 0; s < nsides; s++)
@@ -792,7 +792,7 @@ int plot_boxes(const struct comparison *c, const char *dir,
 	struct afile am, af;
 	FILE *m;
 
-	if (prepare(dir))
+	if (plot_prepare(dir))
 		return -1;
 	pathf(path, sizeof(path), "%s/src/boxes.gp", dir);
 	if (afile_open(&am, path))
@@ -820,7 +820,7 @@ int plot_boxes(const struct comparison *c, const char *dir,
 		write_box(af.f, c, mt, rel);
 		if (afile_commit(&af))
 			continue;
-		unlink_outputs(dir, name);
+		plot_unlink_outputs(dir, name);
 		fprintf(m,
 			"set terminal pngcairo size 700,520 font 'sans,10' background rgb 'white'\n"
 			"set output '%s.png'\nload 'src/%s.gp'\nset output\n"
@@ -833,14 +833,14 @@ int plot_boxes(const struct comparison *c, const char *dir,
 		n = 0;
 		ret = -1;
 	}
-	if (n && run_gnuplot(dir, "src/boxes.gp"))
+	if (n && plot_gnuplot(dir, "src/boxes.gp"))
 		ret = -1;
 	for (i = 0; i < c->nm; i++)
 		for (k = 0; k < 2; k++) {
 			pathf(path, sizeof(path), "%s/box-%s.%s", dir,
 			      safe_name(safe, sizeof(safe), c->m[i].name),
 			      k ? "svg" : "png");
-			add_file(out, path);
+			plot_add_file(out, path);
 		}
 	return ret;
 }

@@ -35,4 +35,15 @@ int plot_comparison(struct comparison *c, const char *dir);
  */
 void gp_str(FILE *f, const char *s);
 
+/*
+ * For the plot files of other commands (plot-sweep.c): dir and dir/src
+ * made, as real directories; gnuplot run on dir/script, in dir; a plot's
+ * old outputs removed first (gnuplot's "set output" follows a link); a
+ * file recorded in f
+ */
+int plot_prepare(const char *dir);
+int plot_gnuplot(const char *dir, const char *script);
+void plot_unlink_outputs(const char *dir, const char *name);
+void plot_add_file(struct plot_files *f, const char *path);
+
 #endif

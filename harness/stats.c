@@ -319,3 +319,43 @@ out:
 	free(tb);
 	return ret;
 }
+
+/*
+ * The distribution-free CI of a median from order statistics: the
+ * interval [x(j), x(n+1-j)] covers the median with probability
+ * 1 - 2 P(Bin(n, 1/2) < j).  The narrowest such interval that reaches
+ * level; when even [min, max] does not (n < 6 at 95 %), that one, with
+ * its smaller coverage in *coverage.
+ */
+int stats_median_ci(const double *x, size_t n, double level, double *lo,
+		    double *hi, double *coverage)
+{
+	double *s, cov = 0;
+	size_t j, best = 1;
+
+	if (!n)
+		return -1;
+	s = malloc(n * sizeof(*s));
+	if (!s)
+		return -1;
+	memcpy(s, x, n * sizeof(*s));
+	gsl_sort(s, 1, n);
+	for (j = 1; j <= (n + 1) / 2; j++) {
+		double c = j == 1 ? 1 - 2 * pow(0.5, (double)n) :
+				    1 - 2 * gsl_cdf_binomial_P(
+						    (unsigned int)j - 1, 0.5,
+						    (unsigned int)n);
+
+		if (j == 1 || c >= level) {
+			best = j;
+			cov = c;
+		}
+		if (c < level)
+			break;
+	}
+	*lo = s[best - 1];
+	*hi = s[n - best];
+	*coverage = n == 1 ? 0 : cov;
+	free(s);
+	return 0;
+}

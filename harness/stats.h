@@ -53,4 +53,12 @@ int stats_bootstrap_median_diff(const double *a, size_t na, const double *b,
 				double level, bool relative, double *lo,
 				double *hi);
 
+/*
+ * The distribution-free (order-statistic) CI of the median of x: the
+ * narrowest [x(j), x(n+1-j)] whose coverage reaches level, or [min, max]
+ * when none does; its coverage in *coverage.  0, or -1 when n is 0.
+ */
+int stats_median_ci(const double *x, size_t n, double level, double *lo,
+		    double *hi, double *coverage);
+
 #endif

@@ -338,6 +338,42 @@ static void test_describe(void **state)
 	assert_true(isnan(d.median));
 }
 
+/*
+ * The order-statistic CI of a median: coverages from the binomial
+ * distribution computed here by hand (sums of C(n,k)/2^n), intervals
+ * from the sorted data
+ */
+static void test_median_ci(void **state)
+{
+	double x[20], lo, hi, cov, c;
+	size_t n, k, j;
+
+	(void)state;
+	for (n = 0; n < 20; n++)
+		x[n] = (double)((n * 7) % 20); /* a permutation of 0..19 */
+	/* n = 5: [min, max] covers 1 - 2/32 = 93.75 %, short of 95 % */
+	assert_int_equal(stats_median_ci(x, 5, 0.95, &lo, &hi, &cov), 0);
+	assert_true(fabs(cov - (1 - 2.0 / 32)) < 1e-12);
+	assert_true(lo == 0 && hi == 14); /* 0 7 14 1 8: min 0, max 14 */
+	/* n = 20 at 95 %: P(Bin(20,.5) <= 5) = 0.0207, <= 6 = 0.0577 */
+	assert_int_equal(stats_median_ci(x, 20, 0.95, &lo, &hi, &cov), 0);
+	for (c = 0, k = 0; k <= 5; k++) {
+		double b = 1;
+
+		for (j = 0; j < k; j++) /* C(20, k) */
+			b = b * (double)(20 - j) / (double)(j + 1);
+		c += b / 1048576.0;
+	}
+	assert_true(fabs(cov - (1 - 2 * c)) < 1e-9);
+	assert_true(cov >= 0.95);
+	/* j = 6: x(6) and x(15) of 0..19 are 5 and 14 */
+	assert_true(lo == 5 && hi == 14);
+	/* one run: its value, no coverage; none: an error */
+	assert_int_equal(stats_median_ci(x + 3, 1, 0.95, &lo, &hi, &cov), 0);
+	assert_true(lo == x[3] && hi == x[3] && cov == 0);
+	assert_int_equal(stats_median_ci(x, 0, 0.95, &lo, &hi, &cov), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -349,6 +385,7 @@ int main(void)
 		cmocka_unit_test(test_mwu_degenerate),
 		cmocka_unit_test(test_bootstrap),
 		cmocka_unit_test(test_describe),
+		cmocka_unit_test(test_median_ci),
 	};
 
 	return cmocka_run_group_tests_name("stats", tests, NULL, NULL);

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mmrepro sweep: one scenario at several points, kernels or the values
+ * of one scenario key, round-robin (K1 K2 K3 K1 K2 K3 ...) so that a
+ * drift of the host hits every point alike; then each point's outcome
+ * and figures, each step's change, and a plot per gating metric.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmrepro.h"
+#include "opt.h"
+#include "plan.h"
+#include "results.h"
+#include "scenario.h"
+#include "sweep.h"
+#include "util.h"
+
+#define SWEEP_MAX_POINTS 32
+
+struct sweep_opts {
+	const char *kernels, *sweep, *kernel, *out, *accel;
+	struct opt_list sets;
+	bool local, stress_ok, quiet;
+	int runs;
+};
+
+/* Splits list at commas into v (at most max), in place; the count */
+static int split(char *list, char **v, int max)
+{
+	char *save, *t;
+	int n = 0;
+
+	for (t = strtok_r(list, ",", &save); t;
+	     t = strtok_r(NULL, ",", &save)) {
+		if (n == max)
+			die("sweep: more than %d points", max);
+		v[n++] = t;
+	}
+	return n;
+}
+
+/* A point's directory name: its label, safe, and unique */
+static void point_dir(struct plan_side *sd, const char *dir,
+		      const struct plan_side *all, int n)
+{
+	char safe[64];
+	int i;
+
+	safe_name(safe, sizeof(safe), sd->label);
+	pathf(sd->dir, sizeof(sd->dir), "%s/%s", dir, safe);
+	for (i = 0; i < n; i++)
+		if (!strcmp(all[i].dir, sd->dir))
+			die("sweep: '%s' is given twice", sd->label);
+}
+
+/* The points of --kernels or --sweep, as plan sides; their count */
+static int sweep_sides(const char *scen, const struct sweep_opts *o,
+		       const char *dir, struct plan_side *side, char *axis,
+		       size_t alen)
+{
+	char *v[SWEEP_MAX_POINTS], *buf, err[512];
+	const char *key = NULL;
+	int n, i;
+
+	if (!!o->kernels == !!o->sweep)
+		die("sweep: give --kernels K1,K2,... or --sweep KEY=V1,V2,... (one of them)");
+	if (o->kernels && (o->local || o->kernel))
+		die("sweep: --kernels is the axis: no --kernel or --local with it");
+	if (o->sweep && !o->local && !o->kernel)
+		die("sweep: --sweep needs a kernel (--kernel IMG|NAME) or --local");
+	if (o->local && !o->stress_ok)
+		die("sweep: --local stresses this machine's memory; add --i-understand-this-stresses-the-host if it is a dedicated test box");
+	buf = strdup(o->kernels ? o->kernels : o->sweep);
+	if (o->sweep) {
+		char *eq = strchr(buf, '=');
+
+		if (!eq || eq == buf || !eq[1])
+			die("sweep: --sweep '%s': use KEY=V1,V2,...", o->sweep);
+		*eq = '\0';
+		key = buf;
+		n = split(eq + 1, v, SWEEP_MAX_POINTS);
+		snprintf(axis, alen, "%s", key);
+	} else {
+		n = split(buf, v, SWEEP_MAX_POINTS);
+		snprintf(axis, alen, "kernel");
+	}
+	if (n < 2)
+		die("sweep: '%s': at least 2 points",
+		    o->kernels ? o->kernels : o->sweep);
+	for (i = 0; i < n; i++) {
+		struct plan_side *sd = &side[i];
+		struct plan_spec *sp = &sd->sp;
+		char spec[1024];
+		const char *b = strrchr(v[i], '/');
+
+		if (key)
+			snprintf(spec, sizeof(spec), "%s%s%sset=%s=%s",
+				 o->kernel ? "kernel=" : "",
+				 o->kernel ? o->kernel : "",
+				 o->kernel ? "," : "", key, v[i]);
+		else
+			snprintf(spec, sizeof(spec), "kernel=%s", v[i]);
+		if (plan_spec_parse(spec, sp, err, sizeof(err)))
+			die("sweep: %s", err);
+		if (plan_spec_common_sets(sp, &o->sets))
+			die("sweep: more than %d --set values", OPT_LIST_MAX);
+		if (key)
+			snprintf(sd->label, sizeof(sd->label), "%s=%s", key,
+				 v[i]);
+		else
+			snprintf(sd->label, sizeof(sd->label), "%s",
+				 b ? b + 1 : v[i]);
+		point_dir(sd, dir, side, i);
+		plan_spec_check("sweep", scen, sp, sd->label);
+	}
+	for (i = 0; i < n && !o->local; i++)
+		if (plan_spec_fetch(&side[i].sp, err, sizeof(err)))
+			die("sweep: %s: %s", side[i].label, err);
+	/* the strings of the specs point into buf: it lives as they do */
+	return n;
+}
+
+static void write_reports(const struct sweep *s, const char *dir)
+{
+	const struct sweep_format *f;
+	char path[RD_PATH_MAX];
+
+	for (f = sweep_formats; f->name; f++) {
+		struct afile a;
+		int ret;
+
+		pathf(path, sizeof(path), "%s/report.%s", dir, f->ext);
+		ret = afile_open(&a, path);
+		if (!ret) {
+			f->write(s, a.f);
+			ret = afile_commit(&a);
+		}
+		if (ret)
+			warnx_("sweep: %s: %s", path, strerror(-ret));
+	}
+}
+
+static int sweep_report(const char *dir, const char *axis, int runs,
+			const struct plan_side *side, int n)
+{
+	struct sweep_point pts[SWEEP_MAX_POINTS];
+	char err[RD_PATH_MAX + 256], sub[RD_PATH_MAX];
+	struct sweep *s;
+	int i, ret;
+
+	memset(pts, 0, sizeof(pts));
+	for (i = 0; i < n; i++) {
+		_Static_assert(sizeof(pts[i].label) == sizeof(side[i].label) &&
+				       sizeof(pts[i].dir) ==
+					       sizeof(side[i].dir),
+			       "a point is named as its plan side");
+		memcpy(pts[i].label, side[i].label, sizeof(pts[i].label));
+		memcpy(pts[i].dir, side[i].dir, sizeof(pts[i].dir));
+	}
+	s = sweep_load(axis, runs, pts, n, err, sizeof(err));
+	if (!s)
+		die("sweep: %s", err);
+	pathf(sub, sizeof(sub), "%s/plots", dir);
+	plot_sweep(s, sub);
+	write_reports(s, dir);
+	sweep_write_text(s, stdout);
+	printf("reports: %s/report.{txt,md,json,ktap}, plots: %s\n", dir, sub);
+	fflush(stdout);
+	ret = sweep_exit(s);
+	sweep_free(s);
+	return ret;
+}
+
+int cmd_sweep(int argc, char **argv)
+{
+	static const struct cmd_usage u = {
+		.synopsis =
+			"SCENARIO --kernels K1,K2,... [--runs N] [--set KEY=VALUE]... [--out DIR]\n"
+			"   or: mmrepro sweep SCENARIO --sweep KEY=V1,V2,... (--kernel IMG|NAME | --local)\n"
+			"       [--runs N] [--set KEY=VALUE]... [--out DIR]",
+		.summary =
+			"Run SCENARIO N times at each point, round-robin (K1 K2 K3 K1\n"
+			"K2 K3 ...), so that a drift of the host hits every point alike.\n"
+			"The points are kernels (--kernels: Debian names such as 6.18\n"
+			"or 7.2.13, see 'mmrepro kernels', or images), or the values of\n"
+			"one scenario key (--sweep mem=1G,2G,4G) on one kernel. For each\n"
+			"point: reproduced k of N, not applicable, and each gating\n"
+			"metric's median with its CI; for each step to the next point:\n"
+			"the change and its p (as 'mmrepro compare'); a plot per gating\n"
+			"metric across the points.\n\n"
+			"Runs go to DIR/POINT/run-K (DIR: default\n"
+			"results/SCENARIO/sweep-<UTC>), the order to DIR/sweep.log,\n"
+			"the reports to DIR/report.{txt,md,json,ktap} and the plots\n"
+			"to DIR/plots.\n\n"
+			"Exit: 0, or 3 when a point that is not 'not applicable' has\n"
+			"fewer than 2 usable runs; 2 on an error or an interrupt.",
+		.permute = true,
+	};
+	struct sweep_opts o = { .runs = 3 };
+	const struct opt opts[] = {
+		OPT_STR(0, "kernels", &o.kernels, "K1,K2,...",
+			"the points: kernels, by name or image"),
+		OPT_STR(0, "sweep", &o.sweep, "KEY=V1,V2,...",
+			"the points: values of one scenario key"),
+		OPT_STR('k', "kernel", &o.kernel, "IMG|NAME",
+			"the kernel of a --sweep"),
+		OPT_INTEGER('n', "runs", &o.runs, "N",
+			    "runs at each point (default 3)"),
+		OPT_STRLIST('s', "set", &o.sets, "KEY=VALUE",
+			    "override a scenario key at every point"),
+		OPT_STR('o', "out", &o.out, "DIR", "results directory"),
+		OPT_BOOLEAN(0, "local", &o.local,
+			    "run on this machine (with --sweep)"),
+		OPT_BOOLEAN(0, "i-understand-this-stresses-the-host",
+			    &o.stress_ok, "required with --local"),
+		OPT_STR(0, "accel", &o.accel, "kvm|tcg", "QEMU accelerator"),
+		OPT_BOOLEAN('q', "quiet", &o.quiet, "no progress lines"),
+		OPT_TABLE_END,
+	};
+	struct plan_side side[SWEEP_MAX_POINTS];
+	struct plan p = { .cmd = "sweep", .side = side };
+	char dir[RD_PATH_MAX], axis[64], stamp[32];
+	int i = opt_parse(argc, argv, "sweep", &u, opts), n, ret;
+
+	if (i >= argc)
+		die("sweep: no scenario (see 'mmrepro list')");
+	if (i + 1 < argc)
+		die("sweep: unexpected argument '%s'", argv[i + 1]);
+	if (o.runs < 1 || o.runs > 500)
+		die("sweep: --runs %d: must be 1 to 500", o.runs);
+	utc_stamp(stamp, sizeof(stamp));
+	if (o.out) {
+		pathf(dir, sizeof(dir), "%s", o.out);
+	} else {
+		struct scenario *sc = calloc(1, sizeof(*sc));
+		char path[4096], err[1024];
+
+		if (scenario_find(argv[i], path, sizeof(path)) ||
+		    scenario_load(sc, path, err, sizeof(err)))
+			die("sweep: no scenario '%s' (see 'mmrepro list')",
+			    argv[i]);
+		pathf(dir, sizeof(dir), "results/%s/sweep-%s", sc->name, stamp);
+		free(sc);
+	}
+	memset(side, 0, sizeof(side));
+	n = sweep_sides(argv[i], &o, dir, side, axis, sizeof(axis));
+	p.scen = argv[i];
+	p.dir = dir;
+	p.nsides = n;
+	p.accel = o.accel;
+	p.local = o.local;
+	p.quiet = o.quiet;
+	plan_dirs(&p);
+	plan_signals();
+	fprintf(stderr,
+		"sweep: %s across %s, %d points, %d run%s each, round-robin, into %s\n",
+		p.scen, axis, n, o.runs, o.runs == 1 ? "" : "s", dir);
+	plan_run(&p, 1, o.runs);
+	ret = sweep_report(dir, axis, o.runs, side, n);
+	return plan_stopped() ? EXIT_ERROR : ret;
+}
