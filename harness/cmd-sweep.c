@@ -149,6 +149,7 @@ static int sweep_report(const char *dir, const char *axis, int runs,
 	struct sweep_point pts[SWEEP_MAX_POINTS];
 	char err[RD_PATH_MAX + 256], sub[RD_PATH_MAX];
 	struct sweep *s;
+	const char *eq;
 	int i, ret;
 
 	memset(pts, 0, sizeof(pts));
@@ -157,7 +158,10 @@ static int sweep_report(const char *dir, const char *axis, int runs,
 				       sizeof(pts[i].dir) ==
 					       sizeof(side[i].dir),
 			       "a point is named as its plan side");
-		memcpy(pts[i].label, side[i].label, sizeof(pts[i].label));
+		/* a key's points are its values: the key heads the column */
+		eq = strchr(side[i].label, '=');
+		snprintf(pts[i].label, sizeof(pts[i].label), "%.63s",
+			 strcmp(axis, "kernel") && eq ? eq + 1 : side[i].label);
 		memcpy(pts[i].dir, side[i].dir, sizeof(pts[i].dir));
 	}
 	s = sweep_load(axis, runs, pts, n, err, sizeof(err));

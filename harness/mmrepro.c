@@ -31,6 +31,8 @@ static const struct cmd_struct commands[] = {
 	  "run a scenario N times each with A and B, interleaved; compare" },
 	{ "sweep", cmd_sweep,
 	  "run a scenario across kernels or values of a key; a table and plots" },
+	{ "bisect", cmd_bisect,
+	  "find the first kernel where a pathology starts (or ends)" },
 	{ "compare", cmd_compare,
 	  "compare runs of A with runs of B: medians, CI, Mann-Whitney U, plots" },
 	{ "kernels", cmd_kernels,

@@ -17,5 +17,6 @@ int cmd_report(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_kernels(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
+int cmd_bisect(int argc, char **argv);
 
 #endif

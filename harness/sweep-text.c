@@ -24,21 +24,32 @@ static bool shown(const struct sweep *s, int i)
 	return true;
 }
 
+/* The width of the first column: the longest label, 6 to 12 */
+static int label_width(const struct sweep *s)
+{
+	int i, w = (int)strlen(s->axis);
+
+	for (i = 0; i < s->np; i++)
+		if ((int)strlen(s->pt[i].label) > w)
+			w = (int)strlen(s->pt[i].label);
+	return w < 6 ? 6 : w > 12 ? 12 : w;
+}
+
 static void points(const struct sweep *s, FILE *out)
 {
+	int i, w = label_width(s);
 	char rep[32];
-	int i;
 
-	fprintf(out, "%-12s %-24s %-12s %5s %6s %5s\n", s->axis, "release",
-		"reproduced", "n/a", "error", "other");
+	fprintf(out, "%-*.*s %-*s %-12s %5s %6s %5s\n", w, w, s->axis, 36 - w,
+		"release", "reproduced", "n/a", "error", "other");
 	for (i = 0; i < s->np; i++) {
 		const struct cmp_side *sd = s->pt[i].side;
 
 		snprintf(rep, sizeof(rep), "%d of %d", sd->reproduced,
 			 sweep_usable(s, i));
-		fprintf(out, "%-12.12s %-24.24s %-12s %5d %6d %5d\n",
-			s->pt[i].label, sd->releases, rep, sd->not_applicable,
-			sd->error, sd->other);
+		fprintf(out, "%-*.*s %-*.*s %-12s %5d %6d %5d\n", w, w,
+			s->pt[i].label, 36 - w, 36 - w, sd->releases, rep,
+			sd->not_applicable, sd->error, sd->other);
 	}
 }
 
@@ -46,15 +57,15 @@ static void metric(const struct sweep *s, const struct sweep_metric *sm,
 		   FILE *out)
 {
 	char med[32], lo[32], hi[32], ci[96], ch[40], p[16];
-	int i;
+	int i, w = label_width(s);
 
 	fprintf(out, "\n%s%s%s%s, %s is better%s\n", sm->m->name,
 		sm->m->unit[0] ? " (" : "", sm->m->unit,
 		sm->m->unit[0] ? ")" : "",
 		sm->m->lower_better ? "lower" : "higher",
 		sm->m->gate ? ", gating" : "");
-	fprintf(out, "%-12s %3s %-9s %-22s %8s %5s\n", s->axis, "N", "median",
-		"CI of the median", "step", "p");
+	fprintf(out, "%-*.*s %3s %-9s %-22s %8s %5s\n", w, w, s->axis, "N",
+		"median", "CI of the median", "step", "p");
 	for (i = 0; i < s->np; i++) {
 		const struct sweep_value *v = &sm->at[i];
 		const struct cmp_metric *st = i ? sm->step[i - 1] : NULL;
@@ -67,7 +78,7 @@ static void metric(const struct sweep *s, const struct sweep_metric *sm,
 				 100 * v->coverage);
 		else
 			snprintf(ci, sizeof(ci), "-");
-		fprintf(out, "%-12.12s %3zu %-9s %*s", s->pt[i].label, v->n,
+		fprintf(out, "%-*.*s %3zu %-9s %*s", w, w, s->pt[i].label, v->n,
 			med, st ? -22 : 0, ci);
 		if (st && st->tested) {
 			cmp_fmt_change(ch, sizeof(ch), st);

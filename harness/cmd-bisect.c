@@ -1,0 +1,579 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mmrepro bisect: between a good and a bad kernel of an ordered list
+ * (Debian's packaged kernels by default), the first bad one, by binary
+ * search (bisect.c).  Each step is N runs, decided by the reproduction
+ * rate or, with --metric, by compare against both ends; infrastructure
+ * failures, errors and not-applicable runs are skips, never verdicts.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bisect.h"
+#include "compare.h"
+#include "kernels.h"
+#include "mmrepro.h"
+#include "opt.h"
+#include "plan.h"
+#include "results.h"
+#include "rundata.h"
+#include "scenario.h"
+#include "util.h"
+
+#define BISECT_MAX 256
+
+struct bisect_opts {
+	const char *good, *bad, *kernels, *values, *kernel, *bad_means;
+	const char *metric, *out, *accel;
+	struct opt_list sets;
+	bool quiet, local, stress_ok;
+	int runs, threshold, max_runs;
+};
+
+/* What the search knows of one kernel of the list */
+struct step {
+	struct plan_side side;
+	struct bisect_tally t;
+	enum bisect_verdict v;
+	const char *role; /* "good end", "bad end", "step" */
+	double p_good, p_bad; /* --metric: against each end; NAN: none */
+	int order; /* when it was decided, 1 up; 0: never tried */
+};
+
+struct bisector {
+	const struct bisect_opts *o;
+	const char *scen, *dir;
+	bool bad_rep; /* bad means reproduced */
+	int n;
+	char **names, *key; /* key: of --values, or NULL */
+	struct step *st;
+	struct bisect b;
+	int decided;
+};
+
+/*
+ * The ordered list: --kernels, --values' values (its key in *key), or
+ * every packaged kernel
+ */
+static char **kernel_order(const struct bisect_opts *o, int *n, char **key)
+{
+	char err[512], **v, *buf, *t, *save, *list = (char *)o->kernels;
+
+	*key = NULL;
+	if (o->values) {
+		char *eq;
+
+		*key = strdup(o->values);
+		eq = strchr(*key, '=');
+		if (!eq || eq == *key || !eq[1])
+			die("bisect: --values '%s': use KEY=V1,V2,...",
+			    o->values);
+		*eq = '\0';
+		list = eq + 1;
+	}
+	if (!list) {
+		v = kernel_list(n, err, sizeof(err));
+		if (!v)
+			die("bisect: %s", err);
+		return v;
+	}
+	v = calloc(BISECT_MAX, sizeof(*v));
+	buf = strdup(list);
+	*n = 0;
+	for (t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		if (*n == BISECT_MAX)
+			die("bisect: --kernels: more than %d", BISECT_MAX);
+		v[(*n)++] = strdup(t);
+	}
+	free(buf);
+	if (*n < 2)
+		die("bisect: '%s': at least 2 in the list", list);
+	return v;
+}
+
+/* NAME's index in the list: itself, or the newest of its series */
+static int find(char **names, int n, const char *name, const char *what,
+		bool exact)
+{
+	int i = exact ? -1 : kernel_list_find(names, n, name);
+
+	if (i < 0)
+		for (i = n - 1; i >= 0 && strcmp(names[i], name); i--)
+			;
+	if (i < 0)
+		die("bisect: %s %s is not in the list (%s ... %s; see 'mmrepro kernels --list' or give --kernels)",
+		    what, name, names[0], names[n - 1]);
+	return i;
+}
+
+/* The usable and unusable runs in a step's directory, from the verdicts */
+static void tally(struct step *s)
+{
+	char err[512];
+	struct rd_set set;
+	int i;
+
+	memset(&s->t, 0, sizeof(s->t));
+	if (rd_load(&set, s->side.dir, err, sizeof(err))) {
+		s->t.unusable = s->side.runs;
+		return;
+	}
+	for (i = 0; i < set.n; i++) {
+		const char *v = set.run[i].verdict;
+
+		if (!strcmp(v, "reproduced"))
+			s->t.reproduced++;
+		else if (!strcmp(v, "not-reproduced"))
+			s->t.not_reproduced++;
+	}
+	/* runs that left no summary (a guest that never came up) count */
+	s->t.unusable = s->side.runs - s->t.reproduced - s->t.not_reproduced;
+	rd_free(&set);
+}
+
+/* metric M significantly different between a and b; p in *p */
+static bool differs(const char *a, const char *b, const char *metric, double *p)
+{
+	char err[RD_PATH_MAX + 256];
+	struct comparison *c = compare_load(a, b, err, sizeof(err));
+	bool d = false;
+	int i;
+
+	*p = NAN;
+	if (!c)
+		return false;
+	for (i = 0; i < c->nm; i++)
+		if (!strcmp(c->m[i].name, metric) && c->m[i].tested) {
+			*p = c->m[i].mwu.p;
+			d = c->m[i].significant;
+		}
+	compare_free(c);
+	return d;
+}
+
+static void step_log(struct bisector *bs, const struct plan *p,
+		     const struct step *s)
+{
+	plan_log(
+		p,
+		"decide %s (%s): reproduced %d, not reproduced %d, unusable %d: %s",
+		s->side.label, s->role, s->t.reproduced, s->t.not_reproduced,
+		s->t.unusable, bisect_verdict_name(s->v));
+	fprintf(stderr,
+		"bisect: %s (%s): reproduced %d of %d usable (%d unusable): %s\n",
+		s->side.label, s->role, s->t.reproduced,
+		s->t.reproduced + s->t.not_reproduced, s->t.unusable,
+		bisect_verdict_name(s->v));
+	(void)bs;
+}
+
+/* Runs kernel i until its verdict is known (or the cap); returns it */
+static enum bisect_verdict try_kernel(struct bisector *bs, int i,
+				      const char *role)
+{
+	const struct bisect_opts *o = bs->o;
+	struct step *s = &bs->st[i];
+	struct plan p = { .cmd = "bisect",
+			  .scen = bs->scen,
+			  .dir = bs->dir,
+			  .accel = o->accel,
+			  .quiet = o->quiet,
+			  .nsides = 1,
+			  .local = o->local,
+			  .side = &s->side };
+	char err[512];
+	int from = 1;
+
+	s->role = role;
+	if (!o->local && !s->side.sp.pkg && kernel_is_name(s->side.sp.kernel) &&
+	    plan_spec_fetch(&s->side.sp, err, sizeof(err))) {
+		warnx_("bisect: %s: %s: a skip", s->side.label, err);
+		s->v = BV_SKIP;
+		s->order = ++bs->decided;
+		return s->v;
+	}
+	plan_dirs(&p);
+	s->v = BV_MORE;
+	while (s->v == BV_MORE && !plan_stopped()) {
+		plan_run(&p, from, from + o->runs - 1);
+		from += o->runs;
+		tally(s);
+		if (o->metric && strcmp(role, "step")) {
+			/* an end: enough runs to compare against */
+			s->v = s->t.reproduced + s->t.not_reproduced >= 2 ?
+				       (!strcmp(role, "good end") ? BV_GOOD :
+								    BV_BAD) :
+			       from - 1 >= o->max_runs ? BV_SKIP :
+							 BV_MORE;
+		} else if (o->metric) {
+			bool dg = differs(bs->st[bs->b.good].side.dir,
+					  s->side.dir, o->metric, &s->p_good);
+			bool db = differs(bs->st[bs->b.bad].side.dir,
+					  s->side.dir, o->metric, &s->p_bad);
+
+			s->v = bisect_by_metric(dg, db, from - 1, o->max_runs);
+		} else {
+			s->v = bisect_by_rate(&s->t, o->runs, o->threshold,
+					      o->max_runs, bs->bad_rep);
+		}
+	}
+	if (plan_stopped())
+		die("bisect: interrupted; the runs so far are in %s", bs->dir);
+	s->order = ++bs->decided;
+	step_log(bs, &p, s);
+	return s->v;
+}
+
+static const char *mean_name(bool bad_rep)
+{
+	return bad_rep ? "reproduced" : "not reproduced";
+}
+
+static void check_ends(struct bisector *bs)
+{
+	enum bisect_verdict g = try_kernel(bs, bs->b.good, "good end");
+	enum bisect_verdict b = try_kernel(bs, bs->b.bad, "bad end");
+	double p;
+
+	if (g != BV_GOOD)
+		die("bisect: the good end %s is not good (bad means %s): %s; see %s",
+		    bs->names[bs->b.good], mean_name(bs->bad_rep),
+		    bisect_verdict_name(g), bs->st[bs->b.good].side.dir);
+	if (b != BV_BAD)
+		die("bisect: the bad end %s is not bad (bad means %s): %s; see %s",
+		    bs->names[bs->b.bad], mean_name(bs->bad_rep),
+		    bisect_verdict_name(b), bs->st[bs->b.bad].side.dir);
+	if (bs->o->metric &&
+	    !differs(bs->st[bs->b.good].side.dir, bs->st[bs->b.bad].side.dir,
+		     bs->o->metric, &p))
+		die("bisect: %s does not differ between the ends (p=%.3g): nothing to bisect",
+		    bs->o->metric, p);
+}
+
+static json_t *step_json(const struct step *s)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "kernel", json_string(s->side.label));
+	json_object_set_new(o, "role", json_string(s->role));
+	json_object_set_new(o, "order", json_integer(s->order));
+	json_object_set_new(o, "runs", json_integer(s->side.runs));
+	json_object_set_new(o, "reproduced", json_integer(s->t.reproduced));
+	json_object_set_new(o, "not_reproduced",
+			    json_integer(s->t.not_reproduced));
+	json_object_set_new(o, "unusable", json_integer(s->t.unusable));
+	json_object_set_new(o, "verdict",
+			    json_string(bisect_verdict_name(s->v)));
+	if (!isnan(s->p_good))
+		json_object_set_new(o, "p_vs_good", json_real(s->p_good));
+	if (!isnan(s->p_bad))
+		json_object_set_new(o, "p_vs_bad", json_real(s->p_bad));
+	json_object_set_new(o, "dir", json_string(s->side.dir));
+	return o;
+}
+
+/* The report: text on stdout and in DIR/report.txt, json beside it */
+static int bisect_report(struct bisector *bs, int lo, int hi)
+{
+	int d = bs->b.bad > bs->b.good ? 1 : -1, i, k, amb, ret, w;
+	json_t *r = json_object(), *steps = json_array(), *cand = json_array();
+	char path[RD_PATH_MAX];
+	struct afile a;
+	FILE *f;
+
+	for (i = lo, w = 8; i <= hi; i++)
+		if (bs->st[i].order && (int)strlen(bs->st[i].side.label) > w)
+			w = (int)strlen(bs->st[i].side.label);
+	amb = bisect_ambiguous(&bs->b);
+	ret = amb ? 3 : 0;
+	pathf(path, sizeof(path), "%s/report.txt", bs->dir);
+	if (afile_open(&a, path))
+		die("bisect: %s: cannot write it", path);
+	for (k = 0; k < 2; k++) {
+		f = k ? stdout : a.f;
+		fprintf(f, "mmrepro bisect: %s, bad means %s\n", bs->scen,
+			mean_name(bs->bad_rep));
+		if (bs->o->metric)
+			fprintf(f,
+				"a step: %d run%s (at most %d), decided by %s against both ends\n\n",
+				bs->o->runs, bs->o->runs == 1 ? "" : "s",
+				bs->o->max_runs, bs->o->metric);
+		else
+			fprintf(f,
+				"a step: %d run%s (at most %d); reproduced at %d of %d, not at %d of %d\n\n",
+				bs->o->runs, bs->o->runs == 1 ? "" : "s",
+				bs->o->max_runs, bs->o->threshold, bs->o->runs,
+				bs->o->runs - bs->o->threshold, bs->o->runs);
+		for (i = 1; i <= bs->decided; i++) {
+			int j;
+
+			for (j = lo; j <= hi; j++) {
+				const struct step *s = &bs->st[j];
+
+				if (s->order != i)
+					continue;
+				fprintf(f,
+					"  %d. %-*s %-9s reproduced %d of %d",
+					i, w, s->side.label, s->role,
+					s->t.reproduced,
+					s->t.reproduced + s->t.not_reproduced);
+				if (s->t.unusable)
+					fprintf(f, " (%d unusable)",
+						s->t.unusable);
+				fprintf(f, ": %s\n", bisect_verdict_name(s->v));
+			}
+		}
+		fputc('\n', f);
+		if (!amb) {
+			fprintf(f, "first bad: %s (last good: %s)\n",
+				bs->st[bs->b.bad].side.label,
+				bs->st[bs->b.good].side.label);
+		} else {
+			fprintf(f, "first bad: one of");
+			for (i = bs->b.good + d; i != bs->b.bad + d; i += d)
+				if (i == bs->b.bad || bs->st[i].v == BV_SKIP ||
+				    bs->st[i].v == BV_UNDECIDED)
+					fprintf(f, " %s", bs->st[i].side.label);
+			fprintf(f,
+				" (last good: %s): the others could not be decided\n",
+				bs->st[bs->b.good].side.label);
+		}
+	}
+	if (afile_commit(&a))
+		warnx_("bisect: %s: cannot write it", path);
+	for (i = lo; i <= hi; i++)
+		if (bs->st[i].order)
+			json_array_append_new(steps, step_json(&bs->st[i]));
+	for (i = bs->b.good + d; i != bs->b.bad + d; i += d)
+		if (i == bs->b.bad || bs->st[i].v == BV_SKIP ||
+		    bs->st[i].v == BV_UNDECIDED)
+			json_array_append_new(
+				cand, json_string(bs->st[i].side.label));
+	json_object_set_new(r, "scenario", json_string(bs->scen));
+	json_object_set_new(r, "bad_means",
+			    json_string(mean_name(bs->bad_rep)));
+	json_object_set_new(r, "runs", json_integer(bs->o->runs));
+	json_object_set_new(r, "threshold", json_integer(bs->o->threshold));
+	json_object_set_new(r, "max_runs", json_integer(bs->o->max_runs));
+	if (bs->o->metric)
+		json_object_set_new(r, "metric", json_string(bs->o->metric));
+	json_object_set_new(r, "steps", steps);
+	json_object_set_new(r, "first_bad",
+			    json_string(bs->st[bs->b.bad].side.label));
+	json_object_set_new(r, "last_good",
+			    json_string(bs->st[bs->b.good].side.label));
+	json_object_set_new(r, "candidates", cand);
+	json_object_set_new(r, "decided", json_boolean(!amb));
+	if (json_save(r, bs->dir, "bisect.json"))
+		warnx_("bisect: %s/bisect.json: cannot write it", bs->dir);
+	json_decref(r);
+	return ret;
+}
+
+static void check_opts(struct bisect_opts *o, struct bisector *bs)
+{
+	if (!o->good || !o->bad)
+		die("bisect: give --good K and --bad K");
+	if (o->kernels && o->values)
+		die("bisect: --kernels or --values, not both");
+	if (!o->values && (o->kernel || o->local))
+		die("bisect: --kernel and --local go with --values (the list is of kernels otherwise)");
+	if (o->values && !o->kernel && !o->local)
+		die("bisect: --values needs a kernel (--kernel IMG|NAME) or --local");
+	if (o->local && o->kernel)
+		die("bisect: --local and --kernel exclude each other");
+	if (o->local && !o->stress_ok)
+		die("bisect: --local stresses this machine's memory; add --i-understand-this-stresses-the-host if it is a dedicated test box");
+	if (o->runs < 1 || o->runs > 100)
+		die("bisect: --runs %d: must be 1 to 100", o->runs);
+	if (!o->threshold)
+		o->threshold = o->runs;
+	if (o->threshold * 2 <= o->runs || o->threshold > o->runs)
+		die("bisect: --threshold %d: must be more than half of --runs (%d) and at most it",
+		    o->threshold, o->runs);
+	if (!o->max_runs)
+		o->max_runs = 3 * o->runs;
+	if (o->max_runs < o->runs)
+		die("bisect: --max-runs %d: less than --runs %d", o->max_runs,
+		    o->runs);
+	if (!o->bad_means || !strcmp(o->bad_means, "reproduced"))
+		bs->bad_rep = true;
+	else if (!strcmp(o->bad_means, "not-reproduced"))
+		bs->bad_rep = false;
+	else
+		die("bisect: --bad-means '%s': reproduced or not-reproduced",
+		    o->bad_means);
+}
+
+static void make_steps(struct bisector *bs, int lo, int hi)
+{
+	char spec[1024], err[512], safe[64];
+	int i;
+
+	bs->st = calloc((size_t)bs->n, sizeof(*bs->st));
+	for (i = lo; i <= hi; i++) {
+		struct step *s = &bs->st[i];
+
+		s->p_good = s->p_bad = NAN;
+		if (!bs->key)
+			snprintf(spec, sizeof(spec), "kernel=%s", bs->names[i]);
+		else
+			snprintf(spec, sizeof(spec), "%s%s%sset=%s=%s",
+				 bs->o->kernel ? "kernel=" : "",
+				 bs->o->kernel ? bs->o->kernel : "",
+				 bs->o->kernel ? "," : "", bs->key,
+				 bs->names[i]);
+		if (plan_spec_parse(spec, &s->side.sp, err, sizeof(err)))
+			die("bisect: %s", err);
+		if (plan_spec_common_sets(&s->side.sp, &bs->o->sets))
+			die("bisect: more than %d --set values", OPT_LIST_MAX);
+		if (bs->key)
+			snprintf(s->side.label, sizeof(s->side.label), "%s=%s",
+				 bs->key, bs->names[i]);
+		else
+			snprintf(s->side.label, sizeof(s->side.label), "%s",
+				 strrchr(bs->names[i], '/') ?
+					 strrchr(bs->names[i], '/') + 1 :
+					 bs->names[i]);
+		safe_name(safe, sizeof(safe), s->side.label);
+		pathf(s->side.dir, sizeof(s->side.dir), "%s/%s", bs->dir, safe);
+	}
+	for (i = lo; i <= hi; i++)
+		plan_spec_check("bisect", bs->scen, &bs->st[i].side.sp,
+				bs->st[i].side.label);
+	/* a kernel of --values is fetched once, for every step */
+	if (bs->key && !bs->o->local &&
+	    plan_spec_fetch(&bs->st[lo].side.sp, err, sizeof(err)))
+		die("bisect: %s", err);
+	for (i = lo + 1; i <= hi && bs->key && !bs->o->local; i++) {
+		bs->st[i].side.sp.kernel = bs->st[lo].side.sp.kernel;
+		bs->st[i].side.sp.modules = bs->st[lo].side.sp.modules;
+	}
+}
+
+int cmd_bisect(int argc, char **argv)
+{
+	static const struct cmd_usage u = {
+		.synopsis =
+			"SCENARIO --good K --bad K [--kernels K1,K2,...]\n"
+			"       | --values KEY=V1,V2,... (--kernel IMG|NAME | --local)]\n"
+			"       [--bad-means reproduced|not-reproduced] [--runs N] [--threshold k]\n"
+			"       [--max-runs M] [--metric M] [--set KEY=VALUE]... [--out DIR]",
+		.summary =
+			"Find the first bad kernel between a good and a bad one, by\n"
+			"binary search over an ordered list: Debian's packaged kernels\n"
+			"('mmrepro kernels --list'; --good 6.18 is the newest 6.18), or\n"
+			"--kernels in the order given; or, with --values, the values of\n"
+			"one scenario key on one kernel (--good and --bad name values).\n"
+			"Bad means reproduced unless\n"
+			"--bad-means not-reproduced: a fix is bisected as a regression\n"
+			"is. Both ends run first and must be what they are said to be.\n"
+			"Each step runs N times: reproduced when at least k of N usable\n"
+			"runs reproduce, not reproduced when at most N-k do; between,\n"
+			"N more, up to --max-runs, then the step is undecided. With\n"
+			"--metric M a step is bad when M differs significantly from the\n"
+			"good end's runs and not from the bad end's (compare's test),\n"
+			"and good the other way round. A run that fails for the\n"
+			"infrastructure, ends in error or is not applicable is never a\n"
+			"verdict: a step with no usable run is a skip.\n\n"
+			"Runs go to DIR/KERNEL/run-K (DIR: default\n"
+			"results/SCENARIO/bisect-<UTC>); every run and decision to\n"
+			"DIR/bisect.log; the steps and the result to DIR/bisect.json and\n"
+			"DIR/report.txt.\n\n"
+			"Exit: 0 the first bad kernel is named; 3 it is one of several\n"
+			"(skipped or undecided steps lie next to it); 2 an error, an end\n"
+			"that is not what it was said to be, or an interrupt.",
+		.permute = true,
+	};
+	struct bisect_opts o = { .runs = 3 };
+	const struct opt opts[] = {
+		OPT_STR(0, "good", &o.good, "K",
+			"a good kernel (name or image)"),
+		OPT_STR(0, "bad", &o.bad, "K", "a bad kernel"),
+		OPT_STR(0, "kernels", &o.kernels, "K1,K2,...",
+			"the ordered list (default: the packaged kernels)"),
+		OPT_STR(0, "values", &o.values, "KEY=V1,V2,...",
+			"the ordered list: values of a scenario key"),
+		OPT_STR('k', "kernel", &o.kernel, "IMG|NAME",
+			"the kernel of --values"),
+		OPT_BOOLEAN(0, "local", &o.local,
+			    "run --values on this machine"),
+		OPT_BOOLEAN(0, "i-understand-this-stresses-the-host",
+			    &o.stress_ok, "required with --local"),
+		OPT_STR(0, "bad-means", &o.bad_means,
+			"reproduced|not-reproduced",
+			"what bad is (default reproduced)"),
+		OPT_INTEGER('n', "runs", &o.runs, "N",
+			    "runs a step (default 3)"),
+		OPT_INTEGER(0, "threshold", &o.threshold, "k",
+			    "reproduced when k of N (default N)"),
+		OPT_INTEGER(0, "max-runs", &o.max_runs, "M",
+			    "runs a step at most (default 3N)"),
+		OPT_STR(0, "metric", &o.metric, "M",
+			"decide by this metric, against both ends"),
+		OPT_STRLIST('s', "set", &o.sets, "KEY=VALUE",
+			    "override a scenario key on every kernel"),
+		OPT_STR('o', "out", &o.out, "DIR", "results directory"),
+		OPT_STR(0, "accel", &o.accel, "kvm|tcg", "QEMU accelerator"),
+		OPT_BOOLEAN('q', "quiet", &o.quiet, "no progress lines"),
+		OPT_TABLE_END,
+	};
+	struct bisector bs = { .o = &o };
+	char dir[RD_PATH_MAX], stamp[32];
+	int i = opt_parse(argc, argv, "bisect", &u, opts), g, b, lo, hi, k;
+
+	if (i >= argc)
+		die("bisect: no scenario (see 'mmrepro list')");
+	if (i + 1 < argc)
+		die("bisect: unexpected argument '%s'", argv[i + 1]);
+	check_opts(&o, &bs);
+	bs.scen = argv[i];
+	bs.names = kernel_order(&o, &bs.n, &bs.key);
+	g = find(bs.names, bs.n, o.good, "--good", bs.key);
+	b = find(bs.names, bs.n, o.bad, "--bad", bs.key);
+	if (g == b)
+		die("bisect: --good and --bad are the same kernel, %s",
+		    bs.names[g]);
+	utc_stamp(stamp, sizeof(stamp));
+	if (o.out) {
+		pathf(dir, sizeof(dir), "%s", o.out);
+	} else {
+		struct scenario *sc = calloc(1, sizeof(*sc));
+		char path[4096], err[1024];
+
+		if (scenario_find(bs.scen, path, sizeof(path)) ||
+		    scenario_load(sc, path, err, sizeof(err)))
+			die("bisect: no scenario '%s' (see 'mmrepro list')",
+			    bs.scen);
+		pathf(dir, sizeof(dir), "results/%s/bisect-%s", sc->name,
+		      stamp);
+		free(sc);
+	}
+	bs.dir = dir;
+	lo = g < b ? g : b;
+	hi = g < b ? b : g;
+	make_steps(&bs, lo, hi);
+	if (bisect_init(&bs.b, bs.n, g, b))
+		die("bisect: out of memory");
+	if (mkdir_p(dir, 0755))
+		die("bisect: %s: %s", dir, strerror(errno));
+	plan_signals();
+	fprintf(stderr,
+		"bisect: %s, %d %s%s from %s (good) to %s (bad), bad means %s, into %s\n",
+		bs.scen, hi - lo + 1, bs.key ? "values of " : "kernels",
+		bs.key ? bs.key : "", bs.st[g].side.label, bs.st[b].side.label,
+		mean_name(bs.bad_rep), dir);
+	check_ends(&bs);
+	while ((k = bisect_next(&bs.b)) >= 0)
+		bisect_mark(&bs.b, k, try_kernel(&bs, k, "step"));
+	i = bisect_report(&bs, lo, hi);
+	bisect_free(&bs.b);
+	kernel_list_free(bs.names, bs.n);
+	free(bs.key);
+	return i;
+}
