@@ -7,11 +7,14 @@
  * failures, errors and not-applicable runs are skips, never verdicts.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "bisect.h"
@@ -29,9 +32,9 @@
 
 struct bisect_opts {
 	const char *good, *bad, *kernels, *values, *kernel, *bad_means;
-	const char *metric, *out, *accel;
+	const char *metric, *out, *accel, *git, *range;
 	struct opt_list sets;
-	bool quiet, local, stress_ok;
+	bool quiet, local, stress_ok, step;
 	int runs, threshold, max_runs;
 };
 
@@ -375,13 +378,348 @@ static int bisect_report(struct bisector *bs, int lo, int hi)
 	return ret;
 }
 
+/* ---- --git: git bisect run inside a kernel tree ---- */
+
+/*
+ * Run argv (a NULL-ended list) in dir; its stdout into out (malloc'd,
+ * when out is not NULL), its stderr to ours or, with errpath, to that
+ * file.  Returns the exit status, or -1.
+ */
+static int run_in(const char *dir, char *const *argv, char **out,
+		  const char *errpath)
+{
+	size_t len = 0, cap = 4096;
+	int pfd[2], status, fd;
+	ssize_t r;
+	pid_t pid;
+
+	if (out) {
+		*out = malloc(cap);
+		if (!*out || pipe(pfd))
+			return -1;
+	}
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (out) {
+			dup2(pfd[1], 1);
+			close(pfd[0]);
+			close(pfd[1]);
+		}
+		if (errpath) {
+			fd = open(errpath,
+				  O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW,
+				  0644);
+			if (fd >= 0)
+				dup2(fd, 2);
+		}
+		if (dir && chdir(dir))
+			_exit(126);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (out) {
+		close(pfd[1]);
+		while ((r = read(pfd[0], *out + len, cap - len - 1)) != 0) {
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r < 0)
+				break;
+			len += (size_t)r;
+			if (cap - len < 2) {
+				char *n = realloc(*out, cap * 2);
+
+				if (!n)
+					break;
+				*out = n;
+				cap *= 2;
+			}
+		}
+		(*out)[len] = '\0';
+		close(pfd[0]);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static void save_text(const char *dir, const char *name, const char *text)
+{
+	char path[RD_PATH_MAX];
+
+	pathf(path, sizeof(path), "%s/%s", dir, name);
+	if (write_file_replace(path, text ? text : "", text ? strlen(text) : 0))
+		warnx_("bisect: %s: cannot write it", path);
+}
+
+/* git -C tree ARGS..., its first line of output into b; the status */
+static int git1(const char *tree, char *b, size_t l, ...)
+{
+	char *argv[16] = { "git", "-C", (char *)tree }, *out = NULL;
+	va_list ap;
+	int a = 3, st;
+
+	va_start(ap, l);
+	while (a < 15 && (argv[a] = va_arg(ap, char *)))
+		a++;
+	va_end(ap);
+	argv[a] = NULL;
+	/* git's chatter ("Bisecting: ...") is not ours to print */
+	st = run_in(NULL, argv, &out, "/dev/null");
+	if (b) {
+		snprintf(b, l, "%s", out ? out : "");
+		b[strcspn(b, "\n")] = '\0';
+	}
+	free(out);
+	return st;
+}
+
+/* ci/build-kernel.sh: $MMREPRO_BUILD_KERNEL, or beside the binary */
+static void build_script(char *b, size_t l)
+{
+	const char *e = getenv("MMREPRO_BUILD_KERNEL");
+	char self[4096], *slash;
+
+	if (e && *e) {
+		snprintf(b, l, "%s", e);
+		return;
+	}
+	self_exe(self, sizeof(self));
+	slash = strrchr(self, '/');
+	if (slash)
+		*slash = '\0';
+	snprintf(b, l, "%.4000s/../ci/build-kernel.sh", self);
+}
+
+/*
+ * One step of git bisect run: build the tree's HEAD (small config,
+ * incremental, cached), run the scenario on it, and exit as git
+ * expects: 0 good, 1 bad, 125 skip (a failed build, no usable run, or
+ * undecided).
+ */
+static int git_step(struct bisect_opts *o, const char *scen, const char *dir,
+		    bool bad_rep)
+{
+	char sha[64], subj[256], script[4096], spec[8192], log[RD_PATH_MAX];
+	char *out = NULL, *line, *save, err[512];
+	struct bisector bs = {
+		.o = o, .scen = scen, .dir = dir, .bad_rep = bad_rep, .n = 1
+	};
+	struct step st = { .p_good = NAN, .p_bad = NAN };
+	enum bisect_verdict v;
+	json_t *j;
+	int rc;
+
+	if (git1(o->git, sha, sizeof(sha), "rev-parse", "HEAD", NULL))
+		die("bisect: %s: not a git tree", o->git);
+	git1(o->git, subj, sizeof(subj), "log", "-1", "--format=%s", NULL);
+	bs.st = &st;
+	snprintf(st.side.label, sizeof(st.side.label), "%.12s", sha);
+	pathf(st.side.dir, sizeof(st.side.dir), "%s/%.12s", dir, sha);
+	if (mkdir_p(st.side.dir, 0755))
+		die("bisect: %s: %s", st.side.dir, strerror(errno));
+	pathf(log, sizeof(log), "%s/build.log", st.side.dir);
+	build_script(script, sizeof(script));
+	{
+		char *argv[] = { "bash", script, "--src", (char *)o->git,
+				 NULL };
+		struct plan p = { .cmd = "bisect", .dir = dir };
+
+		fprintf(stderr, "bisect: %.12s %s: building (%s)\n", sha, subj,
+			log);
+		plan_log(&p, "build %.12s", sha);
+		rc = run_in(NULL, argv, &out, log);
+		plan_log(&p, "build %.12s exit %d", sha, rc);
+	}
+	spec[0] = '\0';
+	for (line = out ? strtok_r(out, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (!strncmp(line, "kernel=", 7) || !strncmp(line, "set=", 4))
+			snprintf(spec, sizeof(spec), "%s", line);
+	free(out);
+	if (rc || !spec[0]) {
+		warnx_("bisect: %.12s: the build failed (exit %d; %s): a skip",
+		       sha, rc, log);
+		st.v = BV_SKIP;
+		st.role = "step";
+	} else {
+		if (plan_spec_parse(spec, &st.side.sp, err, sizeof(err)))
+			die("bisect: %s: %s", script, err);
+		if (plan_spec_has_kernel(&st.side.sp) == o->local)
+			die("bisect: %s printed '%s': %s", script, spec,
+			    o->local ? "with --local a SPEC holds set= only" :
+				       "no kernel= in it");
+		if (plan_spec_common_sets(&st.side.sp, &o->sets))
+			die("bisect: more than %d --set values", OPT_LIST_MAX);
+		try_kernel(&bs, 0, "step");
+	}
+	v = st.v;
+	j = step_json(&st);
+	json_object_set_new(j, "commit", json_string(sha));
+	json_object_set_new(j, "subject", json_string(subj));
+	json_object_set_new(j, "build_exit", json_integer(rc));
+	if (json_save(j, st.side.dir, "step.json"))
+		warnx_("bisect: %s/step.json: cannot write it", st.side.dir);
+	json_decref(j);
+	return v == BV_GOOD ? 0 : v == BV_BAD ? 1 : 125;
+}
+
+/* The first bad commit(s) that git bisect run printed, into cand */
+static int git_result(const char *out, json_t *cand)
+{
+	const char *p = strstr(out, " is the first bad commit");
+	const char *any = strstr(out, "The first bad commit could be any of:");
+	char sha[41];
+
+	if (p && p - out >= 40) {
+		memcpy(sha, p - 40, 40);
+		sha[40] = '\0';
+		json_array_append_new(cand, json_string(sha));
+		return 0;
+	}
+	if (!any)
+		return -1;
+	for (p = strchr(any, '\n'); p && sscanf(p + 1, "%40[0-9a-f]", sha) == 1;
+	     p = strchr(p + 1, '\n'))
+		if (strlen(sha) == 40)
+			json_array_append_new(cand, json_string(sha));
+	return json_array_size(cand) ? 3 : -1;
+}
+
+static int git_bisect(struct bisect_opts *o, const char *scen, const char *dir,
+		      bool bad_rep, char *const *step_argv)
+{
+	char good[64], bad[64], orig[256], buf[256], *out = NULL;
+	json_t *r, *cand = json_array();
+	int rc, ret, gs, bsr;
+
+	if (git1(o->git, buf, sizeof(buf), "rev-parse", "--git-dir", NULL))
+		die("bisect: --git %s: not a git tree", o->git);
+	if (git1(o->git, good, sizeof(good), "rev-parse", "--verify", "-q",
+		 o->good, NULL) ||
+	    git1(o->git, bad, sizeof(bad), "rev-parse", "--verify", "-q",
+		 o->bad, NULL))
+		die("bisect: --good %s or --bad %s is no commit of %s", o->good,
+		    o->bad, o->git);
+	if (git1(o->git, buf, sizeof(buf), "status", "--porcelain",
+		 "--untracked-files=no", NULL) ||
+	    buf[0])
+		die("bisect: --git %s: the work tree has changes; commit or stash them",
+		    o->git);
+	if (!git1(o->git, buf, sizeof(buf), "bisect", "log", NULL))
+		die("bisect: --git %s: a git bisect is in progress ('git bisect reset' ends it)",
+		    o->git);
+	if (git1(o->git, orig, sizeof(orig), "symbolic-ref", "-q", "--short",
+		 "HEAD", NULL))
+		git1(o->git, orig, sizeof(orig), "rev-parse", "HEAD", NULL);
+	if (mkdir_p(dir, 0755))
+		die("bisect: %s: %s", dir, strerror(errno));
+	fprintf(stderr,
+		"bisect: %s in %s, %.12s (good) to %.12s (bad), bad means %s, into %s\n",
+		scen, o->git, good, bad, mean_name(bad_rep), dir);
+	/* the ends first, as for packaged kernels */
+	git1(o->git, NULL, 0, "checkout", "-q", good, NULL);
+	gs = run_in(NULL, step_argv, NULL, NULL);
+	git1(o->git, NULL, 0, "checkout", "-q", bad, NULL);
+	bsr = gs == 0 ? run_in(NULL, step_argv, NULL, NULL) : -1;
+	if (gs != 0 || bsr != 1) {
+		git1(o->git, NULL, 0, "checkout", "-q", orig, NULL);
+		die("bisect: the %s end %.12s is not %s (bad means %s; step exit %d); see %s",
+		    gs ? "good" : "bad", gs ? good : bad, gs ? "good" : "bad",
+		    mean_name(bad_rep), gs ? gs : bsr, dir);
+	}
+	if (git1(o->git, NULL, 0, "bisect", "start", bad, good, NULL))
+		die("bisect: git bisect start %s %s failed", bad, good);
+	{
+		char *argv[64] = { "git", "-C", (char *)o->git, "bisect",
+				   "run" };
+		int a = 5, i;
+
+		for (i = 0; step_argv[i] && a < 63; i++)
+			argv[a++] = step_argv[i];
+		argv[a] = NULL;
+		rc = run_in(NULL, argv, &out, NULL);
+	}
+	save_text(dir, "git-bisect-run.txt", out);
+	ret = out ? git_result(out, cand) : -1;
+	{
+		char *lo = NULL, *argv[] = { "git",    "-C",  (char *)o->git,
+					     "bisect", "log", NULL };
+
+		run_in(NULL, argv, &lo, "/dev/null");
+		save_text(dir, "git-bisect.log", lo);
+		free(lo);
+	}
+	git1(o->git, NULL, 0, "bisect", "reset", NULL);
+	git1(o->git, NULL, 0, "checkout", "-q", orig, NULL);
+	if (ret < 0) {
+		free(out);
+		json_decref(cand);
+		die("bisect: git bisect run ended (exit %d) without a result; see %s/git-bisect-run.txt",
+		    rc, dir);
+	}
+	r = json_object();
+	json_object_set_new(r, "scenario", json_string(scen));
+	json_object_set_new(r, "git", json_string(o->git));
+	json_object_set_new(r, "good", json_string(good));
+	json_object_set_new(r, "bad", json_string(bad));
+	json_object_set_new(r, "bad_means", json_string(mean_name(bad_rep)));
+	json_object_set_new(r, "runs", json_integer(o->runs));
+	json_object_set_new(r, "candidates", cand);
+	if (!ret)
+		json_object_set(r, "first_bad", json_array_get(cand, 0));
+	json_object_set_new(r, "decided", json_boolean(!ret));
+	if (json_save(r, dir, "bisect.json"))
+		warnx_("bisect: %s/bisect.json: cannot write it", dir);
+	if (!ret) {
+		char subj[256];
+		const char *sha = json_string_value(json_array_get(cand, 0));
+
+		git1(o->git, subj, sizeof(subj), "log", "-1", "--format=%s",
+		     sha, NULL);
+		printf("mmrepro bisect: %s in %s, bad means %s\nfirst bad: %s %s\n",
+		       scen, o->git, mean_name(bad_rep), sha, subj);
+	} else {
+		size_t i;
+
+		printf("mmrepro bisect: %s in %s, bad means %s\nfirst bad: one of",
+		       scen, o->git, mean_name(bad_rep));
+		for (i = 0; i < json_array_size(cand); i++)
+			printf(" %.12s",
+			       json_string_value(json_array_get(cand, i)));
+		printf(" (the others could not be decided)\n");
+	}
+	printf("steps: %s/*/step.json; git's log: %s/git-bisect.log\n", dir,
+	       dir);
+	json_decref(r);
+	free(out);
+	return ret;
+}
+
 static void check_opts(struct bisect_opts *o, struct bisector *bs)
 {
-	if (!o->good || !o->bad)
+	if (o->range) {
+		const char *dots = strstr(o->range, "..");
+
+		if (!dots || dots == o->range || !dots[2] || o->good || o->bad)
+			die("bisect: --patch-range '%s': use A..B (good..bad), without --good and --bad",
+			    o->range);
+		o->good = strndup(o->range, (size_t)(dots - o->range));
+		o->bad = dots + 2;
+	}
+	if (o->step && !o->git)
+		die("bisect: --step is one step of --git (git bisect run calls it)");
+	if (o->git && (o->kernels || o->values || o->kernel))
+		die("bisect: --git is the list: no --kernels, --values or --kernel with it");
+	if (o->git && o->metric)
+		die("bisect: --metric with --git: not supported; a step is decided by its reproduction rate");
+	if ((!o->good || !o->bad) && !o->step)
 		die("bisect: give --good K and --bad K");
 	if (o->kernels && o->values)
 		die("bisect: --kernels or --values, not both");
-	if (!o->values && (o->kernel || o->local))
+	if (!o->values && (o->kernel || (o->local && !o->git)))
 		die("bisect: --kernel and --local go with --values (the list is of kernels otherwise)");
 	if (o->values && !o->kernel && !o->local)
 		die("bisect: --values needs a kernel (--kernel IMG|NAME) or --local");
@@ -456,6 +794,85 @@ static void make_steps(struct bisector *bs, int lo, int hi)
 	}
 }
 
+/*
+ * --git: absolute paths (git bisect run runs its command in the tree),
+ * then the search, or with --step one step of it
+ */
+static int git_main(struct bisect_opts *o, const char *scen, bool bad_rep)
+{
+	char path[4096], gdir[4096], odir[RD_PATH_MAX], stamp[32];
+	char abs[RD_PATH_MAX];
+	char nr[16], nt[16], nm[16], err[1024], self[4096];
+	struct scenario *sc = calloc(1, sizeof(*sc));
+	char *argv[24 + 2 * OPT_LIST_MAX];
+	int a = 0, i, ret;
+
+	if (scenario_find(scen, path, sizeof(path)) ||
+	    scenario_load(sc, path, err, sizeof(err)))
+		die("bisect: no scenario '%s' (see 'mmrepro list')", scen);
+	if (!realpath(o->git, gdir))
+		die("bisect: --git %s: %s", o->git, strerror(errno));
+	o->git = gdir;
+	if (o->out) {
+		pathf(odir, sizeof(odir), "%s", o->out);
+	} else {
+		utc_stamp(stamp, sizeof(stamp));
+		pathf(odir, sizeof(odir), "results/%s/bisect-%s", sc->name,
+		      stamp);
+	}
+	if (mkdir_p(odir, 0755) || !realpath(odir, abs))
+		die("bisect: %s: %s", odir, strerror(errno));
+	memcpy(odir, abs, sizeof(odir));
+	if (!realpath(path, abs))
+		die("bisect: %s: %s", path, strerror(errno));
+	memcpy(path, abs, sizeof(path));
+	if (o->step) {
+		free(sc);
+		return git_step(o, path, odir, bad_rep);
+	}
+	for (i = 0; i < o->sets.n; i++)
+		if (scenario_set(sc, o->sets.v[i], err, sizeof(err)))
+			die("bisect: %s", err);
+	free(sc);
+	self_exe(self, sizeof(self));
+	snprintf(nr, sizeof(nr), "%d", o->runs);
+	snprintf(nt, sizeof(nt), "%d", o->threshold);
+	snprintf(nm, sizeof(nm), "%d", o->max_runs);
+	argv[a++] = self;
+	argv[a++] = "bisect";
+	argv[a++] = path;
+	argv[a++] = "--step";
+	argv[a++] = "--git";
+	argv[a++] = gdir;
+	argv[a++] = "--out";
+	argv[a++] = odir;
+	argv[a++] = "--runs";
+	argv[a++] = nr;
+	argv[a++] = "--threshold";
+	argv[a++] = nt;
+	argv[a++] = "--max-runs";
+	argv[a++] = nm;
+	argv[a++] = "--bad-means";
+	argv[a++] = bad_rep ? "reproduced" : "not-reproduced";
+	if (o->accel) {
+		argv[a++] = "--accel";
+		argv[a++] = (char *)o->accel;
+	}
+	if (o->quiet)
+		argv[a++] = "-q";
+	if (o->local) {
+		argv[a++] = "--local";
+		argv[a++] = "--i-understand-this-stresses-the-host";
+	}
+	for (i = 0; i < o->sets.n; i++) {
+		argv[a++] = "--set";
+		argv[a++] = (char *)o->sets.v[i];
+	}
+	argv[a] = NULL;
+	ret = git_bisect(o, path, odir, bad_rep, argv);
+	return ret;
+}
+
 int cmd_bisect(int argc, char **argv)
 {
 	static const struct cmd_usage u = {
@@ -463,7 +880,9 @@ int cmd_bisect(int argc, char **argv)
 			"SCENARIO --good K --bad K [--kernels K1,K2,...]\n"
 			"       | --values KEY=V1,V2,... (--kernel IMG|NAME | --local)]\n"
 			"       [--bad-means reproduced|not-reproduced] [--runs N] [--threshold k]\n"
-			"       [--max-runs M] [--metric M] [--set KEY=VALUE]... [--out DIR]",
+			"       [--max-runs M] [--metric M] [--set KEY=VALUE]... [--out DIR]\n"
+			"   or: mmrepro bisect SCENARIO --git DIR (--good REV --bad REV | --patch-range A..B)\n"
+			"       [--bad-means ...] [--runs N] [--threshold k] [--set KEY=VALUE]...",
 		.summary =
 			"Find the first bad kernel between a good and a bad one, by\n"
 			"binary search over an ordered list: Debian's packaged kernels\n"
@@ -481,6 +900,14 @@ int cmd_bisect(int argc, char **argv)
 			"and good the other way round. A run that fails for the\n"
 			"infrastructure, ends in error or is not applicable is never a\n"
 			"verdict: a step with no usable run is a skip.\n\n"
+			"With --git DIR the list is the commits of a kernel tree between\n"
+			"two revisions: git bisect run, whose every step builds HEAD with\n"
+			"ci/build-kernel.sh (the small config, incremental, cached;\n"
+			"$MMREPRO_BUILD_KERNEL names another script, which prints a SPEC\n"
+			"as its last line; with --local, one of set= only) and runs the\n"
+			"scenario on it, exiting 0 good, 1 bad, 125 skip (a failed build,\n"
+			"no usable run, undecided). Both ends are built and run first.\n"
+			"The tree must be clean; its HEAD is restored at the end.\n\n"
 			"Runs go to DIR/KERNEL/run-K (DIR: default\n"
 			"results/SCENARIO/bisect-<UTC>); every run and decision to\n"
 			"DIR/bisect.log; the steps and the result to DIR/bisect.json and\n"
@@ -505,6 +932,12 @@ int cmd_bisect(int argc, char **argv)
 			    "run --values on this machine"),
 		OPT_BOOLEAN(0, "i-understand-this-stresses-the-host",
 			    &o.stress_ok, "required with --local"),
+		OPT_STR(0, "git", &o.git, "DIR",
+			"bisect the commits of this kernel tree instead"),
+		OPT_STR(0, "patch-range", &o.range, "A..B",
+			"with --git: --good A --bad B"),
+		OPT_BOOLEAN(0, "step", &o.step,
+			    "(internal) one step of --git, for git bisect run"),
 		OPT_STR(0, "bad-means", &o.bad_means,
 			"reproduced|not-reproduced",
 			"what bad is (default reproduced)"),
@@ -533,6 +966,8 @@ int cmd_bisect(int argc, char **argv)
 		die("bisect: unexpected argument '%s'", argv[i + 1]);
 	check_opts(&o, &bs);
 	bs.scen = argv[i];
+	if (o.git)
+		return git_main(&o, bs.scen, bs.bad_rep);
 	bs.names = kernel_order(&o, &bs.n, &bs.key);
 	g = find(bs.names, bs.n, o.good, "--good", bs.key);
 	b = find(bs.names, bs.n, o.bad, "--bad", bs.key);

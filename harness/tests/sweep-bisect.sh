@@ -101,6 +101,61 @@ check "bisect: a good end that is bad: exit 2" [ $? -eq 2 ]
 check "bisect: says which end, and why" \
 	grep -q "the good end $big is not good (bad means not reproduced): bad" "$T/b4.err"
 
+# --- bisect --git: git bisect run over commits, each step "built" by a
+# stand-in for ci/build-kernel.sh that prints a SPEC from the tree ---
+G=$T/git
+mkdir -p "$G/repo"
+git -C "$G/repo" init -q
+for v in $low $((low + 1)) $((low + 2)) $((low + 3)) $big $((big + 1)) $((big + 2)); do
+	echo "$v" >"$G/repo/limit"
+	git -C "$G/repo" add limit
+	git -C "$G/repo" -c user.name=t -c user.email=t@t commit -qm "limit $v"
+done
+cat >"$G/build.sh" <<'BUILD'
+#!/bin/bash
+while [ $# -gt 0 ]; do case $1 in --src) src=$2; shift ;; esac; shift; done
+[ "$(cat "$src/limit")" != broken ] || { echo "does not build" >&2; exit 1; }
+echo "building limit $(cat "$src/limit")" >&2
+echo "set=limit=$(cat "$src/limit")"
+BUILD
+chmod +x "$G/build.sh"
+first=$(git -C "$G/repo" log --format=%H --grep="^limit $big\$")
+MMREPRO_BUILD_KERNEL=$G/build.sh "$M" bisect "$S" --git "$G/repo" \
+	--patch-range HEAD~6..HEAD --bad-means not-reproduced --runs 1 "${L[@]}" \
+	--out "$T/g1" >"$T/g1.out" 2>"$T/g1.err"
+check "bisect --git: exit 0" [ $? -eq 0 ]
+check "bisect --git: names the commit that made the limit unreachable" \
+	jq -e ".first_bad == \"$first\" and .decided" "$T/g1/bisect.json"
+check "bisect --git: with its subject, on stdout" \
+	grep -qx "first bad: $first limit $big" "$T/g1.out"
+check "bisect --git: every step built and ran in DIR/SHA, with step.json" \
+	bash -c "[ \$(ls '$T'/g1/*/step.json | wc -l) -ge 3 ] &&
+		jq -e '.build_exit == 0 and .runs == 1' '$T/g1/${first:0:12}/step.json'"
+check "bisect --git: git's own log kept" grep -q "first bad commit: \[$first\]" "$T/g1/git-bisect.log"
+check "bisect --git: the tree is back on its branch, not bisecting" \
+	bash -c "[ \"\$(git -C '$G/repo' symbolic-ref --short HEAD)\" = master ] &&
+		! git -C '$G/repo' bisect log >/dev/null 2>&1"
+# a commit that does not build is a skip (git's 125), never a verdict
+git -C "$G/repo" checkout -q -b broken HEAD~3
+echo broken >"$G/repo/limit"
+git -C "$G/repo" -c user.name=t -c user.email=t@t commit -qam "limit broken"
+echo $((big + 5)) >"$G/repo/limit"
+git -C "$G/repo" -c user.name=t -c user.email=t@t commit -qam "limit $((big + 5))"
+MMREPRO_BUILD_KERNEL=$G/build.sh "$M" bisect "$S" --git "$G/repo" \
+	--good HEAD~3 --bad HEAD --bad-means not-reproduced --runs 1 "${L[@]}" \
+	--out "$T/g2" >"$T/g2.out" 2>"$T/g2.err"
+check "bisect --git, a commit that does not build next to the answer: exit 3" [ $? -eq 3 ]
+check "bisect --git: the broken build was a skip" \
+	bash -c "grep -l '\"build_exit\": 1' '$T'/g2/*/step.json | xargs jq -e '.verdict == \"skip\"'"
+check "bisect --git: candidates are the skipped and the first bad" \
+	jq -e '(.candidates | length) == 2 and (.decided | not)' "$T/g2/bisect.json"
+# a work tree with changes is refused, and left alone
+echo dirt >>"$G/repo/limit"
+MMREPRO_BUILD_KERNEL=$G/build.sh "$M" bisect "$S" --git "$G/repo" \
+	--good HEAD~1 --bad HEAD "${L[@]}" --out "$T/g3" >/dev/null 2>"$T/g3.err"
+check "bisect --git on a tree with changes: exit 2, untouched" \
+	bash -c "[ $? -eq 2 ] && grep -q 'has changes' '$T/g3.err' && grep -q dirt '$G/repo/limit'"
+
 # --- bad input: exit 2, one line, nothing written ---
 bad_input() { # bad_input NAME WANT ARGS...
 	local name=$1 want=$2 rc
