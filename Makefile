@@ -84,12 +84,13 @@ demo: deps
 	$(MAKE) all
 	ci/demo.sh
 
-# the long acceptance measurements (guests, about 1.5 h under TCG, plus
+# the long acceptance measurements (guests, about 2.5 h under TCG, plus
 # the kernel builds of ci/patched/accept.sh when they are not cached)
 accept: deps
 	$(MAKE) all
 	ci/defrag/accept.sh results/accept/defrag-unmovable
 	ci/patched/accept.sh results/accept/patched
+	ci/bisect/accept.sh results/accept/bisect
 
 lint:
 	harness/tests/lint.sh

@@ -877,7 +877,7 @@ int cmd_bisect(int argc, char **argv)
 {
 	static const struct cmd_usage u = {
 		.synopsis =
-			"SCENARIO --good K --bad K [--kernels K1,K2,...]\n"
+			"SCENARIO --good K --bad K [--kernels K1,K2,...\n"
 			"       | --values KEY=V1,V2,... (--kernel IMG|NAME | --local)]\n"
 			"       [--bad-means reproduced|not-reproduced] [--runs N] [--threshold k]\n"
 			"       [--max-runs M] [--metric M] [--set KEY=VALUE]... [--out DIR]\n"

@@ -6,6 +6,7 @@
  * and figures, each step's change, and a plot per gating metric.
  */
 #include <errno.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "opt.h"
 #include "plan.h"
 #include "results.h"
+#include "rundata.h"
 #include "scenario.h"
 #include "sweep.h"
 #include "util.h"
@@ -21,7 +23,7 @@
 #define SWEEP_MAX_POINTS 32
 
 struct sweep_opts {
-	const char *kernels, *sweep, *kernel, *out, *accel;
+	const char *kernels, *sweep, *kernel, *out, *accel, *report;
 	struct opt_list sets;
 	bool local, stress_ok, quiet;
 	int runs;
@@ -123,6 +125,71 @@ static int sweep_sides(const char *scen, const struct sweep_opts *o,
 	return n;
 }
 
+/*
+ * DIR/sweep.json: what the points are, written before the first run, so
+ * that `sweep --report DIR' can report a sweep again (or one that was
+ * interrupted)
+ */
+static void save_plan(const char *dir, const char *scen, const char *axis,
+		      int runs, const struct plan_side *side, int n)
+{
+	json_t *j = json_object(), *pts = json_array();
+	int i;
+
+	json_object_set_new(j, "scenario", json_string(scen));
+	json_object_set_new(j, "axis", json_string(axis));
+	json_object_set_new(j, "runs", json_integer(runs));
+	for (i = 0; i < n; i++) {
+		json_t *p = json_object();
+		const char *b = strrchr(side[i].dir, '/');
+
+		json_object_set_new(p, "label", json_string(side[i].label));
+		json_object_set_new(p, "dir", json_string(b ? b + 1 : ""));
+		json_array_append_new(pts, p);
+	}
+	json_object_set_new(j, "points", pts);
+	if (json_save(j, dir, "sweep.json"))
+		warnx_("sweep: %s/sweep.json: cannot write it", dir);
+	json_decref(j);
+}
+
+/*
+ * The points of DIR/sweep.json, which may come from elsewhere: a point's
+ * directory must be one plain name inside DIR, as sweep makes them
+ */
+static int load_plan(const char *dir, struct plan_side *side, char *axis,
+		     size_t alen, int *runs)
+{
+	char path[RD_PATH_MAX], safe[64];
+	json_t *j, *pts, *p;
+	size_t i;
+
+	untrusted_root_add(dir);
+	pathf(path, sizeof(path), "%s/sweep.json", dir);
+	j = json_load_regular(path, NULL);
+	pts = json_object_get(j, "points");
+	if (!json_is_array(pts) || json_array_size(pts) < 2 ||
+	    json_array_size(pts) > SWEEP_MAX_POINTS ||
+	    !json_is_string(json_object_get(j, "axis")))
+		die("sweep: %s: not a sweep's plan (points, axis)", path);
+	snprintf(axis, alen, "%s",
+		 json_string_value(json_object_get(j, "axis")));
+	*runs = (int)json_integer_value(json_object_get(j, "runs"));
+	json_array_foreach(pts, i, p)
+	{
+		const char *l = json_string_value(json_object_get(p, "label"));
+		const char *d = json_string_value(json_object_get(p, "dir"));
+
+		if (!l || !d || strcmp(safe_name(safe, sizeof(safe), d), d))
+			die("sweep: %s: point %zu: a label and a plain directory name are needed",
+			    path, i + 1);
+		snprintf(side[i].label, sizeof(side[i].label), "%s", l);
+		pathf(side[i].dir, sizeof(side[i].dir), "%s/%s", dir, d);
+	}
+	json_decref(j);
+	return (int)i;
+}
+
 static void write_reports(const struct sweep *s, const char *dir)
 {
 	const struct sweep_format *f;
@@ -184,7 +251,8 @@ int cmd_sweep(int argc, char **argv)
 		.synopsis =
 			"SCENARIO --kernels K1,K2,... [--runs N] [--set KEY=VALUE]... [--out DIR]\n"
 			"   or: mmrepro sweep SCENARIO --sweep KEY=V1,V2,... (--kernel IMG|NAME | --local)\n"
-			"       [--runs N] [--set KEY=VALUE]... [--out DIR]",
+			"       [--runs N] [--set KEY=VALUE]... [--out DIR]\n"
+			"   or: mmrepro sweep --report DIR",
 		.summary =
 			"Run SCENARIO N times at each point, round-robin (K1 K2 K3 K1\n"
 			"K2 K3 ...), so that a drift of the host hits every point alike.\n"
@@ -196,7 +264,8 @@ int cmd_sweep(int argc, char **argv)
 			"the change and its p (as 'mmrepro compare'); a plot per gating\n"
 			"metric across the points.\n\n"
 			"Runs go to DIR/POINT/run-K (DIR: default\n"
-			"results/SCENARIO/sweep-<UTC>), the order to DIR/sweep.log,\n"
+			"results/SCENARIO/sweep-<UTC>), the points to DIR/sweep.json\n"
+			"(for --report), the order to DIR/sweep.log,\n"
 			"the reports to DIR/report.{txt,md,json,ktap} and the plots\n"
 			"to DIR/plots.\n\n"
 			"Exit: 0, or 3 when a point that is not 'not applicable' has\n"
@@ -222,6 +291,8 @@ int cmd_sweep(int argc, char **argv)
 			    &o.stress_ok, "required with --local"),
 		OPT_STR(0, "accel", &o.accel, "kvm|tcg", "QEMU accelerator"),
 		OPT_BOOLEAN('q', "quiet", &o.quiet, "no progress lines"),
+		OPT_STR(0, "report", &o.report, "DIR",
+			"report a finished (or interrupted) sweep again"),
 		OPT_TABLE_END,
 	};
 	struct plan_side side[SWEEP_MAX_POINTS];
@@ -229,6 +300,14 @@ int cmd_sweep(int argc, char **argv)
 	char dir[RD_PATH_MAX], axis[64], stamp[32];
 	int i = opt_parse(argc, argv, "sweep", &u, opts), n, ret;
 
+	memset(side, 0, sizeof(side));
+	if (o.report) {
+		if (i < argc)
+			die("sweep: --report DIR takes no scenario");
+		pathf(dir, sizeof(dir), "%s", o.report);
+		n = load_plan(dir, side, axis, sizeof(axis), &o.runs);
+		return sweep_report(dir, axis, o.runs, side, n);
+	}
 	if (i >= argc)
 		die("sweep: no scenario (see 'mmrepro list')");
 	if (i + 1 < argc)
@@ -249,7 +328,6 @@ int cmd_sweep(int argc, char **argv)
 		pathf(dir, sizeof(dir), "results/%s/sweep-%s", sc->name, stamp);
 		free(sc);
 	}
-	memset(side, 0, sizeof(side));
 	n = sweep_sides(argv[i], &o, dir, side, axis, sizeof(axis));
 	p.scen = argv[i];
 	p.dir = dir;
@@ -258,6 +336,7 @@ int cmd_sweep(int argc, char **argv)
 	p.local = o.local;
 	p.quiet = o.quiet;
 	plan_dirs(&p);
+	save_plan(dir, p.scen, axis, o.runs, side, n);
 	plan_signals();
 	fprintf(stderr,
 		"sweep: %s across %s, %d points, %d run%s each, round-robin, into %s\n",

@@ -2,8 +2,9 @@
 # Bash completion for mmrepro.  The commands, their options and the
 # output formats come from the program's own --help (so from its
 # command, option and format tables), the scenario names from 'mmrepro
-# list', and the kernels for --deb from mmrepro's kernel cache.  Installed as
-# PREFIX/share/bash-completion/completions/mmrepro.
+# list', the kernels for --deb from mmrepro's kernel cache, and for
+# --kernel, --good and --bad the names of 'mmrepro kernels --names'.
+# Installed as PREFIX/share/bash-completion/completions/mmrepro.
 
 _mmrepro() {
 	local cur prev cmd words i
@@ -28,8 +29,20 @@ _mmrepro() {
 		} | sort -u)
 		return
 		;;
-	--kernel | -k | --modules | --out | -o | --plots | --bundle | -b | \
-		--rejudge | --proc-root | --sys-root)
+	--kernel | -k | --good | --bad)
+		# a Debian kernel by series name (mmrepro kernels --names), or
+		# an image file
+		if [ "$cmd" != vm ]; then
+			words=$("$m" kernels --names 2>/dev/null)
+			mapfile -t COMPREPLY < <(compgen -W "$words" -- "$cur"
+				compgen -f -- "$cur")
+		else
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		fi
+		return
+		;;
+	--modules | --out | -o | --plots | --bundle | -b | \
+		--rejudge | --report | --git | --proc-root | --sys-root)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return
 		;;
@@ -52,7 +65,7 @@ _mmrepro() {
 		return
 	fi
 	case $cmd in
-	run | check | ab)
+	run | check | ab | sweep | bisect)
 		# a scenario: the first word that is no option or option value
 		for ((i = 2; i < COMP_CWORD; i++)); do
 			[[ ${COMP_WORDS[i]} == -* ]] && continue

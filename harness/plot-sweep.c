@@ -55,8 +55,11 @@ static void write_gp(FILE *g, const struct sweep *s,
 	gp_str(g, s->axis);
 	fprintf(g, "\nset xtics (");
 	for (i = 0; i < s->np; i++) {
-		snprintf(t, sizeof(t), "%s\n(%zu)", s->pt[i].label,
-			 sm->at[i].n);
+		if (sweep_not_applicable(s, i))
+			snprintf(t, sizeof(t), "%s\n(n/a)", s->pt[i].label);
+		else
+			snprintf(t, sizeof(t), "%s\n(%zu)", s->pt[i].label,
+				 sm->at[i].n);
 		gp_str(g, t);
 		fprintf(g, " %d%s", i + 1, i + 1 < s->np ? ", " : "");
 		if (sm->at[i].n && sm->at[i].lo < lo)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "compare-print.h"
+#include "stats.h"
 #include "sweep.h"
 #include "text.h"
 
@@ -45,8 +46,11 @@ static void points(const struct sweep *s, FILE *out)
 	for (i = 0; i < s->np; i++) {
 		const struct cmp_side *sd = s->pt[i].side;
 
-		snprintf(rep, sizeof(rep), "%d of %d", sd->reproduced,
-			 sweep_usable(s, i));
+		if (sweep_usable(s, i))
+			snprintf(rep, sizeof(rep), "%d of %d", sd->reproduced,
+				 sweep_usable(s, i));
+		else
+			snprintf(rep, sizeof(rep), "-");
 		fprintf(out, "%-*.*s %-*.*s %-12s %5d %6d %5d\n", w, w,
 			s->pt[i].label, 36 - w, 36 - w, sd->releases, rep,
 			sd->not_applicable, sd->error, sd->other);
@@ -120,6 +124,13 @@ void sweep_write_text(const struct sweep *s, FILE *out)
 		}
 	if (!n)
 		fprintf(out, "  none\n");
+	if (s->runs >= 1 &&
+	    stats_mwu_min_p((size_t)s->runs, (size_t)s->runs) >= CMP_ALPHA)
+		fprintf(out,
+			"  (with %d run%s a point no step can: the smallest p is %.3f;\n"
+			"  4 runs a point can reach p < 0.05)\n",
+			s->runs, s->runs == 1 ? "" : "s",
+			stats_mwu_min_p((size_t)s->runs, (size_t)s->runs));
 	fputc('\n', out);
 	text_wrap(out, 0, "",
 		  "CI: from order statistics, the narrowest that covers the "

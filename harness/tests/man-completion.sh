@@ -59,5 +59,9 @@ check "completion: no second scenario for run, more for check" \
 check "completion: --deb offers the cached kernels" \
 	[ "$(comp mmrepro run udp-order3 --deb "$T/cache/kernels/linux-image-6")" = \
 	"$T/cache/kernels/linux-image-6.12.1-amd64_1_amd64.deb" ]
+check "completion: --kernel offers the kernel names" \
+	[ "$(comp mmrepro run udp-order3 --kernel 6.1)" = "6.1 6.12 6.18" ]
+check "completion: so does bisect's --good" \
+	[ "$(comp mmrepro bisect udp-order3 --good 7.)" = "7.2 7.3" ]
 check "completion: --format values" [ "$(comp mmrepro compare --format m)" = md ]
 tap_end

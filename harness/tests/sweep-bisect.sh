@@ -50,6 +50,18 @@ check "sweep: the plot's points are the runs (6) and medians (3)" \
 	bash -c "[ \$(awk 'NF == 2' '$T/sw/plots/src/sweep-free.dat' | wc -l) -eq 6 ] &&
 		[ \$(awk 'NF == 4' '$T/sw/plots/src/sweep-free.dat' | wc -l) -eq 3 ]"
 
+# --report: the same report again from DIR/sweep.json; a plan naming a
+# directory outside DIR is refused
+cp "$T/sw/report.txt" "$T/sw-report.before"
+"$M" sweep --report "$T/sw" >"$T/swr.out" 2>"$T/swr.err"
+check "sweep --report: exit 0, the same report.txt" \
+	bash -c "[ $? -eq 0 ] && cmp -s '$T/sw/report.txt' '$T/sw-report.before'"
+mkdir -p "$T/swbad"
+jq '.points[0].dir = "../sw/limit_'"$low"'"' "$T/sw/sweep.json" >"$T/swbad/sweep.json"
+"$M" sweep --report "$T/swbad" >/dev/null 2>"$T/swbad.err"
+check "sweep --report: a point outside DIR is refused (exit 2)" \
+	bash -c "[ $? -eq 2 ] && grep -q 'plain directory name' '$T/swbad.err' && [ ! -e '$T/swbad/report.txt' ]"
+
 # a point whose runs all end in error: not ok in KTAP, exit 3
 "$M" sweep "$S" --sweep "limit=$low,400" --runs 2 "${L[@]}" --out "$T/sw4" \
 	>"$T/sw4.out" 2>"$T/sw4.err"
