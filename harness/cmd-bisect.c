@@ -588,10 +588,109 @@ static int git_result(const char *out, json_t *cand)
 	return json_array_size(cand) ? 3 : -1;
 }
 
+/*
+ * The steps in the order git took them (its log's "# good: [SHA] ..."
+ * lines, the ends first), each with what DIR/SHA/step.json says
+ */
+static json_t *git_steps(const char *dir, const char *glog)
+{
+	json_t *a = json_array();
+	const char *p, *nl;
+
+	for (p = glog; p && *p; p = nl ? nl + 1 : p + strlen(p)) {
+		char verdict[16], sha[41], path[RD_PATH_MAX];
+		json_t *st;
+
+		nl = strchr(p, '\n');
+		if (sscanf(p, "# %15[a-z]: [%40[0-9a-f]]", verdict, sha) != 2 ||
+		    strlen(sha) != 40)
+			continue;
+		pathf(path, sizeof(path), "%s/%.12s/step.json", dir, sha);
+		st = json_load_regular(path, NULL);
+		if (!json_is_object(st)) {
+			json_decref(st);
+			st = json_object();
+			json_object_set_new(st, "commit", json_string(sha));
+		}
+		json_object_set_new(st, "git_verdict", json_string(verdict));
+		json_array_append_new(a, st);
+	}
+	return a;
+}
+
+static long long jint(json_t *o, const char *key)
+{
+	return (long long)json_integer_value(json_object_get(o, key));
+}
+
+/* One line of a step: commit, git's verdict, the runs, the subject */
+static void git_step_line(FILE *f, size_t i, json_t *st)
+{
+	const char *sj = json_string_value(json_object_get(st, "subject"));
+	const char *c = json_string_value(json_object_get(st, "commit"));
+	const char *v = json_string_value(json_object_get(st, "git_verdict"));
+
+	fprintf(f, "  %zu. %.12s %-5s", i + 1, c ? c : "?", v ? v : "?");
+	if (jint(st, "build_exit"))
+		fprintf(f, " build failed (exit %lld)", jint(st, "build_exit"));
+	else
+		fprintf(f, " reproduced %lld of %lld", jint(st, "reproduced"),
+			jint(st, "reproduced") + jint(st, "not_reproduced"));
+	fprintf(f, "  %.36s\n", sj ? sj : "");
+}
+
+/* The result with every step's evidence, on stdout and in report.txt */
+static void git_report(const struct bisect_opts *o, const char *scen,
+		       const char *dir, bool bad_rep, json_t *r, int ret)
+{
+	json_t *steps = json_object_get(r, "steps"), *st;
+	json_t *cand = json_object_get(r, "candidates");
+	char path[RD_PATH_MAX], subj[256];
+	struct afile a;
+	bool file;
+	size_t i;
+	FILE *f;
+	int k;
+
+	pathf(path, sizeof(path), "%s/report.txt", dir);
+	file = !afile_open(&a, path);
+	if (!file)
+		warnx_("bisect: %s: cannot write it", path);
+	for (k = file ? 0 : 1; k < 2; k++) {
+		f = k ? stdout : a.f;
+		fprintf(f,
+			"mmrepro bisect: %s in %s, bad means %s\n"
+			"a step: %d run%s (at most %d); reproduced at %d of %d, not at %d of %d\n\n",
+			scen, o->git, mean_name(bad_rep), o->runs,
+			o->runs == 1 ? "" : "s", o->max_runs, o->threshold,
+			o->runs, o->runs - o->threshold, o->runs);
+		json_array_foreach(steps, i, st) git_step_line(f, i, st);
+		if (!ret) {
+			const char *sha =
+				json_string_value(json_array_get(cand, 0));
+
+			git1(o->git, subj, sizeof(subj), "log", "-1",
+			     "--format=%s", sha, NULL);
+			fprintf(f, "\nfirst bad: %s %s\n", sha, subj);
+			continue;
+		}
+		fprintf(f, "\nfirst bad: one of");
+		for (i = 0; i < json_array_size(cand); i++)
+			fprintf(f, " %.12s",
+				json_string_value(json_array_get(cand, i)));
+		fprintf(f, " (the others could not be decided)\n");
+	}
+	if (file && afile_commit(&a))
+		warnx_("bisect: %s: cannot write it", path);
+	printf("steps: %s/*/step.json; git's log: %s/git-bisect.log\n", dir,
+	       dir);
+}
+
 static int git_bisect(struct bisect_opts *o, const char *scen, const char *dir,
 		      bool bad_rep, char *const *step_argv)
 {
 	char good[64], bad[64], orig[256], buf[256], *out = NULL;
+	char *glog = NULL;
 	json_t *r, *cand = json_array();
 	int rc, ret, gs, bsr;
 
@@ -645,17 +744,17 @@ static int git_bisect(struct bisect_opts *o, const char *scen, const char *dir,
 	save_text(dir, "git-bisect-run.txt", out);
 	ret = out ? git_result(out, cand) : -1;
 	{
-		char *lo = NULL, *argv[] = { "git",    "-C",  (char *)o->git,
-					     "bisect", "log", NULL };
+		char *argv[] = { "git",	   "-C",  (char *)o->git,
+				 "bisect", "log", NULL };
 
-		run_in(NULL, argv, &lo, "/dev/null");
-		save_text(dir, "git-bisect.log", lo);
-		free(lo);
+		run_in(NULL, argv, &glog, "/dev/null");
+		save_text(dir, "git-bisect.log", glog);
 	}
 	git1(o->git, NULL, 0, "bisect", "reset", NULL);
 	git1(o->git, NULL, 0, "checkout", "-q", orig, NULL);
 	if (ret < 0) {
 		free(out);
+		free(glog);
 		json_decref(cand);
 		die("bisect: git bisect run ended (exit %d) without a result; see %s/git-bisect-run.txt",
 		    rc, dir);
@@ -671,30 +770,13 @@ static int git_bisect(struct bisect_opts *o, const char *scen, const char *dir,
 	if (!ret)
 		json_object_set(r, "first_bad", json_array_get(cand, 0));
 	json_object_set_new(r, "decided", json_boolean(!ret));
+	json_object_set_new(r, "steps", git_steps(dir, glog));
 	if (json_save(r, dir, "bisect.json"))
 		warnx_("bisect: %s/bisect.json: cannot write it", dir);
-	if (!ret) {
-		char subj[256];
-		const char *sha = json_string_value(json_array_get(cand, 0));
-
-		git1(o->git, subj, sizeof(subj), "log", "-1", "--format=%s",
-		     sha, NULL);
-		printf("mmrepro bisect: %s in %s, bad means %s\nfirst bad: %s %s\n",
-		       scen, o->git, mean_name(bad_rep), sha, subj);
-	} else {
-		size_t i;
-
-		printf("mmrepro bisect: %s in %s, bad means %s\nfirst bad: one of",
-		       scen, o->git, mean_name(bad_rep));
-		for (i = 0; i < json_array_size(cand); i++)
-			printf(" %.12s",
-			       json_string_value(json_array_get(cand, i)));
-		printf(" (the others could not be decided)\n");
-	}
-	printf("steps: %s/*/step.json; git's log: %s/git-bisect.log\n", dir,
-	       dir);
+	git_report(o, scen, dir, bad_rep, r, ret);
 	json_decref(r);
 	free(out);
+	free(glog);
 	return ret;
 }
 

@@ -143,6 +143,10 @@ check "bisect --git: with its subject, on stdout" \
 check "bisect --git: every step built and ran in DIR/SHA, with step.json" \
 	bash -c "[ \$(ls '$T'/g1/*/step.json | wc -l) -ge 3 ] &&
 		jq -e '.build_exit == 0 and .runs == 1' '$T/g1/${first:0:12}/step.json'"
+check "bisect --git: report.txt lists each step in git's order, with its verdict and runs" \
+	bash -c "n=\$(grep -cE '^  [0-9]+\. [0-9a-f]{12} (good|bad) +reproduced [01] of 1  limit ' '$T/g1/report.txt');
+		[ \$n -ge 3 ] && [ \$n -eq \$(jq '.steps | length' '$T/g1/bisect.json') ] &&
+		grep -qE '^  1\. [0-9a-f]{12} (good|bad) ' '$T/g1/report.txt'"
 check "bisect --git: git's own log kept" grep -q "first bad commit: \[$first\]" "$T/g1/git-bisect.log"
 check "bisect --git: the tree is back on its branch, not bisecting" \
 	bash -c "[ \"\$(git -C '$G/repo' symbolic-ref --short HEAD)\" = master ] &&
