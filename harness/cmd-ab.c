@@ -114,26 +114,6 @@ static void ab_specs(const char *scen, const struct ab_opts *o,
 		}
 }
 
-/* DIR: --out, or results/SCENARIO/ab-<UTC> */
-static void ab_dir(const char *scen, const struct ab_opts *o,
-		   char dir[RD_PATH_MAX])
-{
-	char err[RD_PATH_MAX + 256], stamp[32];
-
-	utc_stamp(stamp, sizeof(stamp));
-	if (o->out) {
-		pathf(dir, RD_PATH_MAX, "%s", o->out);
-	} else {
-		struct scenario *sc = calloc(1, sizeof(*sc));
-		char path[4096];
-
-		scenario_find(scen, path, sizeof(path));
-		scenario_load(sc, path, err, sizeof(err));
-		pathf(dir, RD_PATH_MAX, "results/%s/ab-%s", sc->name, stamp);
-		free(sc);
-	}
-}
-
 /*
  * Compare DIR/a with DIR/b: the plots, a report per format, the text
  * one on stdout; the exit status of compare
@@ -198,7 +178,7 @@ int cmd_ab(int argc, char **argv)
 		die("ab: no scenario (see 'mmrepro list')");
 	if (i + 1 < argc)
 		die("ab: unexpected argument '%s'", argv[i + 1]);
-	ab_dir(argv[i], &o, dir);
+	plan_out_dir("ab", argv[i], o.out, dir);
 	for (s = 0; s < 2; s++)
 		pathf(side[s].dir, RD_PATH_MAX, "%s/%c", dir, 'a' + s);
 	{

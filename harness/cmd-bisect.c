@@ -380,71 +380,6 @@ static int bisect_report(struct bisector *bs, int lo, int hi)
 
 /* ---- --git: git bisect run inside a kernel tree ---- */
 
-/*
- * Run argv (a NULL-ended list) in dir; its stdout into out (malloc'd,
- * when out is not NULL), its stderr to ours or, with errpath, to that
- * file.  Returns the exit status, or -1.
- */
-static int run_in(const char *dir, char *const *argv, char **out,
-		  const char *errpath)
-{
-	size_t len = 0, cap = 4096;
-	int pfd[2], status, fd;
-	ssize_t r;
-	pid_t pid;
-
-	if (out) {
-		*out = malloc(cap);
-		if (!*out || pipe(pfd))
-			return -1;
-	}
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		if (out) {
-			dup2(pfd[1], 1);
-			close(pfd[0]);
-			close(pfd[1]);
-		}
-		if (errpath) {
-			fd = open(errpath,
-				  O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW,
-				  0644);
-			if (fd >= 0)
-				dup2(fd, 2);
-		}
-		if (dir && chdir(dir))
-			_exit(126);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	if (out) {
-		close(pfd[1]);
-		while ((r = read(pfd[0], *out + len, cap - len - 1)) != 0) {
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r < 0)
-				break;
-			len += (size_t)r;
-			if (cap - len < 2) {
-				char *n = realloc(*out, cap * 2);
-
-				if (!n)
-					break;
-				*out = n;
-				cap *= 2;
-			}
-		}
-		(*out)[len] = '\0';
-		close(pfd[0]);
-	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 static void save_text(const char *dir, const char *name, const char *text)
 {
 	char path[RD_PATH_MAX];
@@ -467,7 +402,7 @@ static int git1(const char *tree, char *b, size_t l, ...)
 	va_end(ap);
 	argv[a] = NULL;
 	/* git's chatter ("Bisecting: ...") is not ours to print */
-	st = run_in(NULL, argv, &out, "/dev/null");
+	st = run_capture(NULL, argv, &out, "/dev/null");
 	if (b) {
 		snprintf(b, l, "%s", out ? out : "");
 		b[strcspn(b, "\n")] = '\0';
@@ -530,7 +465,7 @@ static int git_step(struct bisect_opts *o, const char *scen, const char *dir,
 		fprintf(stderr, "bisect: %.12s %s: building (%s)\n", sha, subj,
 			log);
 		plan_log(&p, "build %.12s", sha);
-		rc = run_in(NULL, argv, &out, log);
+		rc = run_capture(NULL, argv, &out, log);
 		plan_log(&p, "build %.12s exit %d", sha, rc);
 	}
 	spec[0] = '\0';
@@ -720,9 +655,9 @@ static int git_bisect(struct bisect_opts *o, const char *scen, const char *dir,
 		scen, o->git, good, bad, mean_name(bad_rep), dir);
 	/* the ends first, as for packaged kernels */
 	git1(o->git, NULL, 0, "checkout", "-q", good, NULL);
-	gs = run_in(NULL, step_argv, NULL, NULL);
+	gs = run_capture(NULL, step_argv, NULL, NULL);
 	git1(o->git, NULL, 0, "checkout", "-q", bad, NULL);
-	bsr = gs == 0 ? run_in(NULL, step_argv, NULL, NULL) : -1;
+	bsr = gs == 0 ? run_capture(NULL, step_argv, NULL, NULL) : -1;
 	if (gs != 0 || bsr != 1) {
 		git1(o->git, NULL, 0, "checkout", "-q", orig, NULL);
 		die("bisect: the %s end %.12s is not %s (bad means %s; step exit %d); see %s",
@@ -739,7 +674,7 @@ static int git_bisect(struct bisect_opts *o, const char *scen, const char *dir,
 		for (i = 0; step_argv[i] && a < 63; i++)
 			argv[a++] = step_argv[i];
 		argv[a] = NULL;
-		rc = run_in(NULL, argv, &out, NULL);
+		rc = run_capture(NULL, argv, &out, NULL);
 	}
 	save_text(dir, "git-bisect-run.txt", out);
 	ret = out ? git_result(out, cand) : -1;
@@ -747,7 +682,7 @@ static int git_bisect(struct bisect_opts *o, const char *scen, const char *dir,
 		char *argv[] = { "git",	   "-C",  (char *)o->git,
 				 "bisect", "log", NULL };
 
-		run_in(NULL, argv, &glog, "/dev/null");
+		run_capture(NULL, argv, &glog, "/dev/null");
 		save_text(dir, "git-bisect.log", glog);
 	}
 	git1(o->git, NULL, 0, "bisect", "reset", NULL);
@@ -882,7 +817,7 @@ static void make_steps(struct bisector *bs, int lo, int hi)
  */
 static int git_main(struct bisect_opts *o, const char *scen, bool bad_rep)
 {
-	char path[4096], gdir[4096], odir[RD_PATH_MAX], stamp[32];
+	char path[4096], gdir[4096], odir[RD_PATH_MAX];
 	char abs[RD_PATH_MAX];
 	char nr[16], nt[16], nm[16], err[1024], self[4096];
 	struct scenario *sc = calloc(1, sizeof(*sc));
@@ -895,13 +830,7 @@ static int git_main(struct bisect_opts *o, const char *scen, bool bad_rep)
 	if (!realpath(o->git, gdir))
 		die("bisect: --git %s: %s", o->git, strerror(errno));
 	o->git = gdir;
-	if (o->out) {
-		pathf(odir, sizeof(odir), "%s", o->out);
-	} else {
-		utc_stamp(stamp, sizeof(stamp));
-		pathf(odir, sizeof(odir), "results/%s/bisect-%s", sc->name,
-		      stamp);
-	}
+	plan_out_dir("bisect", scen, o->out, odir);
 	if (mkdir_p(odir, 0755) || !realpath(odir, abs))
 		die("bisect: %s: %s", odir, strerror(errno));
 	memcpy(odir, abs, sizeof(odir));
@@ -1039,7 +968,7 @@ int cmd_bisect(int argc, char **argv)
 		OPT_TABLE_END,
 	};
 	struct bisector bs = { .o = &o };
-	char dir[RD_PATH_MAX], stamp[32];
+	char dir[RD_PATH_MAX];
 	int i = opt_parse(argc, argv, "bisect", &u, opts), g, b, lo, hi, k;
 
 	if (i >= argc)
@@ -1056,21 +985,7 @@ int cmd_bisect(int argc, char **argv)
 	if (g == b)
 		die("bisect: --good and --bad are the same kernel, %s",
 		    bs.names[g]);
-	utc_stamp(stamp, sizeof(stamp));
-	if (o.out) {
-		pathf(dir, sizeof(dir), "%s", o.out);
-	} else {
-		struct scenario *sc = calloc(1, sizeof(*sc));
-		char path[4096], err[1024];
-
-		if (scenario_find(bs.scen, path, sizeof(path)) ||
-		    scenario_load(sc, path, err, sizeof(err)))
-			die("bisect: no scenario '%s' (see 'mmrepro list')",
-			    bs.scen);
-		pathf(dir, sizeof(dir), "results/%s/bisect-%s", sc->name,
-		      stamp);
-		free(sc);
-	}
+	plan_out_dir("bisect", bs.scen, o.out, dir);
 	bs.dir = dir;
 	lo = g < b ? g : b;
 	hi = g < b ? b : g;

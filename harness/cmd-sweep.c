@@ -298,7 +298,7 @@ int cmd_sweep(int argc, char **argv)
 	};
 	struct plan_side side[SWEEP_MAX_POINTS];
 	struct plan p = { .cmd = "sweep", .side = side };
-	char dir[RD_PATH_MAX], axis[64], stamp[32];
+	char dir[RD_PATH_MAX], axis[64];
 	int i = opt_parse(argc, argv, "sweep", &u, opts), n, ret;
 
 	memset(side, 0, sizeof(side));
@@ -315,20 +315,7 @@ int cmd_sweep(int argc, char **argv)
 		die("sweep: unexpected argument '%s'", argv[i + 1]);
 	if (o.runs < 1 || o.runs > 500)
 		die("sweep: --runs %d: must be 1 to 500", o.runs);
-	utc_stamp(stamp, sizeof(stamp));
-	if (o.out) {
-		pathf(dir, sizeof(dir), "%s", o.out);
-	} else {
-		struct scenario *sc = calloc(1, sizeof(*sc));
-		char path[4096], err[1024];
-
-		if (scenario_find(argv[i], path, sizeof(path)) ||
-		    scenario_load(sc, path, err, sizeof(err)))
-			die("sweep: no scenario '%s' (see 'mmrepro list')",
-			    argv[i]);
-		pathf(dir, sizeof(dir), "results/%s/sweep-%s", sc->name, stamp);
-		free(sc);
-	}
+	plan_out_dir("sweep", argv[i], o.out, dir);
 	n = sweep_sides(argv[i], &o, dir, side, axis, sizeof(axis));
 	p.scen = argv[i];
 	p.dir = dir;

@@ -33,17 +33,11 @@ bool kernel_is_name(const char *s)
 	return m;
 }
 
-/*
- * Run the script with args; its stdout into a malloc'd string, its
- * stderr to ours.  Returns the exit status, or -1.
- */
+/* Run the script with args; its stdout into *out; the exit status */
 static int script(char *const *args, int nargs, char **out)
 {
 	char *argv[8 + 4];
-	size_t len = 0, cap = 4096;
-	int pfd[2], status, i, a = 0;
-	ssize_t r;
-	pid_t pid;
+	int i, a = 0;
 
 	argv[a++] = "bash";
 	argv[a++] = "-c";
@@ -52,39 +46,7 @@ static int script(char *const *args, int nargs, char **out)
 	for (i = 0; i < nargs && i < 8; i++)
 		argv[a++] = args[i];
 	argv[a] = NULL;
-	*out = malloc(cap);
-	if (!*out || pipe2(pfd, O_CLOEXEC))
-		return -1;
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		dup2(pfd[1], 1);
-		execvp("bash", argv);
-		_exit(127);
-	}
-	close(pfd[1]);
-	while ((r = read(pfd[0], *out + len, cap - len - 1)) != 0) {
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			break;
-		len += (size_t)r;
-		if (cap - len < 2) {
-			char *n = realloc(*out, cap * 2);
-
-			if (!n)
-				break;
-			*out = n;
-			cap *= 2;
-		}
-	}
-	(*out)[len] = '\0';
-	close(pfd[0]);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	return run_capture(NULL, argv, out, NULL);
 }
 
 int kernel_fetch(const char *name, struct kernel_pkg *k, char *err, size_t elen)

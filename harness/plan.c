@@ -483,3 +483,22 @@ void plan_dirs(const struct plan *p)
 			    strerror(errno));
 	}
 }
+
+void plan_out_dir(const char *cmd, const char *scen, const char *out,
+		  char dir[RD_PATH_MAX])
+{
+	struct scenario *sc;
+	char path[4096], err[1024], stamp[32];
+
+	if (out) {
+		pathf(dir, RD_PATH_MAX, "%s", out);
+		return;
+	}
+	sc = calloc(1, sizeof(*sc));
+	if (!sc || scenario_find(scen, path, sizeof(path)) ||
+	    scenario_load(sc, path, err, sizeof(err)))
+		die("%s: no scenario '%s' (see 'mmrepro list')", cmd, scen);
+	utc_stamp(stamp, sizeof(stamp));
+	pathf(dir, RD_PATH_MAX, "results/%s/%s-%s", sc->name, cmd, stamp);
+	free(sc);
+}

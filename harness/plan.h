@@ -82,6 +82,9 @@ const char *plan_exit_name(int st);
 /* A line to DIR/CMD.log, stamped with UTC time */
 void plan_log(const struct plan *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* --out, or results/SCENARIO/CMD-<UTC> (SCENARIO: its name) */
+void plan_out_dir(const char *cmd, const char *scen, const char *out,
+		  char dir[RD_PATH_MAX]);
 /* The side directories made; dies if one already holds runs */
 void plan_dirs(const struct plan *p);
 

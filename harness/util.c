@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -609,4 +610,69 @@ void out_dir_check(const char *prefix, const char *dir, const char *marker,
 	if (ret)
 		die("%s%s: not writable: %s", prefix, dir, strerror(-ret));
 	unlink(path);
+}
+
+/*
+ * Run argv (a NULL-ended list) in dir; its stdout into out (malloc'd,
+ * when out is not NULL), its stderr to ours or, with errpath, to that
+ * file.  Returns the exit status, or -1.
+ */
+int run_capture(const char *dir, char *const *argv, char **out,
+		const char *errpath)
+{
+	size_t len = 0, cap = 4096;
+	int pfd[2], status, fd;
+	ssize_t r;
+	pid_t pid;
+
+	if (out) {
+		*out = malloc(cap);
+		if (!*out || pipe(pfd))
+			return -1;
+	}
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (out) {
+			dup2(pfd[1], 1);
+			close(pfd[0]);
+			close(pfd[1]);
+		}
+		if (errpath) {
+			fd = open(errpath,
+				  O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW,
+				  0644);
+			if (fd >= 0)
+				dup2(fd, 2);
+		}
+		if (dir && chdir(dir))
+			_exit(126);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (out) {
+		close(pfd[1]);
+		while ((r = read(pfd[0], *out + len, cap - len - 1)) != 0) {
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r < 0)
+				break;
+			len += (size_t)r;
+			if (cap - len < 2) {
+				char *n = realloc(*out, cap * 2);
+
+				if (!n)
+					break;
+				*out = n;
+				cap *= 2;
+			}
+		}
+		(*out)[len] = '\0';
+		close(pfd[0]);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }

@@ -150,4 +150,12 @@ struct self_protection protect_self(void);
  * quotes sh expands nothing, a newline included.  The bytes written.
  */
 int sh_quote(FILE *f, const char *s);
+/*
+ * Run argv (NULL-ended; argv[0] looked up in PATH) in dir (NULL: here);
+ * its stdout into *out (malloc'd, NUL-ended) unless out is NULL, its
+ * stderr to ours or, with errpath, appended to that file.  The exit
+ * status (128+N for a signal), or -1.
+ */
+int run_capture(const char *dir, char *const *argv, char **out,
+		const char *errpath);
 #endif

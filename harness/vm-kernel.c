@@ -120,51 +120,18 @@ char *vm_cache_dir(const char *sub, char *why, size_t wlen)
 }
 
 /*
- * Run argv; its stdout goes to `out' (NUL-terminated, may be NULL).
- * Returns the exit status, or -1 if it could not run.
+ * Run argv, its stderr dropped; its stdout goes to `out' (NUL-terminated,
+ * cut to len; may be NULL).  Returns the exit status, or -1.
  */
-static int run_capture(char *const argv[], char *out, size_t len)
+static int run_quiet(char *const argv[], char *out, size_t len)
 {
-	int pfd[2], status;
-	size_t used = 0;
-	ssize_t n;
-	pid_t pid;
+	char *all = NULL;
+	int st = run_capture(NULL, argv, &all, "/dev/null");
 
-	if (pipe(pfd))
-		return -1;
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-
-		dup2(pfd[1], 1);
-		dup2(null, 2);
-		close(pfd[0]);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	close(pfd[1]);
-	for (;;) {
-		char junk[4096];
-
-		if (out && used + 1 < len)
-			n = read(pfd[0], out + used, len - used - 1);
-		else
-			n = read(pfd[0], junk, sizeof(junk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if (out && used + 1 < len)
-			used += (size_t)n;
-	}
-	close(pfd[0]);
-	if (out)
-		out[used] = '\0';
-	if (waitpid(pid, &status, 0) < 0)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	if (out && len)
+		snprintf(out, len, "%s", all ? all : "");
+	free(all);
+	return st > 127 ? -1 : st;
 }
 
 /* hex SHA-256 of a file's content (65 bytes with its NUL), by sha256sum */
@@ -173,7 +140,7 @@ static int file_sha256(const char *path, char *hex)
 	char out[160];
 	char *argv[] = { "sha256sum", "--", (char *)path, NULL };
 
-	if (run_capture(argv, out, sizeof(out)) ||
+	if (run_quiet(argv, out, sizeof(out)) ||
 	    strspn(out, "0123456789abcdef") < 64)
 		return -1;
 	memcpy(hex, out, 64);
@@ -245,8 +212,8 @@ static int unpack_deb(const char *deb, char *dir, size_t len, char *why,
 		snprintf(why, wlen, "--deb %s: no such file", deb);
 		return -1;
 	}
-	if (run_capture(fpkg, pkg, sizeof(pkg)) ||
-	    run_capture(fver, ver, sizeof(ver))) {
+	if (run_quiet(fpkg, pkg, sizeof(pkg)) ||
+	    run_quiet(fver, ver, sizeof(ver))) {
 		snprintf(why, wlen, "--deb %s: not a Debian package", deb);
 		return -1;
 	}
@@ -289,7 +256,7 @@ static int unpack_deb(const char *deb, char *dir, size_t len, char *why,
 	{
 		char *x[] = { "dpkg-deb", "-x", (char *)deb, tmp, NULL };
 
-		if (run_capture(x, NULL, 0) || rename(tmp, dir)) {
+		if (run_quiet(x, NULL, 0) || rename(tmp, dir)) {
 			snprintf(why, wlen, "--deb %s: cannot unpack", deb);
 			return -1;
 		}
@@ -477,7 +444,7 @@ static int module_list(const struct vm_kernel *k, char **list, char *why,
 	if (!is_file(dep)) {
 		char *d[] = { "depmod", "-b", base, (char *)k->release, NULL };
 
-		if (run_capture(d, NULL, 0)) {
+		if (run_quiet(d, NULL, 0)) {
 			snprintf(why, wlen, "depmod -b %s %s failed", base,
 				 k->release);
 			return -1;
@@ -495,7 +462,7 @@ static int module_list(const struct vm_kernel *k, char **list, char *why,
 			      (char *)wanted[i],
 			      NULL };
 
-		if (run_capture(m, out, sizeof(out)))
+		if (run_quiet(m, out, sizeof(out)))
 			continue; /* neither module nor built in */
 		for (line = strtok_r(out, "\n", &save); line;
 		     line = strtok_r(NULL, "\n", &save)) {
@@ -532,7 +499,7 @@ static int stage_module(const char *src, const char *dstdir, char *name,
 		snprintf(cmd, sizeof(cmd), "gzip -dc \"$1\" >\"$2\"");
 	else
 		snprintf(cmd, sizeof(cmd), "cp \"$1\" \"$2\"");
-	return run_capture(argv, NULL, 0) ? -1 : 0;
+	return run_quiet(argv, NULL, 0) ? -1 : 0;
 }
 
 /*
@@ -602,7 +569,7 @@ static void rm_rf(char *dir)
 {
 	char *rm[] = { "rm", "-rf", dir, NULL };
 
-	run_capture(rm, NULL, 0);
+	run_quiet(rm, NULL, 0);
 }
 
 /* Packs TMP, with busybox, into the initramfs at PATH */
@@ -614,7 +581,7 @@ static int pack_cpio(char *tmp, char *path)
 		     "mv \"$2.tmp.$$\" \"$2\"";
 	char *argv[] = { "sh", "-c", cmd, "cpio", tmp, path, NULL };
 
-	return run_capture(argv, NULL, 0);
+	return run_quiet(argv, NULL, 0);
 }
 
 int vm_initramfs(const struct vm_kernel *k, const char *cache, char *path,
