@@ -29,7 +29,8 @@ directory:
                  ci/build-kernel.sh, its manifest
 
 A SPEC is one of:
-  6.1 | 6.12 | 7.2   a Debian kernel, fetched by ci/kernels.sh
+  NAME              a Debian kernel by name (6.1, 6.12, 6.18, 7.2, 7.3, or
+                    an exact version such as 7.2.13: 'mmrepro kernels')
   DIR               a ci/build-kernel.sh --out DIR (its bzImage, modules
                     and manifest.json)
   kernel=IMG,modules=DIR,deb=PKG,set=KEY=VALUE,...  as \`mmrepro ab\`
@@ -92,20 +93,20 @@ done
 
 # resolve ROLE SPEC: print the `mmrepro ab` SPEC; write ROLE.json
 resolve() {
-	local role=$1 spec=$2 debs d out manifest=null
+	local role=$1 spec=$2 out manifest=null
 	case $spec in
-	6.1 | 6.12 | 7.2)
-		read -r _ _ _ debs < <("$here/kernels.sh" "$spec") ||
-			die "--$role $spec" "ci/kernels.sh could not fetch it"
-		out=''
-		for d in $debs; do out+=${out:+,}deb=$d; done
+	[0-9]*.[0-9]*)
+		# a Debian kernel by name: mmrepro ab fetches it
+		[[ $spec =~ ^[0-9]+\.[0-9]+(\.[0-9]+)?$ ]] ||
+			die "--$role $spec" "not a kernel name (6.12, 7.2.13; see 'mmrepro kernels --list')"
+		out=kernel=$spec
 		;;
 	*=*)
 		out=$spec
 		;;
 	*)
 		[ -d "$spec" ] ||
-			die "--$role $spec" "not 6.1, 6.12, 7.2, a ci/build-kernel.sh output directory or kernel=IMG,..."
+			die "--$role $spec" "not a kernel name, a ci/build-kernel.sh output directory or kernel=IMG,..."
 		[ -f "$spec/spec" ] && [ -f "$spec/bzImage" ] ||
 			die "--$role $spec" "no bzImage and spec in it: not a ci/build-kernel.sh --out DIR"
 		out=$(cat "$spec/spec")

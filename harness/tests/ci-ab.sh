@@ -60,7 +60,10 @@ check "report.md: summary table and the scenario's report" \
 check "plots: PNGs, linked from report.md" \
 	bash -c "ls '$A'/plots/direct-reclaim/*.png >/dev/null &&
 		p=\$(grep -om1 'plots/direct-reclaim/[^)]*\.png' '$A/report.md') && [ -f '$A'/\$p ]"
+check "each run's meta.json names the packaged kernel it booted (kernel_name)" \
+	bash -c "[ \"\$(jq -r .kernel_name '$A'/direct-reclaim/a/run-*/meta.json | sort -u)\" = 6.12 ] &&
+		[ \"\$(jq -r .kernel_name '$A'/direct-reclaim/b/run-*/meta.json | sort -u)\" = 7.2 ]"
 check "base.json and test.json: the SPECs given and used" \
-	jq -e --slurpfile t "$A/test.json" '.given == "6.12" and (.spec | startswith("deb=")) and
+	jq -e --slurpfile t "$A/test.json" '.given == "6.12" and .spec == "kernel=6.12" and
 		$t[0].given == "7.2"' "$A/base.json"
 tap_end
