@@ -768,7 +768,7 @@ static void check_opts(struct bisect_opts *o, struct bisector *bs)
 static void make_steps(struct bisector *bs, int lo, int hi)
 {
 	char spec[1024], err[512], safe[64];
-	int i;
+	int i, k;
 
 	bs->st = calloc((size_t)bs->n, sizeof(*bs->st));
 	for (i = lo; i <= hi; i++) {
@@ -791,12 +791,14 @@ static void make_steps(struct bisector *bs, int lo, int hi)
 			snprintf(s->side.label, sizeof(s->side.label), "%s=%s",
 				 bs->key, bs->names[i]);
 		else
-			snprintf(s->side.label, sizeof(s->side.label), "%s",
-				 strrchr(bs->names[i], '/') ?
-					 strrchr(bs->names[i], '/') + 1 :
-					 bs->names[i]);
+			plan_kernel_label(bs->names[i], s->side.label,
+					  sizeof(s->side.label));
 		safe_name(safe, sizeof(safe), s->side.label);
 		pathf(s->side.dir, sizeof(s->side.dir), "%s/%s", bs->dir, safe);
+		for (k = lo; k < i; k++)
+			if (!strcmp(bs->st[k].side.dir, s->side.dir))
+				die("bisect: %s and %s would share %s: give them apart",
+				    bs->names[k], bs->names[i], s->side.dir);
 	}
 	for (i = lo; i <= hi; i++)
 		plan_spec_check("bisect", bs->scen, &bs->st[i].side.sp,

@@ -96,7 +96,6 @@ static int sweep_sides(const char *scen, const struct sweep_opts *o,
 		struct plan_side *sd = &side[i];
 		struct plan_spec *sp = &sd->sp;
 		char spec[1024];
-		const char *b = strrchr(v[i], '/');
 
 		if (key)
 			snprintf(spec, sizeof(spec), "%s%s%sset=%s=%s",
@@ -113,8 +112,7 @@ static int sweep_sides(const char *scen, const struct sweep_opts *o,
 			snprintf(sd->label, sizeof(sd->label), "%s=%s", key,
 				 v[i]);
 		else
-			snprintf(sd->label, sizeof(sd->label), "%s",
-				 b ? b + 1 : v[i]);
+			plan_kernel_label(v[i], sd->label, sizeof(sd->label));
 		point_dir(sd, dir, side, i);
 		plan_spec_check("sweep", scen, sp, sd->label);
 	}

@@ -502,3 +502,20 @@ void plan_out_dir(const char *cmd, const char *scen, const char *out,
 	pathf(dir, RD_PATH_MAX, "results/%s/%s-%s", sc->name, cmd, stamp);
 	free(sc);
 }
+
+void plan_kernel_label(const char *kernel, char *out, size_t len)
+{
+	const char *b = strrchr(kernel, '/'), *p;
+
+	if (!b || b[1] == '\0' ||
+	    (strcmp(b + 1, "bzImage") && strcmp(b + 1, "vmlinux"))) {
+		snprintf(out, len, "%s", b && b[1] ? b + 1 : kernel);
+		return;
+	}
+	/* DIR/bzImage (ci/build-kernel.sh): DIR's name says which */
+	for (p = b; p > kernel && p[-1] != '/'; p--)
+		;
+	snprintf(out, len, "%.*s", (int)(b - p), p);
+	if (!out[0])
+		snprintf(out, len, "%s", b + 1);
+}

@@ -82,6 +82,11 @@ const char *plan_exit_name(int st);
 /* A line to DIR/CMD.log, stamped with UTC time */
 void plan_log(const struct plan *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/*
+ * A short label for a kernel: a name as it is, an image by its file
+ * name, or for DIR/bzImage (ci/build-kernel.sh) by DIR's name
+ */
+void plan_kernel_label(const char *kernel, char *out, size_t len);
 /* --out, or results/SCENARIO/CMD-<UTC> (SCENARIO: its name) */
 void plan_out_dir(const char *cmd, const char *scen, const char *out,
 		  char dir[RD_PATH_MAX]);
