@@ -109,11 +109,16 @@ void bisect_mark(struct bisect *b, int i, enum bisect_verdict v)
 		b->bad = i;
 }
 
-int bisect_ambiguous(const struct bisect *b)
+int bisect_candidates(const struct bisect *b, int *idx)
 {
 	int d = dir_of(b), i, k = 0;
 
-	for (i = b->good + d; i != b->bad; i += d)
-		k += b->v[i] == BV_SKIP || b->v[i] == BV_UNDECIDED;
+	for (i = b->good + d; i != b->bad + d; i += d)
+		if (i == b->bad || b->v[i] == BV_SKIP ||
+		    b->v[i] == BV_UNDECIDED) {
+			if (idx)
+				idx[k] = i;
+			k++;
+		}
 	return k;
 }

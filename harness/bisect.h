@@ -60,11 +60,12 @@ int bisect_next(const struct bisect *b);
 /* A step's outcome: good and bad move in; skip and undecided stay */
 void bisect_mark(struct bisect *b, int i, enum bisect_verdict v);
 /*
- * Done: the first bad is b->bad when no index between good and bad is
- * left that was skipped or undecided; else those are candidates too.
- * Returns the number of such other candidates.
+ * Done: the indices that may be the first bad, from the last good on
+ * toward the bad end, into idx (room for b->n; may be NULL): the bad
+ * one, and before it every step between that was skipped or undecided.
+ * Returns their count; 1 means the first bad is b->bad for sure.
  */
-int bisect_ambiguous(const struct bisect *b);
+int bisect_candidates(const struct bisect *b, int *idx);
 const char *bisect_verdict_name(enum bisect_verdict v);
 
 #endif

@@ -65,37 +65,20 @@ struct bisector {
  */
 static char **kernel_order(const struct bisect_opts *o, int *n, char **key)
 {
-	char err[512], **v, *buf, *t, *save, *list = (char *)o->kernels;
+	char err[512], **v;
 
 	*key = NULL;
-	if (o->values) {
-		char *eq;
-
-		*key = strdup(o->values);
-		eq = strchr(*key, '=');
-		if (!eq || eq == *key || !eq[1])
-			die("bisect: --values '%s': use KEY=V1,V2,...",
-			    o->values);
-		*eq = '\0';
-		list = eq + 1;
-	}
-	if (!list) {
+	if (!o->kernels && !o->values) {
 		v = kernel_list(n, err, sizeof(err));
 		if (!v)
 			die("bisect: %s", err);
 		return v;
 	}
 	v = calloc(BISECT_MAX, sizeof(*v));
-	buf = strdup(list);
-	*n = 0;
-	for (t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		if (*n == BISECT_MAX)
-			die("bisect: --kernels: more than %d", BISECT_MAX);
-		v[(*n)++] = strdup(t);
-	}
-	free(buf);
-	if (*n < 2)
-		die("bisect: '%s': at least 2 in the list", list);
+	if (!v)
+		die("bisect: out of memory");
+	*n = plan_points("bisect", o->values ? o->values : o->kernels,
+			 o->values, key, v, BISECT_MAX);
 	return v;
 }
 
@@ -159,8 +142,7 @@ static bool differs(const char *a, const char *b, const char *metric, double *p)
 	return d;
 }
 
-static void step_log(struct bisector *bs, const struct plan *p,
-		     const struct step *s)
+static void step_log(const struct plan *p, const struct step *s)
 {
 	plan_log(
 		p,
@@ -172,7 +154,6 @@ static void step_log(struct bisector *bs, const struct plan *p,
 		s->side.label, s->role, s->t.reproduced,
 		s->t.reproduced + s->t.not_reproduced, s->t.unusable,
 		bisect_verdict_name(s->v));
-	(void)bs;
 }
 
 /* Runs kernel i until its verdict is known (or the cap); returns it */
@@ -193,8 +174,7 @@ static enum bisect_verdict try_kernel(struct bisector *bs, int i,
 	int from = 1;
 
 	s->role = role;
-	if (!o->local && !s->side.sp.pkg && kernel_is_name(s->side.sp.kernel) &&
-	    plan_spec_fetch(&s->side.sp, err, sizeof(err))) {
+	if (!o->local && plan_spec_fetch(&s->side.sp, err, sizeof(err))) {
 		warnx_("bisect: %s: %s: a skip", s->side.label, err);
 		s->v = BV_SKIP;
 		s->order = ++bs->decided;
@@ -207,12 +187,12 @@ static enum bisect_verdict try_kernel(struct bisector *bs, int i,
 		from += o->runs;
 		tally(s);
 		if (o->metric && strcmp(role, "step")) {
-			/* an end: enough runs to compare against */
-			s->v = s->t.reproduced + s->t.not_reproduced >= 2 ?
-				       (!strcmp(role, "good end") ? BV_GOOD :
-								    BV_BAD) :
-			       from - 1 >= o->max_runs ? BV_SKIP :
-							 BV_MORE;
+			/* an end: what it is said to be, with 2 runs */
+			if (s->t.reproduced + s->t.not_reproduced >= 2)
+				s->v = strcmp(role, "good end") ? BV_BAD :
+								  BV_GOOD;
+			else if (from - 1 >= o->max_runs)
+				s->v = BV_SKIP;
 		} else if (o->metric) {
 			bool dg = differs(bs->st[bs->b.good].side.dir,
 					  s->side.dir, o->metric, &s->p_good);
@@ -228,13 +208,25 @@ static enum bisect_verdict try_kernel(struct bisector *bs, int i,
 	if (plan_stopped())
 		die("bisect: interrupted; the runs so far are in %s", bs->dir);
 	s->order = ++bs->decided;
-	step_log(bs, &p, s);
+	step_log(&p, s);
 	return s->v;
 }
 
 static const char *mean_name(bool bad_rep)
 {
 	return bad_rep ? "reproduced" : "not reproduced";
+}
+
+/* What decides a step, the second line of either report */
+static void step_rule(FILE *f, const struct bisect_opts *o)
+{
+	fprintf(f, "a step: %d run%s (at most %d)", o->runs,
+		o->runs == 1 ? "" : "s", o->max_runs);
+	if (o->metric)
+		fprintf(f, ", decided by %s against both ends\n\n", o->metric);
+	else
+		fprintf(f, "; reproduced at %d of %d, not at %d of %d\n\n",
+			o->threshold, o->runs, o->runs - o->threshold, o->runs);
 }
 
 static void check_ends(struct bisector *bs)
@@ -283,17 +275,18 @@ static json_t *step_json(const struct step *s)
 /* The report: text on stdout and in DIR/report.txt, json beside it */
 static int bisect_report(struct bisector *bs, int lo, int hi)
 {
-	int d = bs->b.bad > bs->b.good ? 1 : -1, i, k, amb, ret, w;
 	json_t *r = json_object(), *steps = json_array(), *cand = json_array();
+	int *idx = calloc((size_t)bs->n, sizeof(*idx)), i, j, k, nc, w = 8;
 	char path[RD_PATH_MAX];
 	struct afile a;
 	FILE *f;
 
-	for (i = lo, w = 8; i <= hi; i++)
+	if (!idx)
+		die("bisect: out of memory");
+	nc = bisect_candidates(&bs->b, idx);
+	for (i = lo; i <= hi; i++)
 		if (bs->st[i].order && (int)strlen(bs->st[i].side.label) > w)
 			w = (int)strlen(bs->st[i].side.label);
-	amb = bisect_ambiguous(&bs->b);
-	ret = amb ? 3 : 0;
 	pathf(path, sizeof(path), "%s/report.txt", bs->dir);
 	if (afile_open(&a, path))
 		die("bisect: %s: cannot write it", path);
@@ -301,20 +294,8 @@ static int bisect_report(struct bisector *bs, int lo, int hi)
 		f = k ? stdout : a.f;
 		fprintf(f, "mmrepro bisect: %s, bad means %s\n", bs->scen,
 			mean_name(bs->bad_rep));
-		if (bs->o->metric)
-			fprintf(f,
-				"a step: %d run%s (at most %d), decided by %s against both ends\n\n",
-				bs->o->runs, bs->o->runs == 1 ? "" : "s",
-				bs->o->max_runs, bs->o->metric);
-		else
-			fprintf(f,
-				"a step: %d run%s (at most %d); reproduced at %d of %d, not at %d of %d\n\n",
-				bs->o->runs, bs->o->runs == 1 ? "" : "s",
-				bs->o->max_runs, bs->o->threshold, bs->o->runs,
-				bs->o->runs - bs->o->threshold, bs->o->runs);
-		for (i = 1; i <= bs->decided; i++) {
-			int j;
-
+		step_rule(f, bs->o);
+		for (i = 1; i <= bs->decided; i++)
 			for (j = lo; j <= hi; j++) {
 				const struct step *s = &bs->st[j];
 
@@ -330,33 +311,27 @@ static int bisect_report(struct bisector *bs, int lo, int hi)
 						s->t.unusable);
 				fprintf(f, ": %s\n", bisect_verdict_name(s->v));
 			}
-		}
-		fputc('\n', f);
-		if (!amb) {
-			fprintf(f, "first bad: %s (last good: %s)\n",
+		if (nc == 1) {
+			fprintf(f, "\nfirst bad: %s (last good: %s)\n",
 				bs->st[bs->b.bad].side.label,
 				bs->st[bs->b.good].side.label);
-		} else {
-			fprintf(f, "first bad: one of");
-			for (i = bs->b.good + d; i != bs->b.bad + d; i += d)
-				if (i == bs->b.bad || bs->st[i].v == BV_SKIP ||
-				    bs->st[i].v == BV_UNDECIDED)
-					fprintf(f, " %s", bs->st[i].side.label);
-			fprintf(f,
-				" (last good: %s): the others could not be decided\n",
-				bs->st[bs->b.good].side.label);
+			continue;
 		}
+		fprintf(f, "\nfirst bad: one of");
+		for (i = 0; i < nc; i++)
+			fprintf(f, " %s", bs->st[idx[i]].side.label);
+		fprintf(f,
+			" (last good: %s): the others could not be decided\n",
+			bs->st[bs->b.good].side.label);
 	}
 	if (afile_commit(&a))
 		warnx_("bisect: %s: cannot write it", path);
 	for (i = lo; i <= hi; i++)
 		if (bs->st[i].order)
 			json_array_append_new(steps, step_json(&bs->st[i]));
-	for (i = bs->b.good + d; i != bs->b.bad + d; i += d)
-		if (i == bs->b.bad || bs->st[i].v == BV_SKIP ||
-		    bs->st[i].v == BV_UNDECIDED)
-			json_array_append_new(
-				cand, json_string(bs->st[i].side.label));
+	for (i = 0; i < nc; i++)
+		json_array_append_new(cand,
+				      json_string(bs->st[idx[i]].side.label));
 	json_object_set_new(r, "scenario", json_string(bs->scen));
 	json_object_set_new(r, "bad_means",
 			    json_string(mean_name(bs->bad_rep)));
@@ -371,11 +346,12 @@ static int bisect_report(struct bisector *bs, int lo, int hi)
 	json_object_set_new(r, "last_good",
 			    json_string(bs->st[bs->b.good].side.label));
 	json_object_set_new(r, "candidates", cand);
-	json_object_set_new(r, "decided", json_boolean(!amb));
+	json_object_set_new(r, "decided", json_boolean(nc == 1));
 	if (json_save(r, bs->dir, "bisect.json"))
 		warnx_("bisect: %s/bisect.json: cannot write it", bs->dir);
 	json_decref(r);
-	return ret;
+	free(idx);
+	return nc == 1 ? 0 : 3;
 }
 
 /* ---- --git: git bisect run inside a kernel tree ---- */
@@ -593,12 +569,9 @@ static void git_report(const struct bisect_opts *o, const char *scen,
 		warnx_("bisect: %s: cannot write it", path);
 	for (k = file ? 0 : 1; k < 2; k++) {
 		f = k ? stdout : a.f;
-		fprintf(f,
-			"mmrepro bisect: %s in %s, bad means %s\n"
-			"a step: %d run%s (at most %d); reproduced at %d of %d, not at %d of %d\n\n",
-			scen, o->git, mean_name(bad_rep), o->runs,
-			o->runs == 1 ? "" : "s", o->max_runs, o->threshold,
-			o->runs, o->runs - o->threshold, o->runs);
+		fprintf(f, "mmrepro bisect: %s in %s, bad means %s\n", scen,
+			o->git, mean_name(bad_rep));
+		step_rule(f, o);
 		json_array_foreach(steps, i, st) git_step_line(f, i, st);
 		if (!ret) {
 			const char *sha =
@@ -767,34 +740,18 @@ static void check_opts(struct bisect_opts *o, struct bisector *bs)
 
 static void make_steps(struct bisector *bs, int lo, int hi)
 {
-	char spec[1024], err[512], safe[64];
+	char err[512];
 	int i, k;
 
 	bs->st = calloc((size_t)bs->n, sizeof(*bs->st));
+	if (!bs->st)
+		die("bisect: out of memory");
 	for (i = lo; i <= hi; i++) {
 		struct step *s = &bs->st[i];
 
 		s->p_good = s->p_bad = NAN;
-		if (!bs->key)
-			snprintf(spec, sizeof(spec), "kernel=%s", bs->names[i]);
-		else
-			snprintf(spec, sizeof(spec), "%s%s%sset=%s=%s",
-				 bs->o->kernel ? "kernel=" : "",
-				 bs->o->kernel ? bs->o->kernel : "",
-				 bs->o->kernel ? "," : "", bs->key,
-				 bs->names[i]);
-		if (plan_spec_parse(spec, &s->side.sp, err, sizeof(err)))
-			die("bisect: %s", err);
-		if (plan_spec_common_sets(&s->side.sp, &bs->o->sets))
-			die("bisect: more than %d --set values", OPT_LIST_MAX);
-		if (bs->key)
-			snprintf(s->side.label, sizeof(s->side.label), "%s=%s",
-				 bs->key, bs->names[i]);
-		else
-			plan_kernel_label(bs->names[i], s->side.label,
-					  sizeof(s->side.label));
-		safe_name(safe, sizeof(safe), s->side.label);
-		pathf(s->side.dir, sizeof(s->side.dir), "%s/%s", bs->dir, safe);
+		plan_point("bisect", &s->side, bs->key, bs->names[i],
+			   bs->o->kernel, &bs->o->sets, bs->dir);
 		for (k = lo; k < i; k++)
 			if (!strcmp(bs->st[k].side.dir, s->side.dir))
 				die("bisect: %s and %s would share %s: give them apart",
@@ -821,14 +778,13 @@ static int git_main(struct bisect_opts *o, const char *scen, bool bad_rep)
 {
 	char path[4096], gdir[4096], odir[RD_PATH_MAX];
 	char abs[RD_PATH_MAX];
-	char nr[16], nt[16], nm[16], err[1024], self[4096];
-	struct scenario *sc = calloc(1, sizeof(*sc));
+	char nr[16], nt[16], nm[16], self[4096];
+	struct plan_spec sp = { .sets = o->sets };
 	char *argv[24 + 2 * OPT_LIST_MAX];
 	int a = 0, i, ret;
 
-	if (scenario_find(scen, path, sizeof(path)) ||
-	    scenario_load(sc, path, err, sizeof(err)))
-		die("bisect: no scenario '%s' (see 'mmrepro list')", scen);
+	plan_spec_check("bisect", scen, &sp, "--set");
+	scenario_find(scen, path, sizeof(path));
 	if (!realpath(o->git, gdir))
 		die("bisect: --git %s: %s", o->git, strerror(errno));
 	o->git = gdir;
@@ -839,14 +795,8 @@ static int git_main(struct bisect_opts *o, const char *scen, bool bad_rep)
 	if (!realpath(path, abs))
 		die("bisect: %s: %s", path, strerror(errno));
 	memcpy(path, abs, sizeof(path));
-	if (o->step) {
-		free(sc);
+	if (o->step)
 		return git_step(o, path, odir, bad_rep);
-	}
-	for (i = 0; i < o->sets.n; i++)
-		if (scenario_set(sc, o->sets.v[i], err, sizeof(err)))
-			die("bisect: %s", err);
-	free(sc);
 	self_exe(self, sizeof(self));
 	snprintf(nr, sizeof(nr), "%d", o->runs);
 	snprintf(nt, sizeof(nt), "%d", o->threshold);
@@ -1007,7 +957,9 @@ int cmd_bisect(int argc, char **argv)
 		bisect_mark(&bs.b, k, try_kernel(&bs, k, "step"));
 	i = bisect_report(&bs, lo, hi);
 	bisect_free(&bs.b);
-	kernel_list_free(bs.names, bs.n);
-	free(bs.key);
+	if (o.kernels || o.values)
+		free(bs.names); /* its strings are plan_points()' copy */
+	else
+		kernel_list_free(bs.names, bs.n);
 	return i;
 }

@@ -217,21 +217,6 @@ static void read_verdict(const char *dir, char *buf, size_t len)
 	free(s);
 }
 
-/* --kernel 6.18: the image and modules of that Debian kernel */
-static void fetch_named(struct run_opts *o)
-{
-	static struct kernel_pkg kp;
-	char err[256];
-
-	if (o->modules || o->debs.n)
-		die("run: --kernel %s names a packaged kernel, which brings its own modules: drop --modules and --deb",
-		    o->kernel);
-	if (kernel_fetch(o->kernel, &kp, err, sizeof(err)))
-		die("run: %s", err);
-	o->kernel = kp.image;
-	o->modules = kp.modules;
-}
-
 /* Checks the options of a run; returns whether it runs in a guest */
 static bool check_opts(struct run_opts *o)
 {
@@ -255,8 +240,14 @@ static bool check_opts(struct run_opts *o)
 		o->accel = config_get()->accel;
 	if (o->local && !o->inside && !o->stress_ok)
 		die("run: --local stresses this machine's memory; add --i-understand-this-stresses-the-host if it is a dedicated test box");
-	if (guest && kernel_is_name(o->kernel))
-		fetch_named(o);
+	if (guest) {
+		static struct kernel_pkg kp; /* o->kernel points into it */
+		char err[512];
+
+		if (kernel_resolve(&o->kernel, &o->modules, o->debs.n, &kp, err,
+				   sizeof(err)) < 0)
+			die("run: %s", err);
+	}
 	return guest;
 }
 

@@ -29,43 +29,13 @@ struct sweep_opts {
 	int runs;
 };
 
-/* Splits list at commas into v (at most max), in place; the count */
-static int split(char *list, char **v, int max)
-{
-	char *save, *t;
-	int n = 0;
-
-	for (t = strtok_r(list, ",", &save); t;
-	     t = strtok_r(NULL, ",", &save)) {
-		if (n == max)
-			die("sweep: more than %d points", max);
-		v[n++] = t;
-	}
-	return n;
-}
-
-/* A point's directory name: its label, safe, and unique */
-static void point_dir(struct plan_side *sd, const char *dir,
-		      const struct plan_side *all, int n)
-{
-	char safe[64];
-	int i;
-
-	safe_name(safe, sizeof(safe), sd->label);
-	pathf(sd->dir, sizeof(sd->dir), "%s/%s", dir, safe);
-	for (i = 0; i < n; i++)
-		if (!strcmp(all[i].dir, sd->dir))
-			die("sweep: '%s' is given twice", sd->label);
-}
-
 /* The points of --kernels or --sweep, as plan sides; their count */
 static int sweep_sides(const char *scen, const struct sweep_opts *o,
 		       const char *dir, struct plan_side *side, char *axis,
 		       size_t alen)
 {
-	char *v[SWEEP_MAX_POINTS], *buf, err[512];
-	const char *key = NULL;
-	int n, i;
+	char *v[SWEEP_MAX_POINTS], *key, err[512];
+	int n, i, k;
 
 	if (!!o->kernels == !!o->sweep)
 		die("sweep: give --kernels K1,K2,... or --sweep KEY=V1,V2,... (one of them)");
@@ -75,51 +45,21 @@ static int sweep_sides(const char *scen, const struct sweep_opts *o,
 		die("sweep: --sweep needs a kernel (--kernel IMG|NAME) or --local");
 	if (o->local && !o->stress_ok)
 		die("sweep: --local stresses this machine's memory; add --i-understand-this-stresses-the-host if it is a dedicated test box");
-	buf = strdup(o->kernels ? o->kernels : o->sweep);
-	if (o->sweep) {
-		char *eq = strchr(buf, '=');
-
-		if (!eq || eq == buf || !eq[1])
-			die("sweep: --sweep '%s': use KEY=V1,V2,...", o->sweep);
-		*eq = '\0';
-		key = buf;
-		n = split(eq + 1, v, SWEEP_MAX_POINTS);
-		snprintf(axis, alen, "%s", key);
-	} else {
-		n = split(buf, v, SWEEP_MAX_POINTS);
-		snprintf(axis, alen, "kernel");
-	}
-	if (n < 2)
-		die("sweep: '%s': at least 2 points",
-		    o->kernels ? o->kernels : o->sweep);
+	n = plan_points("sweep", o->kernels ? o->kernels : o->sweep, o->sweep,
+			&key, v, SWEEP_MAX_POINTS);
+	snprintf(axis, alen, "%s", key ? key : "kernel");
 	for (i = 0; i < n; i++) {
-		struct plan_side *sd = &side[i];
-		struct plan_spec *sp = &sd->sp;
-		char spec[1024];
-
-		if (key)
-			snprintf(spec, sizeof(spec), "%s%s%sset=%s=%s",
-				 o->kernel ? "kernel=" : "",
-				 o->kernel ? o->kernel : "",
-				 o->kernel ? "," : "", key, v[i]);
-		else
-			snprintf(spec, sizeof(spec), "kernel=%s", v[i]);
-		if (plan_spec_parse(spec, sp, err, sizeof(err)))
-			die("sweep: %s", err);
-		if (plan_spec_common_sets(sp, &o->sets))
-			die("sweep: more than %d --set values", OPT_LIST_MAX);
-		if (key)
-			snprintf(sd->label, sizeof(sd->label), "%s=%s", key,
-				 v[i]);
-		else
-			plan_kernel_label(v[i], sd->label, sizeof(sd->label));
-		point_dir(sd, dir, side, i);
-		plan_spec_check("sweep", scen, sp, sd->label);
+		plan_point("sweep", &side[i], key, v[i], o->kernel, &o->sets,
+			   dir);
+		for (k = 0; k < i; k++)
+			if (!strcmp(side[k].dir, side[i].dir))
+				die("sweep: '%s' is given twice",
+				    side[i].label);
+		plan_spec_check("sweep", scen, &side[i].sp, side[i].label);
 	}
 	for (i = 0; i < n && !o->local; i++)
 		if (plan_spec_fetch(&side[i].sp, err, sizeof(err)))
 			die("sweep: %s: %s", side[i].label, err);
-	/* the strings of the specs point into buf: it lives as they do */
 	return n;
 }
 

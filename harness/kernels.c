@@ -5,12 +5,10 @@
  * dpkg-deb, depmod), compiled in as kernels_sh[] and run by bash.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kernels.h"
@@ -33,20 +31,31 @@ bool kernel_is_name(const char *s)
 	return m;
 }
 
-/* Run the script with args; its stdout into *out; the exit status */
-static int script(char *const *args, int nargs, char **out)
+/* argv for bash running the script with args (NULL-ended, malloc'd) */
+static char **script_argv(char *const *args, int nargs)
 {
-	char *argv[8 + 4];
+	char **argv = calloc((size_t)nargs + 5, sizeof(*argv));
 	int i, a = 0;
 
+	if (!argv)
+		die("kernels: out of memory");
 	argv[a++] = "bash";
 	argv[a++] = "-c";
 	argv[a++] = (char *)kernels_sh;
 	argv[a++] = "mmrepro kernels";
-	for (i = 0; i < nargs && i < 8; i++)
+	for (i = 0; i < nargs; i++)
 		argv[a++] = args[i];
-	argv[a] = NULL;
-	return run_capture(NULL, argv, out, NULL);
+	return argv;
+}
+
+/* Run the script with args; its stdout into *out; the exit status */
+static int script(char *const *args, int nargs, char **out)
+{
+	char **argv = script_argv(args, nargs);
+	int st = run_capture(NULL, argv, out, NULL);
+
+	free(argv);
+	return st;
 }
 
 int kernel_fetch(const char *name, struct kernel_pkg *k, char *err, size_t elen)
@@ -74,14 +83,23 @@ int kernel_fetch(const char *name, struct kernel_pkg *k, char *err, size_t elen)
 	return 0;
 }
 
-int kernel_name_cmp(const char *a, const char *b)
+int kernel_resolve(const char **kernel, const char **modules, bool debs,
+		   struct kernel_pkg *k, char *err, size_t elen)
 {
-	return strverscmp(a, b);
-}
-
-static int name_qcmp(const void *a, const void *b)
-{
-	return strverscmp(*(char *const *)a, *(char *const *)b);
+	if (!kernel_is_name(*kernel))
+		return 0;
+	if (*modules || debs) {
+		snprintf(
+			err, elen,
+			"kernel %s names a packaged kernel, which brings its own modules: give no modules or deb with it",
+			*kernel);
+		return -1;
+	}
+	if (kernel_fetch(*kernel, k, err, elen))
+		return -1;
+	*kernel = k->image;
+	*modules = k->modules;
+	return 1;
 }
 
 char **kernel_list(int *n, char *err, size_t elen)
@@ -113,11 +131,8 @@ char **kernel_list(int *n, char *err, size_t elen)
 		v[(*n)++] = strdup(name);
 	}
 	free(out);
-	if (!*n) {
+	if (!*n)
 		snprintf(err, elen, "mmrepro kernels --list: no kernels");
-		return NULL;
-	}
-	qsort(v, *n, sizeof(*v), name_qcmp);
 	return v;
 }
 
@@ -145,17 +160,6 @@ int kernel_list_find(char *const *list, int n, const char *name)
 
 int cmd_kernels(int argc, char **argv)
 {
-	char **args = calloc((size_t)argc + 5, sizeof(*args));
-	int a = 0, i;
-
-	if (!args)
-		die("kernels: out of memory");
-	args[a++] = "bash";
-	args[a++] = "-c";
-	args[a++] = (char *)kernels_sh;
-	args[a++] = "mmrepro kernels";
-	for (i = 1; i < argc; i++)
-		args[a++] = argv[i];
-	execvp("bash", args);
+	execvp("bash", script_argv(argv + 1, argc - 1));
 	die("kernels: bash: %s", strerror(errno));
 }

@@ -27,15 +27,20 @@ bool kernel_is_name(const char *s);
 int kernel_fetch(const char *name, struct kernel_pkg *k, char *err,
 		 size_t elen);
 /*
- * The packaged kernels the apt lists offer, oldest first, as exact
- * names (6.12.118; 6.1 once, by series): a malloc'd array of *n
- * malloc'd strings, or NULL with the reason
+ * *kernel a NAME: fetch it into k, and point *kernel and *modules at
+ * its image and modules (1); an image is left alone (0).  -1 with the
+ * reason, also for a name given with modules or debs.
+ */
+int kernel_resolve(const char **kernel, const char **modules, bool debs,
+		   struct kernel_pkg *k, char *err, size_t elen);
+/*
+ * The packaged kernels the apt lists offer, oldest first (as the script
+ * lists them), as exact names (6.12.118; 6.1 once, by series): a
+ * malloc'd array of *n malloc'd strings, or NULL with the reason
  */
 char **kernel_list(int *n, char *err, size_t elen);
 void kernel_list_free(char **v, int n);
 /* The newest entry of list that NAME means (a series or exact), or -1 */
 int kernel_list_find(char *const *list, int n, const char *name);
-/* strverscmp() order of two names */
-int kernel_name_cmp(const char *a, const char *b);
 
 #endif

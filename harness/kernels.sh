@@ -282,13 +282,19 @@ pkgre() {
 	esac
 }
 
+# lookup NAME: ser (its series), n (its third number or ""), re, suite
+# and suite_opts, the apt options that reach that suite's lists
+lookup() {
+	ser=$(cut -d. -f1-2 <<<"$1")
+	n=$(cut -s -d. -f3 <<<"$1")
+	pkgre "$ser" "${n:-[0-9]+}"
+	suite_opts=()
+	[ -z "$suite" ] || suite_setup "$suite"
+}
+
 if [ $mode = list ]; then
 	for k in "${want[@]}"; do
-		ser=$(cut -d. -f1-2 <<<"$k")
-		n=$(cut -s -d. -f3 <<<"$k")
-		pkgre "$ser" "${n:-[0-9]+}"
-		suite_opts=()
-		[ -z "$suite" ] || suite_setup "$suite"
+		lookup "$k"
 		apt-cache "${suite_opts[@]}" search --names-only "$re" 2>/dev/null |
 			awk -v k="$ser" '{ v = k; if (k != "6.1" && match($1, /[0-9]+\.[0-9]+\.[0-9]+/))
 				v = substr($1, RSTART, RLENGTH); print v, $1 }' | sort -V
@@ -297,12 +303,11 @@ if [ $mode = list ]; then
 fi
 
 for k in "${want[@]}"; do
-	ser=$(cut -d. -f1-2 <<<"$k")
-	n=$(cut -s -d. -f3 <<<"$k")
-	pkgre "$ser" "${n:-[0-9]+}"
-	suite_opts=()
-	[ -z "$suite" ] || suite_setup "$suite"
+	lookup "$k"
 	pkg=$(newest "$re" "${suite_opts[@]}")
+	if [ -z "$pkg" ] && [ -n "$suite" ]; then
+		die "$k" "no package matching $re in $suite ('mmrepro kernels --list $ser')"
+	fi
 	case $ser in
 	6.1 | 6.12)
 		if [ -n "$pkg" ]; then
@@ -321,11 +326,9 @@ for k in "${want[@]}"; do
 		debs=("$deb")
 		;;
 	6.18)
-		[ -n "$pkg" ] || die "$k" "no package matching $re in $suite ('mmrepro kernels --list $ser')"
 		debs=("$(fetch "$pkg" "${suite_opts[@]}")")
 		;;
 	7.2 | 7.3)
-		[ -n "$pkg" ] || die "$k" "no package matching $re in $suite ('mmrepro kernels --list $ser')"
 		abi=${pkg#linux-binary-unsigned-}
 		debs=("$(fetch "$pkg" "${suite_opts[@]}")" "$(fetch "linux-modules-$abi" "${suite_opts[@]}")")
 		;;

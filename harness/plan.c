@@ -108,19 +108,15 @@ int plan_spec_fetch(struct plan_spec *sp, char *err, size_t elen)
 {
 	if (!kernel_is_name(sp->kernel))
 		return 0;
-	if (sp->modules || sp->debs.n) {
-		snprintf(
-			err, elen,
-			"kernel=%s names a packaged kernel, which brings its own modules: drop modules= and deb=",
-			sp->kernel);
+	sp->pkg = malloc(sizeof(*sp->pkg));
+	if (!sp->pkg) {
+		snprintf(err, elen, "out of memory");
 		return -1;
 	}
-	sp->pkg = malloc(sizeof(*sp->pkg));
-	if (!sp->pkg || kernel_fetch(sp->kernel, sp->pkg, err, elen))
-		return -1;
-	sp->kernel = sp->pkg->image;
-	sp->modules = sp->pkg->modules;
-	return 0;
+	return kernel_resolve(&sp->kernel, &sp->modules, sp->debs.n, sp->pkg,
+			      err, elen) < 0 ?
+		       -1 :
+		       0;
 }
 
 int plan_spec_common_sets(struct plan_spec *sp, const struct opt_list *all)
@@ -355,7 +351,11 @@ static void run_argv(char **argv, char *self, const struct plan *p,
 	argv[a] = NULL;
 }
 
-int plan_run_one(struct plan *p, int s, int k)
+/*
+ * One run, run-K of side s; its exit status (0 not reproduced or not
+ * applicable, 1 reproduced, 2 error, 3 infrastructure, 128+N a signal)
+ */
+static int plan_run_one(struct plan *p, int s, int k)
 {
 	struct plan_side *sd = &p->side[s];
 	char self[4096], run[RD_PATH_MAX], log[RD_PATH_MAX];
@@ -421,13 +421,12 @@ int plan_run_one(struct plan *p, int s, int k)
 	p->done_ns += now_ns() - pg.run_t0;
 	status = WIFEXITED(status) ? WEXITSTATUS(status) :
 				     128 + WTERMSIG(status);
-	sd->exits[status >= 0 && status <= 3 ? status : 4]++;
 	plan_log(p, "end %s run-%d exit %d", sd->label, k, status);
 	add_kernel_info(p, &sd->sp, run);
 	return status;
 }
 
-const char *plan_exit_name(int st)
+static const char *exit_name(int st)
 {
 	switch (st) {
 	case 0:
@@ -453,7 +452,7 @@ int plan_run(struct plan *p, int from, int to)
 
 			n++;
 			fprintf(stderr, "%s: %s run-%d: %s (exit %d)\n", p->cmd,
-				p->side[s].label, k, plan_exit_name(st), st);
+				p->side[s].label, k, exit_name(st), st);
 			if (st == EXIT_INFRA)
 				failed[1]++;
 			else if (st >= 2)
@@ -518,4 +517,57 @@ void plan_kernel_label(const char *kernel, char *out, size_t len)
 	snprintf(out, len, "%.*s", (int)(b - p), p);
 	if (!out[0])
 		snprintf(out, len, "%s", b + 1);
+}
+
+int plan_points(const char *cmd, const char *arg, bool keyed, char **key,
+		char **v, int max)
+{
+	char *buf = strdup(arg), *list = buf, *save, *t;
+	int n = 0;
+
+	if (!buf)
+		die("%s: out of memory", cmd);
+	*key = NULL;
+	if (keyed) {
+		char *eq = strchr(buf, '=');
+
+		if (!eq || eq == buf || !eq[1])
+			die("%s: '%s': use KEY=V1,V2,...", cmd, arg);
+		*eq = '\0';
+		*key = buf;
+		list = eq + 1;
+	}
+	for (t = strtok_r(list, ",", &save); t;
+	     t = strtok_r(NULL, ",", &save)) {
+		if (n == max)
+			die("%s: '%s': more than %d points", cmd, arg, max);
+		v[n++] = t;
+	}
+	if (n < 2)
+		die("%s: '%s': at least 2 points", cmd, arg);
+	return n;
+}
+
+void plan_point(const char *cmd, struct plan_side *sd, const char *key,
+		const char *value, const char *kernel,
+		const struct opt_list *sets, const char *dir)
+{
+	char spec[1024], err[512], safe[64];
+
+	if (key)
+		snprintf(spec, sizeof(spec), "%s%s%sset=%s=%s",
+			 kernel ? "kernel=" : "", kernel ? kernel : "",
+			 kernel ? "," : "", key, value);
+	else
+		snprintf(spec, sizeof(spec), "kernel=%s", value);
+	if (plan_spec_parse(spec, &sd->sp, err, sizeof(err)))
+		die("%s: %s", cmd, err);
+	if (plan_spec_common_sets(&sd->sp, sets))
+		die("%s: more than %d --set values", cmd, OPT_LIST_MAX);
+	if (key)
+		snprintf(sd->label, sizeof(sd->label), "%s=%s", key, value);
+	else
+		plan_kernel_label(value, sd->label, sizeof(sd->label));
+	safe_name(safe, sizeof(safe), sd->label);
+	pathf(sd->dir, sizeof(sd->dir), "%s/%s", dir, safe);
 }

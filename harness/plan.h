@@ -51,7 +51,6 @@ struct plan_side {
 	char dir[RD_PATH_MAX]; /* its runs: dir/run-K */
 	struct plan_spec sp;
 	int runs; /* run-1..runs started */
-	int exits[5]; /* by exit status: 0 1 2 3, and 4 for any other */
 };
 
 struct plan {
@@ -69,16 +68,10 @@ struct plan {
 void plan_signals(void);
 bool plan_stopped(void);
 /*
- * One run, run-K of side s; its exit status (0 not reproduced or not
- * applicable, 1 reproduced, 2 error, 3 infrastructure, 128+N a signal)
- */
-int plan_run_one(struct plan *p, int s, int k);
-/*
  * Runs K = from..to of every side, K by K and side by side; stops early
  * on a signal.  Each outcome is on stderr.  Returns the runs done.
  */
 int plan_run(struct plan *p, int from, int to);
-const char *plan_exit_name(int st);
 /* A line to DIR/CMD.log, stamped with UTC time */
 void plan_log(const struct plan *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -87,6 +80,22 @@ void plan_log(const struct plan *p, const char *fmt, ...)
  * name, or for DIR/bzImage (ci/build-kernel.sh) by DIR's name
  */
 void plan_kernel_label(const char *kernel, char *out, size_t len);
+/*
+ * The points of sweep and bisect: "V1,V2,..." or, keyed, "KEY=V1,V2,..."
+ * split into v (at most max, at least 2; in a malloc'd copy of arg, to
+ * which *key points when keyed); dies naming the problem.  The count.
+ */
+int plan_points(const char *cmd, const char *arg, bool keyed, char **key,
+		char **v, int max);
+/*
+ * A side for one point: VALUE is a kernel (key NULL), or the value of
+ * KEY on kernel (NULL: --local); --set values first, so the point's own
+ * wins; labelled by the kernel (plan_kernel_label) or "KEY=VALUE", in
+ * DIR/LABEL (made safe)
+ */
+void plan_point(const char *cmd, struct plan_side *sd, const char *key,
+		const char *value, const char *kernel,
+		const struct opt_list *sets, const char *dir);
 /* --out, or results/SCENARIO/CMD-<UTC> (SCENARIO: its name) */
 void plan_out_dir(const char *cmd, const char *scen, const char *out,
 		  char dir[RD_PATH_MAX]);

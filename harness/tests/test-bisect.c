@@ -76,7 +76,7 @@ static void test_every_first_bad_both_directions(void **state)
 			assert_int_equal(bisect_init(&b, n, 0, n - 1), 0);
 			assert_int_equal(search(&b, &up), f);
 			assert_int_equal(b.good, f - 1);
-			assert_int_equal(bisect_ambiguous(&b), 0);
+			assert_int_equal(bisect_candidates(&b, NULL), 1);
 			assert_true(up.asked <= lg(n - 1));
 			bisect_free(&b);
 			/* the list the other way round: good at the end */
@@ -94,14 +94,17 @@ static void test_skips_are_never_verdicts(void **state)
 	static const int skip[] = { 5, 2, -1 };
 	struct oracle o = { .first_bad = 6, .dir = 1, .skip = skip };
 	struct bisect b;
-	int i;
+	int i, cand[10];
 
 	(void)state;
 	assert_int_equal(bisect_init(&b, 10, 0, 9), 0);
 	assert_int_equal(search(&b, &o), 6);
 	/* 5 lies between the last good (4) and the first bad: ambiguous */
 	assert_int_equal(b.good, 4);
-	assert_int_equal(bisect_ambiguous(&b), 1);
+	assert_int_equal(bisect_candidates(&b, NULL), 2);
+	assert_int_equal(bisect_candidates(&b, cand), 2);
+	assert_int_equal(cand[0], 5);
+	assert_int_equal(cand[1], 6);
 	assert_int_equal(b.v[5], BV_SKIP);
 	/* a skip moved no bound: every index the search left is untried */
 	for (i = 0; i < 10; i++)
@@ -112,7 +115,7 @@ static void test_skips_are_never_verdicts(void **state)
 	assert_int_equal(bisect_init(&b, 10, 0, 9), 0);
 	assert_int_equal(search(&b, &o), 8);
 	assert_int_equal(b.good, 7);
-	assert_int_equal(bisect_ambiguous(&b), 0);
+	assert_int_equal(bisect_candidates(&b, NULL), 1);
 	bisect_free(&b);
 }
 
@@ -126,7 +129,7 @@ static void test_undecided_step(void **state)
 	assert_int_equal(bisect_init(&b, 8, 0, 7), 0);
 	assert_int_equal(search(&b, &o), 4);
 	assert_int_equal(b.good, 2);
-	assert_int_equal(bisect_ambiguous(&b), 1);
+	assert_int_equal(bisect_candidates(&b, NULL), 2);
 	assert_int_equal(b.v[3], BV_UNDECIDED);
 	bisect_free(&b);
 }
