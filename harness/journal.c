@@ -210,15 +210,30 @@ static int undo_zram(const char *arg, FILE *log)
 	return ret;
 }
 
-/* Removes a tracefs instance that the tracer left behind */
-static int undo_tracefs(const char *arg, FILE *log)
+/*
+ * Removes a tracefs instance that the tracer left behind.  The line is
+ * written before the instance is made, so a stale one may name an
+ * instance never made (ENOENT: done), or one of the same name that a
+ * live process made since: the tracer names them mmrepro-PID[-N], and
+ * while PID is some other live process (a reused pid), the instance may
+ * be its own and is left alone.
+ */
+static int undo_tracefs(const char *arg, FILE *log, bool stale)
 {
 	char path[600];
+	long pid;
 	int ret;
 
+	if (stale && sscanf(arg, "mmrepro-%ld", &pid) == 1 && pid > 0 &&
+	    pid != (long)getpid() && !kill((pid_t)pid, 0)) {
+		fprintf(log,
+			"teardown: tracefs instance %s left: pid %ld is a live process again, so it may be its own\n",
+			arg, pid);
+		return 0;
+	}
 	pathf(path, sizeof(path), "%s/%s", TRACEFS_INSTANCES, arg);
 	ret = rmdir(path) ? -errno : 0;
-	/* the tracer removes its own; but no tracefs is no answer */
+	/* never made, or the tracer removed its own; no tracefs is no answer */
 	if (ret == -ENOENT && !access(TRACEFS_INSTANCES, F_OK))
 		ret = 0;
 	else if (ret == -ENOENT)
@@ -309,7 +324,7 @@ static int undo(const char *line, FILE *log, bool stale)
 		unlink(arg);
 		fprintf(log, "teardown: removed %s\n", arg);
 	} else if (!strcmp(kind, "tracefs")) {
-		ret = undo_tracefs(arg, log);
+		ret = undo_tracefs(arg, log, stale);
 	} else if (!strcmp(kind, "pgid")) {
 		undo_pgid(arg, log, stale);
 	} else if (!strcmp(kind, "cut")) {
@@ -639,8 +654,22 @@ int journal_add(struct journal *j, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0 || (size_t)n >= sizeof(line))
 		return -ENAMETOOLONG;
+	if (fflush(j->f))
+		return -errno;
+	j->last = ftell(j->f);
 	j->entries++;
 	return put_line(j->f, line);
+}
+
+int journal_drop_last(struct journal *j)
+{
+	if (!j->f || j->last <= 0 || fflush(j->f) ||
+	    ftruncate(fileno(j->f), j->last) || fsync(fileno(j->f)) ||
+	    fseek(j->f, 0, SEEK_END))
+		return j->f && j->last > 0 ? -errno : -EINVAL;
+	j->last = 0;
+	j->entries--;
+	return 0;
 }
 
 int journal_teardown(struct journal *j, FILE *log)

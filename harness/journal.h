@@ -20,7 +20,10 @@
  *   swapon DEVICE             swapon DEVICE (swap that was on before)
  *   param PATH OLD-VALUE      a module parameter (zswap), written back
  *   tracefs NAME              rmdir the tracefs instance NAME (written
- *                             once made, by the name it got)
+ *                             before it is made; dropped again if NAME
+ *                             turns out to be someone else's; a stale
+ *                             one is left while the PID in its name
+ *                             mmrepro-PID[-N] is a live process)
  *   pgid PGID START           SIGKILL to a process group still running,
  *                             if its leader started at START (field 22
  *                             of /proc/PGID/stat): a reused pid is not it
@@ -40,6 +43,7 @@ struct journal {
 	char path[512];
 	FILE *f;
 	int entries;
+	long last; /* where the last line added starts; 0: none to drop */
 };
 
 const char *journal_path(void);
@@ -50,6 +54,11 @@ const char *journal_path(void);
 int journal_open(struct journal *j, FILE *log, char *err, size_t elen);
 int journal_add(struct journal *j, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/*
+ * Takes back the line journal_add() just wrote, for a change that was
+ * not made after all; only that one line, once
+ */
+int journal_drop_last(struct journal *j);
 /* Undo everything in reverse order, remove the journal; failures */
 int journal_teardown(struct journal *j, FILE *log);
 /*

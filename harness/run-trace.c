@@ -2,7 +2,8 @@
 /*
  * The tracer inside `mmrepro run': a scenario's [trace] section starts
  * a session once the first sample is in, journals its tracefs instance
- * (so that a runner killed mid-run has it removed at the next start), and
+ * before making it (so that a runner killed at any point from then on
+ * has it removed at the next start), and
  * reads it in a thread until the phases are over.  The results go to
  * RUN/trace/, with the direct reclaim timeline that the verdict can
  * join to derived.csv, and a "trace" object in summary.json.
@@ -62,6 +63,12 @@ static int journal_instance(const char *name, void *arg)
 	return journal_add(arg, "tracefs %s", name);
 }
 
+static int unjournal_instance(const char *name, void *arg)
+{
+	(void)name;
+	return journal_drop_last(arg);
+}
+
 struct run_trace *run_trace_start(const struct scenario *sc, struct journal *j,
 				  int64_t t0, char *err, size_t elen)
 {
@@ -94,7 +101,8 @@ struct run_trace *run_trace_start(const struct scenario *sc, struct journal *j,
 	 * Journaled by the name it got (mmrepro-PID-1 if mmrepro-PID was
 	 * someone else's), once it exists, before it is set up
 	 */
-	cfg.created = journal_instance;
+	cfg.creating = journal_instance;
+	cfg.abandoned = unjournal_instance;
 	cfg.created_arg = j;
 	rt->s = trace_start(&cfg, err, elen, &usage);
 	if (!rt->s)

@@ -332,6 +332,44 @@ check "the next start: exit 0" [ $? -eq 0 ]
 check "it removed the instance the killed run made" tfs "test -n '$tpid' && test ! -e $I/mmrepro-$tpid-1"
 check "and not the one it did not make" tfs "test -d $I/mmrepro-$tpid"
 tfs "rmdir $I/mmrepro-$tpid; rmdir $I/mmrepro-$tpid-1" 2>/dev/null
+# killed right after the mkdir of its instance: strace holds the runner
+# in that mkdir's return (delay_exit) while the test looks and kills it.
+# The instance is journaled before it is made, so the journal already
+# names it then, and the next start removes it. Which mkdir is the
+# instance's (K) is read off a first run's strace log.
+rm -f "$J"
+tfs "exec strace -qq -o '$T/mk.log' -e trace=mkdir,mkdirat '$M' run '$T/traced.ini' ${L[*]} --out '$T/mk0'" >/dev/null 2>&1
+K=$(grep -E '^mkdir(at)?\(' "$T/mk.log" | grep -n '/instances/mmrepro-' | head -1 | cut -d: -f1)
+check "strace saw the mkdir of the instance (K=${K:-none})" [ -n "$K" ]
+tfs "exec strace -qq -o /dev/null -e trace=mkdir,mkdirat -e inject=mkdir,mkdirat:delay_exit=30000000:when=${K:-1} '$M' run '$T/traced.ini' ${L[*]} --set hold=30 --out '$T/mk'" >/dev/null 2>&1 &
+wpid=
+for _ in $(seq 500); do
+	wpid=$(pgrep -f "^$M run $T/traced.ini .*--out $T/mk\$" | head -1)
+	[ -n "$wpid" ] && tfs "test -d $I/mmrepro-$wpid" && break
+	sleep 0.02
+done
+check "held in the mkdir's return: the instance exists" tfs "test -n '$wpid' && test -d $I/mmrepro-$wpid"
+check "and the journal names it already" grep -q "^tracefs mmrepro-$wpid #" "$J"
+{
+	kill -KILL "$wpid"
+	wait
+} 2>/dev/null
+tfs "'$M' run '$S/observe.ini' ${L[*]} --out '$T/mk-next'" >/dev/null 2>&1
+check "the next start: exit 0" [ $? -eq 0 ]
+check "it removed the instance the killed run made" tfs "test -n '$wpid' && test ! -e $I/mmrepro-$wpid"
+tfs "rmdir $I/mmrepro-$wpid" 2>/dev/null
+# a stale entry whose PID is a live process again (this shell: a reused
+# pid) names an instance that may be that process's own: left alone
+tfs "mkdir $I/mmrepro-$$"
+{
+	jline "mmrepro-journal pid=$dead start=1"
+	jline "tracefs mmrepro-$$"
+} >"$J"
+tfs "'$M' run '$S/observe.ini' ${L[*]} --out '$T/reused'" >/dev/null 2>"$T/reused.err"
+check "a stale entry of a live pid's name: the start goes on (exit 0)" [ $? -eq 0 ]
+check "saying it left the instance" grep -q "instance mmrepro-$$ left: pid $$ is a live process" "$T/reused.err"
+check "and the instance is still there" tfs "test -d $I/mmrepro-$$"
+tfs "rmdir $I/mmrepro-$$" 2>/dev/null
 # a stale instance entry where no tracefs is mounted is not taken as done
 {
 	jline "mmrepro-journal pid=$dead start=1"

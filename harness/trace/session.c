@@ -320,9 +320,17 @@ static int add_events(struct trace_session *s, const struct trace_cfg *cfg,
 	return 0;
 }
 
-static int make_instance(struct trace_session *s, char *err, size_t len,
-			 bool *usage)
+/*
+ * mmrepro-PID, or mmrepro-PID-N while that is taken by someone else.  A
+ * name is looked at, then given to cfg->creating (the runner journals
+ * it) before the mkdir, so that no instance of ours ever exists
+ * unrecorded; a name that appears between the look and the mkdir is
+ * someone else's, and cfg->abandoned takes its record back.
+ */
+static int make_instance(struct trace_session *s, const struct trace_cfg *cfg,
+			 char *err, size_t len, bool *usage)
 {
+	char path[sizeof(s->path)];
 	int i;
 
 	for (i = 0; i < 10 && !s->inst; i++) {
@@ -332,15 +340,27 @@ static int make_instance(struct trace_session *s, char *err, size_t len,
 		else
 			snprintf(s->name, sizeof(s->name), "mmrepro-%d",
 				 (int)getpid());
+		snprintf(path, sizeof(path), "%s/instances/%s", s->dir,
+			 s->name);
+		if (!access(path, F_OK))
+			continue; /* someone else's: leave it alone */
+		if (cfg->creating && cfg->creating(s->name, cfg->created_arg))
+			return fail(err, len, usage, false,
+				    "%s: cannot record it", path);
 		s->inst = tracefs_instance_create(s->name);
 		if (!s->inst)
 			return fail(err, len, usage, false,
-				    "%s/instances/%s: cannot create: %s",
-				    s->dir, s->name, strerror(errno));
+				    "%s: cannot create: %s", path,
+				    strerror(errno));
 		if (!tracefs_instance_is_new(s->inst)) {
-			/* someone else's: leave it alone */
 			tracefs_instance_free(s->inst);
 			s->inst = NULL;
+			if (cfg->abandoned &&
+			    cfg->abandoned(s->name, cfg->created_arg))
+				return fail(
+					err, len, usage, false,
+					"%s: made by someone else meanwhile, and its record cannot be taken back",
+					path);
 		}
 	}
 	if (!s->inst)
@@ -485,13 +505,8 @@ struct trace_session *trace_start(const struct trace_cfg *cfg, char *err,
 		goto out_free;
 	}
 	if (add_events(s, cfg, err, errlen, usage) ||
-	    make_instance(s, err, errlen, usage))
+	    make_instance(s, cfg, err, errlen, usage))
 		goto out_free;
-	if (cfg->created && cfg->created(s->name, cfg->created_arg)) {
-		fail(err, errlen, usage, false, "%s: cannot record it",
-		     s->path);
-		goto out_free;
-	}
 	if (configure(s, err, errlen, usage) ||
 	    open_readers(s, err, errlen, usage))
 		goto out_free;

@@ -41,10 +41,14 @@ struct trace_cfg {
 	 */
 	int64_t timeline_t0_ns, timeline_step_ns;
 	/*
-	 * Called with the instance's name once it is made and known to be
-	 * this session's (the runner journals it); non-zero fails the start
+	 * creating: called with a free instance name before it is made (the
+	 * runner journals it, so that a runner killed right after the mkdir
+	 * still has it removed); non-zero fails the start.  abandoned: the
+	 * name was someone else's after all (made by another between the
+	 * look and the mkdir), so that what creating recorded is taken back.
 	 */
-	int (*created)(const char *name, void *arg);
+	int (*creating)(const char *name, void *arg);
+	int (*abandoned)(const char *name, void *arg);
 	void *created_arg;
 };
 
