@@ -38,7 +38,7 @@ static void on_signal(int sig)
 
 struct run_opts {
 	const char *kernel, *modules, *out, *accel, *rejudge;
-	struct opt_list debs, sets;
+	struct opt_list debs, sets, shares;
 	bool local, stress_ok, inside, quiet;
 	int runs;
 };
@@ -123,6 +123,8 @@ static int one_in_guest(const struct scenario *sc, const struct run_opts *o,
 	cfg.modules = o->modules;
 	for (i = 0; i < o->debs.n && i < VM_MAX_DEBS; i++)
 		cfg.debs[cfg.ndebs++] = o->debs.v[i];
+	for (i = 0; i < o->shares.n && i < VM_MAX_SHARES; i++)
+		cfg.shares[cfg.nshares++] = o->shares.v[i];
 	cfg.mem = sc->mem;
 	cfg.cpus = sc->cpus > ncpu ? (int)ncpu : sc->cpus;
 	cfg.disk = sc->disk;
@@ -221,6 +223,7 @@ static void read_verdict(const char *dir, char *buf, size_t len)
 static bool check_opts(struct run_opts *o)
 {
 	bool guest;
+	int i;
 
 	if (o->runs < 1 || o->runs > 1000)
 		die("run: --runs %d: must be 1 to 1000", o->runs);
@@ -234,6 +237,12 @@ static bool check_opts(struct run_opts *o)
 		o->local = true;
 	if (o->local && guest)
 		die("run: --local and --kernel/--deb exclude each other");
+	if (o->shares.n && !guest)
+		die("run: --share is for a run in a guest (--kernel or --deb)");
+	for (i = 0; i < o->shares.n; i++)
+		if (access(o->shares.v[i], F_OK))
+			die("run: --share %s: %s", o->shares.v[i],
+			    strerror(errno));
 	if (!o->local && !guest)
 		die("run: give --kernel IMG (or --deb) to run in a guest, or --local");
 	if (!o->local && !o->accel && config_get()->accel[0])
@@ -333,7 +342,8 @@ int cmd_run(int argc, char **argv)
 	static const struct cmd_usage u = {
 		.synopsis =
 			"SCENARIO [--kernel IMG [--modules DIR | --deb PKG...] | --kernel NAME\n"
-			"       | --local] [--accel kvm|tcg] [--runs N] [--set KEY=VALUE...] [--out DIR] [--quiet]\n"
+			"       | --local] [--accel kvm|tcg] [--share DIR...] [--runs N] [--set KEY=VALUE...]\n"
+			"       [--out DIR] [--quiet]\n"
 			"   or: mmrepro run SCENARIO --rejudge DIR [--set KEY=VALUE...]",
 		.summary =
 			"Run a scenario (configs/SCENARIO.ini, or a path): boot the kernel\n"
@@ -356,6 +366,9 @@ int cmd_run(int argc, char **argv)
 		OPT_STRLIST(0, "deb", &o.debs, "PKG",
 			    "Debian kernel package(s) for image and modules"),
 		OPT_STR(0, "accel", &o.accel, "kvm|tcg", "QEMU accelerator"),
+		OPT_STRLIST(
+			0, "share", &o.shares, "DIR",
+			"show the guest this host directory too, read-only (repeatable)"),
 		OPT_BOOLEAN(0, "local", &o.local,
 			    "run on this machine instead of a guest"),
 		OPT_BOOLEAN(0, "i-understand-this-stresses-the-host",

@@ -35,7 +35,8 @@ static void apply_config(struct vm_cfg *cfg, const struct mm_config *conf)
 
 /* Takes the --deb packages and the command, and checks the settings */
 static void finish_cfg(struct vm_cfg *cfg, const struct opt_list *debs,
-		       int argc, char **argv, int i, long ncpu)
+		       const struct opt_list *shares, int argc, char **argv,
+		       int i, long ncpu)
 {
 	char why[1024];
 
@@ -43,6 +44,14 @@ static void finish_cfg(struct vm_cfg *cfg, const struct opt_list *debs,
 		die("vm: at most %d --deb packages", VM_MAX_DEBS);
 	for (cfg->ndebs = 0; cfg->ndebs < debs->n; cfg->ndebs++)
 		cfg->debs[cfg->ndebs] = debs->v[cfg->ndebs];
+	if (shares->n > VM_MAX_SHARES)
+		die("vm: at most %d --share directories", VM_MAX_SHARES);
+	for (cfg->nshares = 0; cfg->nshares < shares->n; cfg->nshares++) {
+		cfg->shares[cfg->nshares] = shares->v[cfg->nshares];
+		if (access(cfg->shares[cfg->nshares], F_OK))
+			die("vm: --share %s: %s", cfg->shares[cfg->nshares],
+			    strerror(errno));
+	}
 	if (i >= argc)
 		die("vm: no command (usage: mmrepro vm --kernel IMG -- COMMAND...)");
 	cfg->argv = argv + i;
@@ -131,12 +140,14 @@ int cmd_vm(int argc, char **argv)
 		.synopsis =
 			"--kernel IMG [--modules DIR | --deb PKG...] [--mem 2G] [--cpus 2]\n"
 			"       [--disk SIZE] [--timeout TIME] [--out DIR] [--accel kvm|tcg]\n"
-			"       [--append ARGS] [--quiet] [--dry-run] -- COMMAND...",
+			"       [--append ARGS] [--share DIR...] [--quiet] [--dry-run] -- COMMAND...",
 		.summary =
-			"Boot IMG in QEMU and run COMMAND in the guest as root, with the host's\n"
-			"root filesystem shared read-only over 9p under a tmpfs overlay, --out\n"
-			"shared read-write at the same path, and with --disk an ext4 scratch\n"
-			"disk at /mnt/scratch ($MMREPRO_SCRATCH). Modules for 9p, virtio and\n"
+			"Boot IMG in QEMU and run COMMAND in the guest as root. The guest sees\n"
+			"of the host, read-only over 9p under tmpfs overlays at the same paths,\n"
+			"only /usr, /etc, the working directory, the directory of every argument\n"
+			"that names a file, and --share DIRs; --out is shared read-write at the\n"
+			"same path, and with --disk an ext4 scratch disk is at /mnt/scratch\n"
+			"($MMREPRO_SCRATCH). vm.json lists the shares. Modules for 9p, virtio and\n"
 			"zram come from --modules or the --deb packages. Writes console.log,\n"
 			"output.log, dmesg.txt and vm.json into --out.\n\n"
 			"Exit: COMMAND's status; 124 hang (no output and no heartbeat for\n"
@@ -151,7 +162,7 @@ int cmd_vm(int argc, char **argv)
 		.cpus = 2,
 		.timeout_ns = 120 * NSEC_PER_SEC,
 	};
-	struct opt_list debs = { 0 };
+	struct opt_list debs = { 0 }, shares = { 0 };
 	const struct mm_config *conf = config_get();
 	const char *out = NULL;
 	bool dry_run = false;
@@ -176,6 +187,9 @@ int cmd_vm(int argc, char **argv)
 			"accelerator (default: kvm if a guest really runs)"),
 		OPT_STR(0, "append", &cfg.append, "ARGS",
 			"extra kernel command line"),
+		OPT_STRLIST(
+			0, "share", &shares, "DIR",
+			"also show the guest this host directory, read-only (repeatable)"),
 		OPT_BOOLEAN('q', "quiet", &cfg.quiet,
 			    "do not stream the command's output"),
 		OPT_BOOLEAN(0, "dry-run", &dry_run,
@@ -186,7 +200,7 @@ int cmd_vm(int argc, char **argv)
 
 	apply_config(&cfg, conf);
 	i = opt_parse(argc, argv, "vm", &u, opts);
-	finish_cfg(&cfg, &debs, argc, argv, i, ncpu);
+	finish_cfg(&cfg, &debs, &shares, argc, argv, i, ncpu);
 	if (dry_run) {
 		print_settings(conf, &cfg);
 		return 0;

@@ -1,8 +1,9 @@
 #!/bin/busybox sh
 # mmrepro guest init: PID 1 of the initramfs that `mmrepro vm` builds.
-# It loads the kernel's own modules, mounts the host's root read-only
-# over 9p under a tmpfs overlay, the results share read-write at its host
-# path, and the scratch disk, then runs the command in that root.
+# It loads the kernel's own modules, makes a tmpfs root with the host's
+# shared directories read-only over 9p under tmpfs overlays, the results
+# share read-write at its host path, and the scratch disk, then runs the
+# command in that root.
 #
 # Serial ports: ttyS0 is the console (console.log), ttyS1 carries the
 # command's output, ttyS2 a heartbeat the host uses to tell a hang.
@@ -32,15 +33,34 @@ echo "mmrepro-init: modules loaded"
 ip link set lo up || echo "mmrepro-init: cannot bring lo up"
 
 R=/mnt/root
+# The root is a tmpfs. The host's directories come as read-only 9p
+# shares (vm-share.c: /usr, /etc, the working directory, the command's
+# own, --share), each under a tmpfs overlay at its host path, so that
+# writes land in the guest's memory; the host's top-level links
+# (bin -> usr/bin) are made again.
 mkdir -p /mnt/lower /mnt/rw $R
-mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=131072 hostroot \
-	/mnt/lower || fail "cannot mount the host root over 9p"
 mount -t tmpfs -o mode=0755 tmpfs /mnt/rw
-mkdir -p /mnt/rw/upper /mnt/rw/work
-mount -t overlay -o lowerdir=/mnt/lower,upperdir=/mnt/rw/upper,workdir=/mnt/rw/work \
-	overlay $R || fail "cannot mount the overlay"
-# /tmp stays the host's, seen through the overlay: the command may live
-# there (a CI checkout), and writes still land in the tmpfs upper layer.
+mount -t tmpfs -o mode=0755 tmpfs $R
+mkdir -p $R/proc $R/sys $R/dev $R/run $R/root $R/mnt $R/tmp $R/var/tmp
+chmod 1777 $R/tmp $R/var/tmp
+ln -s ../run $R/var/run
+ln -s ../run/lock $R/var/lock
+i=0
+while [ $i -lt "$NLINK" ]; do
+	eval "n=\$LINK$i t=\$LINKT$i"
+	ln -s "$t" "$R/$n" || fail "cannot link /$n to $t"
+	i=$((i + 1))
+done
+i=0
+while [ $i -lt "$NSHARE" ]; do
+	eval "p=\$SHARE$i"
+	mkdir -p /mnt/lower/$i /mnt/rw/$i/upper /mnt/rw/$i/work "$R$p"
+	mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=131072 share$i \
+		/mnt/lower/$i || fail "cannot mount the host's $p over 9p"
+	mount -t overlay -o lowerdir=/mnt/lower/$i,upperdir=/mnt/rw/$i/upper,workdir=/mnt/rw/$i/work \
+		overlay "$R$p" || fail "cannot mount the overlay on $p"
+	i=$((i + 1))
+done
 mount -t tmpfs -o mode=0755 tmpfs $R/run
 if [ -n "$OUT" ]; then
 	mkdir -p "$R$OUT"

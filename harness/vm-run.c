@@ -82,9 +82,9 @@ bool vm_inside_guest(void)
  * working directory and environment), appended to the cached base.  The
  * kernel needs the gzip base padded to 4 bytes before the next cpio.
  */
-static int run_initrd(const struct vm_cfg *cfg, const char *base,
-		      const char *dir, const char *token, char *initrd,
-		      size_t len)
+static int run_initrd(const struct vm_cfg *cfg, const struct vm_shares *shr,
+		      const char *base, const char *dir, const char *token,
+		      char *initrd, size_t len)
 {
 	char p[4200], cwd[4096];
 	struct afile a;
@@ -98,7 +98,20 @@ static int run_initrd(const struct vm_cfg *cfg, const char *base,
 		return -1;
 	fputs("OUT=", a.f);
 	sh_quote(a.f, cfg->out ? cfg->out : "");
-	fprintf(a.f, "\nSCRATCH=%s\n", cfg->disk ? SCRATCH_MNT : "");
+	fprintf(a.f, "\nSCRATCH=%s\nNSHARE=%d\nNLINK=%d\n",
+		cfg->disk ? SCRATCH_MNT : "", shr->n, shr->nlinks);
+	for (i = 0; i < shr->n; i++) {
+		fprintf(a.f, "SHARE%d=", i);
+		sh_quote(a.f, shr->path[i]);
+		fputc('\n', a.f);
+	}
+	for (i = 0; i < shr->nlinks; i++) {
+		fprintf(a.f, "LINK%d=", i);
+		sh_quote(a.f, shr->link[i].name);
+		fprintf(a.f, "\nLINKT%d=", i);
+		sh_quote(a.f, shr->link[i].target);
+		fputc('\n', a.f);
+	}
 	if (afile_commit(&a))
 		return -1;
 
@@ -214,10 +227,11 @@ static const char *qopt(const char *path)
 }
 
 static int qemu_argv(const struct vm_cfg *cfg, const struct vm_kernel *k,
-		     const char *initrd, const char *disk, const char *dir,
-		     const char *accel, const char *token, char **argv)
+		     const struct vm_shares *shr, const char *initrd,
+		     const char *disk, const char *dir, const char *accel,
+		     const char *token, char **argv)
 {
-	int n = 0;
+	int n = 0, i;
 	bool tcg = !strcmp(accel, "tcg");
 
 	add(argv, &n, "qemu-system-x86_64");
@@ -264,9 +278,13 @@ static int qemu_argv(const struct vm_cfg *cfg, const struct vm_kernel *k,
 	add(argv, &n, "file,id=hb,path=%s/heartbeat", qopt(dir));
 	add(argv, &n, "-serial");
 	add(argv, &n, "chardev:hb");
-	add(argv, &n, "-virtfs");
-	add(argv, &n,
-	    "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap");
+	/* read-only: vm-share.c says which, and why not the whole root */
+	for (i = 0; i < shr->n; i++) {
+		add(argv, &n, "-virtfs");
+		add(argv, &n,
+		    "local,path=%s,mount_tag=share%d,security_model=none,readonly=on,multidevs=remap",
+		    qopt(shr->path[i]), i);
+	}
 	/*
 	 * The kernel under test writes here, and QEMU runs as the host's
 	 * user (root): with mapped-xattr, the guest's owners, modes, device
@@ -379,10 +397,12 @@ static void cleanup(char **argv, const char *dir)
 }
 
 int vm_run(const struct vm_cfg *cfg, const struct vm_kernel *k,
-	   const char *initrd, const char *accel, struct vm_result *res)
+	   const struct vm_shares *shr, const char *initrd, const char *accel,
+	   struct vm_result *res)
 {
 	char dir[] = "/tmp/mmrepro-vm.XXXXXX", rinitrd[4200], disk[4200];
-	char con[4200], outp[4200], hb[4200], qlog[4200], *argv[64];
+	char con[4200], outp[4200], hb[4200], qlog[4200];
+	char *argv[64 + 2 * VM_MAX_SHARES];
 	char token[33];
 	int64_t t0 = now_ns(), last, now;
 	off_t out_off = 0, sizes[3] = { 0, 0, 0 };
@@ -393,7 +413,7 @@ int vm_run(const struct vm_cfg *cfg, const struct vm_kernel *k,
 	memset(res, 0, sizeof(*res));
 	if (!mkdtemp(dir) || guest_token(token, sizeof(token)))
 		return -1;
-	if (run_initrd(cfg, initrd, dir, token, rinitrd, sizeof(rinitrd)))
+	if (run_initrd(cfg, shr, initrd, dir, token, rinitrd, sizeof(rinitrd)))
 		return -1;
 	if (cfg->disk && make_disk(cfg->disk, dir, disk, sizeof(disk)))
 		return -1;
@@ -403,8 +423,8 @@ int vm_run(const struct vm_cfg *cfg, const struct vm_kernel *k,
 	snprintf(qlog, sizeof(qlog), "%s/qemu.log", dir);
 	unlink(con);
 	unlink(outp);
-	qemu_argv(cfg, k, rinitrd, cfg->disk ? disk : NULL, dir, accel, token,
-		  argv);
+	qemu_argv(cfg, k, shr, rinitrd, cfg->disk ? disk : NULL, dir, accel,
+		  token, argv);
 
 	pid = spawn_qemu(argv, qlog);
 	if (pid < 0)
@@ -465,7 +485,8 @@ const char *vm_pick_accel(const struct vm_cfg *cfg, const struct vm_kernel *k,
 	char *cache, path[4200], *old;
 	struct vm_cfg probe = *cfg;
 	char *const argv[] = { "true", NULL };
-	char outdir[] = "/tmp/mmrepro-kvmprobe.XXXXXX";
+	char outdir[] = "/tmp/mmrepro-kvmprobe.XXXXXX", why[256];
+	struct vm_shares shr;
 	struct vm_result r;
 	struct utsname u;
 	const char *answer = "tcg";
@@ -494,7 +515,9 @@ const char *vm_pick_accel(const struct vm_cfg *cfg, const struct vm_kernel *k,
 	probe.quiet = true;
 	probe.out = outdir;
 	probe.timeout_ns = 20 * NSEC_PER_SEC;
-	if (!vm_run(&probe, k, initrd, "kvm", &r) && r.outcome == VM_OK)
+	probe.nshares = 0;
+	if (!vm_shares(&probe, &shr, why, sizeof(why)) &&
+	    !vm_run(&probe, k, &shr, initrd, "kvm", &r) && r.outcome == VM_OK)
 		answer = "kvm";
 	free(r.excerpt);
 	sh("rm -rf \"$1\"", outdir, NULL);
@@ -503,11 +526,14 @@ const char *vm_pick_accel(const struct vm_cfg *cfg, const struct vm_kernel *k,
 }
 
 static json_t *result_json(const struct vm_cfg *cfg, const struct vm_kernel *k,
-			   const char *accel, const char *initrd,
-			   const char *mods, const struct vm_result *r)
+			   const struct vm_shares *shr, const char *accel,
+			   const char *initrd, const char *mods,
+			   const struct vm_result *r)
 {
 	json_t *j = json_object(), *kj = json_object(), *m = json_array();
+	json_t *shares = json_array();
 	char *copy = strdup(mods ? mods : ""), *line, *save;
+	int i;
 
 	json_object_set_new(j, "outcome",
 			    json_string(vm_outcome_name(r->outcome)));
@@ -527,6 +553,10 @@ static json_t *result_json(const struct vm_cfg *cfg, const struct vm_kernel *k,
 		json_array_append_new(m, json_string(line));
 	free(copy);
 	json_object_set_new(j, "modules_loaded", m);
+	/* the host directories the guest saw, read-only */
+	for (i = 0; i < shr->n; i++)
+		json_array_append_new(shares, json_string(shr->path[i]));
+	json_object_set_new(j, "shares", shares);
 	json_object_set_new(j, "command", meta_argv(cfg->argc, cfg->argv));
 	json_object_set_new(j, "mem_MiB",
 			    json_integer((json_int_t)(cfg->mem >> 20)));
@@ -574,6 +604,7 @@ int vm_execute(const struct vm_cfg *cfg, struct vm_kernel *k,
 	       struct vm_result *r, char *why, size_t wlen)
 {
 	char initrd[4200], p[4200], *mods = NULL, *cache;
+	static struct vm_shares shr; /* 64 KiB: not on the stack */
 	const char *accel;
 	int attempt;
 	json_t *j;
@@ -586,12 +617,14 @@ int vm_execute(const struct vm_cfg *cfg, struct vm_kernel *k,
 		return -1;
 	}
 	free(cache);
+	if (vm_shares(cfg, &shr, why, wlen))
+		return -1;
 	accel = vm_pick_accel(cfg, k, initrd);
 	for (attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
 		fprintf(stderr,
 			"mmrepro vm: booting %s under %s (attempt %d of %d)\n",
 			k->release, accel, attempt, MAX_ATTEMPTS);
-		if (vm_run(cfg, k, initrd, accel, r)) {
+		if (vm_run(cfg, k, &shr, initrd, accel, r)) {
 			snprintf(why, wlen, "cannot start qemu: %s",
 				 strerror(errno));
 			free(mods);
@@ -607,7 +640,7 @@ int vm_execute(const struct vm_cfg *cfg, struct vm_kernel *k,
 		free(r->excerpt);
 		r->excerpt = NULL;
 	}
-	j = result_json(cfg, k, accel, initrd, mods, r);
+	j = result_json(cfg, k, &shr, accel, initrd, mods, r);
 	json_save(j, cfg->out, "vm.json");
 	json_decref(j);
 	if (r->excerpt) {

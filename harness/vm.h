@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #define VM_MAX_DEBS 4
+#define VM_MAX_SHARES 16
 #define VM_MIN_MEM (256ULL << 20)
 
 /* What was asked for: see `mmrepro vm --help` */
@@ -23,6 +24,8 @@ struct vm_cfg {
 	const char *out; /* absolute */
 	const char *accel; /* NULL: probe */
 	const char *append; /* extra kernel command line */
+	const char *shares[VM_MAX_SHARES]; /* --share: more for the guest */
+	int nshares;
 	char *const *argv; /* the command */
 	int argc;
 	bool quiet; /* do not stream the command's output */
@@ -91,9 +94,25 @@ struct vm_console {
 void vm_console_scan(const char *log, size_t len, struct vm_console *c);
 char *vm_console_excerpt(const char *log, size_t len, size_t at, int lines);
 
+/* vm-share.c: the host directories the guest sees, read-only */
+struct vm_shares {
+	char path[VM_MAX_SHARES][4096];
+	int n;
+	struct {
+		char name[8], target[64];
+	} link[6]; /* top-level links of the host's root, made again */
+	int nlinks;
+};
+
+/* Adds PATH (absolute), unless a share holds it; parents replace */
+int vm_share_add(struct vm_shares *s, const char *path);
+int vm_shares(const struct vm_cfg *cfg, struct vm_shares *s, char *why,
+	      size_t wlen);
+
 /* vm-run.c */
 int vm_run(const struct vm_cfg *cfg, const struct vm_kernel *k,
-	   const char *initrd, const char *accel, struct vm_result *res);
+	   const struct vm_shares *sh, const char *initrd, const char *accel,
+	   struct vm_result *res);
 int vm_execute(const struct vm_cfg *cfg, struct vm_kernel *k,
 	       struct vm_result *r, char *why, size_t wlen);
 int vm_exit_code(const struct vm_result *r);

@@ -74,6 +74,45 @@ check "a setuid file made by the guest has no setuid bit on the host" \
 check "a device node made by the guest is no device on the host" \
 	bash -c "[ -e '$T/exit,7/dev' ] && [ ! -c '$T/exit,7/dev' ]"
 
+# what of the host the guest sees: /usr, /etc, the working directory and
+# the directories of the command's arguments, --share; not the rest. A
+# host directory outside all of them holds a file the guest looks for.
+H=$(mktemp -d /var/tmp/mmrepro-hidden.XXXXXX)
+echo host-only >"$H/secret"
+mkdir -p "$T/arg" "$T/extra"
+printf 'echo ran-from-arg >"$MMREPRO_OUT/arg-ran"\n' >"$T/arg/script.sh"
+echo shared >"$T/extra/file"
+# (the hidden path and the --share one go in as NAME=PATH, arguments that
+# name no file, so that neither is shared as an argument's directory)
+"$M" vm -q "${d[@]}" --mem 512M --share "$T/extra" --out "$T/view" -- env HIDDEN="$H" EXTRA="$T/extra" sh -c '
+	o=$MMREPRO_OUT
+	test -n "$HIDDEN" && echo "$HIDDEN" >"$o/hidden-name"
+	test -e "$HIDDEN/secret" && echo yes >"$o/hidden-seen"
+	test -e /root/.cache && echo yes >"$o/cache-seen"
+	cat "$EXTRA/file" >"$o/extra-seen"
+	test -x /usr/bin/stress-ng && test -e /etc/passwd && echo yes >"$o/usr-etc"
+	test -e build/mmrepro && echo yes >"$o/cwd-seen"
+	echo written >"$PWD/guest-wrote" && echo yes >"$o/cwd-writable"
+	sh "$1"' sh "$T/arg/script.sh" 2>"$T/view.err"
+check "the shares: the command ran (exit 0)" [ $? -eq 0 ]
+check "the guest does not see a host directory that is not shared" \
+	[ "$(cat "$T/view/hidden-name" 2>/dev/null)" = "$H" -a ! -e "$T/view/hidden-seen" ]
+check "nor the host's /root" [ ! -e "$T/view/cache-seen" ]
+check "it sees --share DIR" [ "$(cat "$T/view/extra-seen" 2>/dev/null)" = shared ]
+check "and /usr and /etc" [ -e "$T/view/usr-etc" ]
+check "and the working directory" [ -e "$T/view/cwd-seen" ]
+check "and the directory of an argument (the script ran)" \
+	[ "$(cat "$T/view/arg-ran" 2>/dev/null)" = ran-from-arg ]
+check "it writes in the working directory, into its own memory" \
+	[ -e "$T/view/cwd-writable" -a ! -e guest-wrote ]
+check "vm.json lists the shares, --share and the argument's among them" \
+	jq -e --arg e "$T/extra" --arg a "$T/arg" \
+		'(.shares | index($e)) and (.shares | index($a)) and (.shares | index("/usr"))' "$T/view/vm.json"
+rm -rf "$H"
+"$M" vm -q "${d[@]}" --mem 512M --share /no/such/dir --out "$T/noshare" -- true 2>"$T/noshare.err"
+check "--share of a missing directory: exit 2" [ $? -eq 2 ]
+check "saying which" grep -q -- '--share /no/such/dir' "$T/noshare.err"
+
 # a cached initramfs cut short (a full disk, a crash) is built again:
 # the next boot of the same kernel must not take it as it is
 img=$(jq -r .initramfs "$T/exit,7/vm.json")
