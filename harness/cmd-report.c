@@ -21,6 +21,7 @@
 #include "mmrepro.h"
 #include "opt.h"
 #include "scenario.h"
+#include "trace/trace.h"
 #include "util.h"
 
 #define TS_ROWS 20
@@ -367,6 +368,23 @@ static void print_fingerprint(FILE *out, const struct rd_run *r)
 	text_wrap(out, 2, "", line, 4);
 }
 
+static void emit_trace_line(const char *line, void *arg)
+{
+	text_wrap(arg, 2, "", line, 4);
+}
+
+/* The tracer's evidence, from summary.json's "trace" object */
+static void print_tracepoints(FILE *out, const struct rd_run *r)
+{
+	json_t *t = json_object_get(r->summary, "trace");
+
+	if (!json_is_object(t) || !json_object_size(t))
+		return;
+	section(out, "Tracepoints (trace/*.json for the detail)");
+	if (!trace_describe(t, emit_trace_line, out))
+		fprintf(out, "  nothing the report knows how to read\n");
+}
+
 static void print_series(FILE *out, const struct rd_run *r, const char *during)
 {
 	char path[RD_PATH_MAX], v[32];
@@ -526,6 +544,7 @@ static void write_report(FILE *out, const struct rd_run *r,
 	print_reproduce(out, r, sc);
 	print_metrics(out, r);
 	print_fingerprint(out, r);
+	print_tracepoints(out, r);
 	print_series(out, r, sc ? sc->during : NULL);
 	kernel_log(out, r);
 }

@@ -258,6 +258,40 @@ for s in 'Verdict:  reproduced' 'Scenario: harmless' 'Knobs' 'vm.swappiness = 33
 done
 check "report: about 20 time-series rows" \
 	bash -c "[ \$(sed -n '/^Time series/,/^Kernel log/p' '$T/rep.txt' | grep -cE '^[ *] +[0-9]+\.[0-9] ') -ge 8 ]"
+# the Tracepoints section, from a real run's summary.json "trace" object
+# (fixtures/runs) put into a copy of a local run; the figures it must
+# print are computed here from the same object
+F=harness/tests/fixtures/runs/trace-6.18.15-defrag.json
+cp -r "$T/r/a/run-1" "$T/tp"
+jq --slurpfile t "$F" '.trace = $t[0]' "$T/r/a/run-1/summary.json" >"$T/tp/summary.json"
+"$M" report "$T/tp" >"$T/tp.txt" 2>/dev/null
+check "report: a Tracepoints section when the run traced" grep -q '^Tracepoints' "$T/tp.txt"
+tp() { sed -n '/^Tracepoints/,/^Time series/p' "$T/tp.txt" | tr '\n' ' ' | tr -s ' '; }
+g3() { awk -v v="$1" 'BEGIN { printf "%.3g", v }'; }
+n=$(jq '.direct_reclaim.count' "$F")
+p99=$(g3 "$(jq '.direct_reclaim.p99_us / 1000' "$F")")
+check "report: direct reclaim stalls and p99 as in summary.json ($n, $p99 ms)" \
+	bash -c "grep -q 'direct reclaim: $n stalls, p50 [0-9.]* ms, p99 $p99 ms' <<<'$(tp)'"
+check "report: kswapd's duty cycle as in summary.json" \
+	bash -c "grep -q 'kswapd: awake $(g3 "$(jq .kswapd.max_duty_cycle_pct "$F")") %' <<<'$(tp)'"
+check "report: compaction runs and fallbacks as in summary.json" \
+	bash -c "grep -q 'compaction: $(jq .compaction.count "$F") runs' <<<'$(tp)' &&
+		grep -q 'migratetype: $(jq .extfrag.count "$F"), $(jq .extfrag.fragmenting "$F") of them' <<<'$(tp)'"
+check "report: events read and lost" \
+	bash -c "grep -q 'events: $(jq .events "$F") read, $(jq .lost_events "$F") lost' <<<'$(tp)'"
+# lost events and absent ones are said; a part of another type is left out
+jq '.trace.lost_events = 7 | .trace.missing_events = {"vmscan:mm_vmscan_throttled": "not in this kernel"} |
+	.trace.kswapd.max_duty_cycle_pct = "x" | .trace.compaction.status = {"success": 3, "complete": 1}' \
+	"$T/tp/summary.json" >"$T/tp.json" && mv "$T/tp.json" "$T/tp/summary.json"
+"$M" report "$T/tp" >"$T/tp.txt" 2>/dev/null
+check "report: a damaged trace object still gives a report (exit 0)" [ $? -eq 0 ]
+check "report: lost events are said to undercount" bash -c "grep -q '7 lost (the figures above undercount)' <<<'$(tp)'"
+check "report: events absent on the kernel are named, with the reason" \
+	bash -c "grep -q 'absent on this kernel: vmscan:mm_vmscan_throttled (not in this kernel)\$' <<<'$(tp | sed 's/ Time series.*//')'"
+check "report: compaction outcomes by name" \
+	bash -c "grep -q 'outcomes:[a-z0-9 ]* success 3' <<<'$(tp)' && grep -q 'outcomes:[a-z0-9 ]* complete 1' <<<'$(tp)'"
+check "report: a figure of the wrong type is left out, not printed" bash -c "! grep -q 'kswapd:' <<<'$(tp)'"
+check "report: no Tracepoints section when the run did not trace" bash -c "! grep -q '^Tracepoints' '$T/rep.txt'"
 "$M" report "$T/r/a" >/dev/null 2>"$T/rep2.err"
 check "report of several runs: exit 2, naming one" \
 	bash -c "[ $? -eq 2 ] && grep -q 'holds 3 runs' '$T/rep2.err'"

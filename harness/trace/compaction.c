@@ -5,6 +5,7 @@
  * compacts at, by its migratetype, which with direct reclaim makes the
  * defrag fingerprint.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -287,11 +288,43 @@ static void cp_summary(struct trace_state *st, void *gs, json_t *o)
 	pick(g, "p99_us", j, "p99_us");
 	pick(g, "max_us", j, "max_us");
 	json_decref(j);
+	json_object_set_new(g, "status", status_json(st, c));
 	json_object_set_new(o, "compaction", g);
 	/* both groups feed it: direct reclaim orders, compaction orders */
 	if (trace_group_present(st, "direct_reclaim"))
 		json_object_set_new(o, "defrag_fingerprint",
 				    fingerprint_json(st, c));
+}
+
+static int cp_describe(const json_t *t, char *buf, size_t len)
+{
+	json_t *st =
+		json_object_get(json_object_get(t, "compaction"), "status");
+	double n = trace_num(t, "compaction", "count");
+	char a[32], b[32];
+	const char *k;
+	json_t *v;
+	int w;
+
+	if (isnan(n))
+		return 0;
+	w = snprintf(buf, len, "compaction: %.0f runs, p99 %s, max %s", n,
+		     trace_fmt_us(trace_num(t, "compaction", "p99_us"), a,
+				  sizeof(a)),
+		     trace_fmt_us(trace_num(t, "compaction", "max_us"), b,
+				  sizeof(b)));
+	if (json_is_object(st) && json_object_size(st) && w > 0 &&
+	    (size_t)w < len)
+		w += snprintf(buf + w, len - (size_t)w, "; outcomes:");
+	if (json_is_object(st))
+		json_object_foreach(st, k, v)
+		{
+			if (w < 0 || (size_t)w >= len || !json_is_number(v))
+				continue;
+			w += snprintf(buf + w, len - (size_t)w, " %s %.0f", k,
+				      json_number_value(v));
+		}
+	return 1;
 }
 
 static int cp_progress(const struct trace_state *st, const void *gs, char *buf,
@@ -334,6 +367,7 @@ const struct trace_group_ops trace_group_compaction = {
 	.init = cp_new,
 	.json = cp_json,
 	.summary = cp_summary,
+	.describe = cp_describe,
 	.free = cp_free,
 	.progress = cp_progress,
 	.task_size = sizeof(struct cp_task),

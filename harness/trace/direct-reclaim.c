@@ -6,6 +6,7 @@
  * the timeline.  Begin/end pairs are matched per task (pid), in time
  * order across CPUs.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -388,6 +389,36 @@ static void dr_summary(struct trace_state *st, void *gs, json_t *o)
 	json_object_set_new(o, "direct_reclaim", g);
 }
 
+static int dr_describe(const json_t *t, char *buf, size_t len)
+{
+	double n = trace_num(t, "direct_reclaim", "count");
+	double nm = trace_num(t, "direct_reclaim", "nonmovable_stall_s");
+	double mv = trace_num(t, "direct_reclaim", "movable_stall_s");
+	char a[32], b[32], c[32];
+	int w;
+
+	if (isnan(n))
+		return 0;
+	w = snprintf(
+		buf, len,
+		"direct reclaim: %.0f stalls, p50 %s, p99 %s, max %s; %.3g s in all, %.3g s per second",
+		n,
+		trace_fmt_us(trace_num(t, "direct_reclaim", "p50_us"), a,
+			     sizeof(a)),
+		trace_fmt_us(trace_num(t, "direct_reclaim", "p99_us"), b,
+			     sizeof(b)),
+		trace_fmt_us(trace_num(t, "direct_reclaim", "max_us"), c,
+			     sizeof(c)),
+		trace_num(t, "direct_reclaim", "total_s"),
+		trace_num(t, "direct_reclaim", "stall_pct") / 100);
+	if (!isnan(nm) && !isnan(mv) && w > 0 && (size_t)w < len)
+		snprintf(
+			buf + w, len - (size_t)w,
+			"; unmovable and reclaimable requests %.3g s, movable %.3g s",
+			nm, mv);
+	return 1;
+}
+
 static int dr_progress(const struct trace_state *st, const void *gs, char *buf,
 		       size_t len)
 {
@@ -480,6 +511,7 @@ const struct trace_group_ops trace_group_direct_reclaim = {
 	.end = dr_finish,
 	.json = dr_json,
 	.summary = dr_summary,
+	.describe = dr_describe,
 	.free = dr_free,
 	.progress = dr_progress,
 	.task_size = sizeof(struct dr_task),

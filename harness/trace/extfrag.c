@@ -3,6 +3,7 @@
  * kmem:mm_page_alloc_extfrag: fallbacks to another migratetype's
  * pageblocks, counted by (alloc_mt, fallback_mt, fragmenting).
  */
+#include <math.h>
 #include <stdlib.h>
 
 #include "../util.h"
@@ -140,6 +141,19 @@ static const struct trace_event_ops events[] = {
 	},
 };
 
+static int xf_describe(const json_t *t, char *buf, size_t len)
+{
+	double n = trace_num(t, "extfrag", "count");
+
+	if (isnan(n))
+		return 0;
+	snprintf(
+		buf, len,
+		"fallbacks to another migratetype: %.0f, %.0f of them fragmenting",
+		n, trace_num(t, "extfrag", "fragmenting"));
+	return 1;
+}
+
 const struct trace_group_ops trace_group_extfrag = {
 	.name = "extfrag",
 	.events = events,
@@ -147,5 +161,6 @@ const struct trace_group_ops trace_group_extfrag = {
 	.init = xf_new,
 	.json = xf_json,
 	.summary = xf_summary,
+	.describe = xf_describe,
 	.free = xf_free,
 };

@@ -113,6 +113,12 @@ struct trace_group_ops {
 	json_t *(*json)(struct trace_state *st, void *gs);
 	/* its part of summary.json's "trace" object */
 	void (*summary)(struct trace_state *st, void *gs, json_t *o);
+	/*
+	 * One line for `report` from that part of a saved summary.json's
+	 * "trace" object T (untrusted: any key may be missing or of another
+	 * type); 0 and nothing written when T has no part of this group
+	 */
+	int (*describe)(const json_t *t, char *buf, size_t len);
 	void (*free)(void *gs);
 	/* appends its part of the progress line; may be NULL */
 	int (*progress)(const struct trace_state *st, const void *gs, char *buf,
@@ -136,6 +142,11 @@ extern const struct trace_group_ops trace_group_direct_reclaim,
 /* Every group's events in table order, each with its group's name */
 extern const struct trace_event_ops *trace_events;
 extern size_t trace_nevents;
+
+/* a number of T.KEY.SUB (SUB may be NULL); NAN when there is none */
+double trace_num(const json_t *t, const char *key, const char *sub);
+/* US microseconds as "0.878 ms" or "14.7 s" ("?" for NAN), in B */
+const char *trace_fmt_us(double us, char *b, size_t len);
 
 /* The group of that name, or -1 */
 int trace_group_index(const char *name);

@@ -3,6 +3,7 @@
  * vmscan:mm_vmscan_kswapd_wake/sleep: per node, kswapd's awake periods
  * (wake -> sleep) as a histogram, and its duty cycle.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,6 +173,17 @@ static void kswapd_summary(struct trace_state *st, void *gs, json_t *o)
 	json_object_set_new(o, "kswapd", g);
 }
 
+static int kswapd_describe(const json_t *t, char *buf, size_t len)
+{
+	double d = trace_num(t, "kswapd", "max_duty_cycle_pct");
+
+	if (isnan(d))
+		return 0;
+	snprintf(buf, len,
+		 "kswapd: awake %.3g %% of the time (its busiest node)", d);
+	return 1;
+}
+
 /* The highest duty cycle so far, an awake period counted up to now */
 static int kswapd_progress(const struct trace_state *st, const void *gs,
 			   char *buf, size_t len)
@@ -217,6 +229,7 @@ const struct trace_group_ops trace_group_kswapd = {
 	.end = kswapd_end,
 	.json = kswapd_json,
 	.summary = kswapd_summary,
+	.describe = kswapd_describe,
 	.free = kswapd_free,
 	.progress = kswapd_progress,
 };

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* oom:mark_victim: pid, comm and RSS of each OOM victim. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,6 +144,16 @@ static void oom_summary(struct trace_state *st, void *gs, json_t *o)
 			    json_integer((json_int_t)s->nvictims));
 }
 
+static int oom_describe(const json_t *t, char *buf, size_t len)
+{
+	double n = trace_num(t, "oom_victims", NULL);
+
+	if (isnan(n))
+		return 0;
+	snprintf(buf, len, "OOM victims: %.0f", n);
+	return 1;
+}
+
 static int oom_progress(const struct trace_state *st, const void *gs, char *buf,
 			size_t len)
 {
@@ -170,6 +181,7 @@ const struct trace_group_ops trace_group_oom_victims = {
 	.init = oom_new,
 	.json = oom_json,
 	.summary = oom_summary,
+	.describe = oom_describe,
 	.free = oom_free,
 	.progress = oom_progress,
 	.fill_comms = oom_fill_comms,

@@ -4,6 +4,7 @@
  * reclaim, per zone, and what it saw the last time (reclaimable,
  * available, the min watermark).
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -164,6 +165,16 @@ static const struct trace_event_ops events[] = {
 	},
 };
 
+static int rr_describe(const json_t *t, char *buf, size_t len)
+{
+	double n = trace_num(t, "reclaim_retry_zone", NULL);
+
+	if (isnan(n))
+		return 0;
+	snprintf(buf, len, "should_reclaim_retry() zone checks: %.0f", n);
+	return 1;
+}
+
 const struct trace_group_ops trace_group_reclaim_retry = {
 	.name = "reclaim_retry",
 	.events = events,
@@ -171,5 +182,6 @@ const struct trace_group_ops trace_group_reclaim_retry = {
 	.init = rr_new,
 	.json = rr_json,
 	.summary = rr_summary,
+	.describe = rr_describe,
 	.free = rr_free,
 };

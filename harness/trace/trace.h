@@ -98,4 +98,13 @@ extern const size_t trace_ngroups;
 const char *trace_timeline_group(const char *col);
 const char *trace_timeline_col(size_t i);
 
+/*
+ * For `report`: one line per group from a saved summary.json "trace"
+ * object T (untrusted), each from the group's describe(), then the
+ * session's events read and lost, and the events absent on that kernel;
+ * each line is given to EMIT; returns how many
+ */
+int trace_describe(const json_t *t, void (*emit)(const char *line, void *arg),
+		   void *arg);
+
 #endif

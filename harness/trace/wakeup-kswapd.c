@@ -3,6 +3,7 @@
  * vmscan:mm_vmscan_wakeup_kswapd: kswapd woken, counted by the order it
  * was woken for; and the timeline's column of wakeups for order >= 3.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -84,6 +85,16 @@ static void wk_summary(struct trace_state *st, void *gs, json_t *o)
 			    json_integer((json_int_t)wk_total(gs)));
 }
 
+static int wk_describe(const json_t *t, char *buf, size_t len)
+{
+	double n = trace_num(t, "wakeup_kswapd", NULL);
+
+	if (isnan(n))
+		return 0;
+	snprintf(buf, len, "kswapd wakeups: %.0f", n);
+	return 1;
+}
+
 static int wk_progress(const struct trace_state *st, const void *gs, char *buf,
 		       size_t len)
 {
@@ -120,6 +131,7 @@ const struct trace_group_ops trace_group_wakeup_kswapd = {
 	.init = wk_new,
 	.json = wk_json,
 	.summary = wk_summary,
+	.describe = wk_describe,
 	.free = wk_free,
 	.progress = wk_progress,
 	.tl_cols = tl_cols,
