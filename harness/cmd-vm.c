@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "kernels.h"
 #include "mmrepro.h"
 #include "opt.h"
 #include "results.h"
@@ -103,6 +104,12 @@ static int boot(struct vm_cfg *cfg, const char *out)
 	struct sigaction sa;
 	int ret;
 
+	static struct kernel_pkg kp; /* cfg->kernel points into it */
+
+	/* --kernel 6.12: a packaged kernel, fetched, with its modules */
+	if (kernel_resolve(&cfg->kernel, &cfg->modules, cfg->ndebs > 0, &kp,
+			   why, sizeof(why)) < 0)
+		die("vm: %s", why);
 	if (cfg->kernel &&
 	    vm_kernel_release(cfg->kernel, k.release, sizeof(k.release), why,
 			      sizeof(why)))
@@ -138,7 +145,7 @@ int cmd_vm(int argc, char **argv)
 {
 	static const struct cmd_usage u = {
 		.synopsis =
-			"--kernel IMG [--modules DIR | --deb PKG...] [--mem 2G] [--cpus 2]\n"
+			"--kernel IMG [--modules DIR | --deb PKG...] | --kernel NAME [--mem 2G] [--cpus 2]\n"
 			"       [--disk SIZE] [--timeout TIME] [--out DIR] [--accel kvm|tcg]\n"
 			"       [--append ARGS] [--share DIR...] [--quiet] [--dry-run] -- COMMAND...",
 		.summary =
@@ -168,8 +175,8 @@ int cmd_vm(int argc, char **argv)
 	bool dry_run = false;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	const struct opt opts[] = {
-		OPT_STR('k', "kernel", &cfg.kernel, "IMG",
-			"kernel image (bzImage); may come from --deb"),
+		OPT_STR('k', "kernel", &cfg.kernel, "IMG|NAME",
+			"kernel image (bzImage; may come from --deb), or a Debian kernel (6.12, 7.2.13)"),
 		OPT_STR(0, "modules", &cfg.modules, "DIR",
 			"modules: lib/modules/<release>, or a root holding it"),
 		OPT_STRLIST(

@@ -74,6 +74,16 @@ check "a setuid file made by the guest has no setuid bit on the host" \
 check "a device node made by the guest is no device on the host" \
 	bash -c "[ -e '$T/exit,7/dev' ] && [ ! -c '$T/exit,7/dev' ]"
 
+# a packaged kernel by name, as run takes it
+"$M" vm -q --kernel 6.12 --mem 512M --out "$T/byname" -- sh -c 'uname -r >"$MMREPRO_OUT/uname"' 2>"$T/byname.err"
+check "vm --kernel 6.12: boots that kernel (exit 0)" [ $? -eq 0 ]
+check "and it is the 6.12 that mmrepro kernels names" \
+	[ "$(cat "$T/byname/uname" 2>/dev/null)" = "$("$M" kernels 6.12 2>/dev/null | awk '{ print $2 }')" ]
+"$M" vm -q --kernel 6.12 "${d[@]}" --mem 512M --out "$T/byname2" -- true 2>"$T/byname2.err"
+rc=$?
+check "vm --kernel NAME with --deb: exit 2, saying why" \
+	bash -c "[ $rc -eq 2 ] && grep -q 'brings its own modules' '$T/byname2.err'"
+
 # what of the host the guest sees: /usr, /etc, the working directory and
 # the directories of the command's arguments, --share; not the rest. A
 # host directory outside all of them holds a file the guest looks for.
