@@ -145,6 +145,9 @@ extern size_t trace_nevents;
 
 /* a number of T.KEY.SUB (SUB may be NULL); NAN when there is none */
 double trace_num(const json_t *t, const char *key, const char *sub);
+/* "LABEL: N" from the number T.KEY, for a group's describe(); 0 if none */
+int trace_describe_count(const json_t *t, const char *key, const char *label,
+			 char *buf, size_t len);
 /* US microseconds as "0.878 ms" or "14.7 s" ("?" for NAN), in B */
 const char *trace_fmt_us(double us, char *b, size_t len);
 

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* oom:mark_victim: pid, comm and RSS of each OOM victim. */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,12 +145,7 @@ static void oom_summary(struct trace_state *st, void *gs, json_t *o)
 
 static int oom_describe(const json_t *t, char *buf, size_t len)
 {
-	double n = trace_num(t, "oom_victims", NULL);
-
-	if (isnan(n))
-		return 0;
-	snprintf(buf, len, "OOM victims: %.0f", n);
-	return 1;
+	return trace_describe_count(t, "oom_victims", "OOM victims", buf, len);
 }
 
 static int oom_progress(const struct trace_state *st, const void *gs, char *buf,

@@ -4,7 +4,6 @@
  * reclaim, per zone, and what it saw the last time (reclaimable,
  * available, the min watermark).
  */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -167,12 +166,9 @@ static const struct trace_event_ops events[] = {
 
 static int rr_describe(const json_t *t, char *buf, size_t len)
 {
-	double n = trace_num(t, "reclaim_retry_zone", NULL);
-
-	if (isnan(n))
-		return 0;
-	snprintf(buf, len, "should_reclaim_retry() zone checks: %.0f", n);
-	return 1;
+	return trace_describe_count(t, "reclaim_retry_zone",
+				    "should_reclaim_retry() zone checks", buf,
+				    len);
 }
 
 const struct trace_group_ops trace_group_reclaim_retry = {

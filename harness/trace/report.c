@@ -59,6 +59,17 @@ double trace_num(const json_t *t, const char *key, const char *sub)
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
+int trace_describe_count(const json_t *t, const char *key, const char *label,
+			 char *buf, size_t len)
+{
+	double n = trace_num(t, key, NULL);
+
+	if (isnan(n))
+		return 0;
+	snprintf(buf, len, "%s: %.0f", label, n);
+	return 1;
+}
+
 const char *trace_fmt_us(double us, char *b, size_t len)
 {
 	if (isnan(us))

@@ -3,7 +3,6 @@
  * vmscan:mm_vmscan_wakeup_kswapd: kswapd woken, counted by the order it
  * was woken for; and the timeline's column of wakeups for order >= 3.
  */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -87,12 +86,8 @@ static void wk_summary(struct trace_state *st, void *gs, json_t *o)
 
 static int wk_describe(const json_t *t, char *buf, size_t len)
 {
-	double n = trace_num(t, "wakeup_kswapd", NULL);
-
-	if (isnan(n))
-		return 0;
-	snprintf(buf, len, "kswapd wakeups: %.0f", n);
-	return 1;
+	return trace_describe_count(t, "wakeup_kswapd", "kswapd wakeups", buf,
+				    len);
 }
 
 static int wk_progress(const struct trace_state *st, const void *gs, char *buf,
