@@ -322,8 +322,12 @@ int scan_int(const char *w, size_t len, unsigned char decimals, int64_t *v)
 		if (frac >= 0)
 			frac++;
 	}
-	for (frac = frac < 0 ? 0 : frac; frac < decimals; frac++)
+	/* the decimals not written are zeros; they may overflow too */
+	for (frac = frac < 0 ? 0 : frac; frac < decimals; frac++) {
+		if (r > INT64_MAX / 10)
+			return -ERANGE;
 		r *= 10;
+	}
 	*v = neg ? -r : r;
 	return 0;
 }

@@ -844,6 +844,13 @@ static void test_scan_int(void **state)
 	assert_int_not_equal(scan_int("1.5", 3, 0, &v), 0);
 	assert_int_not_equal(scan_int("", 0, 0, &v), 0);
 	assert_int_not_equal(scan_int("99999999999999999999", 20, 0, &v), 0);
+	/* the decimals not written overflow too (found by fuzz-source-psi) */
+	assert_int_equal(scan_int("888888888888888888", 18, 2, &v), -ERANGE);
+	assert_int_equal(scan_int("92233720368547758", 17, 2, &v), 0);
+	assert_true(v == INT64_C(9223372036854775800));
+	assert_int_equal(scan_int("92233720368547758.0", 19, 2, &v), 0);
+	assert_true(v == INT64_C(9223372036854775800));
+	assert_int_equal(scan_int("92233720368547758.1", 19, 2, &v), -ERANGE);
 }
 
 static void test_parse_units(void **state)
