@@ -123,7 +123,7 @@ static int one_in_guest(const struct scenario *sc, const struct run_opts *o,
 	cfg.modules = o->modules;
 	for (i = 0; i < o->debs.n && i < VM_MAX_DEBS; i++)
 		cfg.debs[cfg.ndebs++] = o->debs.v[i];
-	for (i = 0; i < o->shares.n && i < VM_MAX_SHARES; i++)
+	for (i = 0; i < o->shares.n; i++)
 		cfg.shares[cfg.nshares++] = o->shares.v[i];
 	cfg.mem = sc->mem;
 	cfg.cpus = sc->cpus > ncpu ? (int)ncpu : sc->cpus;
@@ -222,8 +222,8 @@ static void read_verdict(const char *dir, char *buf, size_t len)
 /* Checks the options of a run; returns whether it runs in a guest */
 static bool check_opts(struct run_opts *o)
 {
+	char why[600];
 	bool guest;
-	int i;
 
 	if (o->runs < 1 || o->runs > 1000)
 		die("run: --runs %d: must be 1 to 1000", o->runs);
@@ -239,10 +239,8 @@ static bool check_opts(struct run_opts *o)
 		die("run: --local and --kernel/--deb exclude each other");
 	if (o->shares.n && !guest)
 		die("run: --share is for a run in a guest (--kernel or --deb)");
-	for (i = 0; i < o->shares.n; i++)
-		if (access(o->shares.v[i], F_OK))
-			die("run: --share %s: %s", o->shares.v[i],
-			    strerror(errno));
+	if (vm_shares_check(o->shares.n, o->shares.v, why, sizeof(why)))
+		die("run: %s", why);
 	if (!o->local && !guest)
 		die("run: give --kernel IMG (or --deb) to run in a guest, or --local");
 	if (!o->local && !o->accel && config_get()->accel[0])

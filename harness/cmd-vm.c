@@ -45,14 +45,10 @@ static void finish_cfg(struct vm_cfg *cfg, const struct opt_list *debs,
 		die("vm: at most %d --deb packages", VM_MAX_DEBS);
 	for (cfg->ndebs = 0; cfg->ndebs < debs->n; cfg->ndebs++)
 		cfg->debs[cfg->ndebs] = debs->v[cfg->ndebs];
-	if (shares->n > VM_MAX_SHARES)
-		die("vm: at most %d --share directories", VM_MAX_SHARES);
-	for (cfg->nshares = 0; cfg->nshares < shares->n; cfg->nshares++) {
+	if (vm_shares_check(shares->n, shares->v, why, sizeof(why)))
+		die("vm: %s", why);
+	for (cfg->nshares = 0; cfg->nshares < shares->n; cfg->nshares++)
 		cfg->shares[cfg->nshares] = shares->v[cfg->nshares];
-		if (access(cfg->shares[cfg->nshares], F_OK))
-			die("vm: --share %s: %s", cfg->shares[cfg->nshares],
-			    strerror(errno));
-	}
 	if (i >= argc)
 		die("vm: no command (usage: mmrepro vm --kernel IMG -- COMMAND...)");
 	cfg->argv = argv + i;

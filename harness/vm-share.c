@@ -104,6 +104,24 @@ static int add_auto(struct vm_shares *s, const char *path)
 	return vm_share_add(s, dir);
 }
 
+int vm_shares_check(int n, const char *const *dirs, char *why, size_t wlen)
+{
+	int i;
+
+	if (n > VM_MAX_SHARES) {
+		snprintf(why, wlen, "at most %d --share directories",
+			 VM_MAX_SHARES);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		if (access(dirs[i], F_OK)) {
+			snprintf(why, wlen, "--share %s: %s", dirs[i],
+				 strerror(errno));
+			return -1;
+		}
+	return 0;
+}
+
 int vm_shares(const struct vm_cfg *cfg, struct vm_shares *s, char *why,
 	      size_t wlen)
 {
@@ -144,12 +162,15 @@ int vm_shares(const struct vm_cfg *cfg, struct vm_shares *s, char *why,
 	}
 	for (i = 0; !ret && i < cfg->argc; i++)
 		ret = add_auto(s, cfg->argv[i]);
-	if (ret) {
+	if (ret == -ENOSPC)
 		snprintf(
 			why, wlen,
 			"more than %d directories to share with the guest (the working directory, the command's arguments, --share): give a common parent with --share",
 			VM_MAX_SHARES);
+	else if (ret)
+		snprintf(why, wlen,
+			 "a directory to share with the guest: path too long");
+	if (ret)
 		return -1;
-	}
 	return 0;
 }

@@ -106,6 +106,8 @@ struct vm_shares {
 
 /* Adds PATH (absolute), unless a share holds it; parents replace */
 int vm_share_add(struct vm_shares *s, const char *path);
+/* --share: at most VM_MAX_SHARES, each there; -1 with why, naming it */
+int vm_shares_check(int n, const char *const *dirs, char *why, size_t wlen);
 int vm_shares(const struct vm_cfg *cfg, struct vm_shares *s, char *why,
 	      size_t wlen);
 
