@@ -375,18 +375,22 @@ check "ab: report.md links its plots as plots/NAME.svg" \
 check "ab: progress lines name side, phase and ETA" grep -q 'ab: run 2 of 4: B run-1 of 2, .*ETA' "$T/ab.err"
 # a rebuild relinks the binary during a long session: ab runs the new
 # one, and waits for it while it is not executable.  The binary turns
-# non-executable once ab itself runs, and back 2 s after ab has started
-# B's run, whatever the load
+# non-executable once A's run is under way (its run directory exists,
+# which only the exec'd run makes), before ab starts B, and back 2 s
+# after ab has started B's run, whatever the load.  (Turning it off as
+# soon as ab ran raced A's own exec: on a loaded machine A then waited
+# past its 30 s and was lost, which is not the case under test.)
 mkdir -p "$T/rebin"
 cp "$(readlink -f "$M")" "$T/rebin/mmrepro"
 "$T/rebin/mmrepro" ab "$S/harmless.ini" --local --i-understand-this-stresses-the-host \
-	--runs 1 --set hold=1 --out "$T/abre" >/dev/null 2>&1 &
+	--runs 1 --set hold=3 --out "$T/abre" >/dev/null 2>&1 &
 abpid=$!
-for _ in $(seq 200); do
-	[ "$(readlink "/proc/$abpid/exe")" = "$T/rebin/mmrepro" ] && break
+for _ in $(seq 600); do
+	[ -d "$T/abre/a/run-1" ] && break
 	sleep 0.05
 done
 chmod -x "$T/rebin/mmrepro"
+grep -q 'start B run-1' "$T/abre/ab.log" 2>/dev/null && b_early=1 || b_early=0
 for _ in $(seq 600); do
 	grep -q 'start B run-1' "$T/abre/ab.log" 2>/dev/null && break
 	sleep 0.1
@@ -394,6 +398,8 @@ done
 sleep 2
 chmod +x "$T/rebin/mmrepro"
 wait $abpid
+check "ab: the relink test turned the binary off while A ran, before B" \
+	[ "$b_early" -eq 0 ]
 check "ab: a binary not executable for 2 s (a relink) costs no run" \
 	bash -c "[ \$(grep -c 'exit [01]\$' '$T/abre/ab.log') -eq 2 ] && test -s '$T/abre/a/run-1/summary.json' -a -s '$T/abre/b/run-1/summary.json'"
 "$M" ab "$S/harmless.ini" --local --runs 1 --a set=hold=1 --b set=hold=2 >/dev/null 2>"$T/ab2.err"
