@@ -28,7 +28,8 @@
 #include "util.h"
 
 struct ab_opts {
-	const char *a, *b, *out, *accel;
+	const char *a, *b, *out, *accel, *collect;
+	struct plan_engine_opts eo;
 	struct opt_list sets; /* --set: both sides, before a SPEC's set= */
 	bool local, stress_ok, quiet;
 	int runs;
@@ -73,6 +74,11 @@ static const char ab_summary[] =
 	"Runs go to DIR/a/run-K and DIR/b/run-K (DIR: default\n"
 	"results/SCENARIO/ab-<UTC>), the order to DIR/ab.log, the reports\n"
 	"to DIR/report.{%s} and the plots to DIR/plots.\n\n"
+	"-j N runs N guests at once, each on CPUs of its own. --engine slurm\n"
+	"submits the runs as one Slurm job array instead (DIR/slurm: the\n"
+	"plan and the task script); DIR, this binary and the kernel cache\n"
+	"must be on storage every node sees. --collect DIR compares a\n"
+	"finished ab again, from any machine that sees DIR.\n\n"
 	"Exit: as compare: 1 when a gating metric is significantly worse,\n"
 	"0 otherwise, 2 on an error.";
 
@@ -144,17 +150,20 @@ int cmd_ab(int argc, char **argv)
 	char exts[64], summary[sizeof(ab_summary) + 64];
 	const struct cmd_usage u = {
 		.synopsis =
-			"SCENARIO --a SPEC --b SPEC [--runs N] [--set KEY=VALUE]... [--out DIR]\n"
-			"       [--local --i-understand-this-stresses-the-host] [--accel kvm|tcg] [-q]",
+			"SCENARIO --a SPEC --b SPEC [--runs N] [-j N] [--set KEY=VALUE]... [--out DIR]\n"
+			"       [--local --i-understand-this-stresses-the-host] [--accel kvm|tcg] [-q]\n"
+			"       [--engine slurm [--partition P] [--sbatch-args ARGS] [--retries N]]\n"
+			"   or: mmrepro ab --collect DIR",
 		.summary = summary,
 		.permute = true,
 	};
-	struct ab_opts o = { .runs = 5 };
+	struct ab_opts o = { .runs = 5, .eo = PLAN_ENGINE_OPTS_INIT };
 	const struct opt opts[] = {
 		OPT_STR(0, "a", &o.a, "SPEC", "side A"),
 		OPT_STR(0, "b", &o.b, "SPEC", "side B"),
 		OPT_INTEGER('n', "runs", &o.runs, "N",
 			    "runs per side (default 5)"),
+		PLAN_OPT_JOBS(&o.eo),
 		OPT_STRLIST('s', "set", &o.sets, "KEY=VALUE",
 			    "override a scenario key on both sides"),
 		OPT_STR('o', "out", &o.out, "DIR", "results directory"),
@@ -164,6 +173,12 @@ int cmd_ab(int argc, char **argv)
 			    &o.stress_ok, "required with --local"),
 		OPT_STR(0, "accel", &o.accel, "kvm|tcg", "QEMU accelerator"),
 		OPT_BOOLEAN('q', "quiet", &o.quiet, "no progress lines"),
+		PLAN_OPT_ENGINE(&o.eo),
+		PLAN_OPT_PARTITION(&o.eo),
+		PLAN_OPT_SBATCH_ARGS(&o.eo),
+		PLAN_OPT_RETRIES(&o.eo),
+		OPT_STR(0, "collect", &o.collect, "DIR",
+			"compare a finished ab (DIR/a, DIR/b) again"),
 		OPT_TABLE_END,
 	};
 	struct plan_side side[2] = { { .label = "A" }, { .label = "B" } };
@@ -174,6 +189,15 @@ int cmd_ab(int argc, char **argv)
 	cmp_format_list(exts, sizeof(exts), true, false, ",", ",");
 	snprintf(summary, sizeof(summary), ab_summary, exts);
 	i = opt_parse(argc, argv, "ab", &u, opts);
+	if (o.collect) {
+		if (i < argc)
+			die("ab: --collect DIR takes no scenario");
+		pathf(dir, sizeof(dir), "%s", o.collect);
+		for (s = 0; s < 2; s++)
+			pathf(side[s].dir, RD_PATH_MAX, "%s/%c", dir, 'a' + s);
+		return ab_compare(dir, side);
+	}
+	plan_engine_check("ab", &o.eo, o.local);
 	if (i >= argc)
 		die("ab: no scenario (see 'mmrepro list')");
 	if (i + 1 < argc)
@@ -193,11 +217,13 @@ int cmd_ab(int argc, char **argv)
 	p.accel = o.accel;
 	p.local = o.local;
 	p.quiet = o.quiet;
+	plan_engine_set("ab", &p, &o.eo);
 	plan_dirs(&p);
 	plan_signals();
 	fprintf(stderr,
-		"ab: %s, %d runs of A and %d of B, interleaved, into %s\n",
-		p.scen, o.runs, o.runs, dir);
+		"ab: %s, %d runs of A and %d of B, interleaved, %s%.0d%s, into %s\n",
+		p.scen, o.runs, o.runs, p.jobs ? "" : "as a Slurm job array",
+		p.jobs, p.jobs ? " at once" : "", dir);
 	plan_run(&p, 1, o.runs);
 	ret = ab_compare(dir, side);
 	for (s = 0; s < 2; s++)

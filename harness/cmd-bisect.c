@@ -35,7 +35,7 @@ struct bisect_opts {
 	const char *metric, *out, *accel, *git, *range;
 	struct opt_list sets;
 	bool quiet, local, stress_ok, step;
-	int runs, threshold, max_runs;
+	int runs, threshold, max_runs, jobs;
 };
 
 /* What the search knows of one kernel of the list */
@@ -181,6 +181,9 @@ static enum bisect_verdict try_kernel(struct bisector *bs, int i,
 		return s->v;
 	}
 	plan_dirs(&p);
+	p.jobs = o->jobs;
+	if (p.jobs == -1)
+		p.jobs = plan_jobs_default(&p, err, sizeof(err));
 	s->v = BV_MORE;
 	while (s->v == BV_MORE && !plan_stopped()) {
 		plan_run(&p, from, from + o->runs - 1);
@@ -719,6 +722,11 @@ static void check_opts(struct bisect_opts *o, struct bisector *bs)
 		die("bisect: --local stresses this machine's memory; add --i-understand-this-stresses-the-host if it is a dedicated test box");
 	if (o->runs < 1 || o->runs > 100)
 		die("bisect: --runs %d: must be 1 to 100", o->runs);
+	if (o->jobs != -1 && (o->jobs < 1 || o->jobs > 256))
+		die("bisect: -j %d: must be 1 to 256", o->jobs);
+	if (o->jobs > 1 && o->local)
+		die("bisect: -j %d with --local: the runs would share this machine's sysctls and memory; they run one at a time",
+		    o->jobs);
 	if (!o->threshold)
 		o->threshold = o->runs;
 	if (o->threshold * 2 <= o->runs || o->threshold > o->runs)
@@ -842,7 +850,7 @@ int cmd_bisect(int argc, char **argv)
 		.synopsis =
 			"SCENARIO --good K --bad K [--kernels K1,K2,...\n"
 			"       | --values KEY=V1,V2,... (--kernel IMG|NAME | --local)]\n"
-			"       [--bad-means reproduced|not-reproduced] [--runs N] [--threshold k]\n"
+			"       [--bad-means reproduced|not-reproduced] [--runs N] [-j N] [--threshold k]\n"
 			"       [--max-runs M] [--metric M] [--set KEY=VALUE]... [--out DIR]\n"
 			"   or: mmrepro bisect SCENARIO --git DIR (--good REV --bad REV | --patch-range A..B)\n"
 			"       [--bad-means ...] [--runs N] [--threshold k] [--set KEY=VALUE]...",
@@ -880,7 +888,7 @@ int cmd_bisect(int argc, char **argv)
 			"that is not what it was said to be, or an interrupt.",
 		.permute = true,
 	};
-	struct bisect_opts o = { .runs = 3 };
+	struct bisect_opts o = { .runs = 3, .jobs = -1 };
 	const struct opt opts[] = {
 		OPT_STR(0, "good", &o.good, "K",
 			"a good kernel (name or image)"),
@@ -906,6 +914,9 @@ int cmd_bisect(int argc, char **argv)
 			"what bad is (default reproduced)"),
 		OPT_INTEGER('n', "runs", &o.runs, "N",
 			    "runs a step (default 3)"),
+		OPT_INTEGER(
+			'j', "jobs", &o.jobs, "N",
+			"a step's guests at once, each on its own CPUs (default: what the machine holds)"),
 		OPT_INTEGER(0, "threshold", &o.threshold, "k",
 			    "reproduced when k of N (default N)"),
 		OPT_INTEGER(0, "max-runs", &o.max_runs, "M",
@@ -942,6 +953,12 @@ int cmd_bisect(int argc, char **argv)
 	lo = g < b ? g : b;
 	hi = g < b ? b : g;
 	make_steps(&bs, lo, hi);
+	if (o.jobs > 1) {
+		/* -j N fits this machine: the first kernel's guest */
+		struct plan p = { .nsides = 1, .side = &bs.st[lo].side };
+
+		plan_jobs("bisect", &p, o.jobs);
+	}
 	if (bisect_init(&bs.b, bs.n, g, b))
 		die("bisect: out of memory");
 	if (mkdir_p(dir, 0755))

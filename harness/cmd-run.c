@@ -19,6 +19,7 @@
 #include "kernels.h"
 #include "mmrepro.h"
 #include "opt.h"
+#include "plan.h"
 #include "rundata.h"
 #include "runner.h"
 #include "scenario.h"
@@ -40,7 +41,7 @@ struct run_opts {
 	const char *kernel, *modules, *out, *accel, *rejudge;
 	struct opt_list debs, sets, shares;
 	bool local, stress_ok, inside, quiet;
-	int runs;
+	int runs, jobs;
 };
 
 static void load(struct scenario *sc, const char *arg, const struct run_opts *o)
@@ -227,7 +228,12 @@ static bool check_opts(struct run_opts *o)
 
 	if (o->runs < 1 || o->runs > 1000)
 		die("run: --runs %d: must be 1 to 1000", o->runs);
+	if (o->jobs != -1 && (o->jobs < 1 || o->jobs > 256))
+		die("run: -j %d: must be 1 to 256", o->jobs);
 	guest = o->kernel || o->debs.n;
+	if (o->jobs > 1 && !guest)
+		die("run: -j %d is for --runs in guests (--kernel or --deb): runs on this machine share its sysctls and memory",
+		    o->jobs);
 	if (o->inside && !vm_inside_guest())
 		die("run: --inside is for the guest side of a run (this is not a mmrepro guest: no matching mmrepro.guest= token on the kernel command line)");
 	/* the host gives it one; without, it wrote into "(null)/" */
@@ -335,12 +341,64 @@ static int run_all(struct scenario *sc, const struct run_opts *o, bool guest,
 		       ret;
 }
 
+/*
+ * --runs N -j M in guests: the runs as a plan of one side (plan.h), M
+ * at once, each guest on CPUs of its own; returns the exit code as
+ * run_all() does
+ */
+static int run_parallel(struct scenario *sc, struct run_opts *o,
+			const char *base)
+{
+	struct plan_side side = { .label = "run" };
+	struct plan p = { .cmd = "run",
+			  .scen = sc->path,
+			  .dir = base,
+			  .accel = o->accel,
+			  .quiet = o->quiet,
+			  .jobs = o->jobs,
+			  .shares = &o->shares,
+			  .nsides = 1,
+			  .side = &side };
+	char dir[4200], line[1100];
+	int i, ret = 0, rc, nrep = 0;
+
+	pathf(side.dir, sizeof(side.dir), "%s", base);
+	side.sp.kernel = o->kernel;
+	side.sp.modules = o->modules;
+	side.sp.debs = o->debs;
+	side.sp.sets = o->sets;
+	side.sp.cpus = sc->cpus;
+	side.sp.mem = sc->mem;
+	plan_dirs(&p);
+	plan_signals();
+	fprintf(stderr, "mmrepro run: %s, %d runs, %d at once, into %s\n",
+		sc->name, o->runs, o->jobs, base);
+	plan_run(&p, 1, o->runs);
+	for (i = 1; i <= side.runs; i++) {
+		pathf(dir, sizeof(dir), "%s/run-%d", base, i);
+		read_verdict(dir, line, sizeof(line));
+		printf("%s: %s\n", dir, line);
+		rc = i < side.nstatus && side.status[i] >= 0 ? side.status[i] :
+							       EXIT_ERROR;
+		nrep += rc == EXIT_REPRODUCED;
+		if (rc == EXIT_INFRA || (rc > ret && ret != EXIT_INFRA))
+			ret = rc;
+	}
+	printf("%s: reproduced %d of %d\n", sc->name, nrep, o->runs);
+	free(side.status);
+	if (plan_stopped())
+		return EXIT_ERROR;
+	return nrep && ret != EXIT_INFRA && ret != EXIT_ERROR ?
+		       EXIT_REPRODUCED :
+		       ret;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static const struct cmd_usage u = {
 		.synopsis =
 			"SCENARIO [--kernel IMG [--modules DIR | --deb PKG...] | --kernel NAME\n"
-			"       | --local] [--accel kvm|tcg] [--share DIR...] [--runs N] [--set KEY=VALUE...]\n"
+			"       | --local] [--accel kvm|tcg] [--share DIR...] [--runs N [-j N]] [--set KEY=VALUE...]\n"
 			"       [--out DIR] [--quiet]\n"
 			"   or: mmrepro run SCENARIO --rejudge DIR [--set KEY=VALUE...]",
 		.summary =
@@ -355,7 +413,7 @@ int cmd_run(int argc, char **argv)
 			"3 the guest did not come up.",
 		.permute = true,
 	};
-	struct run_opts o = { .runs = 1 };
+	struct run_opts o = { .runs = 1, .jobs = -1 };
 	const struct opt opts[] = {
 		OPT_STR('k', "kernel", &o.kernel, "IMG|NAME",
 			"boot this image, or this Debian kernel (6.18, 7.2.13)"),
@@ -373,6 +431,9 @@ int cmd_run(int argc, char **argv)
 			    &o.stress_ok, "required with --local"),
 		OPT_INTEGER('n', "runs", &o.runs, "N",
 			    "repeat N times into DIR/run-1..N"),
+		OPT_INTEGER(
+			'j', "jobs", &o.jobs, "N",
+			"with --runs, guests at once, each on its own CPUs (default: what the machine holds)"),
 		OPT_STRLIST(
 			's', "set", &o.sets, "KEY=VALUE",
 			"override a scenario key (e.g. sysctl.vm.swappiness=10)"),
@@ -413,7 +474,18 @@ int cmd_run(int argc, char **argv)
 	release = kernel_release(&o, guest, &k, &un);
 	utc_stamp(stamp, sizeof(stamp));
 	results_base(&o, sc, release, stamp, base, sizeof(base));
-	ret = run_all(sc, &o, guest, &k, base, argc, argv);
+	if (guest && o.runs > 1 && o.jobs != 1) {
+		struct plan_side side = { .sp = { .cpus = sc->cpus,
+						  .mem = sc->mem } };
+		struct plan p = { .nsides = 1, .side = &side, .quiet = true };
+
+		plan_jobs("run", &p, o.jobs);
+		o.jobs = p.jobs;
+	}
+	if (guest && o.runs > 1 && o.jobs > 1)
+		ret = run_parallel(sc, &o, base);
+	else
+		ret = run_all(sc, &o, guest, &k, base, argc, argv);
 	free(sc);
 	return ret;
 }

@@ -24,6 +24,7 @@
 
 struct sweep_opts {
 	const char *kernels, *sweep, *kernel, *out, *accel, *report;
+	struct plan_engine_opts eo;
 	struct opt_list sets;
 	bool local, stress_ok, quiet;
 	int runs;
@@ -187,9 +188,10 @@ int cmd_sweep(int argc, char **argv)
 {
 	static const struct cmd_usage u = {
 		.synopsis =
-			"SCENARIO --kernels K1,K2,... [--runs N] [--set KEY=VALUE]... [--out DIR]\n"
+			"SCENARIO --kernels K1,K2,... [--runs N] [-j N] [--set KEY=VALUE]... [--out DIR]\n"
 			"   or: mmrepro sweep SCENARIO --sweep KEY=V1,V2,... (--kernel IMG|NAME | --local)\n"
-			"       [--runs N] [--set KEY=VALUE]... [--out DIR]\n"
+			"       [--runs N] [-j N] [--set KEY=VALUE]... [--out DIR]\n"
+			"       [--engine slurm [--partition P] [--sbatch-args ARGS] [--retries N]]\n"
 			"   or: mmrepro sweep --report DIR",
 		.summary =
 			"Run SCENARIO N times at each point, round-robin (K1 K2 K3 K1\n"
@@ -207,11 +209,14 @@ int cmd_sweep(int argc, char **argv)
 			"(for --report), the order to DIR/sweep.log,\n"
 			"the reports to DIR/report.{txt,md,json,ktap} and the plots\n"
 			"to DIR/plots.\n\n"
+			"-j N runs N guests at once, each on CPUs of its own;\n"
+			"--engine slurm submits the runs as one Slurm job array (see\n"
+			"'mmrepro ab --help'), and --report DIR collects them later.\n\n"
 			"Exit: 0, or 3 when a point that is not 'not applicable' has\n"
 			"fewer than 2 usable runs; 2 on an error or an interrupt.",
 		.permute = true,
 	};
-	struct sweep_opts o = { .runs = 3 };
+	struct sweep_opts o = { .runs = 3, .eo = PLAN_ENGINE_OPTS_INIT };
 	const struct opt opts[] = {
 		OPT_STR(0, "kernels", &o.kernels, "K1,K2,...",
 			"the points: kernels, by name or image"),
@@ -221,6 +226,7 @@ int cmd_sweep(int argc, char **argv)
 			"the kernel of a --sweep"),
 		OPT_INTEGER('n', "runs", &o.runs, "N",
 			    "runs at each point (default 3)"),
+		PLAN_OPT_JOBS(&o.eo),
 		OPT_STRLIST('s', "set", &o.sets, "KEY=VALUE",
 			    "override a scenario key at every point"),
 		OPT_STR('o', "out", &o.out, "DIR", "results directory"),
@@ -232,6 +238,10 @@ int cmd_sweep(int argc, char **argv)
 		OPT_BOOLEAN('q', "quiet", &o.quiet, "no progress lines"),
 		OPT_STR(0, "report", &o.report, "DIR",
 			"report a finished (or interrupted) sweep again"),
+		PLAN_OPT_ENGINE(&o.eo),
+		PLAN_OPT_PARTITION(&o.eo),
+		PLAN_OPT_SBATCH_ARGS(&o.eo),
+		PLAN_OPT_RETRIES(&o.eo),
 		OPT_TABLE_END,
 	};
 	struct plan_side side[SWEEP_MAX_POINTS];
@@ -253,6 +263,7 @@ int cmd_sweep(int argc, char **argv)
 		die("sweep: unexpected argument '%s'", argv[i + 1]);
 	if (o.runs < 1 || o.runs > 500)
 		die("sweep: --runs %d: must be 1 to 500", o.runs);
+	plan_engine_check("sweep", &o.eo, o.local);
 	plan_out_dir("sweep", argv[i], o.out, dir);
 	n = sweep_sides(argv[i], &o, dir, side, axis, sizeof(axis));
 	p.scen = argv[i];
@@ -261,12 +272,15 @@ int cmd_sweep(int argc, char **argv)
 	p.accel = o.accel;
 	p.local = o.local;
 	p.quiet = o.quiet;
+	plan_engine_set("sweep", &p, &o.eo);
 	plan_dirs(&p);
 	save_plan(dir, p.scen, axis, o.runs, side, n);
 	plan_signals();
 	fprintf(stderr,
-		"sweep: %s across %s, %d points, %d run%s each, round-robin, into %s\n",
-		p.scen, axis, n, o.runs, o.runs == 1 ? "" : "s", dir);
+		"sweep: %s across %s, %d points, %d run%s each, round-robin, %s%.0d%s, into %s\n",
+		p.scen, axis, n, o.runs, o.runs == 1 ? "" : "s",
+		p.jobs ? "" : "as a Slurm job array", p.jobs,
+		p.jobs ? " at once" : "", dir);
 	plan_run(&p, 1, o.runs);
 	ret = sweep_report(dir, axis, o.runs, side, n);
 	return plan_stopped() ? EXIT_ERROR : ret;

@@ -7,6 +7,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -675,4 +676,26 @@ int run_capture(const char *dir, char *const *argv, char **out,
 		if (errno != EINTR)
 			return -1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+void cpus_fmt(char *b, size_t l, const cpu_set_t *set)
+{
+	size_t o = 0;
+	int c, lo = -1;
+
+	b[0] = '\0';
+	for (c = 0; c <= CPU_SETSIZE; c++) {
+		bool in = c < CPU_SETSIZE && CPU_ISSET(c, set);
+
+		if (in && lo < 0)
+			lo = c;
+		if (in || lo < 0)
+			continue;
+		if (o < l)
+			o += (size_t)snprintf(b + o, l - o, "%s%d",
+					      o ? "," : "", lo);
+		if (c - 1 > lo && o < l)
+			o += (size_t)snprintf(b + o, l - o, "-%d", c - 1);
+		lo = -1;
+	}
 }

@@ -3,6 +3,7 @@
 #define MMREPRO_UTIL_H
 
 #include <errno.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -158,4 +159,7 @@ int sh_quote(FILE *f, const char *s);
  */
 int run_capture(const char *dir, char *const *argv, char **out,
 		const char *errpath);
+/* "0-3,6": the CPUs of a set, as taskset -c and cpusets write them */
+void cpus_fmt(char *b, size_t l, const cpu_set_t *set);
+
 #endif

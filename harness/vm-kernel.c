@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -589,7 +590,7 @@ int vm_initramfs(const struct vm_kernel *k, const char *cache, char *path,
 {
 	char tmp[4200], *list;
 	uint64_t h = 0xcbf29ce484222325ULL;
-	int ret;
+	int ret, lock;
 
 	*mods = NULL;
 	if (!is_file(BUSYBOX)) {
@@ -610,16 +611,34 @@ int vm_initramfs(const struct vm_kernel *k, const char *cache, char *path,
 		 (unsigned long long)h);
 	if (cached_ok(path))
 		return 0;
+	/*
+	 * Guests of -j, or of a fleet's nodes on shared storage, start
+	 * together: one builds, the others wait and find it sealed
+	 */
+	snprintf(tmp, sizeof(tmp), "%s/initramfs.lock", cache);
+	lock = open(tmp, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (lock >= 0)
+		flock(lock, LOCK_EX);
+	if (cached_ok(path)) {
+		if (lock >= 0)
+			close(lock);
+		return 0;
+	}
 
 	snprintf(tmp, sizeof(tmp), "%s/build.%d", cache, (int)getpid());
 	if (stage_tree(tmp, *mods)) {
 		snprintf(why, wlen, "cannot stage the initramfs in %s", tmp);
 		rm_rf(tmp);
+		if (lock >= 0)
+			close(lock);
 		return -1;
 	}
 	ret = pack_cpio(tmp, path);
 	rm_rf(tmp);
-	if (ret || cached_seal(path)) {
+	ret = ret || cached_seal(path);
+	if (lock >= 0)
+		close(lock);
+	if (ret) {
 		snprintf(why, wlen, "cannot build the initramfs (cpio, gzip)");
 		return -1;
 	}

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -561,6 +562,16 @@ static json_t *result_json(const struct vm_cfg *cfg, const struct vm_kernel *k,
 	json_object_set_new(j, "mem_MiB",
 			    json_integer((json_int_t)(cfg->mem >> 20)));
 	json_object_set_new(j, "cpus", json_integer(cfg->cpus));
+	{
+		/* the host CPUs QEMU had: a slot's under -j */
+		cpu_set_t set;
+		char b[256];
+
+		if (!sched_getaffinity(0, sizeof(set), &set)) {
+			cpus_fmt(b, sizeof(b), &set);
+			json_object_set_new(j, "host_cpus", json_string(b));
+		}
+	}
 	json_object_set_new(j, "disk_bytes",
 			    json_integer((json_int_t)cfg->disk));
 	if (r->excerpt)
