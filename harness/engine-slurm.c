@@ -401,8 +401,9 @@ int plan_run_slurm(struct plan *p, int from, int to)
 			if (st >= 0 && st != EXIT_INFRA) {
 				e[i].ended = true;
 				left--;
+				/* seen running by a poll, or not at all */
 				plan_ended(p, e[i].s, e[i].k, st,
-					   now_ns() - e[i].t0);
+					   e[i].t0 ? now_ns() - e[i].t0 : 0);
 				fprintf(stderr, "%s: %s run-%d: %s (exit %d)\n",
 					p->cmd, p->side[e[i].s].label, e[i].k,
 					plan_exit_name(st), st);
