@@ -54,6 +54,19 @@ static void entry_paths(const struct plan *p, const struct entry *e, char *run,
 	pathf(ex, RD_PATH_MAX, "%s/run-%d.exit", d, e->k);
 }
 
+/* a side's kernel and --set values, as plan.json gives them */
+static void plan_json_spec(json_t *je, const struct plan_spec *sp)
+{
+	json_t *sets = json_array();
+	int i;
+
+	if (sp->kernel)
+		json_object_set_new(je, "kernel", json_string(sp->kernel));
+	for (i = 0; i < sp->sets.n; i++)
+		json_array_append_new(sets, json_string(sp->sets.v[i]));
+	json_object_set_new(je, "set", sets);
+}
+
 /* DIR/slurm/plan.json and DIR/slurm/task.sh for entries e[0..n) */
 static void write_plan(struct plan *p, const struct entry *e, int n,
 		       const char *sdir)
@@ -99,6 +112,7 @@ static void write_plan(struct plan *p, const struct entry *e, int n,
 		json_object_set_new(je, "side",
 				    json_string(p->side[e[i].s].label));
 		json_object_set_new(je, "run", json_integer(e[i].k));
+		plan_json_spec(je, &p->side[e[i].s].sp);
 		json_object_set_new(je, "dir", json_string(run));
 		json_object_set_new(je, "argv", ja);
 		json_array_append_new(arr, je);

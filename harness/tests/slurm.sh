@@ -77,9 +77,11 @@ check "slurm ab: every run ran its own 6.12 guest of 1 vCPU" \
 		[ \$(jq -r .kernel.release '$T'/sl/[ab]/run-[12]/meta.json | grep -c '^6\.12\.') -eq 4 ]"
 check "slurm ab: each guest kept to the one CPU Slurm gave its task (task/affinity)" \
 	bash -c "[ \$(jq -r .host_cpus '$T'/sl/[ab]/run-[12]/vm.json | grep -cx '[0-9]*') -eq 4 ]"
-check "slurm ab: plan.json lists the 4 runs, each an mmrepro run" \
+check "slurm ab: plan.json lists the 4 runs, each an mmrepro run, with its kernel and --set values" \
 	jq -e '(.runs | length) == 4 and all(.runs[]; .argv[1] == "run") and
-		[.runs[].side] == ["A", "B", "A", "B"]' "$T/sl/slurm/plan.json"
+		[.runs[].side] == ["A", "B", "A", "B"] and
+		all(.runs[]; (.kernel | test("vmlinuz-6\\.12\\.")) and .set == ["scenario.cpus=1", "duration_s=4"])' \
+	"$T/sl/slurm/plan.json"
 check "slurm ab: the compare report on stdout" \
 	grep -q '^mmrepro compare: direct-reclaim' "$T/sl.out"
 
