@@ -706,6 +706,8 @@ static void check_opts(struct bisect_opts *o, struct bisector *bs)
 		die("bisect: --step is one step of --git (git bisect run calls it)");
 	if (o->git && (o->kernels || o->values || o->kernel))
 		die("bisect: --git is the list: no --kernels, --values or --kernel with it");
+	if (o->git && o->jobs != -1)
+		die("bisect: -j with --git: a git step runs its runs one at a time");
 	if (o->git && o->metric)
 		die("bisect: --metric with --git: not supported; a step is decided by its reproduction rate");
 	if ((!o->good || !o->bad) && !o->step)
@@ -953,9 +955,9 @@ int cmd_bisect(int argc, char **argv)
 	lo = g < b ? g : b;
 	hi = g < b ? b : g;
 	make_steps(&bs, lo, hi);
-	if (o.jobs > 1) {
-		/* -j N fits this machine: the first kernel's guest */
-		struct plan p = { .nsides = 1, .side = &bs.st[lo].side };
+	for (k = lo; k <= hi && o.jobs > 1; k++) {
+		/* -j N fits this machine, for every step's guest */
+		struct plan p = { .nsides = 1, .side = &bs.st[k].side };
 
 		plan_jobs("bisect", &p, o.jobs);
 	}

@@ -380,6 +380,9 @@ static int run_parallel(struct scenario *sc, struct run_opts *o,
 		printf("%s: %s\n", dir, line);
 		rc = i < side.nstatus && side.status[i] >= 0 ? side.status[i] :
 							       EXIT_ERROR;
+		/* a child that did not exec (127) or was killed */
+		if (rc > EXIT_INFRA)
+			rc = EXIT_ERROR;
 		nrep += rc == EXIT_REPRODUCED;
 		if (rc == EXIT_INFRA || (rc > ret && ret != EXIT_INFRA))
 			ret = rc;

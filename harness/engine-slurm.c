@@ -11,9 +11,9 @@
  * DIR/slurm/J_I.out     Slurm's output of a task (the run's is in its log)
  *
  * A task writes its exit status to SIDE/run-K.exit when its run ended by
- * itself.  One cancelled, preempted, or lost with its node writes none,
- * and one whose guest failed for infrastructure reasons writes 3: both
- * are resubmitted (the attempt kept in DIR/slurm/lost) up to --retries
+ * itself.  One cancelled, preempted, or lost with its node writes none;
+ * one whose guest failed for infrastructure reasons writes 3, and one
+ * whose run was killed 128+N: all are resubmitted (the attempt kept in DIR/slurm/lost) up to --retries
  * times, and never counted as a result.
  *
  * DIR must be on storage every node sees, at the same path, and so must
@@ -174,6 +174,12 @@ static long submit_array(struct plan *p, struct entry *e, int n,
 		 (unsigned long long)((m >> 20) + 256));
 	argv[a++] = "sbatch";
 	argv[a++] = "--parsable";
+	/*
+	 * Slurm would requeue a task after a node failure or a preemption
+	 * into the same run directory, or hold one whose launch failed;
+	 * the engine resubmits instead, with the attempt set aside
+	 */
+	argv[a++] = "--no-requeue";
 	argv[a++] = "--job-name";
 	argv[a++] = (char *)p->cmd;
 	argv[a++] = "--array";
@@ -337,6 +343,7 @@ static void prepare(struct plan *p)
 int plan_run_slurm(struct plan *p, int from, int to)
 {
 	int n = (to - from + 1) * p->nsides, i, k, s, left, bad = 0, misses;
+	int cancelled_runs = 0;
 	char sdir[RD_PATH_MAX];
 	struct entry *e = calloc((size_t)n, sizeof(*e));
 	bool *running = calloc((size_t)n, sizeof(*running));
@@ -369,8 +376,12 @@ int plan_run_slurm(struct plan *p, int from, int to)
 			if (c < 0) {
 				/* slurmctld busy or restarting: wait for it */
 				if (++misses == 120)
-					die("%s: squeue has failed for 2 minutes; job %ld may still run: see it with squeue, then '%s --collect %s'",
-					    p->cmd, id, p->cmd, p->dir);
+					die("%s: squeue has failed for 2 minutes; job %ld may still run: see it with squeue, then '%s %s %s'",
+					    p->cmd, id, p->cmd,
+					    strcmp(p->cmd, "sweep") ?
+						    "--collect" :
+						    "--report",
+					    p->dir);
 				usleep(SLURM_POLL_US);
 				continue;
 			}
@@ -412,6 +423,9 @@ int plan_run_slurm(struct plan *p, int from, int to)
 				continue;
 			st = read_exit(p, &e[i]);
 			e[i].started = false;
+			/* a run killed (OOM, a limit) is no result: as 3 */
+			if (st >= 128)
+				st = EXIT_INFRA;
 			if (st >= 0 && st != EXIT_INFRA) {
 				e[i].ended = true;
 				left--;
@@ -423,7 +437,19 @@ int plan_run_slurm(struct plan *p, int from, int to)
 					plan_exit_name(st), st);
 				continue;
 			}
-			if (e[i].attempt > p->retries || plan_stopped()) {
+			e[i].t0 = 0;
+			if (plan_stopped()) {
+				/* cancelled by the interrupt: neither a result
+				 * nor a loss, and not submitted again
+				 */
+				e[i].ended = true;
+				left--;
+				cancelled_runs++;
+				plan_log(p, "cancelled %s run-%d",
+					 p->side[e[i].s].label, e[i].k);
+				continue;
+			}
+			if (e[i].attempt > p->retries) {
 				/* given up: an infrastructure failure */
 				e[i].ended = true;
 				left--;
@@ -448,8 +474,8 @@ int plan_run_slurm(struct plan *p, int from, int to)
 		}
 	}
 	if (plan_stopped())
-		warnx_("%s: interrupted after %d of %d runs", p->cmd, p->done,
-		       p->total);
+		warnx_("%s: interrupted after %d of %d runs; %d cancelled",
+		       p->cmd, p->done, p->total, cancelled_runs);
 	if (bad)
 		warnx_("%s: %d run(s) lost after %d attempts each (logs: %s/*.out)",
 		       p->cmd, bad, p->retries + 1, sdir);

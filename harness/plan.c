@@ -371,6 +371,14 @@ static void slot_start(struct plan *p, struct slot *sl, int s, int k)
 		die("%s: fork: %s", p->cmd, strerror(errno));
 	if (sl->pid)
 		return;
+	/*
+	 * Until the exec the plan's handlers would only set this copy's
+	 * flag: an interrupt now must stop this run as it does the plan
+	 */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	if (stop)
+		_exit(128 + SIGTERM);
 	fd = create_new(sl->log);
 	if (fd >= 0) {
 		dup2(fd, 1);
@@ -501,12 +509,11 @@ static void show_slots(const struct plan *p, const struct slot *sl, int nsl,
 		return;
 	}
 	/* in a log, a line when a phase changes, not every second */
-	for (i = 0, o = 0; i < nsl; i++)
+	for (i = 0, o = 0; i < nsl && o < sizeof(pg.phase); i++)
 		if (sl[i].pid)
-			o += (size_t)snprintf(
-				pg.phase + o,
-				o < sizeof(pg.phase) ? sizeof(pg.phase) - o : 0,
-				"%d%s;", sl[i].k, sl[i].phase);
+			o += (size_t)snprintf(pg.phase + o,
+					      sizeof(pg.phase) - o, "%d%s;",
+					      sl[i].k, sl[i].phase);
 	if (strcmp(pg.phase, pg.last)) {
 		fprintf(stderr, "%s\n", line);
 		snprintf(pg.last, sizeof(pg.last), "%s", pg.phase);
