@@ -106,18 +106,20 @@ for v in /proc/sys/vm/*; do
 		rm -f "$F$v.tmp"
 	fi
 done
-for e in vmscan/mm_vmscan_direct_reclaim_begin vmscan/mm_vmscan_direct_reclaim_end \
-	vmscan/mm_vmscan_kswapd_wake vmscan/mm_vmscan_kswapd_sleep \
-	vmscan/mm_vmscan_wakeup_kswapd compaction/mm_compaction_begin \
-	compaction/mm_compaction_end compaction/mm_compaction_try_to_compact_pages \
-	kmem/mm_page_alloc_extfrag kmem/mm_page_alloc \
-	oom/reclaim_retry_zone oom/mark_victim; do
-	if [ -r "$T/events/$e/format" ]; then
+# every event of the systems the tracer reads (its groups take events
+# from these), so that a new group needs no new capture of its own
+for s in vmscan compaction kmem oom migrate writeback; do
+	[ -d "$T/events/$s" ] || {
+		echo "capture: no tracepoint system $s" >&2
+		continue
+	}
+	for d in "$T/events/$s"/*/; do
+		e=${d%/}
+		e=$s/${e##*/}
+		[ -r "$T/events/$e/format" ] || continue
 		mkdir -p "$F/tracefs/events/$e"
 		cat "$T/events/$e/format" >"$F/tracefs/events/$e/format"
-	else
-		echo "capture: no tracepoint $e" >&2
-	fi
+	done
 done
 for x in header_page header_event; do
 	[ -r "$T/events/$x" ] && cat "$T/events/$x" >"$F/tracefs/events/$x"
@@ -370,7 +372,9 @@ EOF
   (2 MiB random, 2 MiB zeros, 2 MiB repeated text);
   2 s idle. No memory pressure, no swap.
 - Files: copied with cat from /proc, /sys and /sys/kernel/tracing into
-  proc/, sys/ and tracefs/; kswapd*/kcompactd* under their real pids;
+  proc/, sys/ and tracefs/ (the format of every event of the systems
+  vmscan, compaction, kmem, oom, migrate and writeback, and the headers);
+  kswapd*/kcompactd* under their real pids;
   unreadable /proc/sys/vm files (write-only ones) are absent.
 EOF
 	replace "$FIX/$dest" "$W/fx.$k"

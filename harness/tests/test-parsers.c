@@ -876,7 +876,7 @@ static void test_parse_units(void **state)
 }
 
 /*
- * Guest consoles captured from 6.12 under TCG (fixtures/<kernel>/console/):
+ * Guest consoles captured from 6.12 under TCG (fixtures/consoles/<kernel>/):
  * int3-boot.log is the int3 oops multi-threaded TCG hits when a static
  * key flips (attempt 1 of a udp-order3 run), sysrq-c.log a panic on
  * purpose after the command started.  Where each crash begins is found
@@ -899,7 +899,7 @@ static void test_console_crashes(void **state)
 		struct vm_console c;
 
 		snprintf(path, sizeof(path),
-			 FIXTURES "/6.12.117+deb12-amd64/console/%s",
+			 FIXTURES "/consoles/6.12.117+deb12-amd64/%s",
 			 cases[i].file);
 		log = read_file_str(path, 1 << 20, &len);
 		if (!log)
