@@ -26,7 +26,8 @@ static void on_signal(int sig)
 }
 
 /* "a,b" and repeated --events a --events b alike */
-static int split_events(const struct opt_list *in, const char **out, int max)
+static int split_events(const char *opt, const struct opt_list *in,
+			const char **out, int max)
 {
 	int i, n = 0;
 
@@ -38,10 +39,10 @@ static int split_events(const struct opt_list *in, const char **out, int max)
 		for (w = strtok_r(s, ",", &save); w;
 		     w = strtok_r(NULL, ",", &save)) {
 			if (n == max)
-				die("trace: --events: too many names");
+				die("trace: --%s: too many names", opt);
 			if (trace_group_of(w) < 0)
-				die("trace: --events: unknown event '%s' (see '%s trace --help')",
-				    w, progname);
+				die("trace: --%s: unknown event '%s' (see '%s trace --help')",
+				    opt, w, progname);
 			out[n++] = w;
 		}
 	}
@@ -122,7 +123,11 @@ static const char *usage_summary(char *buf, size_t len)
 		"OOM events in a private tracefs instance (trace_clock mono) for\n"
 		"--duration or until SIGINT, and write latency histograms and counts\n"
 		"to DIR/trace/*.json. Fields are read from each event's format, so\n"
-		"any kernel works; events it lacks are recorded as missing.\n\n";
+		"any kernel works; events it lacks are recorded as missing.\n\n"
+		"With --list, each event of the groups named (or each interval one\n"
+		"closes: a stall, a kswapd period) is printed as it is read, one\n"
+		"line with its time from the start, CPU, task, node, order and\n"
+		"value, and kept in DIR/trace/GROUP.events.csv.\n\n";
 	char groups[512];
 	size_t i, n = 0;
 
@@ -156,7 +161,7 @@ static void fill_cfg(struct trace_cfg *cfg, const struct opt_list *events,
 		     const char **ev, int nev, const struct opt_list *counts,
 		     const struct opt_list *filters, int buffer_kb)
 {
-	cfg->nevents = split_events(events, ev, nev);
+	cfg->nevents = split_events("events", events, ev, nev);
 	cfg->events = ev;
 	cfg->counts = counts->v;
 	cfg->ncounts = counts->n;
@@ -193,6 +198,9 @@ static int write_results(struct trace_session *s, json_t *extra,
 				    json_null());
 	json_object_set_new(extra, "stopped_by",
 			    json_string(stop ? "signal" : "duration"));
+	if (trace_not_listed(s))
+		warnx_("trace: %llu events not listed past --max-events (see trace/session.json)",
+		       (unsigned long long)trace_not_listed(s));
 	if (trace_lost(s))
 		warnx_("trace: %llu events lost in all (ring buffer full; see trace/session.json); raise --buffer-kb",
 		       (unsigned long long)trace_lost(s));
@@ -211,11 +219,14 @@ int cmd_trace(int argc, char **argv)
 	const struct cmd_usage u = {
 		.synopsis =
 			"[--events LIST] [--duration TIME] [--out DIR] [--buffer-kb N]\n"
-			"              [--count SYSTEM:EVENT]... [--filter EVENT=EXPR]... [--quiet]",
+			"              [--count SYSTEM:EVENT]... [--filter EVENT=EXPR]...\n"
+			"              [--list GROUP[,GROUP]] [--max-events N] [--quiet]",
 		.summary = usage_summary(summary, sizeof(summary)),
 	};
 	struct opt_list events = { 0 }, counts = { 0 }, filters = { 0 };
-	const char *ev[OPT_LIST_MAX * 8];
+	struct opt_list list = { 0 };
+	const char *ev[OPT_LIST_MAX * 8], *lv[OPT_LIST_MAX * 8];
+	int max_events = INT_MIN; /* not given */
 	const char *out = NULL;
 	int64_t duration = -1; /* not given: until SIGINT */
 	int buffer_kb = INT_MIN; /* not given */
@@ -234,6 +245,12 @@ int cmd_trace(int argc, char **argv)
 		OPT_STRLIST(
 			0, "filter", &filters, "EVENT=EXPR",
 			"kernel-side filter for a traced event (repeatable)"),
+		OPT_STRLIST('l', "list", &list, "GROUP[,GROUP]",
+			    "print each event of these groups as it comes, and "
+			    "write trace/GROUP.events.csv"),
+		OPT_INTEGER(0, "max-events", &max_events, "N",
+			    "list at most N events a group (default 100000; "
+			    "0: all)"),
 		OPT_BOOLEAN('q', "quiet", &quiet, "no progress lines"),
 		OPT_TABLE_END,
 	};
@@ -254,6 +271,15 @@ int cmd_trace(int argc, char **argv)
 	check_opts(buffer_kb, &duration);
 	fill_cfg(&cfg, &events, ev, (int)ARRAY_SIZE(ev), &counts, &filters,
 		 buffer_kb);
+	if (max_events != INT_MIN && max_events < 0)
+		die("trace: --max-events: must be 0 (all) or more");
+	if (max_events != INT_MIN && !list.n)
+		die("trace: --max-events: only with --list");
+	cfg.nlist = split_events("list", &list, lv, (int)ARRAY_SIZE(lv));
+	cfg.list = lv;
+	cfg.list_print = stdout;
+	cfg.list_max = max_events == INT_MIN ? TRACE_LIST_MAX :
+					       (uint64_t)max_events;
 	if (!out) {
 		results_default_dir(defdir, sizeof(defdir), "trace", &env);
 		out = defdir;

@@ -32,8 +32,8 @@ struct run_trace {
 	volatile sig_atomic_t stop;
 	long err; /* a failed read, -errno */
 	double cpu_s; /* the reader thread's CPU time */
-	char *events; /* the split copy of [trace] events */
-	const char *ev[64];
+	char *events, *list; /* the split copies of [trace] events, list */
+	const char *ev[64], *lv[64];
 	const char *counts[SC_MAX_TRACE], *filters[SC_MAX_TRACE];
 };
 
@@ -85,6 +85,17 @@ struct run_trace *run_trace_start(const struct scenario *sc, struct journal *j,
 	     w && cfg.nevents < (int)ARRAY_SIZE(rt->ev);
 	     w = strtok_r(NULL, ", ", &save))
 		rt->ev[cfg.nevents++] = w;
+	rt->list = strdup(sc->trace_list);
+	if (!rt->events || !rt->list)
+		die("out of memory");
+	for (w = strtok_r(rt->list, ", ", &save);
+	     w && cfg.nlist < (int)ARRAY_SIZE(rt->lv);
+	     w = strtok_r(NULL, ", ", &save))
+		rt->lv[cfg.nlist++] = w;
+	cfg.list = rt->lv;
+	cfg.list_max = sc->trace_max_events < 0 ?
+			       TRACE_LIST_MAX :
+			       (uint64_t)sc->trace_max_events;
 	for (i = 0; i < sc->ntrace_counts; i++)
 		rt->counts[i] = sc->trace_count[i];
 	for (i = 0; i < sc->ntrace_filters; i++)
@@ -116,6 +127,7 @@ struct run_trace *run_trace_start(const struct scenario *sc, struct journal *j,
 	return rt;
 out_free:
 	free(rt->events);
+	free(rt->list);
 	free(rt);
 	return NULL;
 }
@@ -164,6 +176,7 @@ int run_trace_finish(struct run_trace *rt, const char *out, char *err,
 	json_decref(sum);
 	trace_free(rt->s);
 	free(rt->events);
+	free(rt->list);
 	free(rt);
 	return ret;
 }

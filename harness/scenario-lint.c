@@ -466,12 +466,13 @@ static void check_scenario(struct lint *l)
 	check_ranges(l);
 }
 
-static void check_trace(struct lint *l)
+/* KEY's list of groups or events: the first unknown one, said at KEY */
+static bool check_names(struct lint *l, const char *key, const char *names)
 {
-	char ev[SC_STR], *w, *save, list[200];
+	char ev[SC_STR], *w, *save, list[400];
 	size_t g, n = 0;
 
-	snprintf(ev, sizeof(ev), "%s", l->sc->trace_events);
+	snprintf(ev, sizeof(ev), "%s", names);
 	for (w = strtok_r(ev, ", ", &save); w;
 	     w = strtok_r(NULL, ", ", &save)) {
 		if (trace_group_of(w) >= 0)
@@ -480,9 +481,31 @@ static void check_trace(struct lint *l)
 			n += (size_t)snprintf(list + n, sizeof(list) - n,
 					      "%s%s", g ? ", " : "",
 					      trace_group_name(g));
-		at(l, "trace", "events", 0, 0,
-		   "no group or event '%s' (groups: %s)", w, list);
+		at(l, "trace", key, 0, 0, "no group or event '%s' (groups: %s)",
+		   w, list);
+		return false;
+	}
+	return true;
+}
+
+static void check_trace(struct lint *l)
+{
+	char ev[SC_STR], *w, *save;
+
+	if (!check_names(l, "events", l->sc->trace_events) ||
+	    !check_names(l, "list", l->sc->trace_list))
 		return;
+	snprintf(ev, sizeof(ev), "%s", l->sc->trace_list);
+	for (w = strtok_r(ev, ", ", &save); w;
+	     w = strtok_r(NULL, ", ", &save)) {
+		const char *g = trace_group_name((size_t)trace_group_of(w));
+
+		if (!traces_group(l->sc, g)) {
+			at(l, "trace", "list", 0, 0,
+			   "%s is not traced: [trace] events = %s leaves it out",
+			   g, l->sc->trace_events);
+			return;
+		}
 	}
 }
 

@@ -493,6 +493,11 @@ const struct sc_key sc_keys[] = {
 	{ "trace", "buffer_kb", SCK_INT, SC(trace_buffer_kb), .min = 1,
 	  .max = 1 << 20, .arg = "N",
 	  .help = "ring buffer per CPU (default 4096)" },
+	{ "trace", "list", SCK_STR, SC(trace_list), .arg = "LIST",
+	  .help = "groups listed event by event in trace/GROUP.events.csv" },
+	{ "trace", "max_events", SCK_INT, SC(trace_max_events), .min = 0,
+	  .max = INT_MAX, .arg = "N",
+	  .help = "listed events a group (default 100000; 0: all)" },
 	{ "trace", "count", SCK_FN, SC(trace_count), .parse = p_count,
 	  .flags = SCK_REPEAT, .arg = "SYSTEM:EVENT",
 	  .help = "also count this event (up to 8)" },
@@ -950,6 +955,7 @@ static void defaults(struct pstate *ps)
 	memset(ps->sc, 0, sizeof(*ps->sc));
 	key_defaults(ps, "scenario", ps->sc);
 	ps->sc->trace_enable = -1;
+	ps->sc->trace_max_events = -1;
 }
 
 int scenario_parse(struct scenario *sc, const char *path,

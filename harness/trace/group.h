@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "hist.h"
 #include "trace.h"
@@ -36,7 +37,7 @@
 
 #define TRACE_MAX_FIELDS 10
 #define TRACE_MAX_GROUPS 16
-#define TRACE_MAX_EVENTS 48
+#define TRACE_MAX_EVENTS 64
 
 #define TRACE_ORDERS 11 /* orders 0..10 each; above: one more slot */
 #define TRACE_MT_MOVABLE 0
@@ -72,6 +73,12 @@ struct trace_event_ops {
 	 * "?a": optional (the handler copes without it).
 	 */
 	const char *fields[TRACE_MAX_FIELDS];
+	/*
+	 * Gone from newer kernels: why, and what replaced it ("removed in
+	 * 5.16: vmscan:mm_vmscan_throttled"); its absence is then expected,
+	 * and said so
+	 */
+	const char *gone;
 	/* once bound: constants from the print format; may be NULL */
 	void (*init)(struct trace_state *st, struct trace_bound *b);
 	void (*handle)(struct trace_state *st, const struct trace_bound *b,
@@ -198,6 +205,9 @@ struct trace_state {
 	char mt_names[8][16];
 	int nmt_names;
 
+	/* listings (listing.c); NULL: none */
+	struct trace_listing *listing;
+
 	/* the timeline: bins of tl_step ns from tl_t0; tl_step 0: none */
 	uint64_t tl_t0, tl_step;
 	size_t ntl; /* bins used, up to the last any group touched */
@@ -302,6 +312,33 @@ void *trace_tl_bin(struct trace_state *st, struct trace_tl *tl, size_t size,
 		   uint64_t ts);
 /* Bin k of size bytes, zeroed when the group never touched it */
 const void *trace_tl_row(const struct trace_tl *tl, size_t size, size_t k);
+
+/* ---- listing.c: one line per event, trace/<group>.events.csv ---- */
+
+/* One listed event, or an interval an event closed */
+struct trace_item {
+	const char *what; /* "stall", "period", a result's name... */
+	long long node, order; /* -1: none */
+	double value;
+	const char *unit; /* "us", "pages"; NULL: none */
+	const char *detail; /* more, as text; NULL: none */
+};
+
+struct trace_listing;
+/* Lists the groups ON[g] (table order): printed to PRINT (or not), kept */
+void trace_listing_set(struct trace_state *st, const bool *on, FILE *print,
+		       uint64_t max);
+/* The event's group is listed: worth building an item's detail */
+bool trace_listed(const struct trace_state *st, const struct trace_bound *b);
+void trace_list(struct trace_state *st, const struct trace_bound *b,
+		const struct trace_rec *r, const struct trace_item *it);
+/* TDIR/<group>.events.csv for each listed group */
+int trace_listing_write(const struct trace_state *st, const char *tdir);
+/* {group: {rows, not_listed, max_events}}, or NULL when nothing is listed */
+json_t *trace_listing_json(const struct trace_state *st);
+/* rows left out past the limit, over every group */
+uint64_t trace_listing_over(const struct trace_state *st);
+void trace_listing_free(struct trace_listing *l);
 
 /* ---- timeline.c: trace/timeline.csv ---- */
 

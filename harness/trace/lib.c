@@ -255,6 +255,8 @@ json_t *trace_bound_json(const struct trace_bound *b)
 			    json_boolean(b->event && b->selected));
 	if (!b->event)
 		json_object_set_new(e, "reason", json_string(b->reason));
+	if (!b->event && b->ops->gone)
+		json_object_set_new(e, "gone", json_true());
 	json_object_set_new(e, "count", json_integer((json_int_t)b->count));
 	json_object_set_new(e, "filter",
 			    b->filter ? json_string(b->filter) : json_null());
@@ -279,6 +281,9 @@ bool trace_group_present(const struct trace_state *st, const char *group)
 
 	for (i = 0; i < st->nbound; i++)
 		if (!strcmp(st->bound[i].ops->group, group)) {
+			/* an event gone from newer kernels is not missed */
+			if (!st->bound[i].event && st->bound[i].ops->gone)
+				continue;
 			if (!st->bound[i].event || !st->bound[i].selected)
 				return false;
 			any = true;

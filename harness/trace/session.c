@@ -253,11 +253,35 @@ static bool name_matches(const struct trace_event_ops *o, const char *name,
 	       !strncmp(name + sl + 1, o->name, len - sl - 1);
 }
 
+/* The listed groups: each must be one that is traced */
+static int add_listing(struct trace_session *s, const struct trace_cfg *cfg,
+		       const bool *sel, char *err, size_t len, bool *usage)
+{
+	bool on[TRACE_MAX_GROUPS] = { false };
+	int i, g;
+
+	for (i = 0; i < cfg->nlist; i++) {
+		g = trace_group_of(cfg->list[i]);
+		if (g < 0)
+			return fail(err, len, usage, true,
+				    "--list: unknown group '%s' (see --help)",
+				    cfg->list[i]);
+		if (cfg->nevents && !sel[g])
+			return fail(err, len, usage, true,
+				    "--list: %s is not traced (add it to the events)",
+				    trace_group_name((size_t)g));
+		on[g] = true;
+	}
+	if (cfg->nlist)
+		trace_listing_set(s->st, on, cfg->list_print, cfg->list_max);
+	return 0;
+}
+
 static int add_events(struct trace_session *s, const struct trace_cfg *cfg,
 		      char *err, size_t len, bool *usage)
 {
 	bool sel[TRACE_MAX_GROUPS] = { false };
-	const struct trace_event_ops *ops[64];
+	const struct trace_event_ops *ops[TRACE_MAX_EVENTS + TRACE_MAX_EXTRA];
 	size_t i, n = 0;
 	int g;
 
@@ -317,7 +341,7 @@ static int add_events(struct trace_session *s, const struct trace_cfg *cfg,
 				f);
 		s->st->bound[b].filter = keep(s, eq + 1, strlen(eq + 1));
 	}
-	return 0;
+	return add_listing(s, cfg, sel, err, len, usage);
 }
 
 /*
@@ -915,6 +939,8 @@ static json_t *session_json(struct trace_session *s, json_t *extra)
 	}
 	json_object_set_new(o, "events", ev);
 	json_object_set_new(o, "lost", lost_json(s));
+	if (s->st->listing)
+		json_object_set_new(o, "listings", trace_listing_json(s->st));
 	if (extra)
 		json_object_update(o, extra);
 	return o;
@@ -929,6 +955,11 @@ static bool group_wanted(const struct trace_state *st, const char *group)
 		    !strcmp(st->bound[i].ops->group, group))
 			return true;
 	return false;
+}
+
+uint64_t trace_not_listed(struct trace_session *s)
+{
+	return trace_listing_over(s->st);
 }
 
 int trace_write_results(struct trace_session *s, const char *dir, json_t *extra)
@@ -954,6 +985,8 @@ int trace_write_results(struct trace_session *s, const char *dir, json_t *extra)
 		ret = json_save(j, tdir, name);
 		json_decref(j);
 	}
+	if (!ret)
+		ret = trace_listing_write(s->st, tdir);
 	if (!ret && s->st->tl_step && trace_timeline_wanted(s->st)) {
 		char path[4200];
 

@@ -96,8 +96,9 @@ int trace_state_add(struct trace_state *st, const struct trace_event_ops *ops,
 	e = tep_find_event_by_name(st->tep, ops->system, ops->name);
 	if (!e) {
 		snprintf(b->reason, sizeof(b->reason),
-			 "no events/%s/%s/format on this kernel", ops->system,
-			 ops->name);
+			 "no events/%s/%s/format on this kernel%s%s",
+			 ops->system, ops->name, ops->gone ? ": " : "",
+			 ops->gone ? ops->gone : "");
 		return -ENOENT;
 	}
 	for (i = 0; i < TRACE_MAX_FIELDS && ops->fields[i]; i++) {
@@ -205,5 +206,6 @@ void trace_state_free(struct trace_state *st)
 	free(st->tasks);
 	free(st->task_hash);
 	free(st->by_type);
+	trace_listing_free(st->listing);
 	free(st);
 }

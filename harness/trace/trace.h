@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /*
  * The tracer: a private tracefs instance with only the MM events it
@@ -21,6 +22,7 @@
  */
 
 #define TRACE_MAX_EXTRA 16 /* --count and --filter entries */
+#define TRACE_LIST_MAX 100000 /* listed events a group, by default */
 
 struct trace_cfg {
 	const char *tracing_dir; /* NULL: the mounted tracefs (mounted if not) */
@@ -34,6 +36,16 @@ struct trace_cfg {
 	const char *const *filters;
 	int nfilters;
 	unsigned int buffer_kb; /* per CPU; 0: the default */
+	/*
+	 * Groups listed event by event (names as for events; each must be
+	 * traced): kept for trace/<group>.events.csv and, when list_print
+	 * is set, printed there as they come; at most list_max rows a
+	 * group (0: no limit), the rest counted
+	 */
+	const char *const *list;
+	int nlist;
+	FILE *list_print;
+	uint64_t list_max;
 	/*
 	 * A per-interval timeline of direct reclaim (trace/timeline.csv),
 	 * for the runner's verdict: bins of timeline_step_ns from
@@ -79,6 +91,8 @@ const char *trace_instance_name(const struct trace_session *s);
 const char *trace_instance_path(const struct trace_session *s);
 /* A one-line status for progress output */
 int trace_progress(struct trace_session *s, char *buf, size_t len);
+/* Rows the listings left out past their limit */
+uint64_t trace_not_listed(struct trace_session *s);
 /* Lost events so far (per-CPU ring buffer overruns and drops) */
 uint64_t trace_lost(struct trace_session *s);
 /* The compact object the runner merges into summary.json as "trace" */
