@@ -43,6 +43,10 @@ expect_usage "--count of an absent event: exit 2" trace --count kmem:no_such_eve
 expect_usage "--filter the kernel rejects: exit 2" trace --duration 1s \
 	--filter 'mm_vmscan_wakeup_kswapd=nosuchfield == 1' --out "$T/u6"
 expect_usage "unexpected argument: exit 2" trace stray --out "$T/u7"
+expect_usage "--list of an unknown group: exit 2" trace --list direct_reclaim,bogus --out "$T/u8"
+expect_usage "--list of a group not traced: exit 2" trace --events kswapd --list direct_reclaim --out "$T/u9"
+expect_usage "--max-events without --list: exit 2" trace --max-events 5 --out "$T/u10"
+expect_usage "--max-events -1: exit 2" trace --list kswapd --max-events -1 --out "$T/u11"
 check "no instance left by the failed starts" \
 	bash -c "! ls $TR/instances | grep -q '^mmrepro-'"
 
@@ -62,19 +66,29 @@ for _ in $(seq 100); do grep -qs 'recording in' "$T/stderr" && break; sleep 0.05
 I=$TR/instances/mmrepro-$pid
 check "a private instance mmrepro-PID while running" test -d "$I"
 check "its trace_clock is mono" grep -q '\[mono\]' "$I/trace_clock"
-# the 11 events of the tracer's groups and the one --count asks for
-check "only the asked events are enabled" \
-	bash -c "[ \$(grep -c . '$I/set_event') -eq 12 ] && ! grep -q sched '$I/set_event'"
+# the tracer's groups' events and the one --count asks for: compared
+# with session.json's enabled ones once the trace is over
+sort "$I/set_event" >"$T/set_event"
+check "only the tracer's events are enabled, and the --count one" \
+	bash -c "grep -qx 'kmem:mm_page_alloc' '$T/set_event' && ! grep -q sched '$T/set_event'"
 check "the top instance is left alone" bash -c "! grep -q mm_vmscan $TR/set_event"
 check "the filter is set in the kernel" grep -q 'order == 0' "$I/events/kmem/mm_page_alloc/filter"
 head -c 64M /dev/zero | sort >/dev/null # page cache and anon churn, no reclaim
 wait $pid
 check "trace exits 0" [ $? -eq 0 ]
 check "the instance is gone afterwards" gone "$pid"
-for g in direct_reclaim kswapd wakeup_kswapd compaction extfrag reclaim_retry \
-	oom_victims counts session summary; do
+check "set_event held exactly the events session.json says were enabled" \
+	bash -c "jq -r '.events | to_entries[] | select(.value.enabled) | .key' '$E/trace/session.json' |
+		sort | diff - '$T/set_event'"
+# a JSON file for each group with an event enabled, every group of
+# --help's list among them
+groups=$(jq -r '[.events[] | select(.enabled) | .group] | unique | .[]' "$E/trace/session.json")
+for g in $groups session summary; do
 	check "trace/$g.json written" jq -e . "$E/trace/$g.json"
 done
+helpgroups=$(sed -n '/^Event groups/,/^$/p' "$T/help" | tr '\n' ' ' | sed 's/.*default all): //; s/\. *$//; s/,//g')
+check "every group of --help has an event enabled here ($helpgroups)" \
+	bash -c "for g in $helpgroups; do grep -qx \"\$g\" <<<'$groups' || exit 1; done"
 check "lost-event fields present, per CPU too" \
 	jq -e '.lost | has("lost_events") and has("missed_in_pages") and
 		(.per_cpu | length > 0) and
@@ -257,7 +271,8 @@ G=$T/guest
 start=$(date +%s)
 # shellcheck disable=SC2016 # expanded in the guest
 "$M" vm -q --deb "$deb" --mem 1G --out "$G" -- sh -c '
-	build/mmrepro trace -q --out "$MMREPRO_OUT" 2>"$MMREPRO_OUT/trace.err" &
+	build/mmrepro trace -q --out "$MMREPRO_OUT" --list direct_reclaim,kswapd \
+		--max-events 0 >"$MMREPRO_OUT/list.txt" 2>"$MMREPRO_OUT/trace.err" &
 	p=$!
 	while ! ls /sys/kernel/tracing/instances | grep -q "^mmrepro-$p\$"; do sleep 0.2; done
 	stress-ng --vm 2 --vm-bytes 110% --timeout 18s >"$MMREPRO_OUT/stress.log" 2>&1
@@ -283,4 +298,17 @@ check "guest: the stalling tasks are named" \
 check "guest: OOM victims seen with pid and comm" \
 	jq -e '.count > 0 and (.victims | all(.pid > 0 and .comm != null))' "$G/trace/oom_victims.json"
 check "guest: lost events reported" jq -e '.lost.lost_events >= 0' "$G/trace/session.json"
+# the listings: every stall a row, printed and in the CSV, none left out
+n=$(jq '.latency.count' "$G/trace/direct_reclaim.json")
+csv=$(tail -n +2 "$G/trace/direct_reclaim.events.csv" | grep -c ',stall,')
+printed=$(grep -c '\] stall order [0-9]*: [0-9.e+]* us' "$G/list.txt")
+check "guest: --list: a stall row per stall in the CSV ($csv of $n)" [ "$csv" -eq "$n" ]
+check "guest: --list: and a printed line per stall ($printed of $n)" [ "$printed" -eq "$n" ]
+check "guest: --list: the CSV's stall times add up to the total" \
+	bash -c "awk -F, '\$6 == \"stall\" { s += \$9 } END { printf \"%.0f\\n\", s }' \
+		'$G/trace/direct_reclaim.events.csv' |
+		jq -e --slurpfile d '$G/trace/direct_reclaim.json' '. - (\$d[0].latency.total_s * 1e6) | fabs < 1'"
+check "guest: --list: nothing left out, and said so" \
+	jq -e '.listings.direct_reclaim.not_listed == 0 and .listings.direct_reclaim.max_events == null and
+		.listings.kswapd.rows >= 0' "$G/trace/session.json"
 tap_end

@@ -15,13 +15,21 @@
 #include "group.h"
 
 #define TOP_TASKS 20
+#define MAX_MEMCGS 64 /* memcg ids kept apart; the rest in one */
 
 struct dr_task {
 	bool in_dr;
 	uint64_t begin; /* in direct reclaim since */
 	int order;
 	int mt;
+	uint64_t memcg; /* the request's memcg_id, where the event has it */
 	uint64_t n, ns, max_ns;
+};
+
+/* Stalls of one memcg (memcg_id; 0: the root, or none given) */
+struct dr_memcg {
+	uint64_t id;
+	struct durset stalls;
 };
 
 /* One interval of the timeline */
@@ -38,6 +46,11 @@ struct dr_state {
 	/* crossed: [order slot][migratetype of the request] */
 	struct durset cross[TRACE_ORDERS + 1][3];
 	uint64_t unmatched_end, nested, reclaimed;
+	/* by memcg_id, on kernels whose begin event has it */
+	struct dr_memcg memcgs[MAX_MEMCGS];
+	size_t nmemcgs;
+	struct durset memcg_other; /* past MAX_MEMCGS ids */
+	bool has_memcg;
 	int active; /* tasks in direct reclaim now */
 	uint64_t some_since; /* since when at least one is */
 	struct trace_tl tl;
@@ -104,11 +117,28 @@ static bool nonmovable(int mt)
 
 /* ---- the events ---- */
 
-enum { DRB_ORDER, DRB_GFP };
+enum { DRB_ORDER, DRB_GFP, DRB_MEMCG };
+enum { DRE_RECLAIMED };
 
 static void dr_begin_init(struct trace_state *st, struct trace_bound *b)
 {
+	struct dr_state *d = b->gs;
+
 	trace_gfp_bits_init(st, b, DRB_GFP, "gfp_flags");
+	d->has_memcg = b->f[DRB_MEMCG];
+}
+
+static struct durset *memcg_stalls(struct dr_state *d, uint64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < d->nmemcgs; i++)
+		if (d->memcgs[i].id == id)
+			return &d->memcgs[i].stalls;
+	if (d->nmemcgs == ARRAY_SIZE(d->memcgs))
+		return &d->memcg_other;
+	d->memcgs[d->nmemcgs].id = id;
+	return &d->memcgs[d->nmemcgs++].stalls;
 }
 
 static void dr_begin(struct trace_state *st, const struct trace_bound *b,
@@ -126,9 +156,37 @@ static void dr_begin(struct trace_state *st, const struct trace_bound *b,
 	t->begin = r->ts;
 	t->order = (int)trace_field_s(b, DRB_ORDER, r);
 	t->mt = trace_gfp_mt(st, trace_field(b, DRB_GFP, r));
+	t->memcg = b->f[DRB_MEMCG] ? trace_field(b, DRB_MEMCG, r) : 0;
 }
 
-enum { DRE_RECLAIMED };
+/* The listing's row of a stall: "stall order 0: 34756 us unmovable" */
+static void list_stall(struct trace_state *st, const struct trace_bound *b,
+		       const struct trace_rec *r, const struct dr_task *t,
+		       uint64_t ns)
+{
+	struct dr_state *d = b->gs;
+	char detail[96];
+	int n;
+
+	if (!trace_listed(st, b))
+		return;
+	n = snprintf(detail, sizeof(detail), "%s",
+		     t->mt >= 0 ? trace_mt_keys[t->mt] : "migratetype unknown");
+	if (d->has_memcg && n > 0 && (size_t)n < sizeof(detail))
+		n += snprintf(detail + n, sizeof(detail) - (size_t)n,
+			      " memcg %llu", (unsigned long long)t->memcg);
+	if (b->f[DRE_RECLAIMED] && n > 0 && (size_t)n < sizeof(detail))
+		snprintf(detail + n, sizeof(detail) - (size_t)n,
+			 " reclaimed %llu",
+			 (unsigned long long)trace_field(b, DRE_RECLAIMED, r));
+	trace_list(st, b, r,
+		   &(struct trace_item){ .what = "stall",
+					 .node = -1,
+					 .order = t->order,
+					 .value = (double)ns / 1e3,
+					 .unit = "us",
+					 .detail = detail });
+}
 
 static void dr_end(struct trace_state *st, const struct trace_bound *b,
 		   const struct trace_rec *r)
@@ -154,11 +212,14 @@ static void dr_end(struct trace_state *st, const struct trace_bound *b,
 		durset_add(&d->by_mt[t->mt], ns);
 		durset_add(&d->cross[slot][t->mt], ns);
 	}
+	if (d->has_memcg)
+		durset_add(memcg_stalls(d, t->memcg), ns);
 	t->n++;
 	t->ns += ns;
 	if (ns > t->max_ns)
 		t->max_ns = ns;
 	d->reclaimed += trace_field(b, DRE_RECLAIMED, r);
+	list_stall(st, b, r, t, ns);
 }
 
 /* Still in direct reclaim: the timeline counts it up to the end */
@@ -194,6 +255,9 @@ static void dr_free(void *gs)
 	for (i = 0; i < ARRAY_SIZE(d->cross); i++)
 		for (k = 0; k < ARRAY_SIZE(d->cross[i]); k++)
 			durset_free(&d->cross[i][k]);
+	for (i = 0; i < d->nmemcgs; i++)
+		durset_free(&d->memcgs[i].stalls);
+	durset_free(&d->memcg_other);
 	free(d);
 }
 
@@ -308,6 +372,28 @@ static json_t *by_mt_json(struct trace_state *st, struct dr_state *d)
 	return mt;
 }
 
+/* By the request's memcg_id, where this kernel's begin event has it */
+static json_t *memcg_json(struct dr_state *d)
+{
+	json_t *o;
+	char key[32];
+	size_t i;
+
+	if (!d->has_memcg)
+		return json_null();
+	o = json_object();
+	for (i = 0; i < d->nmemcgs; i++) {
+		snprintf(key, sizeof(key), "%llu",
+			 (unsigned long long)d->memcgs[i].id);
+		json_object_set_new(o, key,
+				    durset_json(&d->memcgs[i].stalls, false));
+	}
+	if (d->memcg_other.n)
+		json_object_set_new(o, "other",
+				    durset_json(&d->memcg_other, false));
+	return o;
+}
+
 static json_t *dr_json(struct trace_state *st, void *gs)
 {
 	struct dr_state *d = gs;
@@ -339,6 +425,8 @@ static json_t *dr_json(struct trace_state *st, void *gs)
 			    st->gfp_movable && st->gfp_reclaimable ?
 				    cross_json(d) :
 				    json_null());
+	/* null: this kernel's direct_reclaim_begin has no memcg_id */
+	json_object_set_new(o, "by_memcg", memcg_json(d));
 	json_object_set_new(o, "tasks", tasks_json(st, gs, &ntasks));
 	json_object_set_new(o, "tasks_total", json_integer((json_int_t)ntasks));
 	json_object_set_new(o, "nr_reclaimed",
@@ -490,7 +578,7 @@ static const struct trace_event_ops events[] = {
 		.system = "vmscan",
 		.name = "mm_vmscan_direct_reclaim_begin",
 		.ordered = true,
-		.fields = { "order", "gfp_flags|gfp" },
+		.fields = { "order", "gfp_flags|gfp", "?memcg_id" },
 		.init = dr_begin_init,
 		.handle = dr_begin,
 	},

@@ -48,8 +48,21 @@ static void extfrag(struct trace_state *st, const struct trace_bound *b,
 	long long fo = trace_field_s(b, XF_FALLBACK_ORDER, r);
 	int frag = st->pageblock_order < 0 ? -1 : fo < st->pageblock_order;
 	struct extfrag_state *x = b->gs;
+	char detail[80];
 	int i;
 
+	if (trace_listed(st, b)) {
+		snprintf(detail, sizeof(detail), "%s from %s%s",
+			 a >= 0 && a < st->nmt_names ? st->mt_names[a] : "?",
+			 f >= 0 && f < st->nmt_names ? st->mt_names[f] : "?",
+			 frag > 0 ? ", fragmenting" : "");
+		trace_list(st, b, r,
+			   &(struct trace_item){ .what = "fallback",
+						 .node = -1,
+						 .order = fo,
+						 .value = 1,
+						 .detail = detail });
+	}
 	for (i = 0; i < x->nkeys; i++) {
 		struct extfrag_key *k = &x->keys[i];
 

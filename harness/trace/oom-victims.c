@@ -37,7 +37,6 @@ static void mark_victim(struct trace_state *st, const struct trace_bound *b,
 	const char *comm;
 	int len;
 
-	(void)st;
 	v = realloc(s->victims, (s->nvictims + 1) * sizeof(*v));
 	if (!v)
 		die("out of memory");
@@ -61,6 +60,23 @@ static void mark_victim(struct trace_state *st, const struct trace_bound *b,
 	if (b->f[MV_ADJ]) {
 		v->oom_score_adj = (int)trace_field_s(b, MV_ADJ, r);
 		v->has_adj = true;
+	}
+	if (trace_listed(st, b)) {
+		char detail[128];
+
+		if (v->has_rss)
+			snprintf(detail, sizeof(detail), "%s anon_rss %lld kB",
+				 v->has_comm ? v->comm : "?", v->anon_rss_kb);
+		else
+			snprintf(detail, sizeof(detail), "%s",
+				 v->has_comm ? v->comm : "?");
+		trace_list(st, b, r,
+			   &(struct trace_item){ .what = "victim",
+						 .node = -1,
+						 .order = -1,
+						 .value = v->pid,
+						 .unit = "pid",
+						 .detail = detail });
 	}
 }
 

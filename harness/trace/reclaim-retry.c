@@ -66,7 +66,6 @@ static void reclaim_retry(struct trace_state *st, const struct trace_bound *b,
 	struct retry_zone *z = zone_get(s, (int)trace_field_s(b, RR_NODE, r),
 					(int)trace_field_s(b, RR_ZONE, r));
 
-	(void)st;
 	if (!z) {
 		s->other++;
 		return;
@@ -82,6 +81,25 @@ static void reclaim_retry(struct trace_state *st, const struct trace_bound *b,
 		z->max_no_progress_loops = z->no_progress_loops;
 	if (b->f[RR_WMARK_CHECK])
 		z->wmark_check = (int)trace_field(b, RR_WMARK_CHECK, r);
+	if (trace_listed(st, b)) {
+		char detail[160];
+
+		snprintf(detail, sizeof(detail),
+			 "zone %d reclaimable %llu min_wmark %llu loops %d%s",
+			 z->zone, (unsigned long long)z->reclaimable,
+			 (unsigned long long)z->min_wmark, z->no_progress_loops,
+			 b->f[RR_WMARK_CHECK] ?
+				 (z->wmark_check ? " wmark_check 1" :
+						   " wmark_check 0") :
+				 "");
+		trace_list(st, b, r,
+			   &(struct trace_item){ .what = "retry_zone",
+						 .node = z->node,
+						 .order = z->order,
+						 .value = (double)z->available,
+						 .unit = "pages available",
+						 .detail = detail });
+	}
 }
 
 static void rr_free(void *gs)
