@@ -16,7 +16,8 @@
 #include "../util.h"
 #include "group.h"
 
-#define LIST_CSV_HEAD "time_s,cpu,pid,comm,event,what,node,order,value,unit,detail\n"
+#define LIST_CSV_HEAD \
+	"time_s,cpu,pid,comm,event,what,node,order,value,unit,detail\n"
 
 struct trace_listing {
 	bool on[TRACE_MAX_GROUPS];
@@ -132,10 +133,10 @@ void trace_list(struct trace_state *st, const struct trace_bound *b,
 	csv_text(detail, sizeof(detail), it->detail);
 	num_or_empty(nb, sizeof(nb), it->node);
 	num_or_empty(ob, sizeof(ob), it->order);
-	n = snprintf(row, sizeof(row), "%.6f,%d,%d,%s,%s,%s,%s,%s,%.15g,%s,%s\n",
-		     ts, r->cpu, r->pid, comm, b->ops->name, what, nb, ob,
-		     it->value, it->unit ? it->unit : "",
-		     detail);
+	n = snprintf(row, sizeof(row),
+		     "%.6f,%d,%d,%s,%s,%s,%s,%s,%.15g,%s,%s\n", ts, r->cpu,
+		     r->pid, comm, b->ops->name, what, nb, ob, it->value,
+		     it->unit ? it->unit : "", detail);
 	if (n > 0 && (size_t)n < sizeof(row))
 		keep_row(l, g, row, (size_t)n);
 	if (!l->print)
@@ -144,7 +145,8 @@ void trace_list(struct trace_state *st, const struct trace_bound *b,
 	fprintf(l->print, "%12.6f cpu%d %s[%d] %s%s%s: %.15g%s%s%s%s\n", ts,
 		r->cpu, c ? c : "?", r->pid, it->what,
 		opt_num(nb, sizeof(nb), "node", it->node),
-		opt_num(ob, sizeof(ob), "order", it->order), it->value, it->unit ? " " : "", it->unit ? it->unit : "",
+		opt_num(ob, sizeof(ob), "order", it->order), it->value,
+		it->unit ? " " : "", it->unit ? it->unit : "",
 		it->detail ? " " : "", it->detail ? it->detail : "");
 }
 

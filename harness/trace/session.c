@@ -267,9 +267,10 @@ static int add_listing(struct trace_session *s, const struct trace_cfg *cfg,
 				    "--list: unknown group '%s' (see --help)",
 				    cfg->list[i]);
 		if (cfg->nevents && !sel[g])
-			return fail(err, len, usage, true,
-				    "--list: %s is not traced (add it to the events)",
-				    trace_group_name((size_t)g));
+			return fail(
+				err, len, usage, true,
+				"--list: %s is not traced (add it to the events)",
+				trace_group_name((size_t)g));
 		on[g] = true;
 	}
 	if (cfg->nlist)
