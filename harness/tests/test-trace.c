@@ -380,7 +380,7 @@ static void feed_q(void *ctx, uint64_t ts, int cpu, const void *data, int size)
 static void dr_pair(struct trace_state *st, int pid, uint64_t t0, uint64_t t1,
 		    int order, uint64_t gfp)
 {
-	uint64_t b[] = { (uint64_t)order, gfp }, e[] = { 7 };
+	uint64_t b[] = { (uint64_t)order, gfp, 0 }, e[] = { 7 };
 
 	feed(st, DRB, t0, pid, b, NULL);
 	if (t1)
@@ -696,7 +696,7 @@ static void test_pairing_across_cpus(void **state)
 	(void)state;
 	for (i = 0; i < nfix; i++) {
 		struct trace_state *st = load(fixdirs[i]);
-		uint64_t b[] = { 0, 0 }, e[] = { 1 };
+		uint64_t b[] = { 0, 0, 0 }, e[] = { 1 };
 		struct rec rb = mk(st, DRB, 77, b, NULL);
 		struct rec re = mk(st, DRE, 77, e, NULL);
 		struct trace_reorder q = { 0 };
@@ -1013,6 +1013,114 @@ static void test_defrag_fingerprint(void **state)
 	}
 }
 
+/* A listing's CSV file: its rows (after the header), in ROWS[] */
+static int read_listing(const char *dir, const char *group, char rows[][256],
+			int max)
+{
+	char *text = slurp("%s/%s.events.csv", dir, group), *save = NULL, *l;
+	int n = -1;
+
+	for (l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		if (n < 0) {
+			assert_string_equal(l, "time_s,cpu,pid,comm,event,what,"
+					       "node,order,value,unit,detail");
+		} else if (n < max) {
+			snprintf(rows[n], 256, "%s", l);
+		}
+		n++;
+	}
+	free(text);
+	return n;
+}
+
+/*
+ * Direct reclaim's listing: a row per stall with its order, duration and
+ * the request's type; rows past the limit counted, not written; and the
+ * stalls by memcg on kernels whose begin event carries memcg_id
+ */
+static void test_direct_reclaim_listing(void **state)
+{
+	static const uint64_t dur_us[] = { 250, 1200, 40 };
+	int i;
+
+	(void)state;
+	for (i = 0; i < nfix; i++) {
+		struct trace_state *st = load(fixdirs[i]);
+		char *fmt = slurp("%s/tracefs/events/vmscan/"
+				  "mm_vmscan_direct_reclaim_begin/format",
+				  fixdirs[i]);
+		bool has_memcg = strstr(fmt, " memcg_id;");
+		bool on[TRACE_MAX_GROUPS] = { false };
+		char dir[] = "/tmp/mmrepro-test-list.XXXXXX", rows[4][256];
+		char *printed = NULL;
+		size_t plen = 0, k;
+		FILE *pf = open_memstream(&printed, &plen);
+		uint64_t t = 1 * MS;
+		json_t *j, *l;
+
+		assert_non_null(pf);
+		assert_non_null(mkdtemp(dir));
+		on[trace_group_index("direct_reclaim")] = true;
+		trace_listing_set(st, on, pf, 2);
+		trace_state_begin(st, 0);
+		for (k = 0; k < ARRAY_SIZE(dur_us); k++) {
+			uint64_t b[] = { k, k ? 0 : st->gfp_movable, 5 + k % 2 };
+			uint64_t e[] = { 3 };
+
+			feed(st, DRB, t, 100 + (int)k, b, NULL);
+			feed(st, DRE, t + dur_us[k] * US, 100 + (int)k, e, NULL);
+			t += 2 * MS;
+		}
+		trace_state_end(st, t);
+		fclose(pf);
+		assert_int_equal(trace_listing_write(st, dir), 0);
+		/* two rows kept, the third counted */
+		assert_int_equal(read_listing(dir, "direct_reclaim", rows, 4), 2);
+		for (k = 0; k < 2; k++) {
+			char want[128];
+			double ts;
+
+			ts = (1.0 + 2.0 * (double)k) / 1e3 +
+			     (double)dur_us[k] / 1e6;
+			snprintf(want, sizeof(want),
+				 "%.6f,0,%zu,,mm_vmscan_direct_reclaim_end,stall,,%zu,%llu,us,%s",
+				 ts, 100 + k, k, (unsigned long long)dur_us[k],
+				 k ? "unmovable" : "movable");
+			if (strncmp(rows[k], want, strlen(want)))
+				fail_msg("%s: row %zu: %s, want %s...",
+					 fixdirs[i], k, rows[k], want);
+			assert_true(strstr(rows[k], " reclaimed 3") != NULL);
+			assert_true(!strstr(rows[k], " memcg ") == !has_memcg);
+		}
+		/* the printed lines: the same two */
+		assert_non_null(strstr(printed, "stall order 0: 250 us movable"));
+		assert_non_null(strstr(printed, "stall order 1: 1200 us unmovable"));
+		assert_null(strstr(printed, ": 40 us"));
+		l = trace_listing_json(st);
+		assert_int_equal(jnum(l, "direct_reclaim.rows"), 2);
+		assert_int_equal(jnum(l, "direct_reclaim.not_listed"), 1);
+		assert_int_equal(trace_listing_over(st), 1);
+		json_decref(l);
+		j = trace_group_json(st, "direct_reclaim");
+		if (has_memcg) {
+			assert_int_equal(jnum(j, "by_memcg.5.count"), 2);
+			assert_int_equal(jnum(j, "by_memcg.6.count"), 1);
+			assert_true(fabs(jnum(j, "by_memcg.6.max_us") - 1200) <
+				    1e-6);
+		} else {
+			assert_true(json_is_null(json_object_get(j, "by_memcg")));
+		}
+		json_decref(j);
+		free(printed);
+		free(fmt);
+		unload(st);
+		snprintf(rows[0], sizeof(rows[0]),
+			 "%s/direct_reclaim.events.csv", dir);
+		assert_int_equal(unlink(rows[0]), 0);
+		assert_int_equal(rmdir(dir), 0);
+	}
+}
+
 static void test_group_names(void **state)
 {
 	(void)state;
@@ -1042,6 +1150,7 @@ int main(void)
 		cmocka_unit_test(test_hist_json),
 		cmocka_unit_test(test_timeline),
 		cmocka_unit_test(test_defrag_fingerprint),
+		cmocka_unit_test(test_direct_reclaim_listing),
 		cmocka_unit_test(test_group_names),
 	};
 
