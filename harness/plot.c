@@ -67,6 +67,12 @@ static const struct fig figs[] = {
 	  .ylabel = "pages/s",
 	  .col = { "vmstat.pswpout_per_s" },
 	  .sub = { "" } },
+	{ .file = "awake",
+	  .title = "kswapd and kcompactd awake (tracepoints)",
+	  .ylabel = "% of the interval",
+	  .col = { "trace.kswapd_awake_pct", "trace.kcompactd_awake_pct" },
+	  .sub = { "kswapd: wake to sleep, all nodes",
+		   "kcompactd: wake to sleep, all nodes" } },
 	{ .file = "pageblocks",
 	  .title = "Pageblocks per migratetype",
 	  .ylabel = "pageblocks",
@@ -193,6 +199,8 @@ static void load_side(struct side_data *sd, const struct plot_side *ps,
 		pathf(path, sizeof(path), "%s/derived.csv", r->dir);
 		if (csv_load(&sd->csv[i], path))
 			memset(&sd->csv[i], 0, sizeof(sd->csv[i]));
+		else
+			csv_join_trace(&sd->csv[i], r->dir);
 		if (json_is_number(j) && json_number_value(j) > 0)
 			iv[ni++] = json_number_value(j);
 		sd->start[i] = sd->end[i] = NAN;

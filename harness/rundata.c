@@ -475,3 +475,71 @@ int rd_phase(const struct rd_run *r, const char *name, double *from, double *to)
 	}
 	return -1;
 }
+
+/*
+ * The tracer's per-interval series (trace/timeline.csv, [trace]) join
+ * derived.csv's rows by time: each row takes the intervals that ended
+ * since the row before (to the nearest interval end), averaged, or their
+ * maximum for a *max* series, so that a late sample covers its whole gap.
+ */
+void csv_join_trace(struct csv *t, const char *dir)
+{
+	struct csv tl;
+	char path[4200];
+	size_t row, k = 0, n;
+	int nc, c;
+	double step, prev, *v;
+
+	pathf(path, sizeof(path), "%s/trace/timeline.csv", dir);
+	if (csv_load(&tl, path))
+		return;
+	if (!tl.nrows || tl.ncols < 2) {
+		csv_free(&tl);
+		return;
+	}
+	step = tl.v[0]; /* the first interval ends one step in */
+	nc = t->ncols + tl.ncols - 1;
+	v = malloc(t->nrows * (size_t)nc * sizeof(double) + 1);
+	t->names = realloc(t->names, (size_t)nc * sizeof(char *));
+	if (!v || !t->names)
+		die("out of memory");
+	for (c = 1; c < tl.ncols; c++)
+		t->names[t->ncols + c - 1] = strdup(tl.names[c]);
+	prev = -INFINITY;
+	for (row = 0; row < t->nrows; row++) {
+		double ts = t->v[row * t->ncols];
+		double *out = &v[row * nc + t->ncols];
+
+		memcpy(&v[row * nc], &t->v[row * t->ncols],
+		       (size_t)t->ncols * sizeof(double));
+		for (c = 1; c < tl.ncols; c++)
+			out[c - 1] = 0;
+		/* intervals ending in (prev, ts], each end rounded to the nearer */
+		for (n = 0; k < tl.nrows && tl.v[k * tl.ncols] <= ts + step / 2;
+		     k++) {
+			if (tl.v[k * tl.ncols] <= prev + step / 2)
+				continue;
+			for (c = 1; c < tl.ncols; c++) {
+				double x = tl.v[k * tl.ncols + c];
+
+				if (strstr(tl.names[c], "max"))
+					out[c - 1] = n && out[c - 1] > x ?
+							     out[c - 1] :
+							     x;
+				else
+					out[c - 1] += x;
+			}
+			n++;
+		}
+		for (c = 1; c < tl.ncols; c++)
+			if (!n)
+				out[c - 1] = NAN;
+			else if (!strstr(tl.names[c], "max"))
+				out[c - 1] /= (double)n;
+		prev = ts;
+	}
+	free(t->v);
+	t->v = v;
+	t->ncols = nc;
+	csv_free(&tl);
+}

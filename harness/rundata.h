@@ -25,6 +25,13 @@ struct csv {
 int csv_load(struct csv *t, const char *path);
 int csv_col(const struct csv *t, const char *name); /* -1: none */
 void csv_free(struct csv *t);
+/*
+ * The run DIR's tracer series (trace/timeline.csv, when it traced)
+ * joined to T (its derived.csv) by time: each row takes the intervals
+ * that ended since the row before, averaged (the maximum for a *max*
+ * series); nothing when there is no timeline
+ */
+void csv_join_trace(struct csv *t, const char *dir);
 
 static inline double csv_at(const struct csv *t, size_t row, int col)
 {

@@ -249,6 +249,42 @@ check "harmless: text at most 72 columns" width_ok "$T/r.txt"
 check "harmless: time-series plots next to a and b" \
 	test -s "$T/r/plots/psi.png" -a -s "$T/r/plots/psi.svg" -a -s "$T/r/plots/box-free.png"
 
+# --- the tracer's awake shares joined and plotted, A against B ---
+# copies of the harmless runs, each given a trace/timeline.csv of its
+# own: kswapd awake 20 % on A and 60 % on B, kcompactd 5 % and 15 %
+for side in a b; do
+	cp -r "$T/r/$side" "$T/aw-$side"
+	rm -rf "$T/aw-$side/plots"
+	ks=20 kc=5
+	[ $side = b ] && ks=60 kc=15
+	for d in "$T/aw-$side"/run-*/; do
+		mkdir -p "$d/trace"
+		end=$(awk -F, 'END { print int($1) + 1 }' "$d/derived.csv")
+		{
+			echo "t,trace.kswapd_awake_pct,trace.kcompactd_awake_pct"
+			for i in $(seq 1 $((end * 5))); do
+				awk -v i="$i" -v ks=$ks -v kc=$kc 'BEGIN { printf "%.1f,%d,%d\n", i * 0.2, ks, kc }'
+			done
+		} >"$d/trace/timeline.csv"
+	done
+done
+"$M" compare "$T/aw-a" "$T/aw-b" --plots "$T/awplots" >/dev/null 2>"$T/aw.err"
+check "awake plot: PNG and SVG of kswapd and kcompactd awake shares" \
+	test -s "$T/awplots/awake.png" -a -s "$T/awplots/awake.svg"
+# each panel's median block (the last) holds the side's value
+awmed() { # awmed FILE: the values of the last block (the median), unique
+	awk 'BEGIN { RS = ""; FS = "\n" } { last = $0 } END { print last }' "$1" |
+		awk '!/^#/ && NF >= 2 { print $2 }' | sort -u | tr '\n' ' '
+}
+ka=$(awmed "$T/awplots/src/awake-0-a.dat") kb=$(awmed "$T/awplots/src/awake-0-b.dat")
+ca=$(awmed "$T/awplots/src/awake-1-a.dat") cb=$(awmed "$T/awplots/src/awake-1-b.dat")
+check "awake plot: kswapd's median is 20 on A and 60 on B ($ka/$kb)" \
+	[ "$ka" = "20 " -a "$kb" = "60 " ]
+check "awake plot: kcompactd's panel, 5 on A and 15 on B ($ca/$cb)" \
+	[ "$ca" = "5 " -a "$cb" = "15 " ]
+check "awake plot: runs without a timeline have no such plot" \
+	test ! -e "$T/r/plots/awake.png"
+
 # --- report and --bundle ---
 "$M" report "$T/r/a/run-1" >"$T/rep.txt" 2>"$T/rep.err"
 check "report: exit 0" [ $? -eq 0 ]
