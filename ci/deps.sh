@@ -11,7 +11,8 @@ stress-ng fio util-linux iproute2 kmod cpio e2fsprogs xz-utils zstd jq
 busybox-static qemu-system-x86 gnuplot-nox python3 strace
 linux-source-6.12 bc bison flex libelf-dev libssl-dev
 chromium clang libclang-rt-dev
-munge slurmctld slurmd slurm-client"
+munge slurmctld slurmd slurm-client
+linux-perf"
 
 missing=""
 for p in $PKGS; do

@@ -59,6 +59,7 @@ done | sort -n | awk -v a="$accel" '
 # --- the tracer: event rate, overhead, and against drsnoop ---
 harness/bench/trace-bench.sh
 harness/bench/trace-vs-drsnoop.sh
+harness/bench/trace-vs-perf.sh
 
 # --- -j slots against one at a time, and the Slurm engine's overhead ---
 echo

@@ -1,0 +1,132 @@
+#!/bin/bash
+# The tracer against an independent reading of the same run: in a
+# Debian 6.12 guest, `mmrepro trace` and `perf record -a` (linux-perf,
+# from the host's /usr) record the same tracepoints at once while
+# stress-ng pushes anon memory past RAM and compaction is asked for
+# every half second. perf's events are paired here in awk, from
+# `perf script` text (begin/end per pid, wake/sleep per node, as the
+# kernel defines them), with the same quantile definition as the
+# tracer's (linear between order statistics); the counts must be equal
+# and p50/p99 within 5 %.
+# Usage: harness/bench/trace-vs-perf.sh [OUT]   (make bench calls it)
+# TRACE_PERF_SECONDS (default 15): the load's length.
+set -eu
+cd "$(dirname "$0")/../.." || exit 1
+# the binary must be under this directory, which the guest shares
+M=${MMREPRO_BIN:-build/mmrepro}
+D=${TRACE_PERF_SECONDS:-15}
+OUT=${1:-$(mktemp -d /tmp/mmrepro-tperf.XXXXXX)}
+PERF=$(command -v perf) || {
+	echo "trace-vs-perf: perf: not installed (apt-get install linux-perf)" >&2
+	exit 2
+}
+mkdir -p "$OUT"
+groups=compaction,kswapd,direct_reclaim
+if "$M" trace --help | grep -q kcompactd; then groups=$groups,kcompactd; fi
+read -r _ _ _ deb < <(ci/kernels.sh 6.12)
+G=$OUT/guest
+rm -rf "$G"
+
+# In the guest: perf first (it has no "ready" signal: 5 s), then the
+# tracer (its instance appears when it records); the load; both stopped
+# 2 s after it, so that neither sees an event the other could not.
+# shellcheck disable=SC2016 # expanded in the guest
+"$M" vm -q --deb "$deb" --mem 1G --out "$G" -- sh -c '
+	o=$MMREPRO_OUT
+	ev=compaction:mm_compaction_begin,compaction:mm_compaction_end
+	ev=$ev,vmscan:mm_vmscan_kswapd_wake,vmscan:mm_vmscan_kswapd_sleep
+	ev=$ev,vmscan:mm_vmscan_direct_reclaim_begin,vmscan:mm_vmscan_direct_reclaim_end
+	ev=$ev,compaction:mm_compaction_kcompactd_wake,compaction:mm_compaction_kcompactd_sleep
+	'"$PERF"' record -q -a -m 4M -e "$ev" -o /tmp/perf.data 2>"$o/perf-record.err" &
+	pp=$!
+	echo -1000 >/proc/$pp/oom_score_adj
+	sleep 5
+	'"$M"' trace -q --out "$o" --events '"$groups"' 2>"$o/trace.err" &
+	tp=$!
+	while ! ls /sys/kernel/tracing/instances | grep -q "^mmrepro-$tp\$"; do sleep 0.2; done
+	( for i in $(seq $((2 * '"$D"'))); do echo 1 >/proc/sys/vm/compact_memory; sleep 0.5; done ) &
+	cp=$!
+	stress-ng --vm 2 --vm-bytes 110% --timeout '"$D"'s >"$o/stress.log" 2>&1
+	wait $cp
+	sleep 2
+	kill -INT $tp
+	wait $tp
+	echo "trace-exit=$?"
+	kill -INT $pp
+	wait $pp
+	echo "perf-exit=$?"
+	'"$PERF"' script -i /tmp/perf.data --ns -F pid,time,event,trace >"$o/perf.txt" 2>"$o/perf-script.err"
+	'"$PERF"' report -i /tmp/perf.data --stats 2>/dev/null | grep -i lost >"$o/perf-lost.txt" || true
+	' >"$OUT/vm.log" 2>&1 || {
+	echo "trace-vs-perf: the guest failed: $(tail -3 "$OUT/vm.log")" >&2
+	exit 1
+}
+
+# perf script lines: "  PID  SECONDS.NS: SYSTEM:EVENT: key=value ..."
+awk -v out="$OUT" '
+function q(a, n, p,   h, lo) {	# as durset_quantile: linear between order statistics
+	if (!n) return 0
+	h = (n - 1) * p; lo = int(h)
+	return lo + 1 < n ? a[lo] + (h - lo) * (a[lo + 1] - a[lo]) : a[lo]
+}
+function kv(key,   i) {
+	for (i = 4; i <= NF; i++) if (index($i, key "=") == 1) return substr($i, length(key) + 2)
+	return ""
+}
+function add(set, us) { v[set, n[set]++] = us }
+{
+	pid = $1; t = $2; sub(/:$/, "", t); ev = $3; sub(/:$/, "", ev)
+	ns = t * 1e9
+	if (ev == "compaction:mm_compaction_begin") { cb[pid] = ns; inc[pid] = 1 }
+	else if (ev == "compaction:mm_compaction_end") { if (inc[pid]) add("compaction", (ns - cb[pid]) / 1e3); inc[pid] = 0 }
+	else if (ev == "vmscan:mm_vmscan_direct_reclaim_begin") { db[pid] = ns; ind[pid] = 1 }
+	else if (ev == "vmscan:mm_vmscan_direct_reclaim_end") { if (ind[pid]) add("direct_reclaim", (ns - db[pid]) / 1e3); ind[pid] = 0 }
+	else if (ev ~ /kswapd_wake$|kcompactd_wake$/) {
+		k = (ev ~ /kswapd/ ? "kswapd" : "kcompactd"); nid = kv("nid")
+		if (!aw[k, nid]) { aw[k, nid] = 1; since[k, nid] = ns }
+	} else if (ev ~ /kswapd_sleep$|kcompactd_sleep$/) {
+		k = (ev ~ /kswapd/ ? "kswapd" : "kcompactd"); nid = kv("nid")
+		if (aw[k, nid]) add(k "_periods", (ns - since[k, nid]) / 1e3)
+		aw[k, nid] = 0
+	}
+}
+END {
+	split("compaction direct_reclaim kswapd_periods kcompactd_periods", sets, " ")
+	for (s = 1; s <= 4; s++) {
+		name = sets[s]; m = n[name]
+		for (i = 0; i < m; i++) a[i] = v[name, i]
+		# insertion sort is fine for these counts
+		for (i = 1; i < m; i++) { x = a[i]; for (j = i - 1; j >= 0 && a[j] > x; j--) a[j + 1] = a[j]; a[j + 1] = x }
+		printf "%s %d %.3f %.3f\n", name, m, q(a, m, 0.5), q(a, m, 0.99) > (out "/perf-figures.txt")
+	}
+}' "$G/perf.txt"
+
+# the tracer's figures for the same sets (node 0: the guest has one)
+{
+	jq -r '"compaction \(.duration.count) \(.duration.p50_us) \(.duration.p99_us)"' "$G/trace/compaction.json"
+	jq -r '"direct_reclaim \(.latency.count) \(.latency.p50_us) \(.latency.p99_us)"' "$G/trace/direct_reclaim.json"
+	jq -r '.nodes["0"].periods | "kswapd_periods \(.count) \(.p50_us) \(.p99_us)"' "$G/trace/kswapd.json"
+	if [ -f "$G/trace/kcompactd.json" ]; then
+		jq -r '.nodes["0"].periods | "kcompactd_periods \(.count) \(.p50_us) \(.p99_us)"' "$G/trace/kcompactd.json"
+	fi
+} >"$OUT/mmrepro-figures.txt"
+
+echo
+echo "# mmrepro trace against perf record on the same run (Debian 6.12 guest,"
+echo "# 1 GiB, stress-ng --vm 2 at 110 % for ${D} s, compact_memory every 0.5 s)"
+plost=$(tr '\n' ' ' <"$G/perf-lost.txt" | sed 's/  */ /g')
+echo "# lost: mmrepro $(jq .lost.lost_events "$G/trace/session.json"), perf: ${plost:-none (no LOST line in perf report --stats)}"
+join <(sort "$OUT/mmrepro-figures.txt") <(sort "$OUT/perf-figures.txt") | awk '
+function pct(a, b) { return b ? 100 * (a - b) / b : (a ? 100 : 0) }
+function ab(x) { return x < 0 ? -x : x }
+BEGIN {
+	printf "%-18s %9s %9s %12s %12s %7s %12s %12s %7s  %s\n", "", "count", "perf", "p50_us", "perf", "diff", "p99_us", "perf", "diff", "ok"
+	bad = 0
+}
+{
+	d50 = pct($3, $6); d99 = pct($4, $7)
+	okay = ($2 == $5 && ab(d50) <= 5 && ab(d99) <= 5) ? "yes" : "NO"
+	if (okay != "yes") bad = 1
+	printf "%-18s %9d %9d %12.1f %12.1f %6.2f%% %12.1f %12.1f %6.2f%%  %s\n", $1, $2, $5, $3, $6, d50, $4, $7, d99, okay
+}
+END { printf "counts equal and p50/p99 within 5 %%: %s\n", bad ? "MISSED" : "met" }'
