@@ -2,6 +2,8 @@
 /*
  * vmscan:mm_vmscan_wakeup_kswapd: kswapd woken, counted by the order it
  * was woken for; and the timeline's column of wakeups for order >= 3.
+ * Each wakeup also goes to kswapd.c, for the latency from the first one
+ * since kswapd last slept to its next wake (so: in time order).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +27,7 @@ static void *wk_new(struct trace_state *st)
 	return trace_zalloc(1, sizeof(struct wk_state));
 }
 
-enum { WK_ORDER };
+enum { WK_ORDER, WK_NID };
 
 static void wakeup_kswapd(struct trace_state *st, const struct trace_bound *b,
 			  const struct trace_rec *r)
@@ -35,6 +37,7 @@ static void wakeup_kswapd(struct trace_state *st, const struct trace_bound *b,
 	struct wk_bin *bin;
 
 	w->by_order[trace_order_slot(order)]++;
+	trace_kswapd_wakeup(st, trace_field_s(b, WK_NID, r), order, r->ts);
 	/* the order of skb frag refills (udp-order3) and above */
 	bin = order >= 3 ? trace_tl_bin(st, &w->tl, sizeof(*bin), r->ts) : NULL;
 	if (bin)
@@ -114,7 +117,8 @@ static const struct trace_event_ops events[] = {
 	{
 		.system = "vmscan",
 		.name = "mm_vmscan_wakeup_kswapd",
-		.fields = { "order" },
+		.ordered = true,
+		.fields = { "order", "nid" },
 		.handle = wakeup_kswapd,
 	},
 };
