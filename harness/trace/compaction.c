@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * compaction:mm_compaction_begin/end: durations and status counts;
+ * compaction:mm_compaction_begin/end: durations and status counts, the
+ * durations split by mode (sync or async) and by caller (kcompactd or a
+ * task compacting directly);
  * compaction:mm_compaction_try_to_compact_pages: the order a request
  * compacts at, by its migratetype, which with direct reclaim makes the
  * defrag fingerprint.
@@ -8,17 +10,27 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../util.h"
 #include "group.h"
 
+/* The splits of "duration_by", in its key order */
+enum { BY_SYNC, BY_ASYNC, BY_DIRECT, BY_KCOMPACTD, NBY };
+static const char *const by_keys[NBY] = { "sync", "async", "direct",
+					  "kcompactd" };
+
 struct cp_task {
 	bool in_cp;
 	uint64_t begin; /* in compaction since */
+	int mode; /* of the run: BY_SYNC, BY_ASYNC, or -1 unknown */
+	bool tried; /* called try_to_compact_pages: compacts directly */
 };
 
 struct cp_state {
 	struct durset durations;
+	struct durset by[NBY]; /* by mode, and by caller */
+	uint64_t mode_unknown, caller_unknown;
 	uint64_t status[16], status_other;
 	uint64_t unmatched_end, nested;
 	/* mm_compaction_try_to_compact_pages: [order slot][migratetype] */
@@ -33,6 +45,36 @@ static void *cp_new(struct trace_state *st)
 	return trace_zalloc(1, sizeof(struct cp_state));
 }
 
+/* BY_SYNC or BY_ASYNC from a "sync" field (bool), or -1 without one */
+static int mode_of(const struct trace_bound *b, int i,
+		   const struct trace_rec *r)
+{
+	if (!b->f[i])
+		return -1;
+	return trace_field(b, i, r) ? BY_SYNC : BY_ASYNC;
+}
+
+/*
+ * Who compacts: kcompactd (its kthreads are named kcompactdN), or a task
+ * compacting directly: any other name, or one seen calling
+ * try_to_compact_pages; -1 when neither is known
+ */
+static int caller_of(struct trace_state *st, int pid, const struct cp_task *t)
+{
+	struct trace_task *task = trace_task_find(st, pid);
+	const char *comm = task && task->comm[0] ? task->comm : NULL;
+
+	if (!comm)
+		comm = trace_saved_comm(st, pid);
+	if (comm)
+		return strncmp(comm, "kcompactd", strlen("kcompactd")) ?
+			       BY_DIRECT :
+			       BY_KCOMPACTD;
+	return t->tried ? BY_DIRECT : -1;
+}
+
+enum { CB_SYNC };
+
 static void compaction_begin(struct trace_state *st,
 			     const struct trace_bound *b,
 			     const struct trace_rec *r)
@@ -44,9 +86,36 @@ static void compaction_begin(struct trace_state *st,
 		c->nested++;
 	t->in_cp = true;
 	t->begin = r->ts;
+	t->mode = mode_of(b, CB_SYNC, r);
 }
 
-enum { CE_STATUS };
+enum { CE_STATUS, CE_SYNC };
+
+/* One row per run that ended: its duration, outcome, mode and caller */
+static void list_run(struct trace_state *st, const struct trace_bound *b,
+		     const struct trace_rec *r, uint64_t ns, long long status,
+		     int mode, int caller)
+{
+	const char *name = trace_symbol(b->event, "status", status);
+	char detail[96], sb[24];
+
+	if (!trace_listed(st, b))
+		return;
+	if (!name) {
+		snprintf(sb, sizeof(sb), "status_%lld", status);
+		name = sb;
+	}
+	snprintf(detail, sizeof(detail), "%s %s %s", name,
+		 mode >= 0 ? by_keys[mode] : "?",
+		 caller >= 0 ? by_keys[caller] : "?");
+	trace_list(st, b, r,
+		   &(struct trace_item){ .what = "compaction",
+					 .node = -1,
+					 .order = -1,
+					 .value = (double)ns / 1e3,
+					 .unit = "us",
+					 .detail = detail });
+}
 
 static void compaction_end(struct trace_state *st, const struct trace_bound *b,
 			   const struct trace_rec *r)
@@ -54,6 +123,8 @@ static void compaction_end(struct trace_state *st, const struct trace_bound *b,
 	struct cp_task *t = trace_pid_data(st, b->gs, r->pid, false);
 	long long status = trace_field_s(b, CE_STATUS, r);
 	struct cp_state *c = b->gs;
+	int mode, caller;
+	uint64_t ns;
 
 	if (status >= 0 && status < (long long)ARRAY_SIZE(c->status))
 		c->status[status]++;
@@ -64,7 +135,20 @@ static void compaction_end(struct trace_state *st, const struct trace_bound *b,
 		return;
 	}
 	t->in_cp = false;
-	durset_add(&c->durations, r->ts - t->begin);
+	ns = r->ts - t->begin;
+	durset_add(&c->durations, ns);
+	/* the end says the mode too; the begin's when the end's is unbound */
+	mode = b->f[CE_SYNC] ? mode_of(b, CE_SYNC, r) : t->mode;
+	if (mode >= 0)
+		durset_add(&c->by[mode], ns);
+	else
+		c->mode_unknown++;
+	caller = caller_of(st, r->pid, t);
+	if (caller >= 0)
+		durset_add(&c->by[caller], ns);
+	else
+		c->caller_unknown++;
+	list_run(st, b, r, ns, status, mode, caller);
 }
 
 /*
@@ -86,21 +170,38 @@ static void try_compact(struct trace_state *st, const struct trace_bound *b,
 {
 	int mt = trace_gfp_mt(st, trace_field(b, TC_GFP, r));
 	long long prio = trace_field_s(b, TC_PRIO, r);
+	long long order = trace_field_s(b, TC_ORDER, r);
+	struct cp_task *t = trace_pid_data(st, b->gs, r->pid, true);
 	struct cp_state *c = b->gs;
+	char detail[64];
 
+	t->tried = true;
 	if (mt >= 0)
-		c->tries[trace_order_slot(trace_field_s(b, TC_ORDER, r))][mt]++;
+		c->tries[trace_order_slot(order)][mt]++;
 	else
 		c->tries_other++;
 	if (prio >= 0 && prio < (long long)ARRAY_SIZE(c->tries_prio))
 		c->tries_prio[prio]++;
+	if (!trace_listed(st, b))
+		return;
+	snprintf(detail, sizeof(detail), "%s prio %lld",
+		 mt >= 0 ? trace_mt_keys[mt] : "?", prio);
+	trace_list(st, b, r,
+		   &(struct trace_item){ .what = "try_to_compact",
+					 .node = -1,
+					 .order = order,
+					 .value = (double)prio,
+					 .detail = detail });
 }
 
 static void cp_free(void *gs)
 {
 	struct cp_state *c = gs;
+	size_t i;
 
 	durset_free(&c->durations);
+	for (i = 0; i < ARRAY_SIZE(c->by); i++)
+		durset_free(&c->by[i]);
 	free(c);
 }
 
@@ -256,12 +357,32 @@ static json_t *status_json(struct trace_state *st, struct cp_state *c)
 	return status;
 }
 
+/*
+ * The durations by mode (sync, async) and by caller (direct, kcompactd):
+ * each run is in one of the first two and one of the last two
+ */
+static json_t *duration_by_json(struct cp_state *c)
+{
+	json_t *o = json_object();
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(c->by); i++)
+		json_object_set_new(o, by_keys[i],
+				    durset_json(&c->by[i], true));
+	return o;
+}
+
 static json_t *cp_json(struct trace_state *st, void *gs)
 {
 	struct cp_state *c = gs;
 	json_t *o = json_object();
 
 	json_object_set_new(o, "duration", durset_json(&c->durations, true));
+	json_object_set_new(o, "duration_by", duration_by_json(c));
+	json_object_set_new(o, "mode_unknown",
+			    json_integer((json_int_t)c->mode_unknown));
+	json_object_set_new(o, "caller_unknown",
+			    json_integer((json_int_t)c->caller_unknown));
 	json_object_set_new(o, "status", status_json(st, c));
 	json_object_set_new(o, "try_to_compact", try_compact_json(st, c));
 	json_object_set_new(o, "unmatched_end",
@@ -342,13 +463,14 @@ static const struct trace_event_ops events[] = {
 		.system = "compaction",
 		.name = "mm_compaction_begin",
 		.ordered = true,
+		.fields = { "?sync" },
 		.handle = compaction_begin,
 	},
 	{
 		.system = "compaction",
 		.name = "mm_compaction_end",
 		.ordered = true,
-		.fields = { "status" },
+		.fields = { "status", "?sync" },
 		.handle = compaction_end,
 	},
 	{

@@ -136,6 +136,41 @@ uint64_t trace_gfp_bit(struct tep_event *e, const char *field, const char *flag)
 	return c.found ? (uint64_t)c.v : 0;
 }
 
+struct flags_ctx {
+	const char *field;
+	char (*names)[TRACE_FLAG_NAME];
+	uint64_t *values;
+	int max, n;
+};
+
+static bool list_flags(struct tep_print_arg *a, void *p)
+{
+	struct flags_ctx *c = p;
+	struct tep_print_flag_sym *f;
+
+	if (a->type != TEP_PRINT_FLAGS ||
+	    !arg_is_field(a->flags.field, c->field))
+		return false;
+	for (f = a->flags.flags; f && c->n < c->max; f = f->next) {
+		snprintf(c->names[c->n], TRACE_FLAG_NAME, "%s", f->str);
+		c->values[c->n++] = strtoull(f->value, NULL, 0);
+	}
+	return true;
+}
+
+int trace_flag_names(struct tep_event *e, const char *field,
+		     char (*names)[TRACE_FLAG_NAME], uint64_t *values, int max)
+{
+	struct flags_ctx c = {
+		.field = field, .names = names, .values = values, .max = max
+	};
+
+	if (!e)
+		return 0;
+	walk_args(e->print_fmt.args, list_flags, &c);
+	return c.n;
+}
+
 static bool find_symbol(struct tep_print_arg *a, void *p)
 {
 	struct sym_ctx *c = p;
