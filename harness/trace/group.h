@@ -144,7 +144,11 @@ struct trace_group_ops {
 extern const struct trace_group_ops *const trace_group_table[];
 extern const struct trace_group_ops trace_group_direct_reclaim,
 	trace_group_kswapd, trace_group_wakeup_kswapd, trace_group_compaction,
-	trace_group_extfrag, trace_group_reclaim_retry, trace_group_oom_victims;
+	trace_group_extfrag, trace_group_reclaim_retry, trace_group_oom_victims,
+	trace_group_compaction_outcome, trace_group_migration,
+	trace_group_throttle;
+extern const struct trace_group_ops trace_group_kcompactd,
+	trace_group_lru_shrink;
 
 /* Every group's events in table order, each with its group's name */
 extern const struct trace_event_ops *trace_events;
@@ -288,6 +292,14 @@ const char *trace_field_str(const struct trace_bound *b, int i,
 uint64_t trace_gfp_bit(struct tep_event *e, const char *field,
 		       const char *flag);
 const char *trace_symbol(struct tep_event *e, const char *field, long long v);
+/*
+ * The names and values of a field's __print_flags, in the print
+ * format's order (a value the format leaves as an expression, such as
+ * an enum's "1 << NAME", reads as what strtoull makes of it); how many
+ */
+#define TRACE_FLAG_NAME 48
+int trace_flag_names(struct tep_event *e, const char *field,
+		     char (*names)[TRACE_FLAG_NAME], uint64_t *values, int max);
 int trace_print_int(struct tep_handle *tep, struct tep_event *e,
 		    const char *key, long long *v);
 /* st->gfp_* from b's gfp field (index field, else named fallback) */
@@ -360,5 +372,89 @@ int trace_timeline_csv(const struct trace_state *st, const char *path);
  */
 void trace_dr_requests(const struct trace_state *st,
 		       uint64_t n[TRACE_ORDERS + 1][3]);
+
+/*
+ * kswapd.c: a kswapd wakeup (wakeup-kswapd.c), for the latency from the
+ * first one since kswapd last slept to its next wake
+ */
+void trace_kswapd_wakeup(struct trace_state *st, long long nid, long long order,
+			 uint64_t ts);
+/*
+ * kswapd.c: the node whose kswapd has that pid (the common_pid of its
+ * kswapd_wake/sleep), or -1; and pages a kswapd scanned and reclaimed
+ * (lru-shrink.c), counted to its node's current awake period
+ */
+long long trace_kswapd_node(const struct trace_state *st, int pid);
+void trace_kswapd_reclaimed(struct trace_state *st, long long nid,
+			    uint64_t scanned, uint64_t reclaimed);
+
+/* ---- periods.c: a per-node daemon's awake periods (kswapd, kcompactd) ---- */
+
+struct trace_period_node {
+	bool seen, awake;
+	uint64_t since; /* awake since */
+	uint64_t awake_ns;
+	uint64_t wakes, sleeps;
+	bool awake_at_start, awake_at_end;
+	struct durset periods; /* complete wake->sleep periods */
+	int pid; /* the daemon's: the common_pid of its wake/sleep; 0 unknown */
+	uint64_t wakes_by_order[TRACE_ORDERS + 1];
+	/* wakeups of it (from others), and the first one's latency to wake */
+	uint64_t wakeups, wakeups_by_order[TRACE_ORDERS + 1];
+	bool wakeup_pending, wakeup_used;
+	uint64_t wakeup_at;
+	struct durset wakeup_latency;
+	void *ext; /* the group's own per-node data; freed with the node */
+};
+
+struct trace_periods {
+	struct trace_period_node *nodes;
+	int nnodes;
+	/* a sleep with no wake seen before: awake since the trace began */
+	bool sleep_ends_unseen;
+	struct trace_tl tl; /* awake ns per bin, summed over nodes */
+};
+
+/* Node nid (made on first use), or NULL when out of range */
+struct trace_period_node *trace_periods_node(struct trace_periods *p,
+					     long long nid);
+/* A wake of node nid's daemon, of that order; the node or NULL */
+struct trace_period_node *trace_periods_wake(struct trace_periods *p,
+					     long long nid, long long order,
+					     uint64_t ts, int pid);
+/*
+ * A sleep: the node, its awake time closed into *ns (0: none), and
+ * *complete when that was a whole wake->sleep period
+ */
+struct trace_period_node *trace_periods_sleep(struct trace_state *st,
+					      struct trace_periods *p,
+					      long long nid, uint64_t ts,
+					      int pid, uint64_t *ns,
+					      bool *complete);
+/* A wakeup of node nid's daemon by another task */
+void trace_periods_wakeup(struct trace_periods *p, long long nid,
+			  long long order, uint64_t ts);
+/* The end of the trace: awake periods count up to it */
+void trace_periods_end(struct trace_state *st, struct trace_periods *p);
+/*
+ * {wakes, sleeps, awake_s, duty_cycle_pct, awake_at_start, awake_at_end,
+ * periods, wakes_by_order, wakeups, wakeups_by_order, wakeup_latency}
+ */
+json_t *trace_periods_node_json(const struct trace_state *st,
+				struct trace_period_node *n);
+double trace_periods_max_duty(const struct trace_state *st,
+			      const struct trace_periods *p);
+/* The same, an awake period counted up to now (the progress line) */
+double trace_periods_duty_now(const struct trace_state *st,
+			      const struct trace_periods *p);
+uint64_t trace_periods_wakes(const struct trace_periods *p);
+uint64_t trace_periods_wakeups(const struct trace_periods *p);
+/* Wakeup latency quantile q over every node, in µs; NAN when none */
+double trace_periods_latency_us(const struct trace_periods *p, double q);
+/* Percent of bin k (of step ns) awake, summed over nodes */
+double trace_periods_awake_pct(const struct trace_periods *p, size_t k,
+			       double step);
+/* Frees the nodes, their ext and bins, not p */
+void trace_periods_free(struct trace_periods *p);
 
 #endif

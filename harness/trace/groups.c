@@ -15,7 +15,9 @@ const struct trace_group_ops *const trace_group_table[] = {
 	&trace_group_direct_reclaim, &trace_group_kswapd,
 	&trace_group_wakeup_kswapd,  &trace_group_compaction,
 	&trace_group_extfrag,	     &trace_group_reclaim_retry,
-	&trace_group_oom_victims,
+	&trace_group_oom_victims,    &trace_group_compaction_outcome,
+	&trace_group_migration,	     &trace_group_throttle,
+	&trace_group_kcompactd,	     &trace_group_lru_shrink,
 };
 
 const size_t trace_ngroups = ARRAY_SIZE(trace_group_table);
