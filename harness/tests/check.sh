@@ -85,8 +85,16 @@ finds "a tracer series without [trace]" \
 finds "a tracer series of a group that [trace] leaves out" \
 	"13: series: 'trace.wk_o3plus_per_s' comes from the tracer's wakeup_kswapd group, which [trace] events = direct_reclaim,kswapd leaves out" \
 	"$(with 0 $'[metric.w]\nseries = trace.wk_o3plus_per_s\n[trace]\nevents = direct_reclaim,kswapd')"
-finds "an unknown tracer group" "13: events: no group or event 'kswap' (groups: direct_reclaim, kswapd, wakeup_kswapd, compaction, extfrag, reclaim_retry, oom_victims)" \
+# the groups as trace --help lists them
+tgroups=$("$M" trace --help | sed -n '/^Event groups/,/^$/p' | tr '\n' ' ' |
+	sed 's/.*default all): //; s/\. *$//; s/  */ /g')
+finds "an unknown tracer group" "13: events: no group or event 'kswap' (groups: $tgroups)" \
 	"$(with 0 $'[trace]\nevents = kswap')"
+finds "an unknown listed group" "13: list: no group or event 'kswapdd' (groups: $tgroups)" \
+	"$(with 0 $'[trace]\nlist = kswapdd')"
+finds "a listed group that is not traced" \
+	"14: list: kcompactd is not traced: [trace] events = kswapd leaves it out" \
+	"$(with 0 $'[trace]\nevents = kswapd\nlist = kcompactd')"
 finds "a bad watermark" "8: when: 'wmark.hi_MiB' is not wmark.min_MiB, wmark.low_MiB or wmark.high_MiB" \
 	"$(with 8 'when = meminfo.MemFree_MiB > wmark.hi_MiB')"
 finds "interval 0" "3: interval: 0s is out of range (1ms to 1h)" "$(with 3 'interval = 0')"
