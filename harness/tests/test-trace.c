@@ -524,11 +524,27 @@ static void test_kswapd_periods(void **state)
 	}
 }
 
+/* Lines of TEXT that hold NEEDLE */
+static int count_lines(const char *text, const char *needle)
+{
+	const char *p = text;
+	int n = 0;
+
+	while ((p = strstr(p, needle))) {
+		n++;
+		p = strchr(p, '\n');
+		if (!p)
+			break;
+	}
+	return n;
+}
+
 /* wakeup_kswapd, compaction, extfrag, reclaim_retry and oom events */
 static void feed_other_events(struct trace_state *st)
 {
-	/* order, nid */
-	uint64_t w0[] = { 0, 0 }, w3[] = { 3, 0 }, w12[] = { 12, 0 };
+	/* order, nid, zid, gfp_flags */
+	uint64_t w0[] = { 0, 0, 1, 0 }, w3[] = { 3, 0, 2, 0 },
+		 w12[] = { 12, 0, 2, 0 };
 	/* status, sync */
 	uint64_t ok[] = { 0, 0 }, skip[] = { 0, 0 }, cb[] = { 0 };
 	uint64_t x1[] = { 0, 1, 3 }, x2[] = { 0, 1, 9 }, x3[] = { 2, 0, 2 };
@@ -625,9 +641,28 @@ static void test_other_handlers(void **state)
 	(void)state;
 	for (i = 0; i < nfix; i++) {
 		struct trace_state *st = load(fixdirs[i]);
+		bool on[TRACE_MAX_GROUPS] = { false };
+		char *printed = NULL;
+		size_t plen = 0;
+		FILE *pf = open_memstream(&printed, &plen);
 
+		/* kswapd wakeups listed: a line each, with node, order, zone */
+		assert_non_null(pf);
+		on[trace_group_index("wakeup_kswapd")] = true;
+		trace_listing_set(st, on, pf, 0);
 		feed_other_events(st);
 		check_other_groups(st);
+		fclose(pf);
+		assert_non_null(
+			strstr(printed, "] wakeup node 0 order 0: 1 zone 1"));
+		assert_non_null(
+			strstr(printed, "] wakeup node 0 order 12: 1 zone 2"));
+		assert_int_equal(
+			count_lines(printed,
+				    "] wakeup node 0 order 3: 1 zone 2"),
+			2);
+		assert_int_equal(count_lines(printed, "] wakeup "), 4);
+		free(printed);
 		unload(st);
 	}
 }
@@ -857,11 +892,11 @@ static void feed_timeline_events(struct trace_state *st)
 	/* open at the end: counted up to it */
 	dr_pair(st, 300, 5 * MS, 0, 0, 0);
 	/* kswapd woken for order 3 twice, 0 once in bin 2; 5 in bin 4 */
-	feed(st, WK, 1100 * US, 1, (uint64_t[]){ 3, 0 }, NULL);
-	feed(st, WK, 1200 * US, 1, (uint64_t[]){ 3, 0 }, NULL);
-	feed(st, WK, 1300 * US, 1, (uint64_t[]){ 0, 0 }, NULL);
-	feed(st, WK, 3500 * US, 1, (uint64_t[]){ 5, 0 }, NULL);
-	feed(st, WK, 4500 * US, 1, (uint64_t[]){ 2, 0 }, NULL);
+	feed(st, WK, 1100 * US, 1, (uint64_t[]){ 3, 0, 0, 0 }, NULL);
+	feed(st, WK, 1200 * US, 1, (uint64_t[]){ 3, 0, 0, 0 }, NULL);
+	feed(st, WK, 1300 * US, 1, (uint64_t[]){ 0, 0, 0, 0 }, NULL);
+	feed(st, WK, 3500 * US, 1, (uint64_t[]){ 5, 0, 0, 0 }, NULL);
+	feed(st, WK, 4500 * US, 1, (uint64_t[]){ 2, 0, 0, 0 }, NULL);
 	trace_state_end(st, 6500 * US);
 }
 
@@ -2004,8 +2039,8 @@ static void feed_kswapd_whole(struct trace_state *st)
 	/* nid, order; node 1's kswapd awake since before the trace */
 	feed(st, KS, 500 * US, 51, (uint64_t[]){ 1, 0, 0 }, NULL);
 	/* period 1 of node 0: woken at 0.8 ms (and again), wakes at 1.1 */
-	feed(st, WK, 800 * US, 1000, (uint64_t[]){ 3, 0 }, NULL);
-	feed(st, WK, 900 * US, 1001, (uint64_t[]){ 3, 0 }, NULL);
+	feed(st, WK, 800 * US, 1000, (uint64_t[]){ 3, 0, 0, 0 }, NULL);
+	feed(st, WK, 900 * US, 1001, (uint64_t[]){ 3, 0, 0, 0 }, NULL);
 	feed(st, KW, 1100 * US, 50, (uint64_t[]){ 0, 3, 0 }, NULL);
 	lru_in(st, 1500 * US, 50, 0, 100, 60);
 	feed_ev(st, "mm_vmscan_lru_shrink_active", 1600 * US, 50,
@@ -2015,7 +2050,7 @@ static void feed_kswapd_whole(struct trace_state *st)
 	lru_in(st, 2500 * US, 50, 0, 50, 40);
 	feed(st, KS, 2600 * US, 50, (uint64_t[]){ 0, 0, 0 }, NULL);
 	/* period 2: woken for order 2, 50 µs to the wake */
-	feed(st, WK, 3000 * US, 1002, (uint64_t[]){ 2, 0 }, NULL);
+	feed(st, WK, 3000 * US, 1002, (uint64_t[]){ 2, 0, 0, 0 }, NULL);
 	feed(st, KW, 3050 * US, 50, (uint64_t[]){ 0, 2, 0 }, NULL);
 	lru_in(st, 3500 * US, 50, 0, 200, 20);
 	feed(st, KS, 4000 * US, 50, (uint64_t[]){ 0, 0, 0 }, NULL);

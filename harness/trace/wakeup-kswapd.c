@@ -27,7 +27,12 @@ static void *wk_new(struct trace_state *st)
 	return trace_zalloc(1, sizeof(struct wk_state));
 }
 
-enum { WK_ORDER, WK_NID };
+enum { WK_ORDER, WK_NID, WK_ZID, WK_GFP };
+
+static void wk_init(struct trace_state *st, struct trace_bound *b)
+{
+	trace_gfp_bits_init(st, b, WK_GFP, "gfp_flags");
+}
 
 static void wakeup_kswapd(struct trace_state *st, const struct trace_bound *b,
 			  const struct trace_rec *r)
@@ -42,6 +47,23 @@ static void wakeup_kswapd(struct trace_state *st, const struct trace_bound *b,
 	bin = order >= 3 ? trace_tl_bin(st, &w->tl, sizeof(*bin), r->ts) : NULL;
 	if (bin)
 		bin->o3plus++;
+	if (trace_listed(st, b)) {
+		int mt = b->f[WK_GFP] ?
+				 trace_gfp_mt(st, trace_field(b, WK_GFP, r)) :
+				 -1;
+		char detail[64];
+
+		snprintf(detail, sizeof(detail), "zone %lld%s%s",
+			 trace_field_s(b, WK_ZID, r), mt >= 0 ? " " : "",
+			 mt >= 0 ? trace_mt_keys[mt] : "");
+		trace_list(st, b, r,
+			   &(struct trace_item){
+				   .what = "wakeup",
+				   .node = trace_field_s(b, WK_NID, r),
+				   .order = order,
+				   .value = 1,
+				   .detail = detail });
+	}
 }
 
 static void wk_free(void *gs)
@@ -118,7 +140,8 @@ static const struct trace_event_ops events[] = {
 		.system = "vmscan",
 		.name = "mm_vmscan_wakeup_kswapd",
 		.ordered = true,
-		.fields = { "order", "nid" },
+		.fields = { "order", "nid", "?zid", "?gfp_flags" },
+		.init = wk_init,
 		.handle = wakeup_kswapd,
 	},
 };
