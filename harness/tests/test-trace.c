@@ -1749,6 +1749,44 @@ static void test_throttle(void **state)
 		unload(st);
 	}
 }
+/* The CSV is in time order, whatever order the rows were handled in */
+static void test_listing_sorted(void **state)
+{
+	int i;
+
+	(void)state;
+	for (i = 0; i < nfix; i++) {
+		struct trace_state *st = load(fixdirs[i]);
+		bool on[TRACE_MAX_GROUPS] = { false };
+		char dir[] = "/tmp/mmrepro-test-sort.XXXXXX", rows[4][256];
+		uint64_t b[] = { 0, 0, 0 }, e[] = { 1 };
+
+		assert_non_null(mkdtemp(dir));
+		on[trace_group_index("direct_reclaim")] = true;
+		trace_listing_set(st, on, NULL, 0);
+		trace_state_begin(st, 0);
+		/* handled as 9 ms, 5 ms, 7 ms: pairing waits up to a poll */
+		feed(st, DRB, 8 * MS, 1, b, NULL);
+		feed(st, DRE, 9 * MS, 1, e, NULL);
+		feed(st, DRB, 4 * MS, 2, b, NULL);
+		feed(st, DRE, 5 * MS, 2, e, NULL);
+		feed(st, DRB, 6 * MS, 3, b, NULL);
+		feed(st, DRE, 7 * MS, 3, e, NULL);
+		trace_state_end(st, 10 * MS);
+		assert_int_equal(trace_listing_write(st, dir), 0);
+		assert_int_equal(read_listing(dir, "direct_reclaim", rows, 4),
+				 3);
+		assert_true(!strncmp(rows[0], "0.005000,0,2,", 13));
+		assert_true(!strncmp(rows[1], "0.007000,0,3,", 13));
+		assert_true(!strncmp(rows[2], "0.009000,0,1,", 13));
+		snprintf(rows[0], sizeof(rows[0]),
+			 "%s/direct_reclaim.events.csv", dir);
+		assert_int_equal(unlink(rows[0]), 0);
+		assert_int_equal(rmdir(dir), 0);
+		unload(st);
+	}
+}
+
 static void test_group_names(void **state)
 {
 	(void)state;
@@ -2227,6 +2265,7 @@ int main(void)
 		cmocka_unit_test(test_timeline),
 		cmocka_unit_test(test_defrag_fingerprint),
 		cmocka_unit_test(test_direct_reclaim_listing),
+		cmocka_unit_test(test_listing_sorted),
 		cmocka_unit_test(test_group_names),
 		cmocka_unit_test(test_compaction_split),
 		cmocka_unit_test(test_compaction_outcome),

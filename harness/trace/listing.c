@@ -122,8 +122,9 @@ void trace_list(struct trace_state *st, const struct trace_bound *b,
 		return;
 	}
 	l->rows[g]++;
-	t = trace_task_find(st, r->pid);
-	if (t && t->comm[0])
+	/* the task's name, read once per task (then the kernel's saved one) */
+	t = trace_task_get(st, r->pid);
+	if (t->comm[0])
 		c = t->comm;
 	if (!c)
 		c = trace_saved_comm(st, r->pid);
@@ -150,6 +151,50 @@ void trace_list(struct trace_state *st, const struct trace_bound *b,
 		it->detail ? " " : "", it->detail ? it->detail : "");
 }
 
+struct row_ref {
+	double t;
+	size_t i; /* its place as read: ties keep it */
+	const char *s;
+	size_t len;
+};
+
+static int by_time(const void *a, const void *b)
+{
+	const struct row_ref *x = a, *y = b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/*
+ * The rows in time order: events that pair (begin/end, wake/sleep) are
+ * handled in time order across CPUs, up to a poll after the others, so
+ * the rows come a little out of order as kept
+ */
+static void write_sorted(FILE *f, const char *csv, size_t len)
+{
+	struct row_ref *v;
+	size_t n = 0, i, cap = 0;
+	const char *p = csv, *nl;
+
+	for (i = 0; i < len; i++)
+		cap += csv[i] == '\n';
+	v = trace_zalloc(cap + 1, sizeof(*v));
+	for (; p < csv + len && n < cap; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(csv + len - p));
+		if (!nl)
+			break;
+		v[n] = (struct row_ref){ strtod(p, NULL), n, p,
+					 (size_t)(nl - p + 1) };
+		n++;
+	}
+	qsort(v, n, sizeof(*v), by_time);
+	for (i = 0; i < n; i++)
+		fwrite(v[i].s, 1, v[i].len, f);
+	free(v);
+}
+
 int trace_listing_write(const struct trace_state *st, const char *tdir)
 {
 	const struct trace_listing *l = st->listing;
@@ -168,8 +213,7 @@ int trace_listing_write(const struct trace_state *st, const char *tdir)
 		if (ret)
 			return ret;
 		fputs(LIST_CSV_HEAD, a.f);
-		if (l->len[g])
-			fwrite(l->csv[g], 1, l->len[g], a.f);
+		write_sorted(a.f, l->csv[g], l->len[g]);
 		ret = afile_commit(&a);
 		if (ret)
 			return ret;
