@@ -66,6 +66,20 @@ static void *dr_new(struct trace_state *st)
 
 enum tl_what { TL_STALL, TL_NM_STALL, TL_SOME };
 
+static void tl_add(void *p, uint64_t ns, void *arg)
+{
+	enum tl_what what = *(enum tl_what *)arg;
+	struct dr_bin *bin = p;
+
+	if (what == TL_SOME) {
+		bin->some_ns += ns;
+	} else {
+		bin->stall_ns += ns;
+		if (what == TL_NM_STALL)
+			bin->nm_stall_ns += ns;
+	}
+}
+
 /*
  * Spreads [a, b) over the bins it overlaps: stall time (of a non-movable
  * request also counted apart), or "some" time
@@ -73,27 +87,7 @@ enum tl_what { TL_STALL, TL_NM_STALL, TL_SOME };
 static void tl_spread(struct trace_state *st, struct dr_state *d, uint64_t a,
 		      uint64_t b, enum tl_what what)
 {
-	struct dr_bin *bin;
-	uint64_t edge, part;
-
-	if (!st->tl_step)
-		return;
-	if (a < st->tl_t0)
-		a = st->tl_t0;
-	while (a < b) {
-		bin = trace_tl_bin(st, &d->tl, sizeof(*bin), a);
-		edge = st->tl_t0 +
-		       ((a - st->tl_t0) / st->tl_step + 1) * st->tl_step;
-		part = (b < edge ? b : edge) - a;
-		if (what == TL_SOME) {
-			bin->some_ns += part;
-		} else {
-			bin->stall_ns += part;
-			if (what == TL_NM_STALL)
-				bin->nm_stall_ns += part;
-		}
-		a += part;
-	}
+	trace_tl_spread(st, &d->tl, sizeof(struct dr_bin), a, b, tl_add, &what);
 }
 
 static void tl_end(struct trace_state *st, struct dr_state *d, uint64_t begin,

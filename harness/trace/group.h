@@ -322,6 +322,13 @@ double trace_duration_ns(const struct trace_state *st);
  */
 void *trace_tl_bin(struct trace_state *st, struct trace_tl *tl, size_t size,
 		   uint64_t ts);
+/*
+ * Spreads the time [a, b) over the bins it overlaps: add() is given each
+ * bin (of size bytes) and the part of [a, b) that falls in it
+ */
+void trace_tl_spread(struct trace_state *st, struct trace_tl *tl, size_t size,
+		     uint64_t a, uint64_t b,
+		     void (*add)(void *bin, uint64_t ns, void *arg), void *arg);
 /* Bin k of size bytes, zeroed when the group never touched it */
 const void *trace_tl_row(const struct trace_tl *tl, size_t size, size_t k);
 

@@ -322,3 +322,25 @@ const void *trace_tl_row(const struct trace_tl *tl, size_t size, size_t k)
 
 	return k < tl->cap ? tl->bins + k * size : zero;
 }
+
+void trace_tl_spread(struct trace_state *st, struct trace_tl *tl, size_t size,
+		     uint64_t a, uint64_t b,
+		     void (*add)(void *bin, uint64_t ns, void *arg), void *arg)
+{
+	uint64_t edge, part;
+	void *bin;
+
+	if (!st->tl_step)
+		return;
+	if (a < st->tl_t0)
+		a = st->tl_t0;
+	while (a < b) {
+		bin = trace_tl_bin(st, tl, size, a);
+		edge = st->tl_t0 +
+		       ((a - st->tl_t0) / st->tl_step + 1) * st->tl_step;
+		part = (b < edge ? b : edge) - a;
+		if (bin)
+			add(bin, part, arg);
+		a += part;
+	}
+}

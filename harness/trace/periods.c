@@ -41,25 +41,20 @@ struct trace_period_node *trace_periods_node(struct trace_periods *p,
 	return &p->nodes[nid];
 }
 
+static void awake_add(void *p, uint64_t ns, void *arg)
+{
+	struct period_bin *bin = p;
+
+	(void)arg;
+	bin->awake_ns += ns;
+}
+
 /* Spreads the awake time [a, b) over the bins it overlaps */
 static void spread(struct trace_state *st, struct trace_periods *p, uint64_t a,
 		   uint64_t b)
 {
-	struct period_bin *bin;
-	uint64_t edge, part;
-
-	if (!st->tl_step)
-		return;
-	if (a < st->tl_t0)
-		a = st->tl_t0;
-	while (a < b) {
-		bin = trace_tl_bin(st, &p->tl, sizeof(*bin), a);
-		edge = st->tl_t0 +
-		       ((a - st->tl_t0) / st->tl_step + 1) * st->tl_step;
-		part = (b < edge ? b : edge) - a;
-		bin->awake_ns += part;
-		a += part;
-	}
+	trace_tl_spread(st, &p->tl, sizeof(struct period_bin), a, b, awake_add,
+			NULL);
 }
 
 struct trace_period_node *trace_periods_wake(struct trace_periods *p,
