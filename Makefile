@@ -72,7 +72,7 @@ deps:
 	./ci/deps.sh
 
 check: deps
-	$(MAKE) all $(TEST_BIN)
+	$(MAKE) all $(TEST_BIN) $(BENCH_BIN)
 	harness/tests/run.sh
 
 bench: deps

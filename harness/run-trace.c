@@ -32,6 +32,7 @@ struct run_trace {
 	volatile sig_atomic_t stop;
 	long err; /* a failed read, -errno */
 	double cpu_s; /* the reader thread's CPU time */
+	double sys_s; /* of it, in the kernel (reads; its own page faults) */
 	char *events, *list; /* the split copies of [trace] events, list */
 	const char *ev[64], *lv[64];
 	const char *counts[SC_MAX_TRACE], *filters[SC_MAX_TRACE];
@@ -50,11 +51,12 @@ static void *reader(void *arg)
 			rt->err = n;
 	}
 	/* what reading the buffers cost this run, for the overhead bench */
-	if (!getrusage(RUSAGE_THREAD, &ru))
-		rt->cpu_s = (double)ru.ru_utime.tv_sec +
-			    (double)ru.ru_utime.tv_usec / 1e6 +
-			    (double)ru.ru_stime.tv_sec +
+	if (!getrusage(RUSAGE_THREAD, &ru)) {
+		rt->sys_s = (double)ru.ru_stime.tv_sec +
 			    (double)ru.ru_stime.tv_usec / 1e6;
+		rt->cpu_s = (double)ru.ru_utime.tv_sec +
+			    (double)ru.ru_utime.tv_usec / 1e6 + rt->sys_s;
+	}
 	return NULL;
 }
 
@@ -158,6 +160,7 @@ int run_trace_finish(struct run_trace *rt, const char *out, char *err,
 	extra = json_object();
 	json_object_set_new(extra, "stopped_by", json_string("run"));
 	json_object_set_new(extra, "reader_cpu_s", json_real(rt->cpu_s));
+	json_object_set_new(extra, "reader_sys_s", json_real(rt->sys_s));
 	if (trace_write_results(rt->s, out, extra) && !ret) {
 		snprintf(err, elen, "trace: cannot write %s/trace", out);
 		ret = -1;

@@ -261,6 +261,37 @@ check "SIGKILL: the instance is left behind" test -d "$TR/instances/mmrepro-$pid
 	--set 'verdict.when=meminfo.MemFree_MiB > 0' --out "$T/k2" >/dev/null 2>"$T/k2.err"
 check "next start: restores and removes it" \
 	bash -c "grep -q 'tracefs instance mmrepro-$pid removed' '$T/k2.err' && [ ! -e '$TR/instances/mmrepro-$pid' ]"
+# --- a run's reader reads as the run goes, not only at its end ---
+# 20000 getpgid events (trace-gen: 5000/s for 4 s) through 128 KiB of
+# buffer a CPU, which holds about 4000: none may be lost, and every one
+# counted. (Before 2026-12 a run's reader only polled, and the buffers
+# were read when the run ended: all but the last buffer's worth lost.)
+GEN=$(dirname "$M")/bench/trace-gen
+cat >"$T/gen.ini" <<EOF
+[scenario]
+name = gen
+description = getpgid events read through a small buffer
+interval = 200ms
+timeout = 60s
+[phase.gen]
+cmd = $GEN 5000 4 0
+ready = start
+end = exit
+[verdict]
+when = trace.dr_some_pct < 1
+for = 1s
+[trace]
+events = direct_reclaim
+buffer_kb = 128
+count = syscalls:sys_enter_getpgid
+filter = syscalls:sys_enter_getpgid=pid == 2147400000
+EOF
+"$M" run "$T/gen.ini" "${L[@]}" --out "$T/gen" >"$T/gen.out" 2>"$T/gen.err"
+gen=$(awk '!/^#/ && NF == 4 { print $2 }' "$T/gen/phases/gen.log" 2>/dev/null)
+check "run [trace]: the generator made its events (${gen:-none})" [ "${gen:-0}" -ge 19000 ]
+check "run [trace]: all $gen counted through a 128 KiB buffer, none lost" \
+	jq -e --argjson g "${gen:-0}" '.lost.lost_events == 0 and
+		.events["syscalls:sys_enter_getpgid"].count == $g' "$T/gen/trace/session.json"
 unset MMREPRO_JOURNAL
 
 # --- a guest under memory pressure: direct reclaim is recorded ---

@@ -654,15 +654,26 @@ int trace_wait(struct trace_session *s, int64_t timeout_ns)
 {
 	struct pollfd fds[256];
 	int i, n = 0;
+	long r;
 
-	if (s->busy)
-		return 1;
-	for (i = 0; i < s->ncpus && n < (int)ARRAY_SIZE(fds); i++)
+	for (i = 0; !s->busy && i < s->ncpus && n < (int)ARRAY_SIZE(fds); i++)
 		fds[n++] = (struct pollfd){ .fd = s->cpus[i].fd,
 					    .events = POLLIN };
 	/* wakes at buffer_percent full on a CPU, a signal or the timeout */
-	return poll(fds, (nfds_t)n,
-		    (int)((timeout_ns + NSEC_PER_MSEC - 1) / NSEC_PER_MSEC));
+	if (n &&
+	    poll(fds, (nfds_t)n,
+		 (int)((timeout_ns + NSEC_PER_MSEC - 1) / NSEC_PER_MSEC)) < 0)
+		return -errno;
+	/*
+	 * Then read, on a timeout too: what is under buffer_percent is read
+	 * at least that often.  (It only polled until 2026-12: a run's
+	 * reader spun on poll() over unread buffers, which were read only at
+	 * the end, overwritten by then in a busy run.)
+	 */
+	r = trace_poll(s);
+	if (r < 0)
+		return (int)r;
+	return r > 0;
 }
 
 /* ---- loss ---- */

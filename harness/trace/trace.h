@@ -79,7 +79,8 @@ long trace_poll(struct trace_session *s);
 bool trace_busy(const struct trace_session *s);
 /*
  * Sleeps until a CPU's buffer is a quarter full, a signal or the timeout
- * (at once if busy); then trace_poll().  >0: data, 0: timeout, <0: EINTR.
+ * (at once if busy); then trace_poll(), the timeout included.  >0: events
+ * read, 0: none, <0: -errno (-EINTR: a signal, nothing read).
  */
 int trace_wait(struct trace_session *s, int64_t timeout_ns);
 /* Stops recording, reads the rest and the loss counters, removes the instance */
