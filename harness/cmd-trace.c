@@ -188,16 +188,20 @@ static int write_results(struct trace_session *s, json_t *extra,
 {
 	json_t *meta;
 
+	/* a replay's kernel is the recording's, which it has set */
 	meta = meta_system(env);
-	json_object_set(extra, "kernel", json_object_get(meta, "kernel"));
+	if (!json_object_get(extra, "kernel"))
+		json_object_set(extra, "kernel",
+				json_object_get(meta, "kernel"));
 	json_decref(meta);
 	json_object_set_new(extra, "command", meta_argv(argc, argv));
 	json_object_set_new(extra, "duration_asked_s",
 			    duration ?
 				    json_real((double)duration / NSEC_PER_SEC) :
 				    json_null());
-	json_object_set_new(extra, "stopped_by",
-			    json_string(stop ? "signal" : "duration"));
+	if (!json_object_get(extra, "stopped_by"))
+		json_object_set_new(extra, "stopped_by",
+				    json_string(stop ? "signal" : "duration"));
 	if (trace_not_listed(s))
 		warnx_("trace: %llu events not listed past --max-events (see trace/session.json)",
 		       (unsigned long long)trace_not_listed(s));
@@ -213,6 +217,34 @@ static int write_results(struct trace_session *s, json_t *extra,
 	return ret;
 }
 
+/* --replay: the recording read back, its results written as a trace's */
+static int replay_raw(struct trace_cfg *cfg, const char *raw,
+		      const struct mm_env *env, const char *out, bool quiet,
+		      int argc, char **argv)
+{
+	struct trace_session *s;
+	json_t *extra = json_object();
+	char err[600];
+	bool usage;
+	int ret;
+
+	s = trace_replay(cfg, raw, err, sizeof(err), &usage);
+	/* whatever fails, it is the recording's fault: bad input */
+	if (!s) {
+		json_decref(extra);
+		(void)usage;
+		die("trace: --replay %s", err);
+	}
+	json_object_set_new(extra, "replay_of", json_string(raw));
+	json_object_set_new(extra, "stopped_by", json_string("replay"));
+	json_object_set_new(extra, "kernel", trace_replay_kernel(s));
+	stop = 0;
+	ret = write_results(s, extra, env, out, 0, quiet, argc, argv, 0);
+	trace_free(s);
+	json_decref(extra);
+	return ret;
+}
+
 int cmd_trace(int argc, char **argv)
 {
 	static char summary[1024];
@@ -220,13 +252,17 @@ int cmd_trace(int argc, char **argv)
 		.synopsis =
 			"[--events LIST] [--duration TIME] [--out DIR] [--buffer-kb N]\n"
 			"              [--count SYSTEM:EVENT]... [--filter EVENT=EXPR]...\n"
-			"              [--list GROUP[,GROUP]] [--max-events N] [--quiet]",
+			"              [--list GROUP[,GROUP]] [--max-events N] [--raw] [--quiet]\n"
+			"   or: mmrepro trace --replay RAWDIR [--events LIST] [--list GROUP[,GROUP]]\n"
+			"              [--max-events N] [--out DIR] [--quiet]",
 		.summary = usage_summary(summary, sizeof(summary)),
 	};
 	struct opt_list events = { 0 }, counts = { 0 }, filters = { 0 };
 	struct opt_list list = { 0 };
 	const char *ev[OPT_LIST_MAX * 8], *lv[OPT_LIST_MAX * 8];
 	int max_events = INT_MIN; /* not given */
+	const char *replay = NULL;
+	bool raw = false;
 	const char *out = NULL;
 	int64_t duration = -1; /* not given: until SIGINT */
 	int buffer_kb = INT_MIN; /* not given */
@@ -251,13 +287,18 @@ int cmd_trace(int argc, char **argv)
 		OPT_INTEGER(0, "max-events", &max_events, "N",
 			    "list at most N events a group (default 100000; "
 			    "0: all)"),
+		OPT_BOOLEAN(0, "raw", &raw,
+			    "also keep every page read in DIR/trace/raw, "
+			    "for --replay"),
+		OPT_STR(0, "replay", &replay, "RAWDIR",
+			"read a raw recording back instead of tracing"),
 		OPT_BOOLEAN('q', "quiet", &quiet, "no progress lines"),
 		OPT_TABLE_END,
 	};
 	struct trace_cfg cfg = { 0 };
 	struct mm_env env = { "/proc", "/sys" };
 	struct trace_session *s;
-	char defdir[512], err[512];
+	char defdir[512], err[512], rawdir[4200];
 	json_t *extra;
 	int i = opt_parse(argc, argv, "trace", &u, opts), ret;
 
@@ -268,7 +309,11 @@ int cmd_trace(int argc, char **argv)
 	 * the kernel's CRNG is ready: seconds in a freshly booted guest.
 	 */
 	json_object_seed((size_t)now_ns() | 1);
-	check_opts(buffer_kb, &duration);
+	if (replay && (raw || buffer_kb != INT_MIN || duration != -1 ||
+		       counts.n || filters.n))
+		die("trace: --replay: --raw, --buffer-kb, --duration, --count and --filter are for tracing");
+	if (!replay)
+		check_opts(buffer_kb, &duration);
 	fill_cfg(&cfg, &events, ev, (int)ARRAY_SIZE(ev), &counts, &filters,
 		 buffer_kb);
 	if (max_events != INT_MIN && max_events < 0)
@@ -286,6 +331,10 @@ int cmd_trace(int argc, char **argv)
 	}
 	out_dir_check("trace: --out ", out, "trace/session.json",
 		      "already holds a trace; choose another", true);
+	if (replay)
+		return replay_raw(&cfg, replay, &env, out, quiet, argc, argv);
+	pathf(rawdir, sizeof(rawdir), "%s/trace/raw", out);
+	cfg.raw_dir = raw ? rawdir : NULL;
 
 	install_signals();
 	extra = json_object();

@@ -72,8 +72,10 @@ static int unjournal_instance(const char *name, void *arg)
 }
 
 struct run_trace *run_trace_start(const struct scenario *sc, struct journal *j,
-				  int64_t t0, char *err, size_t elen)
+				  const char *out, int64_t t0, char *err,
+				  size_t elen)
 {
+	char rawdir[4200];
 	struct run_trace *rt = calloc(1, sizeof(*rt));
 	struct trace_cfg cfg = { 0 };
 	char *save = NULL, *w;
@@ -108,6 +110,10 @@ struct run_trace *run_trace_start(const struct scenario *sc, struct journal *j,
 	cfg.filters = rt->filters;
 	cfg.nfilters = sc->ntrace_filters;
 	cfg.buffer_kb = (unsigned int)sc->trace_buffer_kb;
+	if (sc->trace_raw > 0) {
+		pathf(rawdir, sizeof(rawdir), "%s/trace/raw", out);
+		cfg.raw_dir = rawdir;
+	}
 	cfg.timeline_t0_ns = t0;
 	cfg.timeline_step_ns = sc->interval_ns;
 	/*

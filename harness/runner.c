@@ -645,7 +645,8 @@ static struct run_trace *trace_and_run(struct run *r)
 	char err[600];
 
 	if (scenario_traced(r->sc)) {
-		rt = run_trace_start(r->sc, &r->j, r->t0, err, sizeof(err));
+		rt = run_trace_start(r->sc, &r->j, r->out, r->t0, err,
+				     sizeof(err));
 		if (!rt)
 			set_error(r, "trace: %s", err);
 		else

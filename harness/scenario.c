@@ -498,6 +498,8 @@ const struct sc_key sc_keys[] = {
 	{ "trace", "max_events", SCK_INT, SC(trace_max_events), .min = 0,
 	  .max = INT_MAX, .arg = "N",
 	  .help = "listed events a group (default 100000; 0: all)" },
+	{ "trace", "raw", SCK_BOOL, SC(trace_raw), .arg = "yes|no",
+	  .help = "keep every page read in trace/raw (trace --replay)" },
 	{ "trace", "count", SCK_FN, SC(trace_count), .parse = p_count,
 	  .flags = SCK_REPEAT, .arg = "SYSTEM:EVENT",
 	  .help = "also count this event (up to 8)" },
@@ -956,6 +958,7 @@ static void defaults(struct pstate *ps)
 	key_defaults(ps, "scenario", ps->sc);
 	ps->sc->trace_enable = -1;
 	ps->sc->trace_max_events = -1;
+	ps->sc->trace_raw = -1;
 }
 
 int scenario_parse(struct scenario *sc, const char *path,

@@ -148,6 +148,7 @@ struct scenario {
 	int trace_buffer_kb; /* 0: the tracer's default */
 	char trace_list[SC_STR]; /* groups listed: trace/GROUP.events.csv */
 	int trace_max_events; /* rows a listed group; -1: the default */
+	int trace_raw; /* keep the raw pages in trace/raw (yes/no); -1: no */
 	int ntrace_counts, ntrace_filters;
 	char trace_count[SC_MAX_TRACE][96]; /* SYSTEM:EVENT */
 	char trace_filter[SC_MAX_TRACE][SC_STR]; /* EVENT=EXPR */

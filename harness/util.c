@@ -446,6 +446,23 @@ int open_regular(const char *path)
 	return fd;
 }
 
+char *read_any_nolink(const char *path, size_t max, size_t *len)
+{
+	struct stat st;
+
+	if (lstat(path, &st))
+		return NULL;
+	if (S_ISLNK(st.st_mode)) {
+		warn_refused(path, ELOOP);
+		errno = ELOOP;
+		return NULL;
+	}
+	/* procfs, sysfs and tracefs files say 0 bytes */
+	if (S_ISREG(st.st_mode) && st.st_size > 0)
+		return read_regular(path, max, len);
+	return read_file_str(path, max, len);
+}
+
 char *read_regular(const char *path, size_t max, size_t *len)
 {
 	size_t cap;

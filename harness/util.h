@@ -100,6 +100,12 @@ const char *file_error(int err);
 void warn_refused(const char *path, int err);
 /* read_file_str() through open_regular(), warning when refused */
 char *read_regular(const char *path, size_t max, size_t *len);
+/*
+ * A file of a raw recording or its live source alike: read_regular() for
+ * a file with a size, read_file_str() for a pseudo-file that says 0
+ * bytes (procfs, tracefs); a link is refused either way
+ */
+char *read_any_nolink(const char *path, size_t max, size_t *len);
 /* mkdir, or an existing directory that is not a link (-ELOOP) */
 int mkdir_nofollow(const char *path, int mode);
 /*

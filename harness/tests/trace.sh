@@ -176,6 +176,47 @@ check "join: so a total over the gaps is the timeline's (2.0 s)" \
 	jq -e '.metrics.stall.value | . > 1.999 and . < 2.001' "$J/summary.json"
 check "join: the verdict reads the joined series" grep -q '^reproduced: ' "$J/verdict"
 
+# --- --raw and --replay: the recording read back gives the same results ---
+RW=$T/raw1
+(
+	sleep 1
+	echo 1 >/proc/sys/vm/compact_memory # compaction, not memory pressure
+) &
+"$M" trace -q --duration 3s --raw --list compaction --out "$RW" >/dev/null 2>"$T/raw1.err"
+wait
+check "--raw: the pages, the formats and raw.json kept" \
+	bash -c "[ -s '$RW/trace/raw/raw.json' ] && ls '$RW'/trace/raw/per_cpu/cpu*.raw >/dev/null &&
+		[ -s '$RW/trace/raw/events/header_page' ] &&
+		[ -s '$RW/trace/raw/events/compaction/mm_compaction_finished/format' ]"
+check "--raw: compaction was recorded" \
+	jq -e '.events["compaction:mm_compaction_finished"].count > 0' "$RW/trace/session.json"
+"$M" trace -q --replay "$RW/trace/raw" --list compaction --out "$T/rp1" >/dev/null 2>"$T/rp1.err"
+check "--replay: exit 0" [ $? -eq 0 ]
+for g in $(jq -r '[.events[] | select(.enabled) | .group] | unique | .[]' "$RW/trace/session.json"); do
+	check "--replay: trace/$g.json as it was live" \
+		bash -c "diff <(jq -S 'del(.duration_s)' '$RW/trace/$g.json') <(jq -S 'del(.duration_s)' '$T/rp1/trace/$g.json')"
+done
+check "--replay: the listing as it was live" \
+	diff "$RW/trace/compaction.events.csv" "$T/rp1/trace/compaction.events.csv"
+check "--replay: session.json says so, with the recording's kernel" \
+	jq -e --arg k "$(uname -r)" '.stopped_by == "replay" and .kernel.release == $k and
+		(.replay_of | endswith("/trace/raw"))' "$T/rp1/trace/session.json"
+expect_usage "--replay of a directory with no recording: exit 2" trace --replay "$T" --out "$T/u12"
+expect_usage "--replay with --raw: exit 2" trace --replay "$RW/trace/raw" --raw --out "$T/u13"
+# a recording from elsewhere: a link is not followed, a page that lies
+# about its size is counted, not parsed
+cp -r "$RW/trace/raw" "$T/evil"
+ln -sf /etc/passwd "$T/evil/events/header_page"
+"$M" trace -q --replay "$T/evil" --out "$T/u14" >/dev/null 2>"$T/evil.err"
+check "--replay: a link in the recording refused (exit 2, nothing written)" \
+	bash -c "[ $? -eq 2 ] && [ ! -e '$T/u14/trace' ] && grep -q 'link' '$T/evil.err'"
+cp -r "$RW/trace/raw" "$T/bad"
+c0=$(ls "$T/bad"/per_cpu/cpu*.raw | head -1)
+printf '\377\377\377\017' | dd of="$c0" bs=1 seek=8 conv=notrunc status=none
+"$M" trace -q --replay "$T/bad" --out "$T/rp2" >/dev/null 2>&1
+check "--replay: a page with a commit past its end is counted as a loss, not read (exit 0)" \
+	bash -c "[ $? -eq 0 ] && jq -e '[.lost.per_cpu[].missed_pages_unknown] | add >= 1' '$T/rp2/trace/session.json'"
+
 # --- [trace] in mmrepro run --local: journal, RUN/trace, summary, verdict ---
 export MMREPRO_JOURNAL=$T/journal
 L=(--local --i-understand-this-stresses-the-host -q)
@@ -307,7 +348,7 @@ start=$(date +%s)
 # shellcheck disable=SC2016 # expanded in the guest
 "$M" vm -q --deb "$deb" --mem 1G --out "$G" -- sh -c '
 	build/mmrepro trace -q --out "$MMREPRO_OUT" --list direct_reclaim,kswapd \
-		--max-events 0 >"$MMREPRO_OUT/list.txt" 2>"$MMREPRO_OUT/trace.err" &
+		--max-events 0 --raw >"$MMREPRO_OUT/list.txt" 2>"$MMREPRO_OUT/trace.err" &
 	p=$!
 	while ! ls /sys/kernel/tracing/instances | grep -q "^mmrepro-$p\$"; do sleep 0.2; done
 	stress-ng --vm 2 --vm-bytes 110% --timeout 18s >"$MMREPRO_OUT/stress.log" 2>&1
@@ -343,6 +384,20 @@ check "guest: --list: the CSV's stall times add up to the total" \
 	bash -c "awk -F, '\$6 == \"stall\" { s += \$9 } END { printf \"%.0f\\n\", s }' \
 		'$G/trace/direct_reclaim.events.csv' |
 		jq -e --slurpfile d '$G/trace/direct_reclaim.json' '. - (\$d[0].latency.total_s * 1e6) | fabs < 1'"
+# the guest's raw recording (6.12's formats) read back here
+"$M" trace -q --replay "$G/trace/raw" --list direct_reclaim,kswapd --max-events 0 \
+	--out "$T/grp" >/dev/null 2>"$T/grp.err"
+check "guest: --replay of its recording here: exit 0" [ $? -eq 0 ]
+# (a task's name: the guest read /proc when it first saw the task, the
+# replay has only the kernel's saved_cmdlines; the rest must be equal)
+for g in direct_reclaim kswapd oom_victims compaction; do
+	check "guest: --replay: trace/$g.json as the guest had it" \
+		bash -c "diff <(jq -S 'del(.duration_s, .tasks[]?.comm)' '$G/trace/$g.json') \
+			<(jq -S 'del(.duration_s, .tasks[]?.comm)' '$T/grp/trace/$g.json')"
+done
+check "guest: --replay: the same stall rows" \
+	bash -c "diff <(cut -d, -f1-3,5- '$G/trace/direct_reclaim.events.csv') \
+		<(cut -d, -f1-3,5- '$T/grp/trace/direct_reclaim.events.csv')"
 check "guest: --list: nothing left out, and said so" \
 	jq -e '.listings.direct_reclaim.not_listed == 0 and .listings.direct_reclaim.max_events == null and
 		.listings.kswapd.rows >= 0' "$G/trace/session.json"

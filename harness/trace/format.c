@@ -24,7 +24,8 @@ static char *slurp(const char *dir, const char *rel, size_t *len)
 
 	if (pathf(path, sizeof(path), "%s/%s", dir, rel))
 		return NULL;
-	return read_file_str(path, 1 << 20, len);
+	/* a raw recording may come from anyone: no link below it followed */
+	return read_any_nolink(path, 1 << 20, len);
 }
 
 struct tep_handle *trace_tep_load(const char *dir,

@@ -26,9 +26,11 @@
 #include <string.h>
 #include <traceevent/event-parse.h>
 #include <traceevent/kbuffer.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "../results.h"
+#include "../rundata.h"
 #include "../util.h"
 #include "group.h"
 #include "tracefs.h"
@@ -49,6 +51,7 @@ struct cpu_reader {
 	/* per_cpu/cpuN/stats */
 	uint64_t overrun, commit_overrun, dropped, entries, read_events;
 	bool stats_ok;
+	FILE *raw; /* RAW/per_cpu/cpuN.raw: every page read, as read */
 };
 
 struct trace_session {
@@ -74,6 +77,9 @@ struct trace_session {
 	uint64_t unknown_events;
 	int64_t t_start, t_stop;
 	bool busy, stopped;
+	char raw[4096]; /* recording the pages there; "" none */
+	bool replay; /* read back from a raw recording */
+	char kernel[128]; /* its kernel, as raw.json says */
 };
 
 /* ---- removal at exit, whatever path exit() comes from ---- */
@@ -206,9 +212,9 @@ static void proc_comm(int pid, char *comm, size_t len)
 }
 
 /* Migratetype names in index order, from the "Number of blocks" header */
-static void mt_names(struct trace_state *st)
+static void mt_names(struct trace_state *st, const char *path)
 {
-	char *s = read_file_str("/proc/pagetypeinfo", 1 << 20, NULL), *p, *w;
+	char *s = read_any_nolink(path, 1 << 20, NULL), *p, *w;
 	char *save = NULL;
 
 	if (!s)
@@ -283,6 +289,7 @@ static int add_events(struct trace_session *s, const struct trace_cfg *cfg,
 {
 	bool sel[TRACE_MAX_GROUPS] = { false };
 	const struct trace_event_ops *ops[TRACE_MAX_EVENTS + TRACE_MAX_EXTRA];
+	char rel[4200];
 	size_t i, n = 0;
 	int g;
 
@@ -316,8 +323,10 @@ static int add_events(struct trace_session *s, const struct trace_cfg *cfg,
 			"%s/events/header_page: cannot read it (root? tracefs?)",
 			s->dir);
 	s->st = trace_state_new(s->tep);
-	s->st->comm_of = proc_comm;
-	mt_names(s->st);
+	if (!s->replay)
+		s->st->comm_of = proc_comm;
+	pathf(rel, sizeof(rel), "%s/pagetypeinfo", s->dir);
+	mt_names(s->st, s->replay ? rel : "/proc/pagetypeinfo");
 	for (i = 0; i < n; i++) {
 		bool want = i >= trace_nevents || !cfg->nevents ||
 			    sel[trace_group_of(ops[i]->name)];
@@ -503,6 +512,122 @@ static int open_readers(struct trace_session *s, char *err, size_t len,
 	return 0;
 }
 
+/* ---- raw pages: a tracefs-like tree that trace_replay() reads back ---- */
+
+/* FROM (a tracefs file) to RAW/REL, directories made */
+static int raw_copy(const char *from, const char *raw, const char *rel)
+{
+	char dst[4200], dir[4200], *buf;
+	size_t len;
+	int ret;
+
+	if (pathf(dst, sizeof(dst), "%s/%s", raw, rel))
+		return -ENAMETOOLONG;
+	buf = read_file_str(from, 4 << 20, &len);
+	if (!buf)
+		return -errno;
+	snprintf(dir, sizeof(dir), "%s", dst);
+	*strrchr(dir, '/') = '\0';
+	ret = mkdir_p(dir, 0755);
+	if (!ret)
+		ret = write_file_replace(dst, buf, len);
+	free(buf);
+	return ret;
+}
+
+/*
+ * RAW/events/header_page, header_event and each bound event's format;
+ * the pagetypeinfo (migratetype names); per_cpu/cpuN.raw opened
+ */
+static int raw_start(struct trace_session *s, const char *raw, char *err,
+		     size_t len, bool *usage)
+{
+	char from[4200], rel[600];
+	size_t i;
+	int ret = 0, c;
+
+	for (i = 0; i < 2 && !ret; i++) {
+		snprintf(rel, sizeof(rel), "events/%s",
+			 i ? "header_event" : "header_page");
+		pathf(from, sizeof(from), "%s/%s", s->dir, rel);
+		ret = raw_copy(from, raw, rel);
+	}
+	for (i = 0; i < s->st->nbound && !ret; i++) {
+		const struct trace_event_ops *o = s->st->bound[i].ops;
+
+		if (!s->st->bound[i].event)
+			continue;
+		snprintf(rel, sizeof(rel), "events/%s/%s/format", o->system,
+			 o->name);
+		pathf(from, sizeof(from), "%s/%s", s->dir, rel);
+		ret = raw_copy(from, raw, rel);
+	}
+	if (!ret)
+		raw_copy("/proc/pagetypeinfo", raw, "pagetypeinfo");
+	pathf(from, sizeof(from), "%s/per_cpu", raw);
+	if (!ret)
+		ret = mkdir_p(from, 0755);
+	for (c = 0; c < s->ncpus && !ret; c++) {
+		int fd;
+
+		pathf(from, sizeof(from), "%s/per_cpu/cpu%d.raw", raw,
+		      s->cpus[c].cpu);
+		fd = create_new(from);
+		s->cpus[c].raw = fd < 0 ? NULL : fdopen(fd, "w");
+		if (!s->cpus[c].raw) {
+			ret = -errno;
+			if (fd >= 0)
+				close(fd);
+		}
+	}
+	if (ret)
+		return fail(err, len, usage, false, "%s: cannot record: %s",
+			    raw, strerror(-ret));
+	snprintf(s->raw, sizeof(s->raw), "%s", raw);
+	return 0;
+}
+
+/* RAW/raw.json and saved_cmdlines; the page files closed */
+static int raw_finish(struct trace_session *s)
+{
+	json_t *o = json_object(), *cpus = json_array();
+	struct utsname u;
+	char from[4200];
+	int i, ret = 0;
+
+	for (i = 0; i < s->ncpus; i++) {
+		json_t *c = json_object();
+
+		if (s->cpus[i].raw && fclose(s->cpus[i].raw))
+			ret = -EIO;
+		s->cpus[i].raw = NULL;
+		json_object_set_new(c, "cpu", json_integer(s->cpus[i].cpu));
+		json_object_set_new(c, "pages",
+				    json_integer((json_int_t)s->cpus[i].pages));
+		json_object_set_new(
+			c, "overrun",
+			json_integer((json_int_t)s->cpus[i].overrun));
+		json_array_append_new(cpus, c);
+	}
+	pathf(from, sizeof(from), "%s/saved_cmdlines", s->dir);
+	raw_copy(from, s->raw, "saved_cmdlines");
+	json_object_set_new(o, "format", json_string("mmrepro raw trace 1"));
+	if (!uname(&u))
+		json_object_set_new(o, "kernel", json_string(u.release));
+	json_object_set_new(o, "subbuf_bytes", json_integer(s->subbuf));
+	json_object_set_new(o, "start_ns", json_integer(s->t_start));
+	json_object_set_new(o, "stop_ns", json_integer(s->t_stop));
+	json_object_set_new(o, "cpus", cpus);
+	json_object_set_new(
+		o, "note",
+		json_string(
+			"per_cpu/cpuN.raw: the pages of trace_pipe_raw as read, subbuf_bytes each; events/: the formats that parse them; mmrepro trace --replay reads it back"));
+	if (json_save(o, s->raw, "raw.json"))
+		ret = -EIO;
+	json_decref(o);
+	return ret;
+}
+
 struct trace_session *trace_start(const struct trace_cfg *cfg, char *err,
 				  size_t errlen, bool *usage)
 {
@@ -534,6 +659,8 @@ struct trace_session *trace_start(const struct trace_cfg *cfg, char *err,
 		goto out_free;
 	if (configure(s, err, errlen, usage) ||
 	    open_readers(s, err, errlen, usage))
+		goto out_free;
+	if (cfg->raw_dir && raw_start(s, cfg->raw_dir, err, errlen, usage))
 		goto out_free;
 	s->t_start = now_ns();
 	trace_state_begin(s->st, (uint64_t)s->t_start);
@@ -608,6 +735,9 @@ static long drain_cpu(struct trace_session *s, struct cpu_reader *c)
 		if (r == 0)
 			break;
 		c->bytes += (uint64_t)r;
+		if (c->raw &&
+		    fwrite(s->page, (size_t)s->subbuf, 1, c->raw) != 1)
+			return -EIO;
 		read_page(s, c);
 		n++;
 	}
@@ -739,6 +869,27 @@ uint64_t trace_lost(struct trace_session *s)
 
 /* ---- the end ---- */
 
+/*
+ * The kernel's saved_cmdlines ("PID COMM" lines) into the tep: of the
+ * tracefs, or of a raw recording (untrusted: no link followed)
+ */
+static int load_cmdlines(struct trace_session *s)
+{
+	char path[4200], *txt, *line, *save = NULL, comm[64];
+	int pid;
+
+	pathf(path, sizeof(path), "%s/saved_cmdlines", s->dir);
+	txt = read_any_nolink(path, 4 << 20, NULL);
+	if (!txt)
+		return -1;
+	for (line = strtok_r(txt, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (sscanf(line, "%d %63s", &pid, comm) == 2 && pid > 0)
+			tep_register_comm(s->tep, comm, pid);
+	free(txt);
+	return 0;
+}
+
 static void fill_comms(struct trace_session *s)
 {
 	struct trace_state *st = s->st;
@@ -746,7 +897,7 @@ static void fill_comms(struct trace_session *s)
 	size_t i;
 
 	/* tasks gone before we looked: the kernel's saved_cmdlines may know */
-	if (tracefs_load_cmdlines(s->dir, s->tep))
+	if (load_cmdlines(s))
 		return;
 	for (i = 0; i < st->ntasks; i++) {
 		if (st->tasks[i].comm[0])
@@ -774,12 +925,151 @@ int trace_stop(struct trace_session *s)
 		if (drain_cpu(s, &s->cpus[i]) < 0)
 			ret = -EIO;
 	read_stats(s);
+	if (s->raw[0] && raw_finish(s))
+		ret = ret ? ret : -EIO;
 	reorder_flush(&s->pend, UINT64_MAX, handle_pending, s);
 	trace_state_end(s->st, (uint64_t)s->t_stop);
 	fill_comms(s);
 	s->stopped = true;
 	instance_remove(s);
 	return ret;
+}
+
+/* ---- replay: a raw recording read back through the same groups ---- */
+
+/*
+ * The page's commit (its data size) fits in the page: kbuffer takes the
+ * header's word for it, and a recording may come from anyone
+ */
+static bool page_sane(const struct trace_session *s)
+{
+	int lsize = tep_get_long_size(s->tep);
+	uint64_t commit = 0;
+
+	if (lsize != 4 && lsize != 8)
+		return false;
+	memcpy(&commit, s->page + 8, (size_t)lsize);
+	commit &= (1ULL << 30) - 1; /* above: the missed-events flags */
+	return commit <= (uint64_t)(s->subbuf - 8 - lsize);
+}
+
+static int replay_cpu(struct trace_session *s, struct cpu_reader *c)
+{
+	char path[4200];
+	ssize_t r;
+	int fd;
+
+	pathf(path, sizeof(path), "%s/per_cpu/cpu%d.raw", s->dir, c->cpu);
+	fd = open_regular(path);
+	if (fd < 0)
+		return -errno;
+	while ((r = read(fd, s->page, (size_t)s->subbuf)) == s->subbuf) {
+		c->pages++;
+		c->bytes += (uint64_t)r;
+		if (page_sane(s))
+			read_page(s, c);
+		else
+			c->missed_unknown++;
+	}
+	close(fd);
+	return r < 0 ? -errno : 0;
+}
+
+/* raw.json: the page size, the CPUs and the times, checked */
+static int replay_meta(struct trace_session *s, char *err, size_t len,
+		       bool *usage)
+{
+	char path[4200];
+	json_t *o, *cpus, *c;
+	json_int_t sub;
+	size_t i;
+
+	pathf(path, sizeof(path), "%s/raw.json", s->dir);
+	o = json_load_regular(path, NULL);
+	sub = json_integer_value(json_object_get(o, "subbuf_bytes"));
+	cpus = json_object_get(o, "cpus");
+	if (!o || sub < 64 || sub > (1 << 20) || (sub & (sub - 1)) ||
+	    !json_is_array(cpus) || json_array_size(cpus) > 4096 ||
+	    !json_is_integer(json_object_get(o, "start_ns")) ||
+	    !json_is_integer(json_object_get(o, "stop_ns"))) {
+		json_decref(o);
+		return fail(err, len, usage, true,
+			    "%s: not a raw recording of mmrepro trace", path);
+	}
+	s->subbuf = (int)sub;
+	s->t_start = json_integer_value(json_object_get(o, "start_ns"));
+	s->t_stop = json_integer_value(json_object_get(o, "stop_ns"));
+	if (json_is_string(json_object_get(o, "kernel")))
+		snprintf(s->kernel, sizeof(s->kernel), "%s",
+			 json_string_value(json_object_get(o, "kernel")));
+	s->cpus = trace_zalloc(json_array_size(cpus) + 1, sizeof(*s->cpus));
+	json_array_foreach(cpus, i, c)
+	{
+		json_int_t id = json_integer_value(json_object_get(c, "cpu"));
+
+		if (id < 0 || id > 4095) {
+			json_decref(o);
+			return fail(err, len, usage, true, "%s: cpu %lld", path,
+				    (long long)id);
+		}
+		s->cpus[s->ncpus].fd = -1;
+		s->cpus[s->ncpus++].cpu = (int)id;
+	}
+	json_decref(o);
+	return 0;
+}
+
+struct trace_session *trace_replay(const struct trace_cfg *cfg, const char *raw,
+				   char *err, size_t errlen, bool *usage)
+{
+	struct trace_session *s = trace_zalloc(1, sizeof(*s));
+	int i, ret;
+
+	*usage = false;
+	s->replay = true;
+	snprintf(s->dir, sizeof(s->dir), "%s", raw);
+	untrusted_root_add(raw);
+	if (replay_meta(s, err, errlen, usage) ||
+	    add_events(s, cfg, err, errlen, usage))
+		goto out_free;
+	s->page = trace_zalloc(1, (size_t)s->subbuf);
+	s->kbuf = kbuffer_alloc(
+		tep_get_long_size(s->tep) == 4 ? KBUFFER_LSIZE_4 :
+						 KBUFFER_LSIZE_8,
+		tep_is_file_bigendian(s->tep) ? KBUFFER_ENDIAN_BIG :
+						KBUFFER_ENDIAN_LITTLE);
+	if (!s->kbuf)
+		die("out of memory");
+	trace_state_begin(s->st, (uint64_t)s->t_start);
+	for (i = 0; i < s->ncpus; i++) {
+		ret = replay_cpu(s, &s->cpus[i]);
+		if (ret) {
+			fail(err, errlen, usage, false,
+			     "%s/per_cpu/cpu%d.raw: %s", raw, s->cpus[i].cpu,
+			     strerror(-ret));
+			goto out_free;
+		}
+	}
+	reorder_flush(&s->pend, UINT64_MAX, handle_pending, s);
+	trace_state_end(s->st, (uint64_t)s->t_stop);
+	fill_comms(s);
+	s->stopped = true;
+	return s;
+out_free:
+	trace_free(s);
+	return NULL;
+}
+
+json_t *trace_replay_kernel(const struct trace_session *s)
+{
+	json_t *k;
+
+	if (!s->kernel[0])
+		return json_null();
+	/* as meta_system() has it; the recording keeps only the release */
+	k = json_object();
+	json_object_set_new(k, "release", json_string(s->kernel));
+	return k;
 }
 
 void trace_free(struct trace_session *s)
@@ -789,9 +1079,12 @@ void trace_free(struct trace_session *s)
 	if (!s)
 		return;
 	instance_remove(s);
-	for (i = 0; i < s->ncpus; i++)
+	for (i = 0; i < s->ncpus; i++) {
 		if (s->cpus[i].fd >= 0)
 			close(s->cpus[i].fd);
+		if (s->cpus[i].raw)
+			fclose(s->cpus[i].raw);
+	}
 	trace_state_free(s->st);
 	if (s->kbuf)
 		kbuffer_free(s->kbuf);

@@ -44,6 +44,12 @@ struct trace_cfg {
 	 */
 	const char *const *list;
 	int nlist;
+	/*
+	 * Every page read, as read, into this directory (a tracefs-like
+	 * tree with the formats that parse them: trace_replay() reads it
+	 * back); NULL: none
+	 */
+	const char *raw_dir;
 	FILE *list_print;
 	uint64_t list_max;
 	/*
@@ -73,6 +79,16 @@ struct trace_session;
  */
 struct trace_session *trace_start(const struct trace_cfg *cfg, char *err,
 				  size_t errlen, bool *usage);
+/*
+ * A raw recording (cfg->raw_dir of an earlier session) read back through
+ * the groups cfg selects, as if traced now: the results as a stopped
+ * session's.  The recording may come from anyone: no link is followed,
+ * and a page whose header does not fit is counted, not parsed.
+ */
+struct trace_session *trace_replay(const struct trace_cfg *cfg, const char *raw,
+				   char *err, size_t errlen, bool *usage);
+/* A replayed recording's kernel release (JSON string), or null */
+json_t *trace_replay_kernel(const struct trace_session *s);
 /* Reads what the buffers hold; events read, or -errno */
 long trace_poll(struct trace_session *s);
 /* True when the last poll read enough that the next should come soon */
