@@ -2,12 +2,14 @@
 # The tracer against an independent reading of the same run: in a
 # Debian 6.12 guest, `mmrepro trace` and `perf record -a` (linux-perf,
 # from the host's /usr) record the same tracepoints at once while
-# stress-ng pushes anon memory past RAM and compaction is asked for
-# every half second. perf's events are paired here in awk, from
-# `perf script` text (begin/end per pid, wake/sleep per node, as the
-# kernel defines them), with the same quantile definition as the
-# tracer's (linear between order statistics); the counts must be equal
-# and p50/p99 within 5 %.
+# stress-ng pushes anon memory past RAM, a socket stressor sends on
+# loopback and compaction is asked for every half second. perf's events
+# are paired here in awk, from `perf script` text (begin/end per pid,
+# wake/sleep per node, as the kernel defines them), with the same
+# quantile definition as the tracer's (linear between order
+# statistics); the counts must be equal and p50/p99 within 5 %. Both read CLOCK_MONOTONIC (perf record -k
+# mono): perf's default clock is per CPU, and under TCG it drifts apart
+# between CPUs, which skews a pair whose end ran on another CPU.
 # Usage: harness/bench/trace-vs-perf.sh [OUT]   (make bench calls it)
 # TRACE_PERF_SECONDS (default 15): the load's length.
 set -eu
@@ -37,7 +39,7 @@ rm -rf "$G"
 	ev=$ev,vmscan:mm_vmscan_kswapd_wake,vmscan:mm_vmscan_kswapd_sleep
 	ev=$ev,vmscan:mm_vmscan_direct_reclaim_begin,vmscan:mm_vmscan_direct_reclaim_end
 	ev=$ev,compaction:mm_compaction_kcompactd_wake,compaction:mm_compaction_kcompactd_sleep
-	'"$PERF"' record -q -a -m 4M -e "$ev" -o /tmp/perf.data 2>"$o/perf-record.err" &
+	'"$PERF"' record -q -a -k mono -m 4M -e "$ev" -o /tmp/perf.data 2>"$o/perf-record.err" &
 	pp=$!
 	echo -1000 >/proc/$pp/oom_score_adj
 	sleep 5
@@ -46,8 +48,12 @@ rm -rf "$G"
 	while ! ls /sys/kernel/tracing/instances | grep -q "^mmrepro-$tp\$"; do sleep 0.2; done
 	( for i in $(seq $((2 * '"$D"'))); do echo 1 >/proc/sys/vm/compact_memory; sleep 0.5; done ) &
 	cp=$!
+	# socket traffic on loopback: its order-3 skb frags wake kswapd, and
+	# kswapd kcompactd, once memory is short
+	stress-ng --sock 1 --timeout '"$D"'s >"$o/sock.log" 2>&1 &
+	sp=$!
 	stress-ng --vm 2 --vm-bytes 110% --timeout '"$D"'s >"$o/stress.log" 2>&1
-	wait $cp
+	wait $cp $sp
 	sleep 2
 	kill -INT $tp
 	wait $tp
@@ -113,11 +119,12 @@ END {
 
 echo
 echo "# mmrepro trace against perf record on the same run (Debian 6.12 guest,"
-echo "# 1 GiB, stress-ng --vm 2 at 110 % for ${D} s, compact_memory every 0.5 s)"
+echo "# 1 GiB, stress-ng --vm 2 at 110 % and --sock 1 for ${D} s, compact_memory"
+echo "# every 0.5 s; both on CLOCK_MONOTONIC)"
 plost=$(tr '\n' ' ' <"$G/perf-lost.txt" | sed 's/  */ /g')
 echo "# lost: mmrepro $(jq .lost.lost_events "$G/trace/session.json"), perf: ${plost:-none (no LOST line in perf report --stats)}"
 join <(sort "$OUT/mmrepro-figures.txt") <(sort "$OUT/perf-figures.txt") | awk '
-function pct(a, b) { return b ? 100 * (a - b) / b : (a ? 100 : 0) }
+function pct(a, b) { a += 0; b += 0; return b ? 100 * (a - b) / b : (a ? 100 : 0) }
 function ab(x) { return x < 0 ? -x : x }
 BEGIN {
 	printf "%-18s %9s %9s %12s %12s %7s %12s %12s %7s  %s\n", "", "count", "perf", "p50_us", "perf", "diff", "p99_us", "perf", "diff", "ok"
@@ -126,7 +133,10 @@ BEGIN {
 {
 	d50 = pct($3, $6); d99 = pct($4, $7)
 	okay = ($2 == $5 && ab(d50) <= 5 && ab(d99) <= 5) ? "yes" : "NO"
-	if (okay != "yes") bad = 1
+	# nothing of the kind in this run: nothing to compare
+	if ($2 + 0 == 0 && $5 + 0 == 0) okay = "none seen"
+	else n++
+	if (okay == "NO") bad = 1
 	printf "%-18s %9d %9d %12.1f %12.1f %6.2f%% %12.1f %12.1f %6.2f%%  %s\n", $1, $2, $5, $3, $6, d50, $4, $7, d99, okay
 }
-END { printf "counts equal and p50/p99 within 5 %%: %s\n", bad ? "MISSED" : "met" }'
+END { printf "counts equal and p50/p99 within 5 %% (%d kinds compared): %s\n", n, (bad || !n) ? "MISSED" : "met" }'
