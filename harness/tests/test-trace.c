@@ -550,7 +550,9 @@ static void feed_other_events(struct trace_state *st)
 	uint64_t x1[] = { 0, 1, 3 }, x2[] = { 0, 1, 9 }, x3[] = { 2, 0, 2 };
 	uint64_t r1[] = { 0, 1, 0, 500, 600, 100, 3, 1 };
 	uint64_t r2[] = { 0, 1, 2, 400, 300, 100, 5, 0 };
+	uint64_t r3[] = { 0, 1, 1, 900, 800, 100, 7, 1 };
 	uint64_t v[] = { 4242, 0, 1000, 800, 100, 0, (uint64_t)-17 };
+	uint64_t v2[] = { 4343, 0, 2000, 1600, 0, 0, 0 };
 	int s;
 
 	trace_state_begin(st, 0);
@@ -578,7 +580,11 @@ static void feed_other_events(struct trace_state *st)
 	feed(st, XF, 4, 1, x3, NULL);
 	feed(st, RR, 5 * MS, 1, r1, NULL);
 	feed(st, RR, 6 * MS, 1, r2, NULL);
+	/* an older check read after (another CPU's buffer): not the last */
+	feed(st, RR, 4 * MS, 1, r3, NULL);
 	feed(st, MV, 7 * MS, 1, v, "stress-ng-vm");
+	/* an earlier victim read after it (another CPU's buffer) */
+	feed(st, MV, 6 * MS, 1, v2, "fio");
 	trace_state_end(st, 10 * MS);
 }
 
@@ -605,27 +611,35 @@ static void check_other_groups(struct trace_state *st)
 	assert_int_equal(jnum(j, "total"), 4);
 	/* fallback orders 3 and 2 are below pageblock_order 9 */
 	assert_int_equal(jnum(j, "fragmenting"), 3);
+	/* by key (alloc, fallback, fragmenting), not by which came first */
 	x = json_array_get(json_object_get(j, "by_migratetype"), 0);
+	assert_int_equal(jnum(x, "count"), 1);
+	assert_int_equal(jnum(x, "fallback_migratetype"), 1);
+	assert_true(json_is_false(json_object_get(x, "fragmenting")));
+	x = json_array_get(json_object_get(j, "by_migratetype"), 1);
 	assert_int_equal(jnum(x, "count"), 2);
 	assert_int_equal(jnum(x, "fallback_migratetype"), 1);
 	assert_true(json_is_true(json_object_get(x, "fragmenting")));
 	json_decref(j);
 
 	j = trace_group_json(st, "reclaim_retry");
-	assert_int_equal(jnum(j, "count"), 2);
+	assert_int_equal(jnum(j, "count"), 3);
 	x = json_array_get(json_object_get(j, "zones"), 0);
 	assert_string_equal(json_string_value(json_object_get(x, "zone")),
 			    "DMA32");
 	assert_int_equal(jnum(x, "last.reclaimable"), 400);
 	assert_int_equal(jnum(x, "last.available"), 300);
 	assert_int_equal(jnum(x, "last.no_progress_loops"), 5);
-	assert_int_equal(jnum(x, "max_no_progress_loops"), 5);
+	assert_int_equal(jnum(x, "max_no_progress_loops"), 7);
 	assert_int_equal(jnum(x, "last.order"), 2);
 	json_decref(j);
 
 	j = trace_group_json(st, "oom_victims");
-	assert_int_equal(jnum(j, "count"), 1);
+	assert_int_equal(jnum(j, "count"), 2);
+	/* in time order: 4343 (6 ms) before 4242 (7 ms) */
 	x = json_array_get(json_object_get(j, "victims"), 0);
+	assert_int_equal(jnum(x, "pid"), 4343);
+	x = json_array_get(json_object_get(j, "victims"), 1);
 	assert_int_equal(jnum(x, "pid"), 4242);
 	assert_string_equal(json_string_value(json_object_get(x, "comm")),
 			    "stress-ng-vm");

@@ -55,7 +55,8 @@ static int mode_of(const struct trace_bound *b, int i,
 }
 
 /*
- * Who compacts: kcompactd (its kthreads are named kcompactdN), or a task
+ * Who compacts: kcompactd (the pid of its wake/sleep when the kcompactd
+ * group is traced; else its kthreads' name, kcompactdN), or a task
  * compacting directly: any other name, or one seen calling
  * try_to_compact_pages; -1 when neither is known
  */
@@ -64,6 +65,9 @@ static int caller_of(struct trace_state *st, int pid, const struct cp_task *t)
 	struct trace_task *task = trace_task_find(st, pid);
 	const char *comm = task && task->comm[0] ? task->comm : NULL;
 
+	/* kcompactd traced: its pid is known, whatever names were saved */
+	if (trace_kcompactd_node(st, pid) >= 0)
+		return BY_KCOMPACTD;
 	if (!comm)
 		comm = trace_saved_comm(st, pid);
 	if (comm)

@@ -107,6 +107,17 @@ static json_t *key_json(const struct trace_state *st,
 	return e;
 }
 
+static int by_key(const void *a, const void *b)
+{
+	const struct extfrag_key *x = a, *y = b;
+
+	if (x->alloc_mt != y->alloc_mt)
+		return x->alloc_mt - y->alloc_mt;
+	if (x->fallback_mt != y->fallback_mt)
+		return x->fallback_mt - y->fallback_mt;
+	return x->fragmenting - y->fragmenting;
+}
+
 static json_t *xf_json(struct trace_state *st, void *gs)
 {
 	struct extfrag_state *x = gs;
@@ -114,6 +125,8 @@ static json_t *xf_json(struct trace_state *st, void *gs)
 	uint64_t total = x->other, frag = 0;
 	int i;
 
+	/* by key, not by which was seen first */
+	qsort(x->keys, (size_t)x->nkeys, sizeof(*x->keys), by_key);
 	for (i = 0; i < x->nkeys; i++) {
 		total += x->keys[i].n;
 		if (x->keys[i].fragmenting == 1)

@@ -392,6 +392,8 @@ void trace_kswapd_wakeup(struct trace_state *st, long long nid, long long order,
  * (lru-shrink.c), counted to its node's current awake period
  */
 long long trace_kswapd_node(const struct trace_state *st, int pid);
+/* kcompactd.c: the same for kcompactd (compaction.c: who compacts) */
+long long trace_kcompactd_node(const struct trace_state *st, int pid);
 void trace_kswapd_reclaimed(struct trace_state *st, long long nid,
 			    uint64_t scanned, uint64_t reclaimed);
 
@@ -425,6 +427,8 @@ struct trace_periods {
 /* Node nid (made on first use), or NULL when out of range */
 struct trace_period_node *trace_periods_node(struct trace_periods *p,
 					     long long nid);
+/* The node whose daemon has that pid, or -1 */
+long long trace_periods_node_of(const struct trace_periods *p, int pid);
 /* A wake of node nid's daemon, of that order; the node or NULL */
 struct trace_period_node *trace_periods_wake(struct trace_periods *p,
 					     long long nid, long long order,

@@ -22,6 +22,13 @@ struct kcd_state {
 	struct trace_periods p;
 };
 
+long long trace_kcompactd_node(const struct trace_state *st, int pid)
+{
+	const struct kcd_state *k = trace_group_state(st, "kcompactd");
+
+	return k ? trace_periods_node_of(&k->p, pid) : -1;
+}
+
 static void *kcd_new(struct trace_state *st)
 {
 	(void)st;

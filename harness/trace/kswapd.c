@@ -145,12 +145,8 @@ void trace_kswapd_wakeup(struct trace_state *st, long long nid, long long order,
 long long trace_kswapd_node(const struct trace_state *st, int pid)
 {
 	const struct kswapd_state *k = trace_group_state(st, "kswapd");
-	int i;
 
-	for (i = 0; k && pid > 0 && i < k->p.nnodes; i++)
-		if (k->p.nodes[i].pid == pid)
-			return i;
-	return -1;
+	return k ? trace_periods_node_of(&k->p, pid) : -1;
 }
 
 void trace_kswapd_reclaimed(struct trace_state *st, long long nid,

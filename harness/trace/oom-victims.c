@@ -137,12 +137,23 @@ static json_t *victim_json(struct trace_state *st, const struct oom_victim *v)
 	return e;
 }
 
+static int by_time(const void *a, const void *b)
+{
+	const struct oom_victim *x = a, *y = b;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return x->pid - y->pid;
+}
+
 static json_t *oom_json(struct trace_state *st, void *gs)
 {
 	struct oom_state *s = gs;
 	json_t *o = json_object(), *a = json_array();
 	size_t i;
 
+	/* in time order, whichever CPU's buffer was read first */
+	qsort(s->victims, s->nvictims, sizeof(*s->victims), by_time);
 	for (i = 0; i < s->nvictims; i++)
 		json_array_append_new(a, victim_json(st, &s->victims[i]));
 	json_object_set_new(o, "count", json_integer((json_int_t)s->nvictims));

@@ -57,6 +57,16 @@ static void spread(struct trace_state *st, struct trace_periods *p, uint64_t a,
 			NULL);
 }
 
+long long trace_periods_node_of(const struct trace_periods *p, int pid)
+{
+	int i;
+
+	for (i = 0; pid > 0 && i < p->nnodes; i++)
+		if (p->nodes[i].pid == pid)
+			return i;
+	return -1;
+}
+
 struct trace_period_node *trace_periods_wake(struct trace_periods *p,
 					     long long nid, long long order,
 					     uint64_t ts, int pid)

@@ -65,38 +65,48 @@ static void reclaim_retry(struct trace_state *st, const struct trace_bound *b,
 	struct retry_state *s = b->gs;
 	struct retry_zone *z = zone_get(s, (int)trace_field_s(b, RR_NODE, r),
 					(int)trace_field_s(b, RR_ZONE, r));
+	struct retry_zone e;
 
 	if (!z) {
 		s->other++;
 		return;
 	}
-	z->n++;
-	z->ts = r->ts;
-	z->order = (int)trace_field_s(b, RR_ORDER, r);
-	z->reclaimable = trace_field(b, RR_RECLAIMABLE, r);
-	z->available = trace_field(b, RR_AVAILABLE, r);
-	z->min_wmark = trace_field(b, RR_MIN_WMARK, r);
-	z->no_progress_loops = (int)trace_field_s(b, RR_LOOPS, r);
-	if (z->no_progress_loops > z->max_no_progress_loops)
-		z->max_no_progress_loops = z->no_progress_loops;
+	/* this check's values; the zone keeps the latest by time */
+	e = *z;
+	e.order = (int)trace_field_s(b, RR_ORDER, r);
+	e.reclaimable = trace_field(b, RR_RECLAIMABLE, r);
+	e.available = trace_field(b, RR_AVAILABLE, r);
+	e.min_wmark = trace_field(b, RR_MIN_WMARK, r);
+	e.no_progress_loops = (int)trace_field_s(b, RR_LOOPS, r);
 	if (b->f[RR_WMARK_CHECK])
-		z->wmark_check = (int)trace_field(b, RR_WMARK_CHECK, r);
+		e.wmark_check = (int)trace_field(b, RR_WMARK_CHECK, r);
+	e.ts = r->ts;
+	e.n = z->n + 1;
+	if (e.no_progress_loops > e.max_no_progress_loops)
+		e.max_no_progress_loops = e.no_progress_loops;
+	if (z->n && r->ts < z->ts) {
+		/* an older one, read after: only the counts and the max */
+		z->n = e.n;
+		z->max_no_progress_loops = e.max_no_progress_loops;
+	} else {
+		*z = e;
+	}
 	if (trace_listed(st, b)) {
 		char detail[160];
 
 		snprintf(detail, sizeof(detail),
 			 "zone %d reclaimable %llu min_wmark %llu loops %d%s",
-			 z->zone, (unsigned long long)z->reclaimable,
-			 (unsigned long long)z->min_wmark, z->no_progress_loops,
+			 e.zone, (unsigned long long)e.reclaimable,
+			 (unsigned long long)e.min_wmark, e.no_progress_loops,
 			 b->f[RR_WMARK_CHECK] ?
-				 (z->wmark_check ? " wmark_check 1" :
-						   " wmark_check 0") :
+				 (e.wmark_check ? " wmark_check 1" :
+						  " wmark_check 0") :
 				 "");
 		trace_list(st, b, r,
 			   &(struct trace_item){ .what = "retry_zone",
-						 .node = z->node,
-						 .order = z->order,
-						 .value = (double)z->available,
+						 .node = e.node,
+						 .order = e.order,
+						 .value = (double)e.available,
 						 .unit = "pages available",
 						 .detail = detail });
 	}
