@@ -7,9 +7,11 @@
 # are paired here in awk, from `perf script` text (begin/end per pid,
 # wake/sleep per node, as the kernel defines them), with the same
 # quantile definition as the tracer's (linear between order
-# statistics); the counts must be equal and p50/p99 within 5 %. Both read CLOCK_MONOTONIC (perf record -k
-# mono): perf's default clock is per CPU, and under TCG it drifts apart
-# between CPUs, which skews a pair whose end ran on another CPU.
+# statistics); the counts must be equal and p50/p99 within 5 %
+# (kcompactd's periods are printed, not gated: see the end). Both read
+# CLOCK_MONOTONIC (perf record -k mono): perf's default clock is per
+# CPU, and under TCG it drifts apart between CPUs, which skews a pair
+# whose end ran on another CPU.
 # Usage: harness/bench/trace-vs-perf.sh [OUT]   (make bench calls it)
 # TRACE_PERF_SECONDS (default 15): the load's length.
 set -eu
