@@ -2217,8 +2217,9 @@ static void test_kswapd_whole(void **state)
 				 1);
 		snprintf(
 			want, sizeof(want),
-			"kswapd: awake %.3g %% of the time (its busiest node); wakeup to wake p99 %.3g ms",
-			jnum(j, "kswapd.max_duty_cycle_pct"), p99 / 1e3);
+			"kswapd: awake %.3g %% of the time (its busiest node), %.0f wakes; wakeup to wake p99 %.3g ms",
+			jnum(j, "kswapd.max_duty_cycle_pct"),
+			jnum(j, "kswapd.wakes"), p99 / 1e3);
 		assert_string_equal(line, want);
 		assert_int_equal(trace_group_table[gl]->describe(j, line,
 								 sizeof(line)),

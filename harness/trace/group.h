@@ -445,6 +445,15 @@ struct trace_period_node *trace_periods_sleep(struct trace_state *st,
 /* A wakeup of node nid's daemon by another task */
 void trace_periods_wakeup(struct trace_periods *p, long long nid,
 			  long long order, uint64_t ts);
+/*
+ * A group's part of summary.json: {max_duty_cycle_pct, wakes, wakeups,
+ * wakeup_latency_p99_us}; and its report line from that part (T.KEY)
+ * of a saved summary (untrusted), 0 when there is none
+ */
+json_t *trace_periods_summary(const struct trace_state *st,
+			      const struct trace_periods *p);
+int trace_periods_describe(const json_t *t, const char *key, char *buf,
+			   size_t len);
 /* The end of the trace: awake periods count up to it */
 void trace_periods_end(struct trace_state *st, struct trace_periods *p);
 /*

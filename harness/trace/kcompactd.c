@@ -152,41 +152,13 @@ static json_t *kcd_json(struct trace_state *st, void *gs)
 static void kcd_summary(struct trace_state *st, void *gs, json_t *o)
 {
 	struct kcd_state *k = gs;
-	double p99 = trace_periods_latency_us(&k->p, 0.99);
-	json_t *g = json_object();
 
-	json_object_set_new(g, "max_duty_cycle_pct",
-			    json_real(trace_periods_max_duty(st, &k->p)));
-	json_object_set_new(
-		g, "wakes",
-		json_integer((json_int_t)trace_periods_wakes(&k->p)));
-	json_object_set_new(
-		g, "wakeups",
-		json_integer((json_int_t)trace_periods_wakeups(&k->p)));
-	json_object_set_new(g, "wakeup_latency_p99_us",
-			    isnan(p99) ? json_null() : json_real(p99));
-	json_object_set_new(o, "kcompactd", g);
+	json_object_set_new(o, "kcompactd", trace_periods_summary(st, &k->p));
 }
 
 static int kcd_describe(const json_t *t, char *buf, size_t len)
 {
-	double d = trace_num(t, "kcompactd", "max_duty_cycle_pct");
-	double wakes = trace_num(t, "kcompactd", "wakes");
-	double p99 = trace_num(t, "kcompactd", "wakeup_latency_p99_us");
-	char a[32];
-	int w;
-
-	if (isnan(d))
-		return 0;
-	w = snprintf(buf, len,
-		     "kcompactd: awake %.3g %% of the time (its busiest node)",
-		     d);
-	if (!isnan(wakes) && w > 0 && (size_t)w < len)
-		w += snprintf(buf + w, len - (size_t)w, ", %.0f wakes", wakes);
-	if (!isnan(p99) && w > 0 && (size_t)w < len)
-		snprintf(buf + w, len - (size_t)w, "; wakeup to wake p99 %s",
-			 trace_fmt_us(p99, a, sizeof(a)));
-	return 1;
+	return trace_periods_describe(t, "kcompactd", buf, len);
 }
 
 static int kcd_progress(const struct trace_state *st, const void *gs, char *buf,

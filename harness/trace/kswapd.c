@@ -269,31 +269,13 @@ static json_t *kswapd_json(struct trace_state *st, void *gs)
 static void kswapd_summary(struct trace_state *st, void *gs, json_t *o)
 {
 	struct kswapd_state *k = gs;
-	double p99 = trace_periods_latency_us(&k->p, 0.99);
-	json_t *g = json_object();
 
-	json_object_set_new(g, "max_duty_cycle_pct",
-			    json_real(trace_periods_max_duty(st, &k->p)));
-	json_object_set_new(g, "wakeup_latency_p99_us",
-			    isnan(p99) ? json_null() : json_real(p99));
-	json_object_set_new(o, "kswapd", g);
+	json_object_set_new(o, "kswapd", trace_periods_summary(st, &k->p));
 }
 
 static int kswapd_describe(const json_t *t, char *buf, size_t len)
 {
-	double d = trace_num(t, "kswapd", "max_duty_cycle_pct");
-	double p99 = trace_num(t, "kswapd", "wakeup_latency_p99_us");
-	char a[32];
-	int w;
-
-	if (isnan(d))
-		return 0;
-	w = snprintf(buf, len,
-		     "kswapd: awake %.3g %% of the time (its busiest node)", d);
-	if (!isnan(p99) && w > 0 && (size_t)w < len)
-		snprintf(buf + w, len - (size_t)w, "; wakeup to wake p99 %s",
-			 trace_fmt_us(p99, a, sizeof(a)));
-	return 1;
+	return trace_periods_describe(t, "kswapd", buf, len);
 }
 
 /* The highest duty cycle so far, an awake period counted up to now */

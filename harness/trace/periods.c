@@ -287,3 +287,42 @@ void trace_periods_free(struct trace_periods *p)
 	free(p->tl.bins);
 	*p = (struct trace_periods){ 0 };
 }
+
+json_t *trace_periods_summary(const struct trace_state *st,
+			      const struct trace_periods *p)
+{
+	double p99 = trace_periods_latency_us(p, 0.99);
+	json_t *g = json_object();
+
+	json_object_set_new(g, "max_duty_cycle_pct",
+			    json_real(trace_periods_max_duty(st, p)));
+	json_object_set_new(g, "wakes",
+			    json_integer((json_int_t)trace_periods_wakes(p)));
+	json_object_set_new(g, "wakeups",
+			    json_integer((json_int_t)trace_periods_wakeups(p)));
+	json_object_set_new(g, "wakeup_latency_p99_us",
+			    isnan(p99) ? json_null() : json_real(p99));
+	return g;
+}
+
+int trace_periods_describe(const json_t *t, const char *key, char *buf,
+			   size_t len)
+{
+	double d = trace_num(t, key, "max_duty_cycle_pct");
+	double wakes = trace_num(t, key, "wakes");
+	double p99 = trace_num(t, key, "wakeup_latency_p99_us");
+	char a[32];
+	int w;
+
+	if (isnan(d))
+		return 0;
+	w = snprintf(buf, len,
+		     "%s: awake %.3g %% of the time (its busiest node)", key,
+		     d);
+	if (!isnan(wakes) && w > 0 && (size_t)w < len)
+		w += snprintf(buf + w, len - (size_t)w, ", %.0f wakes", wakes);
+	if (!isnan(p99) && w > 0 && (size_t)w < len)
+		snprintf(buf + w, len - (size_t)w, "; wakeup to wake p99 %s",
+			 trace_fmt_us(p99, a, sizeof(a)));
+	return 1;
+}
