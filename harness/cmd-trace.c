@@ -68,12 +68,6 @@ static int run(struct trace_session *s, int64_t duration, bool quiet)
 	long n;
 
 	for (;;) {
-		n = trace_poll(s);
-		if (n < 0) {
-			warnx_("trace: reading the buffers: %s",
-			       strerror((int)-n));
-			return EXIT_INFRA;
-		}
 		now = now_ns();
 		if (now >= next) {
 			report_loss(s, &lost_seen);
@@ -90,7 +84,13 @@ static int run(struct trace_session *s, int64_t duration, bool quiet)
 			wait = start + duration - now;
 		if (next - now < wait)
 			wait = next - now;
-		trace_wait(s, wait);
+		/* it reads too, after the wait (a signal: nothing read) */
+		n = trace_wait(s, wait);
+		if (n < 0 && n != -EINTR) {
+			warnx_("trace: reading the buffers: %s",
+			       strerror((int)-n));
+			return EXIT_INFRA;
+		}
 	}
 }
 
